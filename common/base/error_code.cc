@@ -1,0 +1,44 @@
+#include "common/base/error_code.h"
+
+namespace certshare {
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kOk: return "OK";
+    case ErrorCode::kInvalidArgument: return "INVALID_ARGUMENT";
+    case ErrorCode::kMalformedJson: return "MALFORMED_JSON";
+    case ErrorCode::kInvalidStix: return "INVALID_STIX";
+    case ErrorCode::kMalformedFrame: return "MALFORMED_FRAME";
+    case ErrorCode::kUnsupportedVersion: return "UNSUPPORTED_VERSION";
+    case ErrorCode::kUnknownCommand: return "UNKNOWN_COMMAND";
+    case ErrorCode::kMalformedHeader: return "MALFORMED_HEADER";
+    case ErrorCode::kMalformedRecord: return "MALFORMED_RECORD";
+    case ErrorCode::kRecordTooLarge: return "RECORD_TOO_LARGE";
+    case ErrorCode::kInvalidConfig: return "INVALID_CONFIG";
+    case ErrorCode::kBadSignature: return "BAD_SIGNATURE";
+    case ErrorCode::kOriginMismatch: return "ORIGIN_MISMATCH";
+    case ErrorCode::kUnknownOrganisation: return "UNKNOWN_ORGANISATION";
+    case ErrorCode::kNotRecipient: return "NOT_RECIPIENT";
+    case ErrorCode::kDecryptFailed: return "DECRYPT_FAILED";
+    case ErrorCode::kUnauthenticated: return "UNAUTHENTICATED";
+    case ErrorCode::kBadKeySlots: return "BAD_KEY_SLOTS";
+    case ErrorCode::kIoError: return "IO_ERROR";
+    case ErrorCode::kStorageError: return "STORAGE_ERROR";
+    case ErrorCode::kCorruption: return "CORRUPTION";
+    case ErrorCode::kNotFound: return "NOT_FOUND";
+    case ErrorCode::kAlreadyExists: return "ALREADY_EXISTS";
+    case ErrorCode::kInsecurePermissions: return "INSECURE_PERMISSIONS";
+    case ErrorCode::kTimeout: return "TIMEOUT";
+    case ErrorCode::kTransportError: return "TRANSPORT_ERROR";
+    case ErrorCode::kUnavailable: return "UNAVAILABLE";
+    case ErrorCode::kInternal: return "INTERNAL";
+  }
+  return "UNKNOWN";
+}
+
+ErrorCode ErrorCodeFromWire(std::uint16_t value) {
+  auto code = static_cast<ErrorCode>(value);
+  return ErrorCodeName(code) == "UNKNOWN" ? ErrorCode::kInternal : code;
+}
+
+}  // namespace certshare

@@ -1,0 +1,63 @@
+// Stable error codes: the one table of every error that crosses the wire or
+// reaches an operator. docs/errors.md documents each code.
+//
+// These values are sent on the wire (ERROR frames) and printed to operators.
+// They must never be renumbered or reused; add new codes at the end of their
+// range.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace certshare {
+
+enum class ErrorCode : std::uint16_t {
+  kOk = 0,
+
+  // 1xx: the input is malformed or refused by a rule.
+  kInvalidArgument = 100,    // a caller-supplied value is out of range
+  kMalformedJson = 101,      // not JSON, bad UTF-8, duplicate key, too deep
+  kInvalidStix = 102,        // JSON, but not an acceptable STIX 2.1 object
+  kMalformedFrame = 110,     // a wire frame that does not decode
+  kUnsupportedVersion = 111, // a wire or envelope version we do not speak
+  kUnknownCommand = 112,     // a wire command we do not know
+  kMalformedHeader = 120,    // a routing header that does not decode
+  kMalformedRecord = 121,    // a record (header, payload, auth) that does not decode
+  kRecordTooLarge = 122,     // a record above the configured size limit
+  kInvalidConfig = 130,      // a configuration or registry file is unusable
+
+  // 2xx: authentication and authorisation.
+  kBadSignature = 200,       // the origin's signature does not verify
+  kOriginMismatch = 201,     // the header's origin is not the sending organisation
+  kUnknownOrganisation = 202,// an organisation that is not in the registry
+  kNotRecipient = 203,       // this organisation holds no key slot for the record
+  kDecryptFailed = 204,      // a key slot or ciphertext fails authentication
+  kUnauthenticated = 205,    // a peer without a registered identity
+  kBadKeySlots = 206,        // key slots do not match the recipient list
+
+  // 3xx: storage and files.
+  kIoError = 300,            // a file or device operation failed
+  kStorageError = 301,       // the database refused an operation
+  kCorruption = 302,         // stored data is damaged
+  kNotFound = 303,           // nothing stored under that key
+  kAlreadyExists = 304,      // refusing to overwrite
+  kInsecurePermissions = 305,// a secret file readable by others
+
+  // 4xx: transport.
+  kTimeout = 400,            // no answer within the deadline
+  kTransportError = 401,     // the messaging layer failed
+  kUnavailable = 402,        // the component cannot serve now (failed state)
+
+  // 5xx: bugs.
+  kInternal = 500,
+};
+
+// The stable symbolic name of a code, e.g. "BAD_SIGNATURE". Unknown values
+// give "UNKNOWN".
+std::string_view ErrorCodeName(ErrorCode code);
+
+// Maps a number received on the wire to a code; unknown numbers map to
+// kInternal so that a newer peer's codes still read as errors.
+ErrorCode ErrorCodeFromWire(std::uint16_t value);
+
+}  // namespace certshare

@@ -1,0 +1,35 @@
+#include "common/base/testing.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace certshare::testing {
+
+TempDir::TempDir() {
+  std::string base = std::filesystem::temp_directory_path().string() +
+                     "/certshare-test-XXXXXX";
+  char* made = ::mkdtemp(base.data());
+  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+bool WaitFor(const std::function<bool()>& condition,
+             std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(1);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+}  // namespace certshare::testing
