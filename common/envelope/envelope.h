@@ -1,0 +1,142 @@
+// certshare::envelope — the record every CERT publishes: a routing header,
+// a payload (a STIX object or bundle, encrypted unless TLP:CLEAR or
+// configured otherwise for GREEN) and the origin's authentication.
+// docs/protocol.md specifies the bytes.
+//
+//   record  = header || payload || auth
+//   auth    = Merkle inclusion proof of this record's leaf + Ed25519
+//             signature over the root. A single record is a tree of one
+//             (empty proof, root = leaf); a batch shares one signature.
+//
+// Who does what:
+//   origin     Sealer::Seal / SealBatch
+//   broker     Decode, then Verify (never needs a secret key)
+//   recipient  Decode, then Open (verifies, then decrypts its key slot)
+//
+// Thread-safety: free functions are thread-safe. A Sealer is not (it caches
+// shared keys); use one per thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/base/bytes.h"
+#include "common/base/status.h"
+#include "common/base/tlp.h"
+#include "common/crypto/keys.h"
+
+namespace certshare::envelope {
+
+// Envelope format version written by this code (header byte 4).
+inline constexpr std::uint8_t kVersion = 1;
+// Limits enforced by Decode (records above them are malformed).
+inline constexpr std::size_t kMaxRecipients = 1024;
+inline constexpr std::size_t kMaxTopics = 64;
+inline constexpr std::size_t kMaxProofLength = 32;
+
+struct KeySlot {
+  std::string org;              // the recipient organisation id
+  crypto::WrappedKey wrapped;   // the content key, wrapped for it
+};
+
+struct Header {
+  std::uint8_t version = kVersion;
+  Tlp tlp = Tlp::kAmber;
+  bool encrypted = true;
+  std::string stix_type;      // "incident", "bundle", ...
+  std::string stix_id;        // "<type>--<uuid>"
+  std::string modified;       // RFC 3339, as in the object
+  std::string origin;         // the origin organisation id
+  std::vector<std::string> recipients;  // organisation ids, no duplicates
+  std::vector<std::string> topics;      // routing topics (sector, country...)
+  std::vector<KeySlot> slots;           // one per recipient when encrypted
+  crypto::Nonce payload_nonce{};        // all zero when not encrypted
+};
+
+struct Auth {
+  std::uint32_t leaf_index = 0;
+  std::uint32_t leaf_count = 1;
+  std::vector<crypto::Hash256> proof;  // RFC 9162 audit path, leaf to root
+  crypto::Signature signature{};
+};
+
+struct Record {
+  Bytes header_bytes;  // exactly as received: what the AEAD and leaf bind
+  Header header;
+  Bytes payload;       // ciphertext (with tag) or plaintext JSON
+  Auth auth;
+};
+
+// A recipient and its X25519 public key (from the registry).
+struct Recipient {
+  std::string org;
+  crypto::BoxPublicKey box_key;
+};
+
+// What the origin wants to send.
+struct Draft {
+  std::string stix_type;
+  std::string stix_id;
+  std::string modified;
+  Tlp tlp = Tlp::kAmber;
+  // Whether to encrypt. Must be true for AMBER, AMBER+STRICT and RED
+  // (kInvalidArgument otherwise); the caller decides for GREEN and CLEAR.
+  bool encrypt = true;
+  std::vector<Recipient> recipients;
+  std::vector<std::string> topics;
+  std::string payload;  // the STIX JSON
+};
+
+// The origin's side. Holds copies of the origin's secret keys and caches
+// one shared key per recipient public key.
+class Sealer {
+ public:
+  Sealer(std::string origin, const crypto::SigningSecretKey& sign_key,
+         const crypto::BoxSecretKey& box_key);
+
+  // One record, signed alone. Errors: kInvalidArgument (bad draft: missing
+  // fields, encrypted without recipients, AMBER+ unencrypted, duplicate
+  // recipients, limits exceeded), kDecryptFailed (bad recipient key).
+  Result<Bytes> Seal(const Draft& draft);
+  // Several records under one signature (one Merkle root). Each returned
+  // record verifies on its own.
+  Result<std::vector<Bytes>> SealBatch(const std::vector<Draft>& drafts);
+
+ private:
+  Status SharedKeyFor(const crypto::BoxPublicKey& theirs, const crypto::SharedKey** out);
+  std::string origin_;
+  crypto::SigningSecretKey sign_key_;
+  crypto::BoxSecretKey box_key_;
+  std::map<crypto::BoxPublicKey, crypto::SharedKey> shared_keys_;
+};
+
+// Parses and checks the structure of a record (not its signature).
+// kRecordTooLarge above `max_bytes`; kMalformedRecord / kMalformedHeader /
+// kUnsupportedVersion / kBadKeySlots with a specific message otherwise.
+Result<Record> Decode(ByteView bytes, std::size_t max_bytes = 16u << 20);
+
+// Checks the origin's signature over the record (leaf, proof, root).
+// kBadSignature on any mismatch.
+[[nodiscard]] Status Verify(const Record& record,
+                            const crypto::SigningPublicKey& origin_sign_key);
+
+// Verifies, then returns the plaintext payload. For an encrypted record
+// opens `my_org`'s key slot with the shared key of `my_box_key` and the
+// origin's box key: kNotRecipient without a slot, kDecryptFailed when the
+// slot or the ciphertext fails to authenticate. Nothing unverified is
+// returned.
+Result<std::string> Open(const Record& record, std::string_view my_org,
+                         const crypto::BoxSecretKey& my_box_key,
+                         const crypto::SigningPublicKey& origin_sign_key,
+                         const crypto::BoxPublicKey& origin_box_key);
+
+// Whether `org` may receive this record under TLP routing: a named
+// recipient always; every organisation for CLEAR and GREEN.
+bool MayReceive(const Header& header, std::string_view org);
+
+// The dedupe key of a record: stix_id + '\n' + modified.
+std::string DedupeKey(const Header& header);
+
+}  // namespace certshare::envelope
