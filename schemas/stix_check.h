@@ -4,13 +4,15 @@
 // unmistakable: JSON object or bundle, `type`, an `id` of the form
 // `<type>--<uuid>`, `spec_version` "2.1", RFC 3339 UTC timestamps for
 // `created` / `modified`, `modified` not before `created`, and TLP 2.0
-// markings recognised by id. Every problem is reported, not just the first.
+// markings recognised by id. Every problem is reported, not just the first
+// (up to kMaxProblems).
 //
 // Thread-safe: no shared state.
 #pragma once
 
 #include <rapidjson/document.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,12 @@ struct Summary {
   std::optional<Tlp> tlp;
   std::size_t object_count = 1;
 };
+
+// A report lists at most this many problems; when a document has more, one
+// further problem with rule "too-many-problems" says how many were left out.
+// This bounds what a hostile document can cost (16 MiB of "{}," would
+// otherwise yield tens of millions of problems).
+inline constexpr std::size_t kMaxProblems = 1000;
 
 struct Report {
   std::vector<Problem> problems;

@@ -11,17 +11,17 @@
 
 #define ASSERT_OK(expr)                                   \
   do {                                                    \
-    const ::certshare::Status& s_ = (expr);               \
+    const ::certshare::Status s_ = (expr);               \
     ASSERT_TRUE(s_.ok()) << s_.ToString();                \
   } while (0)
 #define EXPECT_OK(expr)                                   \
   do {                                                    \
-    const ::certshare::Status& s_ = (expr);               \
+    const ::certshare::Status s_ = (expr);               \
     EXPECT_TRUE(s_.ok()) << s_.ToString();                \
   } while (0)
 #define EXPECT_CODE(expr, expected_code)                  \
   do {                                                    \
-    const ::certshare::Status& s_ = (expr);               \
+    const ::certshare::Status s_ = (expr);               \
     EXPECT_EQ(s_.code(), (expected_code)) << s_.ToString(); \
   } while (0)
 

@@ -1,0 +1,56 @@
+#include "agent/broker_client.h"
+
+namespace certshare::agent {
+
+namespace {
+constexpr auto kSendTimeout = std::chrono::seconds(5);
+}
+
+Result<std::unique_ptr<BrokerClient>> BrokerClient::Connect(
+    const std::string& endpoint, const identity::Card& broker,
+    const identity::Identity& me) {
+  transport::ClientOptions options;
+  options.endpoint = endpoint;
+  options.server_key = broker.transport_key;
+  options.public_key = me.card.transport_key;
+  options.secret_key = &me.transport_secret;
+  auto client = transport::Client::Connect(options);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<BrokerClient>(new BrokerClient(std::move(*client)));
+}
+
+Result<Ack> BrokerClient::Publish(ByteView record, std::chrono::milliseconds timeout) {
+  std::uint64_t correlation = next_correlation_++;
+  CERTSHARE_RETURN_IF_ERROR(client_->Send(wire::EncodePublish(correlation, record), kSendTimeout));
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return Status(ErrorCode::kTimeout, "no acknowledgement from the broker within " +
+                                             std::to_string(timeout.count()) + " ms");
+    }
+    CERTSHARE_ASSIGN_OR_RETURN(Received r, Next(left));
+    if (r.msg.correlation != correlation) continue;  // a stale answer
+    if (r.msg.command == wire::Command::kAck) {
+      return Ack{r.msg.sequence, r.msg.duplicate};
+    }
+    if (r.msg.command == wire::Command::kError) {
+      return Status(r.msg.error, "the broker refused the record: " + r.msg.text);
+    }
+  }
+}
+
+Status BrokerClient::Subscribe(std::uint64_t from_sequence) {
+  return client_->Send(wire::EncodeSubscribe(next_correlation_++, from_sequence), kSendTimeout);
+}
+
+Result<Received> BrokerClient::Next(std::chrono::milliseconds timeout) {
+  Received r;
+  CERTSHARE_ASSIGN_OR_RETURN(r.frame, client_->Receive(timeout));
+  Status s = wire::Decode(r.frame, &r.msg);
+  if (!s.ok()) return s.WithContext("a message from the broker");
+  return r;
+}
+
+}  // namespace certshare::agent

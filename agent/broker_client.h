@@ -1,0 +1,54 @@
+// certshare::agent::BrokerClient — an organisation's connection to the
+// broker: CURVE-authenticated with its transport key, the broker's key
+// pinned from its card. Speaks the wire protocol (certshare::wire).
+//
+// Thread-safety: one thread per BrokerClient.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/base/status.h"
+#include "common/identity/identity.h"
+#include "common/transport/transport.h"
+#include "common/wire/frame.h"
+
+namespace certshare::agent {
+
+struct Ack {
+  std::uint64_t sequence = 0;
+  bool duplicate = false;
+};
+
+// A message from the broker, owning its bytes (msg.record points into them).
+struct Received {
+  Bytes frame;
+  wire::Message msg;
+};
+
+class BrokerClient {
+ public:
+  static Result<std::unique_ptr<BrokerClient>> Connect(const std::string& endpoint,
+                                                       const identity::Card& broker,
+                                                       const identity::Identity& me);
+
+  // Sends one record and waits for its ACK. A refusal comes back as the
+  // broker's error code and message (prefixed "the broker refused the
+  // record"); kTimeout when no answer came in time.
+  Result<Ack> Publish(ByteView record, std::chrono::milliseconds timeout);
+
+  // Starts a subscription from `from_sequence` (1 = everything).
+  Status Subscribe(std::uint64_t from_sequence);
+  // The next DELIVER / CAUGHT_UP / ERROR, or kTimeout.
+  Result<Received> Next(std::chrono::milliseconds timeout);
+
+ private:
+  explicit BrokerClient(std::unique_ptr<transport::Client> client)
+      : client_(std::move(client)) {}
+  std::unique_ptr<transport::Client> client_;
+  std::uint64_t next_correlation_ = 1;
+};
+
+}  // namespace certshare::agent

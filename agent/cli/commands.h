@@ -1,0 +1,14 @@
+// The certshare subcommands. Each Add* registers one subcommand on `app`;
+// when it runs, it stores its exit status in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace certshare::cli {
+
+void AddKeygen(CLI::App& app, int* exit_code);
+void AddPublish(CLI::App& app, int* exit_code);
+void AddSubscribe(CLI::App& app, int* exit_code);
+void AddRegistry(CLI::App& app, int* exit_code);
+
+}  // namespace certshare::cli

@@ -1,0 +1,15 @@
+// Exit statuses of the certshare command (documented in docs/agent.md).
+// Scripts depend on them: never renumber.
+#pragma once
+
+namespace certshare::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;        // anything not listed below
+inline constexpr int kExitUsage = 2;          // bad flags or arguments
+inline constexpr int kExitInvalidInput = 3;   // the file, STIX, keys or config
+inline constexpr int kExitRefused = 4;        // the broker refused the request
+inline constexpr int kExitUnreachable = 5;    // no answer, or the handshake failed
+inline constexpr int kExitVerifyFailed = 6;   // a received record failed verification
+
+}  // namespace certshare::cli

@@ -1,0 +1,68 @@
+// certshare registry import|show
+#include <iostream>
+
+#include "agent/cli/commands.h"
+#include "agent/cli/context.h"
+#include "agent/cli/exit_codes.h"
+#include "common/base/file_util.h"
+#include "common/identity/registry.h"
+
+namespace certshare::cli {
+
+namespace {
+
+struct RegistryFlags {
+  std::string registry;
+  std::vector<std::string> cards;
+};
+
+int RunImport(const RegistryFlags& f) {
+  identity::Registry registry;
+  if (files::Read(f.registry).ok()) {
+    auto loaded = identity::Registry::Load(f.registry);
+    if (!loaded.ok()) return Report(loaded.status(), kExitInvalidInput);
+    registry = std::move(*loaded);
+  }
+  for (const auto& path : f.cards) {
+    auto card = identity::LoadCard(path);
+    if (!card.ok()) return Report(card.status(), kExitInvalidInput);
+    Status s = registry.Put(*card);
+    if (!s.ok()) return Report(s.WithContext(path), kExitInvalidInput);
+    std::cout << "imported " << card->org << " from " << path << "\n";
+  }
+  Status s = files::WriteAtomic(f.registry, registry.ToJson());
+  if (!s.ok()) return Report(s, kExitFailure);
+  return kExitOk;
+}
+
+int RunShow(const RegistryFlags& f) {
+  auto registry = identity::Registry::Load(f.registry);
+  if (!registry.ok()) return Report(registry.status(), kExitInvalidInput);
+  for (const auto& [org, card] : registry->cards()) {
+    std::cout << org << "\t" << card.name << "\tsign " << HexEncode(card.sign_key).substr(0, 16)
+              << "…\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddRegistry(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<RegistryFlags>();
+  CLI::App* cmd = app.add_subcommand("registry", "manage this agent's copy of the registry");
+  cmd->require_subcommand(1);
+  CLI::App* import = cmd->add_subcommand(
+      "import", "add or replace organisations' public cards (creates the registry if missing)");
+  import->add_option("--registry", flags->registry, "registry file")
+      ->envname("CERTSHARE_REGISTRY")
+      ->required();
+  import->add_option("cards", flags->cards, "card files")->required();
+  import->callback([flags, exit_code] { *exit_code = RunImport(*flags); });
+  CLI::App* show = cmd->add_subcommand("show", "list the registered organisations");
+  show->add_option("--registry", flags->registry, "registry file")
+      ->envname("CERTSHARE_REGISTRY")
+      ->required();
+  show->callback([flags, exit_code] { *exit_code = RunShow(*flags); });
+}
+
+}  // namespace certshare::cli

@@ -1,0 +1,44 @@
+// certshare::agent::Compose — turns a STIX document an analyst or sensor
+// hands the agent into a signed (and, unless TLP:CLEAR, encrypted) record.
+//
+// Rules (docs/agent.md):
+//  - The document must pass schemas::Summarise.
+//  - TLP comes from the document's TLP 2.0 markings or from `tlp`; if both
+//    are given they must agree, and if neither is, the record is refused:
+//    certshare never guesses a TLP.
+//  - AMBER, AMBER+STRICT and RED need named recipients and are encrypted.
+//    GREEN is encrypted unless `encrypt_green` is false; without named
+//    recipients it goes to every organisation in the registry. CLEAR is
+//    signed but not encrypted.
+//  - Every recipient must be in the registry (kUnknownOrganisation).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/base/status.h"
+#include "common/base/tlp.h"
+#include "common/envelope/envelope.h"
+#include "common/identity/identity.h"
+#include "common/identity/registry.h"
+
+namespace certshare::agent {
+
+struct ComposeOptions {
+  std::optional<Tlp> tlp;               // --tlp
+  std::vector<std::string> recipients;  // --to
+  bool encrypt_green = true;
+};
+
+struct Composed {
+  Bytes record;
+  envelope::Header header;  // what was sealed (for messages to the user)
+};
+
+Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,
+                         const identity::Identity& me,
+                         const identity::Registry& registry, envelope::Sealer& sealer);
+
+}  // namespace certshare::agent

@@ -1,0 +1,67 @@
+#include "agent/render.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "common/base/json.h"
+#include "common/envelope/envelope.h"
+#include "schemas/stix_check.h"
+
+namespace certshare::agent {
+
+Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
+                           const identity::Identity& me,
+                           const identity::Registry& registry) {
+  CERTSHARE_ASSIGN_OR_RETURN(envelope::Record record, envelope::Decode(bytes));
+  const envelope::Header& h = record.header;
+  const identity::Card* origin = registry.Find(h.origin);
+  if (origin == nullptr) {
+    return Status(ErrorCode::kUnknownOrganisation,
+                  "origin " + h.origin + " is not in this agent's registry, so its "
+                  "signature cannot be checked");
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext,
+                             envelope::Open(record, me.card.org, me.box_secret,
+                                            origin->sign_key, origin->box_key));
+  rapidjson::Document object;
+  CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));
+  schemas::Report report = schemas::Check(object);
+  if (!report.ok()) {
+    return Status(ErrorCode::kInvalidStix,
+                  "the payload is not valid STIX: " + report.problems[0].pointer + ": " +
+                      report.problems[0].message);
+  }
+  if (report.summary.id != h.stix_id || report.summary.type != h.stix_type ||
+      report.summary.modified != h.modified) {
+    return Status(ErrorCode::kInvalidStix,
+                  "the payload (" + report.summary.id + ", " + report.summary.modified +
+                      ") is not what the signed header names (" + h.stix_id + ", " +
+                      h.modified + ")");
+  }
+
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("sequence");
+  w.Uint64(sequence);
+  w.Key("origin");
+  w.String(h.origin);
+  w.Key("tlp");
+  w.String(std::string(TlpName(h.tlp)));
+  w.Key("type");
+  w.String(h.stix_type);
+  w.Key("id");
+  w.String(h.stix_id);
+  w.Key("modified");
+  w.String(h.modified);
+  w.Key("recipients");
+  w.StartArray();
+  for (const auto& r : h.recipients) w.String(r);
+  w.EndArray();
+  w.Key("object");
+  object.Accept(w);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace certshare::agent

@@ -1,0 +1,62 @@
+// certshare-broker: parse flags, load and check the config, open the
+// broker, serve until SIGINT or SIGTERM.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "broker/broker.h"
+#include "common/base/file_util.h"
+#include "common/crypto/keys.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void OnSignal(int) { g_stop = true; }
+
+int Fail(const certshare::Status& status) {
+  std::cerr << "certshare-broker: " << status.ToString() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace certshare;
+  CLI::App app{"certshare-broker: receives signed STIX records from CERT agents, "
+               "stores them durably and delivers them to their recipients"};
+  std::string config_path;
+  bool check_only = false;
+  app.add_option("--config", config_path, "broker config file (JSON, see docs/operations.md)")
+      ->required();
+  app.add_flag("--check-config", check_only, "check the config, identity and registry, then exit");
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l broker: %v", spdlog::pattern_time_type::utc);
+  Status s = crypto::Init();
+  if (!s.ok()) return Fail(s);
+  auto text = files::Read(config_path, 1u << 20);
+  if (!text.ok()) return Fail(text.status());
+  std::string base = std::filesystem::path(config_path).parent_path().string();
+  auto options = broker::ParseConfig(*text, base);
+  if (!options.ok()) return Fail(options.status().WithContext(config_path));
+  auto identity = identity::LoadIdentity(options->identity);
+  if (!identity.ok()) return Fail(identity.status());
+  auto registry = identity::Registry::Load(options->registry);
+  if (!registry.ok()) return Fail(registry.status());
+  if (check_only) {
+    std::cout << "config OK: " << registry->cards().size() << " organisations registered\n";
+    return 0;
+  }
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  auto broker = broker::Broker::Open(*options, std::move(*identity), std::move(*registry));
+  if (!broker.ok()) return Fail(broker.status());
+  s = (*broker)->Run(g_stop);
+  if (!s.ok()) return Fail(s);
+  return 0;
+}

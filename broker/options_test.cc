@@ -1,0 +1,40 @@
+#include "broker/options.h"
+
+#include <gtest/gtest.h>
+
+#include "common/base/testing.h"
+
+namespace certshare::broker {
+namespace {
+
+TEST(BrokerOptionsTest, ParsesAndResolvesRelativePaths) {
+  auto o = ParseConfig(R"({"identity":"keys/b.secret.json","registry":"/etc/r.json",
+                           "data_dir":"data","max_record_bytes":2048})",
+                       "/srv/broker");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->identity, "/srv/broker/keys/b.secret.json");
+  EXPECT_EQ(o->registry, "/etc/r.json");
+  EXPECT_EQ(o->data_dir, "/srv/broker/data");
+  EXPECT_EQ(o->max_record_bytes, 2048u);
+  EXPECT_EQ(o->listen, "tcp://127.0.0.1:7700");
+}
+
+TEST(BrokerOptionsTest, ReportsEveryProblem) {
+  auto o = ParseConfig(R"({"listen":"http://x","max_record_bytes":-1,"typo":1})", "");
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.status().code(), ErrorCode::kInvalidConfig);
+  const std::string& m = o.status().message();
+  for (const char* want : {"\"identity\" is required", "\"registry\" is required",
+                           "\"data_dir\" is required", "max_record_bytes",
+                           "unknown setting \"typo\"", "\"listen\""}) {
+    EXPECT_NE(m.find(want), std::string::npos) << want << " in " << m;
+  }
+}
+
+TEST(BrokerOptionsTest, RefusesNonJson) {
+  EXPECT_EQ(ParseConfig("{", "").status().code(), ErrorCode::kInvalidConfig);
+  EXPECT_EQ(ParseConfig("[]", "").status().code(), ErrorCode::kInvalidConfig);
+}
+
+}  // namespace
+}  // namespace certshare::broker

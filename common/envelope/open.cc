@@ -1,0 +1,73 @@
+// The receiving side: Verify (broker and recipients), Open (recipients),
+// and the routing helpers.
+#include "common/envelope/envelope.h"
+#include "common/envelope/merkle.h"
+
+namespace certshare::envelope {
+
+Status Verify(const Record& record,
+              const crypto::SigningPublicKey& origin_sign_key) {
+  const crypto::Hash256 leaf =
+      internal::LeafHash(record.header_bytes, record.payload);
+  crypto::Hash256 root;
+  if (!internal::RootFromAuditPath(record.auth.leaf_index,
+                                   record.auth.leaf_count, leaf,
+                                   record.auth.proof, &root)) {
+    return Status(ErrorCode::kBadSignature,
+                  "Merkle proof does not fit leaf_index/leaf_count");
+  }
+  if (!crypto::Verify(origin_sign_key, internal::SignedMessage(root),
+                      record.auth.signature)) {
+    return Status(ErrorCode::kBadSignature,
+                  "signature does not verify under the origin's key");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> Open(const Record& record, std::string_view my_org,
+                         const crypto::BoxSecretKey& my_box_key,
+                         const crypto::SigningPublicKey& origin_sign_key,
+                         const crypto::BoxPublicKey& origin_box_key) {
+  CERTSHARE_RETURN_IF_ERROR(Verify(record, origin_sign_key));
+  const Header& h = record.header;
+  if (!h.encrypted) return std::string(AsChars(record.payload));
+
+  const KeySlot* mine = nullptr;
+  for (const KeySlot& slot : h.slots) {
+    if (slot.org == my_org) {
+      mine = &slot;
+      break;
+    }
+  }
+  if (mine == nullptr) {
+    return Status(ErrorCode::kNotRecipient,
+                  "no key slot for \"" + std::string(my_org) + "\"");
+  }
+  crypto::SharedKey shared;
+  CERTSHARE_RETURN_IF_ERROR(
+      crypto::ComputeSharedKey(my_box_key, origin_box_key, &shared)
+          .WithContext("origin box key"));
+  crypto::ContentKey key;
+  CERTSHARE_RETURN_IF_ERROR(crypto::UnwrapKey(shared, mine->wrapped, &key));
+  std::string plaintext;
+  CERTSHARE_RETURN_IF_ERROR(crypto::AeadOpen(
+      key, h.payload_nonce, record.payload, record.header_bytes, &plaintext));
+  return plaintext;
+}
+
+bool MayReceive(const Header& header, std::string_view org) {
+  if (header.tlp <= Tlp::kGreen) return true;
+  for (const std::string& r : header.recipients) {
+    if (r == org) return true;
+  }
+  return false;
+}
+
+std::string DedupeKey(const Header& header) {
+  std::string key = header.stix_id;
+  key += '\n';
+  key += header.modified;
+  return key;
+}
+
+}  // namespace certshare::envelope

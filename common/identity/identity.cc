@@ -1,0 +1,207 @@
+#include "common/identity/identity.h"
+
+#include <sodium.h>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/prettywriter.h>
+
+#include "common/base/file_util.h"
+#include "common/base/json.h"
+
+namespace certshare::identity {
+
+namespace {
+
+template <std::size_t N>
+Status DecodeKey(const rapidjson::Value& obj, const char* field,
+                 std::uint8_t* out) {
+  std::string hex;
+  if (!json::GetString(obj, field, &hex)) {
+    return Status(ErrorCode::kInvalidConfig,
+                  std::string("missing string field \"") + field + "\"");
+  }
+  Bytes raw;
+  if (!HexDecode(hex, &raw) || raw.size() != N) {
+    sodium_memzero(raw.data(), raw.size());
+    return Status(ErrorCode::kInvalidConfig,
+                  std::string("field \"") + field + "\" must be " +
+                      std::to_string(N * 2) + " hex digits");
+  }
+  std::copy(raw.begin(), raw.end(), out);
+  sodium_memzero(raw.data(), raw.size());
+  return Status::Ok();
+}
+
+Status CheckFormat(const rapidjson::Value& obj, std::string_view expected) {
+  std::string format;
+  if (!json::GetString(obj, "format", &format) || format != expected) {
+    return Status(ErrorCode::kInvalidConfig,
+                  "\"format\" must be \"" + std::string(expected) + "\"");
+  }
+  return Status::Ok();
+}
+
+void WriteCardFields(const Card& card, rapidjson::PrettyWriter<rapidjson::StringBuffer>& w) {
+  w.Key("org");
+  w.String(card.org);
+  w.Key("name");
+  w.String(card.name);
+  w.Key("sign_public");
+  w.String(HexEncode(card.sign_key));
+  w.Key("box_public");
+  w.String(HexEncode(card.box_key));
+  w.Key("transport_public");
+  w.String(HexEncode(card.transport_key));
+}
+
+// Wipes a std::string holding secret material.
+void WipeString(std::string* s) {
+  sodium_memzero(s->data(), s->size());
+  s->clear();
+}
+
+}  // namespace
+
+bool IsValidOrgId(std::string_view org) {
+  if (org.empty() || org.size() > 64) return false;
+  for (char c : org) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<Card> ParseCard(const rapidjson::Value& value) {
+  if (!value.IsObject()) {
+    return Status(ErrorCode::kInvalidConfig, "a card must be a JSON object");
+  }
+  CERTSHARE_RETURN_IF_ERROR(CheckFormat(value, kCardFormat));
+  Card card;
+  if (!json::GetString(value, "org", &card.org) || !IsValidOrgId(card.org)) {
+    return Status(ErrorCode::kInvalidConfig,
+                  "\"org\" must be 1-64 characters of A-Z a-z 0-9 . _ -");
+  }
+  if (!json::GetString(value, "name", &card.name)) card.name = card.org;
+  Status s = DecodeKey<32>(value, "sign_public", card.sign_key.data());
+  if (s.ok()) s = DecodeKey<32>(value, "box_public", card.box_key.data());
+  if (s.ok()) s = DecodeKey<32>(value, "transport_public", card.transport_key.data());
+  if (!s.ok()) return s.WithContext("card of " + card.org);
+  return card;
+}
+
+Result<Card> LoadCard(const std::string& path) {
+  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 1u << 20));
+  rapidjson::Document doc;
+  Status s = json::Parse(text, &doc);
+  if (!s.ok()) return Status(ErrorCode::kInvalidConfig, s.message()).WithContext(path);
+  Result<Card> card = ParseCard(doc);
+  if (!card.ok()) return card.status().WithContext(path);
+  return card;
+}
+
+std::string CardToJson(const Card& card) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("format");
+  w.String(kCardFormat.data(), kCardFormat.size());
+  WriteCardFields(card, w);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
+                                const std::string& dir) {
+  if (!IsValidOrgId(org)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "organisation id \"" + std::string(org) +
+                      "\" must be 1-64 characters of A-Z a-z 0-9 . _ -");
+  }
+  CERTSHARE_RETURN_IF_ERROR(crypto::Init());
+  CERTSHARE_RETURN_IF_ERROR(files::MakeDirs(dir));
+  GeneratedFiles paths{dir + "/" + std::string(org) + ".secret.json",
+                       dir + "/" + std::string(org) + ".card.json"};
+
+  crypto::SigningKeyPair sign = crypto::GenerateSigningKeyPair();
+  crypto::BoxKeyPair box = crypto::GenerateBoxKeyPair();
+  crypto::BoxKeyPair transport = crypto::GenerateBoxKeyPair();
+  Card card{std::string(org), name.empty() ? std::string(org) : std::string(name),
+            sign.public_key, box.public_key, transport.public_key};
+
+  rapidjson::StringBuffer buffer;
+  {
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("format");
+    w.String(kSecretFormat.data(), kSecretFormat.size());
+    WriteCardFields(card, w);
+    w.Key("sign_secret");
+    w.String(HexEncode(sign.secret_key.view()));
+    w.Key("box_secret");
+    w.String(HexEncode(box.secret_key.view()));
+    w.Key("transport_secret");
+    w.String(HexEncode(transport.secret_key.view()));
+    w.EndObject();
+  }
+  std::string secret_text(buffer.GetString(), buffer.GetSize());
+  secret_text += "\n";
+  // Wipe RapidJSON's copy too: its buffer holds the hex secrets.
+  sodium_memzero(const_cast<char*>(buffer.GetString()), buffer.GetSize());
+
+  if (files::Read(paths.card_path).ok()) {
+    WipeString(&secret_text);
+    return Status(ErrorCode::kAlreadyExists,
+                  paths.card_path + " already exists; refusing to overwrite it");
+  }
+  Status s = files::WriteNew(paths.secret_path, secret_text, 0600);
+  WipeString(&secret_text);
+  CERTSHARE_RETURN_IF_ERROR(s);
+  CERTSHARE_RETURN_IF_ERROR(files::WriteNew(paths.card_path, CardToJson(card), 0644));
+  return paths;
+}
+
+Result<Identity> LoadIdentity(const std::string& path) {
+  CERTSHARE_RETURN_IF_ERROR(crypto::Init());
+  CERTSHARE_RETURN_IF_ERROR(files::CheckSecretMode(path));
+  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 1u << 20));
+  rapidjson::Document doc;
+  Status parsed = json::Parse(text, &doc);
+  WipeString(&text);
+  if (!parsed.ok()) {
+    return Status(ErrorCode::kInvalidConfig, parsed.message()).WithContext(path);
+  }
+  auto fail = [&](const Status& s) { return s.WithContext(path); };
+  Status s = CheckFormat(doc, kSecretFormat);
+  if (!s.ok()) return fail(s);
+
+  // The secret file carries the card fields too, with the public keys.
+  rapidjson::Document card_doc;
+  card_doc.CopyFrom(doc, card_doc.GetAllocator());
+  card_doc["format"].SetString(kCardFormat.data(), kCardFormat.size());
+  Result<Card> card = ParseCard(card_doc);
+  if (!card.ok()) return fail(card.status());
+
+  Identity id{*card, {}, {}, {}};
+  s = DecodeKey<64>(doc, "sign_secret", id.sign_secret.data());
+  if (s.ok()) s = DecodeKey<32>(doc, "box_secret", id.box_secret.data());
+  if (s.ok()) s = DecodeKey<32>(doc, "transport_secret", id.transport_secret.data());
+  // Wipe the parsed copies of the hex secrets.
+  for (const char* field : {"sign_secret", "box_secret", "transport_secret"}) {
+    auto it = doc.FindMember(field);
+    if (it != doc.MemberEnd() && it->value.IsString()) {
+      sodium_memzero(const_cast<char*>(it->value.GetString()), it->value.GetStringLength());
+    }
+  }
+  if (!s.ok()) return fail(s);
+  if (crypto::SigningPublicFromSecret(id.sign_secret) != id.card.sign_key ||
+      crypto::BoxPublicFromSecret(id.box_secret) != id.card.box_key ||
+      crypto::BoxPublicFromSecret(id.transport_secret) != id.card.transport_key) {
+    return fail(Status(ErrorCode::kInvalidConfig,
+                       "a secret key does not match its public key; the file is "
+                       "damaged or was edited"));
+  }
+  return id;
+}
+
+}  // namespace certshare::identity

@@ -1,0 +1,69 @@
+// certshare::identity — who an organisation is, in files.
+//
+// An organisation's identity is three key pairs:
+//   sign       Ed25519: signs every record it originates
+//   box        X25519: receives payload keys wrapped for it (key slots)
+//   transport  X25519: its CURVE key towards the broker (ZAP admits it)
+// Keeping the transport key apart from the box key means the two protocols
+// never share a key, and a transport key can be rotated without touching
+// records already encrypted.
+//
+// Files (docs/identity.md):
+//   <org>.secret.json  the secret keys, mode 0600, never overwritten
+//   <org>.card.json    the public identity card, for exchange
+//
+// Thread-safety: the types are plain values; functions share no state.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+#include "common/base/status.h"
+#include "common/crypto/keys.h"
+
+namespace certshare::identity {
+
+inline constexpr std::string_view kCardFormat = "certshare-card-v1";
+inline constexpr std::string_view kSecretFormat = "certshare-secret-v1";
+
+// Organisation ids: 1 to 64 of [A-Za-z0-9._-], e.g. "CERT-EE".
+bool IsValidOrgId(std::string_view org);
+
+struct Card {
+  std::string org;
+  std::string name;  // display name
+  crypto::SigningPublicKey sign_key{};
+  crypto::BoxPublicKey box_key{};
+  crypto::BoxPublicKey transport_key{};
+};
+
+struct Identity {
+  Card card;
+  crypto::SigningSecretKey sign_secret;
+  crypto::BoxSecretKey box_secret;
+  crypto::BoxSecretKey transport_secret;
+};
+
+struct GeneratedFiles {
+  std::string secret_path;
+  std::string card_path;
+};
+
+// Creates a fresh identity for `org` in `dir`: <org>.secret.json (0600) and
+// <org>.card.json. Refuses (kAlreadyExists) if either file exists.
+Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
+                                const std::string& dir);
+
+// Loads a secret file: refuses one readable by others
+// (kInsecurePermissions), checks every secret matches its public half
+// (kInvalidConfig otherwise). The file text is wiped from memory after use.
+Result<Identity> LoadIdentity(const std::string& path);
+
+// Cards as JSON.
+Result<Card> ParseCard(const rapidjson::Value& value);
+Result<Card> LoadCard(const std::string& path);
+std::string CardToJson(const Card& card);
+
+}  // namespace certshare::identity

@@ -1,0 +1,82 @@
+#include "common/identity/identity.h"
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "common/base/file_util.h"
+#include "common/base/testing.h"
+
+namespace certshare::identity {
+namespace {
+
+TEST(IdentityTest, GenerateWritesSecret0600AndCardThatLoadBack) {
+  testing::TempDir dir;
+  auto files = Generate("CERT-EE", "CERT Estonia", dir.path());
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  struct stat st;
+  ASSERT_EQ(::stat(files->secret_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  auto id = LoadIdentity(files->secret_path);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto card = LoadCard(files->card_path);
+  ASSERT_TRUE(card.ok()) << card.status().ToString();
+  EXPECT_EQ(card->org, "CERT-EE");
+  EXPECT_EQ(card->name, "CERT Estonia");
+  EXPECT_EQ(card->sign_key, id->card.sign_key);
+  EXPECT_EQ(card->box_key, id->card.box_key);
+  EXPECT_EQ(card->transport_key, id->card.transport_key);
+  EXPECT_NE(card->box_key, card->transport_key);
+
+  // The card holds no secret.
+  auto card_text = files::Read(files->card_path);
+  EXPECT_EQ(card_text->find("secret"), std::string::npos);
+}
+
+TEST(IdentityTest, NeverOverwrites) {
+  testing::TempDir dir;
+  ASSERT_TRUE(Generate("CERT-EE", "", dir.path()).ok());
+  auto before = files::Read(dir.File("CERT-EE.secret.json"));
+  auto again = Generate("CERT-EE", "", dir.path());
+  EXPECT_EQ(again.status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(*files::Read(dir.File("CERT-EE.secret.json")), *before);
+}
+
+TEST(IdentityTest, RefusesBadOrgIds) {
+  testing::TempDir dir;
+  for (const char* bad : {"", "CERT EE", "../x", "CERT/EE", "é"}) {
+    EXPECT_EQ(Generate(bad, "", dir.path()).status().code(), ErrorCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+TEST(IdentityTest, LoadRefusesReadableSecret) {
+  testing::TempDir dir;
+  auto files = Generate("CERT-UA", "", dir.path());
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(::chmod(files->secret_path.c_str(), 0644), 0);
+  EXPECT_EQ(LoadIdentity(files->secret_path).status().code(),
+            ErrorCode::kInsecurePermissions);
+}
+
+TEST(IdentityTest, LoadRefusesMismatchedOrDamagedSecret) {
+  testing::TempDir dir;
+  auto a = Generate("A", "", dir.path());
+  auto b = Generate("B", "", dir.path());
+  ASSERT_TRUE(a.ok() && b.ok());
+  // Swap A's sign_public for B's: the secret no longer matches.
+  std::string text = *files::Read(a->secret_path);
+  auto card_b = LoadCard(b->card_path);
+  auto id_a = LoadIdentity(a->secret_path);
+  std::string from = HexEncode(id_a->card.sign_key);
+  text.replace(text.find(from), from.size(), HexEncode(card_b->sign_key));
+  ASSERT_OK(files::WriteNew(dir.File("mixed.json"), text, 0600));
+  EXPECT_EQ(LoadIdentity(dir.File("mixed.json")).status().code(), ErrorCode::kInvalidConfig);
+
+  ASSERT_OK(files::WriteNew(dir.File("trunc.json"), text.substr(0, text.size() / 2), 0600));
+  EXPECT_EQ(LoadIdentity(dir.File("trunc.json")).status().code(), ErrorCode::kInvalidConfig);
+}
+
+}  // namespace
+}  // namespace certshare::identity

@@ -1,0 +1,145 @@
+#include <atomic>
+#include <cstring>
+#include <string>
+#include <zmq.hpp>
+
+#include "common/transport/transport.h"
+
+namespace certshare::transport {
+
+namespace {
+
+Status ZmqError(std::string_view what, const zmq::error_t& e) {
+  return Status(ErrorCode::kTransportError, std::string(what) + ": " + e.what());
+}
+
+// Handshake failures the client watches for, to tell an operator why the
+// broker does not answer instead of timing out silently.
+constexpr int kHandshakeEvents = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL;
+
+class ZmqClient final : public Client {
+ public:
+  ~ZmqClient() override {
+    monitor_.close();
+    socket_.close();
+  }
+
+  Status Init(const ClientOptions& options) {
+    static std::atomic<int> counter{0};
+    std::string monitor_endpoint =
+        "inproc://certshare-client-monitor-" + std::to_string(counter++);
+    try {
+      socket_ = zmq::socket_t(context_, zmq::socket_type::dealer);
+      socket_.set(zmq::sockopt::linger, 0);
+      socket_.set(zmq::sockopt::sndhwm, options.send_high_water_mark);
+      socket_.set(zmq::sockopt::rcvhwm, options.receive_high_water_mark);
+      socket_.set(zmq::sockopt::curve_serverkey,
+                  zmq::const_buffer(options.server_key.data(), 32));
+      socket_.set(zmq::sockopt::curve_publickey,
+                  zmq::const_buffer(options.public_key.data(), 32));
+      socket_.set(zmq::sockopt::curve_secretkey,
+                  zmq::const_buffer(options.secret_key->data(), 32));
+      if (zmq_socket_monitor(socket_.handle(), monitor_endpoint.c_str(),
+                             kHandshakeEvents) != 0) {
+        throw zmq::error_t();
+      }
+      monitor_ = zmq::socket_t(context_, zmq::socket_type::pair);
+      monitor_.set(zmq::sockopt::linger, 0);
+      monitor_.connect(monitor_endpoint);
+      socket_.connect(options.endpoint);
+    } catch (const zmq::error_t& e) {
+      return ZmqError("cannot connect to " + options.endpoint, e);
+    }
+    return Status::Ok();
+  }
+
+  Status Send(ByteView frame, std::chrono::milliseconds timeout) override {
+    try {
+      socket_.set(zmq::sockopt::sndtimeo, static_cast<int>(timeout.count()));
+      if (!socket_.send(zmq::buffer(frame.data(), frame.size()), zmq::send_flags::none)) {
+        return Status(ErrorCode::kTimeout, "the broker is not accepting messages");
+      }
+      return Status::Ok();
+    } catch (const zmq::error_t& e) {
+      return ZmqError("send", e);
+    }
+  }
+
+  Result<Bytes> Receive(std::chrono::milliseconds timeout) override {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    try {
+      while (true) {
+        zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0},
+                                   {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() < 0) left = std::chrono::milliseconds(0);
+        try {
+          zmq::poll(items, 2, left);
+        } catch (const zmq::error_t& e) {
+          if (e.num() != EINTR) throw;
+          continue;  // a signal: wait again until the deadline
+        }
+        if (items[0].revents & ZMQ_POLLIN) {
+          zmq::message_t msg;
+          (void)socket_.recv(msg);
+          const auto* data = static_cast<const std::uint8_t*>(msg.data());
+          return Bytes(data, data + msg.size());
+        }
+        if (items[1].revents & ZMQ_POLLIN) {
+          Status refused = ReadMonitorEvent();
+          if (!refused.ok()) return refused;
+          continue;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+          return Status(ErrorCode::kTimeout, "no answer from the broker");
+        }
+      }
+    } catch (const zmq::error_t& e) {
+      return ZmqError("receive", e);
+    }
+  }
+
+ private:
+  // Monitor events are two frames: (event:u16, value:u32) and the endpoint.
+  Status ReadMonitorEvent() {
+    zmq::message_t event, address;
+    (void)monitor_.recv(event);
+    if (event.more()) (void)monitor_.recv(address);
+    if (event.size() < 6) return Status::Ok();
+    std::uint16_t id;
+    std::uint32_t value;
+    std::memcpy(&id, event.data(), 2);
+    std::memcpy(&value, static_cast<const char*>(event.data()) + 2, 4);
+    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+      return Status(ErrorCode::kUnauthenticated,
+                    "the broker refused this organisation's transport key (status " +
+                        std::to_string(value) + "): is it in the broker's registry?");
+    }
+    return Status(ErrorCode::kUnauthenticated,
+                  "the CURVE handshake with the broker failed: check the broker's "
+                  "public key (its card) and that this organisation is registered");
+  }
+
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+  zmq::socket_t monitor_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options) {
+  if (!HasCurve()) {
+    return Status(ErrorCode::kTransportError, "this libzmq was built without CURVE");
+  }
+  if (options.secret_key == nullptr) {
+    return Status(ErrorCode::kInvalidArgument, "client needs a secret key");
+  }
+  auto client = std::make_unique<ZmqClient>();
+  CERTSHARE_RETURN_IF_ERROR(client->Init(options));
+  return std::unique_ptr<Client>(std::move(client));
+}
+
+}  // namespace certshare::transport

@@ -1,0 +1,99 @@
+// certshare::transport — the only module that touches ZeroMQ.
+//
+// Server: a ROUTER socket secured with CURVE. A ZAP handler (RFC 27) in the
+// same ZeroMQ context admits only client transport keys that `authorize`
+// maps to an organisation, and stamps that organisation on every message
+// as the ZAP User-Id, so the broker always knows who is speaking.
+// Client: a DEALER socket that authenticates with its organisation's
+// transport key and pins the broker's public key.
+//
+// One frame = one certshare wire message (certshare::wire). ZeroMQ
+// exceptions are caught here and become Status values.
+//
+// Thread-safety: a Server or Client belongs to one thread (ZeroMQ sockets
+// are not thread-safe). The `authorize` callback runs on the ZAP thread and
+// must be thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/base/bytes.h"
+#include "common/base/status.h"
+#include "common/crypto/keys.h"
+
+namespace certshare::transport {
+
+// Maps a client's CURVE public key to its organisation id; nullopt refuses.
+using Authorize =
+    std::function<std::optional<std::string>(const crypto::BoxPublicKey& client_key)>;
+
+struct ServerOptions {
+  // Where to bind, e.g. "tcp://127.0.0.1:7700"; "tcp://127.0.0.1:*" picks an
+  // ephemeral port (see Server::endpoint()).
+  std::string endpoint;
+  crypto::BoxPublicKey public_key{};
+  const crypto::BoxSecretKey* secret_key = nullptr;  // copied at Bind
+  Authorize authorize;
+  // Messages queued per peer before sends report kBusy. Default 10,000;
+  // must exceed the largest publish window an agent uses.
+  int send_high_water_mark = 10000;
+  int receive_high_water_mark = 10000;
+  // Frames larger than this are dropped by ZeroMQ before allocation and the
+  // peer disconnected. Default 64 MiB; keep it well above the broker's
+  // record limit so that oversize records get a proper error reply.
+  std::int64_t max_frame_bytes = 64ll << 20;
+};
+
+struct Incoming {
+  std::string peer;  // ZeroMQ routing id: opaque, for replies
+  std::string org;   // authenticated organisation (ZAP User-Id)
+  Bytes frame;
+};
+
+enum class SendOutcome {
+  kSent,
+  kBusy,  // the peer's queue is full; try again later
+  kGone,  // the peer disconnected
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Bind(const ServerOptions& options);
+  virtual ~Server() = default;
+
+  // The endpoint actually bound (the ephemeral port resolved).
+  virtual const std::string& endpoint() const = 0;
+  // Waits up to `timeout` for one message; nullopt when none arrived.
+  virtual Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout) = 0;
+  virtual SendOutcome Send(const std::string& peer, ByteView frame) = 0;
+};
+
+struct ClientOptions {
+  std::string endpoint;
+  crypto::BoxPublicKey server_key{};  // the broker's transport key (pinned)
+  crypto::BoxPublicKey public_key{};  // our transport key
+  const crypto::BoxSecretKey* secret_key = nullptr;  // copied at Connect
+  int send_high_water_mark = 10000;
+  int receive_high_water_mark = 10000;
+};
+
+class Client {
+ public:
+  static Result<std::unique_ptr<Client>> Connect(const ClientOptions& options);
+  virtual ~Client() = default;
+
+  // Queues a frame; kTimeout if it cannot be queued within `timeout`.
+  virtual Status Send(ByteView frame, std::chrono::milliseconds timeout) = 0;
+  // Waits up to `timeout` for a frame: kTimeout when none came,
+  // kUnauthenticated when the broker refused our key during the handshake.
+  virtual Result<Bytes> Receive(std::chrono::milliseconds timeout) = 0;
+};
+
+// Whether this libzmq supports CURVE (it must, or nothing starts).
+bool HasCurve();
+
+}  // namespace certshare::transport

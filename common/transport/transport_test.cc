@@ -1,0 +1,114 @@
+#include "common/transport/transport.h"
+
+#include <gtest/gtest.h>
+
+#include "common/base/testing.h"
+
+namespace certshare::transport {
+namespace {
+
+using std::chrono::milliseconds;
+
+class TransportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK(crypto::Init());
+    server_keys_ = crypto::GenerateBoxKeyPair();
+    client_keys_ = crypto::GenerateBoxKeyPair();
+    ServerOptions options;
+    options.endpoint = "tcp://127.0.0.1:*";
+    options.public_key = server_keys_.public_key;
+    options.secret_key = &server_keys_.secret_key;
+    crypto::BoxPublicKey known = client_keys_.public_key;
+    options.authorize = [known](const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+      if (key == known) return "ORG-A";
+      return std::nullopt;
+    };
+    auto server = Server::Bind(options);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+  }
+
+  std::unique_ptr<Client> Connect(const crypto::BoxKeyPair& keys,
+                                  const crypto::BoxPublicKey& server_key) {
+    ClientOptions options;
+    options.endpoint = server_->endpoint();
+    options.server_key = server_key;
+    options.public_key = keys.public_key;
+    options.secret_key = &keys.secret_key;
+    auto client = Client::Connect(options);
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    return client.ok() ? std::move(*client) : nullptr;
+  }
+
+  // Receives on the server until a message arrives or ~5 s pass.
+  std::optional<Incoming> ServerReceive() {
+    for (int i = 0; i < 50; ++i) {
+      auto in = server_->Receive(milliseconds(100));
+      if (!in.ok()) return std::nullopt;
+      if (in->has_value()) return std::move(*in);
+    }
+    return std::nullopt;
+  }
+
+  crypto::BoxKeyPair server_keys_;
+  crypto::BoxKeyPair client_keys_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(TransportTest, BindsAnEphemeralLoopbackPort) {
+  EXPECT_EQ(server_->endpoint().rfind("tcp://127.0.0.1:", 0), 0u);
+  EXPECT_EQ(server_->endpoint().find('*'), std::string::npos);
+}
+
+TEST_F(TransportTest, RegisteredClientIsAuthenticatedAsItsOrganisation) {
+  auto client = Connect(client_keys_, server_keys_.public_key);
+  ASSERT_NE(client, nullptr);
+  Bytes hello = {'h', 'i'};
+  ASSERT_OK(client->Send(hello, milliseconds(1000)));
+  auto in = ServerReceive();
+  ASSERT_TRUE(in.has_value());
+  EXPECT_EQ(in->org, "ORG-A");
+  EXPECT_EQ(in->frame, hello);
+
+  Bytes reply = {'o', 'k'};
+  EXPECT_EQ(server_->Send(in->peer, reply), SendOutcome::kSent);
+  auto got = client->Receive(milliseconds(5000));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, reply);
+}
+
+TEST_F(TransportTest, UnregisteredKeyIsRefusedAndToldSo) {
+  crypto::BoxKeyPair stranger = crypto::GenerateBoxKeyPair();
+  auto client = Connect(stranger, server_keys_.public_key);
+  ASSERT_NE(client, nullptr);
+  Bytes hello = {'h', 'i'};
+  ASSERT_OK(client->Send(hello, milliseconds(1000)));
+  auto got = client->Receive(milliseconds(5000));
+  EXPECT_EQ(got.status().code(), ErrorCode::kUnauthenticated) << got.status().ToString();
+  // Nothing reached the server.
+  auto in = server_->Receive(milliseconds(200));
+  ASSERT_TRUE(in.ok());
+  EXPECT_FALSE(in->has_value());
+}
+
+TEST_F(TransportTest, WrongServerKeyNeverDelivers) {
+  crypto::BoxKeyPair impostor = crypto::GenerateBoxKeyPair();
+  auto client = Connect(client_keys_, impostor.public_key);
+  ASSERT_NE(client, nullptr);
+  Bytes hello = {'h', 'i'};
+  ASSERT_OK(client->Send(hello, milliseconds(1000)));
+  auto in = server_->Receive(milliseconds(500));
+  ASSERT_TRUE(in.ok());
+  EXPECT_FALSE(in->has_value());
+  auto got = client->Receive(milliseconds(500));
+  EXPECT_FALSE(got.ok());
+}
+
+TEST_F(TransportTest, SendToUnknownPeerReportsGone) {
+  Bytes frame = {1};
+  EXPECT_EQ(server_->Send("no-such-peer", frame), SendOutcome::kGone);
+}
+
+}  // namespace
+}  // namespace certshare::transport

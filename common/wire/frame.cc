@@ -1,0 +1,123 @@
+#include "common/wire/frame.h"
+
+namespace certshare::wire {
+
+namespace {
+
+constexpr std::size_t kPrefixSize = 2 + 1 + 1 + 8;
+constexpr std::size_t kMaxErrorText = 1024;
+
+ByteWriter Start(Command command, std::uint64_t correlation) {
+  ByteWriter w;
+  w.U8('C');
+  w.U8('S');
+  w.U8(kVersion);
+  w.U8(static_cast<std::uint8_t>(command));
+  w.U64(correlation);
+  return w;
+}
+
+Status Malformed(std::string_view what) {
+  return Status(ErrorCode::kMalformedFrame, what);
+}
+
+Status DecodeBody(ByteReader& r, Message* out) {
+  switch (out->command) {
+    case Command::kPublish:
+      r.Raw(r.remaining(), &out->record);
+      if (out->record.empty()) return Malformed("PUBLISH without a record");
+      return Status::Ok();
+    case Command::kAck: {
+      std::uint8_t flags = 0;
+      if (!r.U64(&out->sequence) || !r.U8(&flags)) return Malformed("truncated ACK");
+      if ((flags & ~kAckDuplicate) != 0) return Malformed("unknown ACK flags");
+      out->duplicate = (flags & kAckDuplicate) != 0;
+      break;
+    }
+    case Command::kError: {
+      std::uint16_t code = 0;
+      if (!r.U16(&code) || !r.Str16(&out->text)) return Malformed("truncated ERROR");
+      out->error = ErrorCodeFromWire(code);
+      break;
+    }
+    case Command::kSubscribe:
+    case Command::kCaughtUp:
+      if (!r.U64(&out->sequence)) return Malformed("truncated sequence");
+      break;
+    case Command::kDeliver:
+      if (!r.U64(&out->sequence)) return Malformed("truncated DELIVER");
+      r.Raw(r.remaining(), &out->record);
+      if (out->record.empty()) return Malformed("DELIVER without a record");
+      return Status::Ok();
+    default:
+      return Status(ErrorCode::kUnknownCommand,
+                    "unknown command 0x" +
+                        HexEncode(ByteView(reinterpret_cast<const std::uint8_t*>(
+                                               &out->command), 1)));
+  }
+  if (!r.Done()) return Malformed("trailing bytes after the message");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Bytes EncodePublish(std::uint64_t correlation, ByteView record) {
+  ByteWriter w = Start(Command::kPublish, correlation);
+  w.Raw(record);
+  return w.Take();
+}
+
+Bytes EncodeAck(std::uint64_t correlation, std::uint64_t sequence, bool duplicate) {
+  ByteWriter w = Start(Command::kAck, correlation);
+  w.U64(sequence);
+  w.U8(duplicate ? kAckDuplicate : 0);
+  return w.Take();
+}
+
+Bytes EncodeError(std::uint64_t correlation, ErrorCode code, std::string_view text) {
+  ByteWriter w = Start(Command::kError, correlation);
+  w.U16(static_cast<std::uint16_t>(code));
+  w.Str16(text.substr(0, kMaxErrorText));
+  return w.Take();
+}
+
+Bytes EncodeSubscribe(std::uint64_t correlation, std::uint64_t from_sequence) {
+  ByteWriter w = Start(Command::kSubscribe, correlation);
+  w.U64(from_sequence);
+  return w.Take();
+}
+
+Bytes EncodeDeliver(std::uint64_t correlation, std::uint64_t sequence, ByteView record) {
+  ByteWriter w = Start(Command::kDeliver, correlation);
+  w.U64(sequence);
+  w.Raw(record);
+  return w.Take();
+}
+
+Bytes EncodeCaughtUp(std::uint64_t correlation, std::uint64_t head_sequence) {
+  ByteWriter w = Start(Command::kCaughtUp, correlation);
+  w.U64(head_sequence);
+  return w.Take();
+}
+
+Status Decode(ByteView frame, Message* out) {
+  *out = Message{};
+  if (frame.size() < kPrefixSize) return Malformed("frame shorter than its prefix");
+  ByteReader r(frame);
+  std::uint8_t c, s, version, command;
+  r.U8(&c);
+  r.U8(&s);
+  r.U8(&version);
+  r.U8(&command);
+  r.U64(&out->correlation);
+  if (c != 'C' || s != 'S') return Malformed("bad magic (not a certshare frame)");
+  if (version != kVersion) {
+    return Status(ErrorCode::kUnsupportedVersion,
+                  "wire version " + std::to_string(version) + " (this peer speaks " +
+                      std::to_string(kVersion) + ")");
+  }
+  out->command = static_cast<Command>(command);
+  return DecodeBody(r, out);
+}
+
+}  // namespace certshare::wire

@@ -1,0 +1,60 @@
+// STIX type names and identifiers (STIX 2.1 §2.9, §3.1 `type`).
+#include "schemas/formats.h"
+#include "schemas/stix_check.h"
+
+namespace certshare::schemas {
+
+namespace {
+
+constexpr std::size_t kUuidLength = 36;  // 8-4-4-4-12 hex digits
+constexpr std::size_t kMinTypeLength = 3;
+constexpr std::size_t kMaxTypeLength = 250;
+
+bool IsLowerAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool IsLowerHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+}  // namespace
+
+bool IsStixType(std::string_view type) {
+  if (type.size() < kMinTypeLength || type.size() > kMaxTypeLength) {
+    return false;
+  }
+  if (!IsLowerAlnum(type.front()) || !IsLowerAlnum(type.back())) return false;
+  for (char c : type) {
+    if (!IsLowerAlnum(c) && c != '-') return false;
+  }
+  return true;
+}
+
+bool IsLowerCaseUuid(std::string_view text) {
+  if (text.size() != kUuidLength) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash_position ? text[i] != '-' : !IsLowerHex(text[i])) return false;
+  }
+  return true;
+}
+
+std::string_view IdTypePrefix(std::string_view id) {
+  if (id.size() < kUuidLength + 2) return {};
+  return id.substr(0, id.size() - kUuidLength - 2);
+}
+
+bool IsStixIdOfAnyType(std::string_view id) {
+  const std::string_view type = IdTypePrefix(id);
+  return IsStixType(type) && IsStixId(id, type);
+}
+
+bool IsStixId(std::string_view id, std::string_view type) {
+  if (!IsStixType(type)) return false;
+  if (id.size() != type.size() + 2 + kUuidLength) return false;
+  return id.substr(0, type.size()) == type &&
+         id.substr(type.size(), 2) == "--" &&
+         IsLowerCaseUuid(id.substr(type.size() + 2));
+}
+
+}  // namespace certshare::schemas

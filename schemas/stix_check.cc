@@ -1,0 +1,147 @@
+// Check: dispatches a document to the bundle or single-object path, runs the
+// object rules (object_rules.cc) on each object and folds what they learnt
+// into the Summary routing needs.
+#include "schemas/stix_check.h"
+
+#include <algorithm>
+
+#include "common/base/json.h"
+#include "schemas/describe.h"
+#include "schemas/formats.h"
+#include "schemas/object_rules.h"
+#include "schemas/problem_sink.h"
+#include "schemas/rules.h"
+
+namespace certshare::schemas {
+
+namespace {
+
+// The later of two versions, either possibly empty (= none).
+void KeepLatest(const std::string& candidate, std::string* latest) {
+  if (candidate.empty()) return;
+  if (latest->empty() || CompareStixTimestamps(candidate, *latest) > 0) {
+    *latest = candidate;
+  }
+}
+
+void KeepMostRestrictive(std::optional<Tlp> candidate,
+                         std::optional<Tlp>* tlp) {
+  if (candidate && (!*tlp || *candidate > **tlp)) *tlp = candidate;
+}
+
+void CheckBundle(const rapidjson::Value& doc, ProblemSink& sink,
+                 Summary* summary) {
+  CheckObject(doc, "", sink);  // the bundle's own `type` and `id`
+  json::GetString(doc, "id", &summary->id);
+  summary->object_count = 0;
+
+  const rapidjson::Value* objects = json::Member(doc, "objects");
+  if (objects == nullptr || !objects->IsArray() || objects->Empty()) {
+    sink.Add("/objects", rule::kBundleObjects,
+             objects == nullptr
+                 ? "`objects` is required: a bundle must carry at least one "
+                   "STIX object"
+                 : "`objects` must be a non-empty array of STIX objects, not " +
+                       (objects->IsArray() ? std::string("an empty array")
+                                           : Describe(*objects)));
+    return;
+  }
+  summary->object_count = objects->Size();
+  bool any_timestamp = false;
+  for (rapidjson::SizeType i = 0; i < objects->Size(); ++i) {
+    const rapidjson::Value& object = (*objects)[i];
+    const std::string pointer = "/objects/" + std::to_string(i);
+    if (!object.IsObject()) {
+      sink.Add(pointer, rule::kNotObject,
+               "`objects` entries must be STIX objects (JSON objects), not " +
+                   Describe(object));
+      continue;
+    }
+    ObjectFacts facts = CheckObject(object, pointer, sink);
+    if (facts.traits != nullptr && facts.traits->kind == ObjectKind::kBundle) {
+      sink.Add(pointer, rule::kBundleObjects,
+               "a bundle cannot contain another bundle");
+      continue;
+    }
+    any_timestamp = any_timestamp || facts.has_timestamp_property;
+    KeepLatest(facts.version, &summary->modified);
+    KeepMostRestrictive(facts.tlp, &summary->tlp);
+  }
+  if (!any_timestamp) {
+    sink.Add("", rule::kBundleNoTimestamp,
+             "no object in the bundle carries `modified` or `created`, so the "
+             "bundle has no date to be versioned by; add the domain object "
+             "(report, incident, ...) the observables belong to");
+  }
+}
+
+void CheckSingle(const rapidjson::Value& doc, ProblemSink& sink,
+                 Summary* summary) {
+  ObjectFacts facts = CheckObject(doc, "", sink);
+  summary->id = facts.id;
+  summary->modified = facts.version;
+  summary->tlp = facts.tlp;
+  summary->object_count = 1;
+  // Without a usable type, "type" already says what is wrong; where the type
+  // requires `created`, "timestamp" does.
+  if (facts.traits != nullptr && !facts.traits->requires_created &&
+      !facts.has_timestamp_property) {
+    sink.Add("", rule::kNoTimestamp,
+             "this " + std::string(KindName(facts.traits->kind)) + " (" +
+                 Quote(facts.type) +
+                 ") carries neither `modified` nor `created`, so it cannot "
+                 "be published on its own; send it in a bundle with the "
+                 "object that refers to it");
+  }
+}
+
+}  // namespace
+
+Report Check(const rapidjson::Value& doc) {
+  Report report;
+  ProblemSink sink(&report.problems);
+  if (!doc.IsObject()) {
+    sink.Add("", rule::kNotObject,
+             "a STIX document must be a JSON object (a bundle or one STIX "
+             "object), not " +
+                 Describe(doc));
+  } else {
+    json::GetString(doc, "type", &report.summary.type);
+    if (report.summary.type == "bundle") {
+      CheckBundle(doc, sink, &report.summary);
+    } else {
+      CheckSingle(doc, sink, &report.summary);
+    }
+  }
+  sink.Finish();
+  return report;
+}
+
+Report CheckText(std::string_view text) {
+  rapidjson::Document doc;
+  Status parsed = json::Parse(text, &doc);
+  if (!parsed.ok()) {
+    Report report;
+    report.problems.push_back({"", std::string(rule::kJson), parsed.message()});
+    return report;
+  }
+  return Check(doc);
+}
+
+Result<Summary> Summarise(std::string_view text) {
+  Report report = CheckText(text);
+  if (report.ok()) return std::move(report.summary);
+  const bool json_error =
+      std::any_of(report.problems.begin(), report.problems.end(),
+                  [](const Problem& p) { return p.rule == rule::kJson; });
+  std::string message;
+  for (const Problem& p : report.problems) {
+    if (!message.empty()) message += '\n';
+    message += p.pointer + ": " + p.message + " [" + p.rule + "]";
+  }
+  return Status(
+      json_error ? ErrorCode::kMalformedJson : ErrorCode::kInvalidStix,
+      message);
+}
+
+}  // namespace certshare::schemas

@@ -1,0 +1,483 @@
+// Check / CheckText / Summarise: each rule with a minimal bad object, several
+// problems at once, bundles and the Summary.
+#include "schemas/stix_check.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/base/testing.h"
+#include "schemas/rules.h"
+#include "schemas/test_util.h"
+
+namespace certshare::schemas {
+namespace {
+
+using test::Dump;
+using test::KeysOf;
+using test::kIndicator;
+using test::MustParse;
+using test::Set;
+using test::SetJson;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+
+// Checks and also asserts that every rule id reported is a documented one.
+Report CheckDoc(const rapidjson::Value& doc) {
+  Report report = Check(doc);
+  std::set<std::string_view> known;
+  for (const RuleInfo& r : AllRules()) known.insert(r.id);
+  for (const Problem& p : report.problems) {
+    EXPECT_TRUE(known.count(p.rule)) << "undocumented rule " << p.rule;
+    EXPECT_FALSE(p.message.empty());
+  }
+  return report;
+}
+
+std::string Bundle(const std::string& objects) {
+  return R"({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [)" +
+         objects + "]}";
+}
+
+TEST(Rules, IdsAreUniqueAndDescribed) {
+  std::set<std::string_view> ids;
+  for (const RuleInfo& r : AllRules()) {
+    EXPECT_TRUE(ids.insert(r.id).second) << r.id;
+    EXPECT_FALSE(r.description.empty()) << r.id;
+  }
+  EXPECT_EQ(ids.size(), 13u);
+}
+
+TEST(Check, ValidIndicator) {
+  auto doc = MustParse(kIndicator);
+  Report report = CheckDoc(doc);
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.type, "indicator");
+  EXPECT_EQ(report.summary.id,
+            "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  EXPECT_EQ(report.summary.modified, "2026-03-03T11:02:10.000Z");
+  EXPECT_EQ(report.summary.tlp, std::nullopt);
+  EXPECT_EQ(report.summary.object_count, 1u);
+}
+
+TEST(Check, NotObject) {
+  for (const char* text : {"[]", R"([{"type": "indicator"}])", "\"bundle\"",
+                           "42", "null", "true"}) {
+    Report report = CheckDoc(MustParse(text));
+    EXPECT_THAT(KeysOf(report), ElementsAre(Pair("", "not-object"))) << text;
+  }
+}
+
+TEST(Check, TypeMissing) {
+  auto doc = MustParse(kIndicator);
+  Set(doc, "/type", nullptr);
+  Report report = CheckDoc(doc);
+  // Without a type, neither the id's type nor the type's requirements can
+  // be checked: only the id's form is.
+  EXPECT_THAT(KeysOf(report), ElementsAre(Pair("/type", "type")));
+}
+
+TEST(Check, TypeMissingOnWhatLooksLikeABundle) {
+  Report report = CheckDoc(MustParse(
+      R"({"id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": []})"));
+  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("/type", "type")));
+  EXPECT_THAT(report.problems[0].message, HasSubstr("\"type\": \"bundle\""));
+}
+
+TEST(Check, TypeMalformed) {
+  for (const char* type : {R"("Indicator")", R"("ab")", R"("indicator-")",
+                           R"("x_acme")", "7", "[\"indicator\"]", "null"}) {
+    auto doc = MustParse(kIndicator);
+    SetJson(doc, "/type", type);
+    Report report = CheckDoc(doc);
+    EXPECT_THAT(KeysOf(report), ElementsAre(Pair("/type", "type")))
+        << type << "\n"
+        << Dump(report);
+  }
+}
+
+TEST(Check, IdFormat) {
+  struct Case {
+    const char* id;
+    const char* says;
+  };
+  for (const Case& c : {
+           Case{"malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "names type"},
+           Case{"indicator--8E2E2D2B-17D4-4CBF-938F-98EE46B3CD3F",
+                "upper-case"},
+           Case{"indicator--8e2e2d2b", "lower-case RFC 4122"},
+           Case{"8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "lower-case RFC 4122"},
+       }) {
+    auto doc = MustParse(kIndicator);
+    Set(doc, "/id", c.id);
+    Report report = CheckDoc(doc);
+    ASSERT_THAT(KeysOf(report), ElementsAre(Pair("/id", "id-format"))) << c.id;
+    EXPECT_THAT(report.problems[0].message, HasSubstr(c.says));
+  }
+  auto doc = MustParse(kIndicator);
+  Set(doc, "/id", nullptr);
+  EXPECT_THAT(KeysOf(CheckDoc(doc)), ElementsAre(Pair("/id", "id-format")));
+  SetJson(doc, "/id", "123");
+  EXPECT_THAT(KeysOf(CheckDoc(doc)), ElementsAre(Pair("/id", "id-format")));
+}
+
+TEST(Check, SpecVersion) {
+  for (const char* version : {R"("2.0")", R"("2.1 ")", "2.1", "null"}) {
+    auto doc = MustParse(kIndicator);
+    SetJson(doc, "/spec_version", version);
+    EXPECT_THAT(KeysOf(CheckDoc(doc)),
+                ElementsAre(Pair("/spec_version", "spec-version")))
+        << version;
+  }
+  auto doc = MustParse(kIndicator);
+  Set(doc, "/spec_version", nullptr);
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/spec_version", "spec-version")));
+}
+
+TEST(Check, ObservablesMayOmitSpecVersionButNotGetItWrong) {
+  auto ip = MustParse(test::kIpv4);
+  Set(ip, "/spec_version", nullptr);
+  auto doc = MustParse(Bundle(std::string(kIndicator) + "," + json::Write(ip)));
+  EXPECT_TRUE(CheckDoc(doc).ok()) << Dump(CheckDoc(doc));
+
+  Set(ip, "/spec_version", "2.0");
+  doc = MustParse(Bundle(std::string(kIndicator) + "," + json::Write(ip)));
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/objects/1/spec_version", "spec-version")));
+}
+
+TEST(Check, CreatedAndModifiedRequiredOnDomainObjects) {
+  auto doc = MustParse(kIndicator);
+  Set(doc, "/created", nullptr);
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/created", "timestamp")));
+  doc = MustParse(kIndicator);
+  Set(doc, "/modified", nullptr);
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/modified", "timestamp")));
+}
+
+TEST(Check, RelationshipsAndMetaObjectsNeedBothTimestamps) {
+  for (const char* type : {"relationship", "sighting", "language-content",
+                           "extension-definition", "x-acme-widget"}) {
+    auto doc = MustParse(kIndicator);
+    Set(doc, "/type", type);
+    Set(doc, "/id",
+        (std::string(type) + "--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f").c_str());
+    Set(doc, "/modified", nullptr);
+    EXPECT_THAT(KeysOf(CheckDoc(doc)),
+                ElementsAre(Pair("/modified", "timestamp")))
+        << type;
+  }
+}
+
+TEST(Check, MarkingDefinitionHasCreatedButNoModified) {
+  Report report = CheckDoc(MustParse(R"({
+    "type": "marking-definition", "spec_version": "2.1",
+    "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "created": "2022-10-01T00:00:00.000Z", "name": "TLP:AMBER"})"));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.modified, "2022-10-01T00:00:00.000Z");
+
+  report = CheckDoc(MustParse(R"({
+    "type": "marking-definition", "spec_version": "2.1",
+    "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"})"));
+  EXPECT_THAT(KeysOf(report), ElementsAre(Pair("/created", "timestamp")));
+}
+
+TEST(Check, TimestampFormat) {
+  for (const char* ts :
+       {"2026-03-03T11:02:10+00:00", "2026-03-03T11:02:10", "2026-03-03",
+        "2025-02-29T00:00:00Z", "2026-03-03T11:02:10.000z"}) {
+    auto doc = MustParse(kIndicator);
+    Set(doc, "/created", ts);
+    Set(doc, "/modified", ts);
+    EXPECT_THAT(KeysOf(CheckDoc(doc)),
+                ElementsAre(Pair("/created", "timestamp"),
+                            Pair("/modified", "timestamp")))
+        << ts;
+  }
+  auto doc = MustParse(kIndicator);
+  SetJson(doc, "/created", "1772535730");
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/created", "timestamp")));
+}
+
+TEST(Check, ObservableTimestampsAreCheckedWhenPresent) {
+  auto ip = MustParse(test::kIpv4);
+  Set(ip, "/created", "yesterday");
+  auto doc = MustParse(Bundle(std::string(kIndicator) + "," + json::Write(ip)));
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/objects/1/created", "timestamp")));
+}
+
+TEST(Check, ModifiedBeforeCreated) {
+  struct Case {
+    const char* created;
+    const char* modified;
+    bool problem;
+  };
+  for (const Case& c : {
+           Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:09.999Z", true},
+           Case{"2026-03-03T11:02:10.001Z", "2026-03-03T11:02:10Z", true},
+           Case{"2026-03-03T11:02:10.5Z", "2026-03-03T11:02:10.499999Z", true},
+           Case{"2026-03-03T11:02:10Z", "2025-12-31T23:59:59Z", true},
+           Case{"2026-03-03T11:02:10.5Z", "2026-03-03T11:02:10.500Z", false},
+           Case{"2026-03-03T11:02:10Z", "2026-03-03T11:02:10.000Z", false},
+           Case{"2026-03-03T11:02:10Z", "2026-03-03T11:02:10.5Z", false},
+           Case{"2026-03-03T11:02:10.9Z", "2026-03-03T11:02:10.10Z", true},
+       }) {
+    auto doc = MustParse(kIndicator);
+    Set(doc, "/created", c.created);
+    Set(doc, "/modified", c.modified);
+    Report report = CheckDoc(doc);
+    if (c.problem) {
+      EXPECT_THAT(KeysOf(report),
+                  ElementsAre(Pair("/modified", "modified-before-created")))
+          << c.created << " " << c.modified;
+    } else {
+      EXPECT_TRUE(report.ok())
+          << c.created << " " << c.modified << Dump(report);
+    }
+  }
+}
+
+TEST(Check, MarkingRefs) {
+  for (const char* refs :
+       {"[]", R"("marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421")",
+        "{}", "null"}) {
+    auto doc = MustParse(kIndicator);
+    SetJson(doc, "/object_marking_refs", refs);
+    EXPECT_THAT(KeysOf(CheckDoc(doc)),
+                ElementsAre(Pair("/object_marking_refs", "marking-refs")))
+        << refs;
+  }
+  auto doc = MustParse(kIndicator);
+  SetJson(doc, "/object_marking_refs",
+          R"(["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+              "identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", 7,
+              "marking-definition--55D920B0-5E8B-4F79-9EE9-91F868D9B421"])");
+  Report report = CheckDoc(doc);
+  EXPECT_THAT(KeysOf(report),
+              ElementsAre(Pair("/object_marking_refs/1", "marking-refs"),
+                          Pair("/object_marking_refs/2", "marking-refs"),
+                          Pair("/object_marking_refs/3", "marking-refs")));
+}
+
+TEST(Check, TlpOfASingleObject) {
+  auto doc = MustParse(kIndicator);
+  SetJson(doc, "/object_marking_refs",
+          std::string("[\"") + test::kTlp1GreenMarking + "\", \"" +
+              test::kRedMarking + "\", \"" + test::kRedMarking + "\"]");
+  Report report = CheckDoc(doc);
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kRed);
+}
+
+TEST(Check, Tlp1MarkingIsNotTlp2) {
+  auto doc = MustParse(kIndicator);
+  SetJson(doc, "/object_marking_refs",
+          std::string("[\"") + test::kTlp1GreenMarking + "\"]");
+  Report report = CheckDoc(doc);
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, std::nullopt);
+}
+
+TEST(Check, TlpConflict) {
+  auto doc = MustParse(kIndicator);
+  SetJson(doc, "/object_marking_refs",
+          std::string("[\"") + test::kGreenMarking + "\", \"" +
+              test::kTlp1GreenMarking + "\", \"" + test::kAmberMarking + "\"]");
+  Report report = CheckDoc(doc);
+  ASSERT_THAT(KeysOf(report),
+              ElementsAre(Pair("/object_marking_refs", "tlp-conflict")));
+  EXPECT_THAT(report.problems[0].message, HasSubstr("TLP:GREEN and TLP:AMBER"));
+}
+
+TEST(Check, SingleObservableCannotBePublishedAlone) {
+  Report report = CheckDoc(MustParse(test::kIpv4));
+  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("", "no-timestamp")));
+  EXPECT_THAT(report.problems[0].message, HasSubstr("bundle"));
+}
+
+TEST(Check, ReportsEveryProblemOfAnObject) {
+  auto doc = MustParse(kIndicator);
+  Set(doc, "/id", "indicator--8E2E2D2B-17d4-4cbf-938f-98ee46b3cd3f");
+  Set(doc, "/spec_version", "2.0");
+  Set(doc, "/created", "2026-03-03T11:02:10+01:00");
+  Set(doc, "/modified", nullptr);
+  SetJson(doc, "/object_marking_refs", "[]");
+  EXPECT_THAT(
+      KeysOf(CheckDoc(doc)),
+      ElementsAre(Pair("/id", "id-format"),
+                  Pair("/spec_version", "spec-version"),
+                  Pair("/created", "timestamp"), Pair("/modified", "timestamp"),
+                  Pair("/object_marking_refs", "marking-refs")));
+}
+
+// --- bundles ---------------------------------------------------------------
+
+TEST(CheckBundle, Valid) {
+  auto ip = MustParse(test::kIpv4);
+  auto doc = MustParse(Bundle(std::string(kIndicator) + "," + json::Write(ip)));
+  Report report = CheckDoc(doc);
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.type, "bundle");
+  EXPECT_EQ(report.summary.id, "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d");
+  EXPECT_EQ(report.summary.modified, "2026-03-03T11:02:10.000Z");
+  EXPECT_EQ(report.summary.object_count, 2u);
+  EXPECT_EQ(report.summary.tlp, std::nullopt);
+}
+
+TEST(CheckBundle, OwnId) {
+  auto doc = MustParse(Bundle(kIndicator));
+  Set(doc, "/id", "report--5d0092c5-5f74-4287-9642-33f4c354e56d");
+  EXPECT_THAT(KeysOf(CheckDoc(doc)), ElementsAre(Pair("/id", "id-format")));
+  Set(doc, "/id", nullptr);
+  EXPECT_THAT(KeysOf(CheckDoc(doc)), ElementsAre(Pair("/id", "id-format")));
+}
+
+TEST(CheckBundle, Objects) {
+  for (const char* objects : {"[]", "{}", "null", R"("indicator")"}) {
+    auto doc = MustParse(Bundle(kIndicator));
+    SetJson(doc, "/objects", objects);
+    Report report = CheckDoc(doc);
+    EXPECT_THAT(KeysOf(report), ElementsAre(Pair("/objects", "bundle-objects")))
+        << objects;
+    EXPECT_EQ(report.summary.object_count, 0u);
+  }
+  auto doc = MustParse(Bundle(kIndicator));
+  Set(doc, "/objects", nullptr);
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/objects", "bundle-objects")));
+}
+
+TEST(CheckBundle, EntriesMustBeObjectsAndNotBundles) {
+  auto doc = MustParse(
+      Bundle(std::string(kIndicator) + R"(, 42, [], )" + Bundle(kIndicator)));
+  EXPECT_THAT(KeysOf(CheckDoc(doc)),
+              ElementsAre(Pair("/objects/1", "not-object"),
+                          Pair("/objects/2", "not-object"),
+                          Pair("/objects/3", "bundle-objects")));
+}
+
+TEST(CheckBundle, PointsIntoObjectsAndReportsAll) {
+  auto bad = MustParse(kIndicator);
+  Set(bad, "/modified", "2026-02-30T00:00:00Z");
+  Set(bad, "/id", "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  auto worse = MustParse(kIndicator);
+  Set(worse, "/created", "2026-03-04T00:00:00Z");
+  auto doc = MustParse(Bundle(std::string(kIndicator) + "," + kIndicator + "," +
+                              kIndicator + "," + json::Write(bad) + "," +
+                              json::Write(worse)));
+  Report report = CheckDoc(doc);
+  EXPECT_THAT(
+      KeysOf(report),
+      ElementsAre(Pair("/objects/3/id", "id-format"),
+                  Pair("/objects/3/modified", "timestamp"),
+                  Pair("/objects/4/modified", "modified-before-created")));
+  EXPECT_EQ(report.summary.object_count, 5u);
+}
+
+TEST(CheckBundle, ModifiedIsTheLatestInTime) {
+  auto a = MustParse(kIndicator);
+  Set(a, "/created", "2026-03-04T10:00:00Z");
+  Set(a, "/modified", "2026-03-04T10:00:00Z");
+  auto b = MustParse(kIndicator);  // later by half a second, shorter text
+  Set(b, "/created", "2026-03-04T10:00:00Z");
+  Set(b, "/modified", "2026-03-04T10:00:00.5Z");
+  auto marking = R"({"type": "marking-definition", "spec_version": "2.1",
+    "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "created": "2026-03-04T10:00:00.25Z"})";
+  Report report = CheckDoc(
+      MustParse(Bundle(json::Write(a) + "," + json::Write(b) + "," + marking)));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.modified, "2026-03-04T10:00:00.5Z");
+
+  // A marking definition's `created` counts when it is the latest.
+  Set(b, "/modified", "2026-03-04T10:00:00.1Z");
+  report = CheckDoc(
+      MustParse(Bundle(json::Write(a) + "," + json::Write(b) + "," + marking)));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.modified, "2026-03-04T10:00:00.25Z");
+}
+
+TEST(CheckBundle, NoTimestamp) {
+  auto ip = MustParse(test::kIpv4);
+  Report report =
+      CheckDoc(MustParse(Bundle(json::Write(ip) + "," + json::Write(ip))));
+  EXPECT_THAT(KeysOf(report), ElementsAre(Pair("", "bundle-no-timestamp")));
+}
+
+TEST(CheckBundle, TlpIsTheMostRestrictive) {
+  auto green = MustParse(kIndicator);
+  SetJson(green, "/object_marking_refs",
+          std::string("[\"") + test::kGreenMarking + "\"]");
+  auto amber = MustParse(kIndicator);
+  SetJson(amber, "/object_marking_refs",
+          std::string("[\"") + test::kAmberMarking + "\"]");
+  auto unmarked = MustParse(test::kIpv4);
+  // The TLP:RED definition object itself marks nothing.
+  auto red_definition = R"({"type": "marking-definition", "spec_version": "2.1",
+    "id": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+    "created": "2022-10-01T00:00:00.000Z", "name": "TLP:RED"})";
+  Report report = CheckDoc(
+      MustParse(Bundle(json::Write(green) + "," + json::Write(amber) + "," +
+                       json::Write(unmarked) + "," + red_definition)));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kAmber);
+}
+
+TEST(CheckBundle, DifferentTlpOnDifferentObjectsIsNoConflict) {
+  auto green = MustParse(kIndicator);
+  SetJson(green, "/object_marking_refs",
+          std::string("[\"") + test::kGreenMarking + "\"]");
+  auto strict = MustParse(kIndicator);
+  SetJson(strict, "/object_marking_refs",
+          R"(["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"])");
+  Report report = CheckDoc(
+      MustParse(Bundle(json::Write(strict) + "," + json::Write(green))));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kAmberStrict);
+}
+
+// --- CheckText and Summarise -------------------------------------------------
+
+TEST(CheckText, JsonErrorIsOneProblem) {
+  Report report = CheckText(R"({"type": "indicator",})");
+  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("", "json")));
+  EXPECT_THAT(report.problems[0].message, HasSubstr("invalid JSON at byte"));
+  EXPECT_THAT(KeysOf(CheckText("")), ElementsAre(Pair("", "json")));
+}
+
+TEST(Summarise, Ok) {
+  Result<Summary> summary = Summarise(kIndicator);
+  ASSERT_OK(summary.status());
+  EXPECT_EQ(summary->type, "indicator");
+  EXPECT_EQ(summary->modified, "2026-03-03T11:02:10.000Z");
+}
+
+TEST(Summarise, InvalidStixListsEveryProblem) {
+  auto doc = MustParse(kIndicator);
+  Set(doc, "/spec_version", "2.0");
+  Set(doc, "/modified", "2026-03-03T11:02:09Z");
+  Result<Summary> summary = Summarise(json::Write(doc));
+  EXPECT_CODE(summary.status(), ErrorCode::kInvalidStix);
+  EXPECT_EQ(summary.status().message(),
+            "/spec_version: `spec_version` must be \"2.1\", not \"2.0\" (only "
+            "STIX 2.1 is accepted) [spec-version]\n"
+            "/modified: `modified` 2026-03-03T11:02:09Z is earlier than "
+            "`created` 2026-03-03T11:02:10.000Z [modified-before-created]");
+}
+
+TEST(Summarise, MalformedJson) {
+  Result<Summary> summary = Summarise("{\"type\": ");
+  EXPECT_CODE(summary.status(), ErrorCode::kMalformedJson);
+  EXPECT_THAT(summary.status().message(), HasSubstr("[json]"));
+}
+
+}  // namespace
+}  // namespace certshare::schemas

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The certshare walking skeleton, end to end, with real processes:
+#   four CERT identities and a broker identity are created, a broker starts
+#   on loopback (ephemeral port, CURVE), CERT-EE publishes a TLP:AMBER
+#   incident to CERT-UA and CERT-EU, both recipients' subscribers print it
+#   verified and decrypted, and the bystander CERT-XX receives nothing.
+# Every step is checked: the script exits non-zero if anything deviates.
+# It stops every process it started.
+#
+# usage: demo-scenario.sh <certshare> <certshare-broker> <work-dir> <samples-dir> [<shared-dir>]
+set -euo pipefail
+
+certshare="$1"
+broker_bin="$2"
+work="$3"
+samples="$4"
+shared="${5:-}"
+
+mkdir -p "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+fail() { echo "DEMO FAILED: $*" >&2; exit 1; }
+
+# Waits (polling, bounded) until a file exists and is not empty.
+wait_for_file() {
+  local file="$1" tries=0
+  until [ -s "$file" ]; do
+    tries=$((tries + 1))
+    [ $tries -le 300 ] || fail "timed out waiting for $file"
+    sleep 0.05
+  done
+}
+
+step "Creating identities (Ed25519 signing, X25519 encryption and transport keys)"
+for org in BROKER CERT-EE CERT-UA CERT-EU CERT-XX; do
+  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
+  echo "  $org: $work/keys/$org.card.json (secret: $(stat -c %a "$work/keys/$org.secret.json"))"
+done
+
+step "Registering CERT-EE, CERT-UA, CERT-EU and CERT-XX with the broker"
+"$certshare" registry import --registry "$work/registry.json" \
+  "$work/keys/CERT-EE.card.json" "$work/keys/CERT-UA.card.json" \
+  "$work/keys/CERT-EU.card.json" "$work/keys/CERT-XX.card.json" | sed 's/^/  /'
+
+cat >"$work/broker.json" <<JSON
+{
+  "listen": "tcp://127.0.0.1:*",
+  "identity": "keys/BROKER.secret.json",
+  "registry": "registry.json",
+  "data_dir": "broker-data",
+  "endpoint_file": "broker.endpoint"
+}
+JSON
+
+step "Starting the broker on loopback (CURVE; only registered keys get in)"
+rm -f "$work/broker.endpoint"
+"$broker_bin" --config "$work/broker.json" >"$work/broker.log" 2>&1 &
+pids+=($!)
+wait_for_file "$work/broker.endpoint"
+endpoint="$(cat "$work/broker.endpoint")"
+echo "  broker listening on $endpoint"
+
+agent() {  # agent <org> <subcommand> [args...]
+  local org="$1" sub="$2"
+  shift 2
+  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
+    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
+}
+
+step "CERT-UA and CERT-EU subscribe"
+agent CERT-UA subscribe --count 1 --timeout 30 >"$work/CERT-UA.jsonl" 2>"$work/CERT-UA.err" &
+pids+=($!)
+ua_pid=$!
+agent CERT-EU subscribe --count 1 --timeout 30 >"$work/CERT-EU.jsonl" 2>"$work/CERT-EU.err" &
+pids+=($!)
+eu_pid=$!
+
+step "CERT-EE publishes a TLP:AMBER incident to CERT-UA and CERT-EU"
+agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA,CERT-EU | sed 's/^/  /'
+
+for org in CERT-UA CERT-EU; do
+  pid=$ua_pid
+  [ "$org" = CERT-EU ] && pid=$eu_pid
+  wait "$pid" || fail "$org's subscriber failed: $(cat "$work/$org.err")"
+  step "$org received, verified and decrypted:"
+  python3 - "$work/$org.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, f"expected 1 record, got {len(lines)}"
+r = json.loads(lines[0])
+print(f"  sequence {r['sequence']} from {r['origin']}, TLP:{r['tlp'].upper()}, "
+      f"to {', '.join(r['recipients'])}")
+for o in r["object"].get("objects", [r["object"]]):
+    label = o.get("name") or o.get("relationship_type") or o.get("definition", {}).get("tlp", "")
+    print(f"    {o['type']:<20} {label}")
+    if o["type"] == "incident" and o.get("description"):
+        print(f"      \"{o['description'][:150]}\"")
+PY
+done
+
+step "CERT-XX (registered, not a recipient) subscribes from the beginning"
+agent CERT-XX subscribe --until-caught-up --timeout 30 >"$work/CERT-XX.jsonl" 2>"$work/CERT-XX.err" ||
+  fail "CERT-XX's subscriber failed: $(cat "$work/CERT-XX.err")"
+sed 's/^/  /' "$work/CERT-XX.err"
+[ ! -s "$work/CERT-XX.jsonl" ] || fail "CERT-XX received records it must not: $(cat "$work/CERT-XX.jsonl")"
+echo "  CERT-XX received nothing: the AMBER record was never sent to it."
+
+if [ -n "$shared" ]; then
+  step "Checking what the subscribers output against the OASIS STIX 2.1 schemas"
+  python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).readline())["object"]))' \
+    "$work/CERT-UA.jsonl" >"$work/received-object.json"
+  /usr/bin/python3 "$shared/tools/validate-stix" "$work/received-object.json" | sed 's/^/  /'
+fi
+
+step "Stopping the broker"
+kill -TERM "${pids[0]}"
+wait "${pids[0]}" || fail "the broker did not stop cleanly: $(tail -5 "$work/broker.log")"
+pids[0]=""
+echo "  stopped; its log has no keys or payloads: $(wc -l <"$work/broker.log") lines in $work/broker.log"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# certshare demo: installs what is missing, builds, then runs a local
+# broker, three CERTs and a bystander exchanging a real signed, encrypted
+# TLP:AMBER incident (scripts/demo-scenario.sh). Stops all it started.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/install-deps.sh"
+echo "==> building certshare"
+"$root/scripts/build.sh" >/dev/null
+build="${CERTSHARE_BUILD_DIR:-$root/build}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-demo.XXXXXX")"
+shared="$root/../shared"
+[ -x "$shared/tools/validate-stix" ] || shared=""
+"$root/scripts/demo-scenario.sh" "$build/agent/certshare" "$build/broker/certshare-broker" \
+  "$work" "$root/scripts/samples" "$shared"
+echo
+echo "Demo complete. Files are in $work"

@@ -1,0 +1,76 @@
+#include "tests/broker_fixture.h"
+
+#include "agent/compose.h"
+
+namespace certshare::testing {
+
+void BrokerFixture::SetUp() {
+  ASSERT_OK(crypto::Init());
+  for (const char* org : {"BROKER", "CERT-EE", "CERT-UA", "CERT-EU", "CERT-XX", "STRANGER"}) {
+    auto files = identity::Generate(org, "", dir_.File("keys"));
+    ASSERT_TRUE(files.ok()) << files.status().ToString();
+    auto id = identity::LoadIdentity(files->secret_path);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    if (std::string(org) != "BROKER" && std::string(org) != "STRANGER") {
+      ASSERT_OK(registry_.Put(id->card));
+    }
+    ids_[org] = std::make_unique<identity::Identity>(std::move(*id));
+  }
+  StartBroker();
+}
+
+void BrokerFixture::TearDown() { StopBroker(); }
+
+void BrokerFixture::StartBroker(std::size_t max_record_bytes) {
+  StopBroker();
+  broker::Options options;
+  options.listen = "tcp://127.0.0.1:*";
+  options.data_dir = dir_.File("data");
+  options.max_record_bytes = max_record_bytes;
+  const identity::Identity& b = Id("BROKER");
+  identity::Identity copy{b.card, b.sign_secret.Clone(), b.box_secret.Clone(),
+                          b.transport_secret.Clone()};
+  auto broker = broker::Broker::Open(options, std::move(copy), registry_);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  broker_ = std::move(*broker);
+  endpoint_ = broker_->endpoint();
+  stop_ = false;
+  thread_ = std::thread([this] { EXPECT_OK(broker_->Run(stop_)); });
+}
+
+void BrokerFixture::StopBroker() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  broker_.reset();
+}
+
+std::unique_ptr<agent::BrokerClient> BrokerFixture::Connect(const std::string& org) {
+  auto client = agent::BrokerClient::Connect(endpoint_, Id("BROKER").card, Id(org));
+  EXPECT_TRUE(client.ok()) << client.status().ToString();
+  return client.ok() ? std::move(*client) : nullptr;
+}
+
+envelope::Sealer BrokerFixture::SealerFor(const std::string& org) {
+  return envelope::Sealer(org, Id(org).sign_secret, Id(org).box_secret);
+}
+
+std::string BrokerFixture::Incident(const std::string& uuid, const std::string& modified,
+                                    Tlp tlp) {
+  return R"({"type":"incident","spec_version":"2.1","id":"incident--)" + uuid +
+         R"(","created":"2026-11-01T10:00:00.000Z","modified":")" + modified +
+         R"(","name":"Phishing wave against ministry mail","object_marking_refs":[")" +
+         std::string(TlpMarkingId(tlp)) + R"("]})";
+}
+
+Bytes BrokerFixture::Record(const std::string& origin, const std::vector<std::string>& to,
+                            Tlp tlp, const std::string& uuid, const std::string& modified) {
+  agent::ComposeOptions options;
+  options.recipients = to;
+  envelope::Sealer sealer = SealerFor(origin);
+  auto composed =
+      agent::Compose(Incident(uuid, modified, tlp), options, Id(origin), registry_, sealer);
+  EXPECT_TRUE(composed.ok()) << composed.status().ToString();
+  return composed.ok() ? composed->record : Bytes{};
+}
+
+}  // namespace certshare::testing

@@ -1,0 +1,52 @@
+// A broker on loopback with an ephemeral port, run in-process, plus the
+// identities of a small federation: CERT-EE, CERT-UA, CERT-EU, the
+// bystander CERT-XX (all registered) and STRANGER (not registered).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "agent/broker_client.h"
+#include "agent/compose.h"
+#include "broker/broker.h"
+#include "common/base/testing.h"
+#include "common/envelope/envelope.h"
+#include "common/identity/identity.h"
+#include "common/identity/registry.h"
+
+namespace certshare::testing {
+
+class BrokerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Starts (or restarts) the broker on the same data directory.
+  void StartBroker(std::size_t max_record_bytes = 1u << 20);
+  void StopBroker();
+
+  const identity::Identity& Id(const std::string& org) { return *ids_.at(org); }
+  std::unique_ptr<agent::BrokerClient> Connect(const std::string& org);
+  envelope::Sealer SealerFor(const std::string& org);
+
+  // A small valid STIX incident with a fresh id (or the given one).
+  static std::string Incident(const std::string& uuid, const std::string& modified,
+                              Tlp tlp);
+  // Seals an incident from `origin` to `to` at `tlp`.
+  Bytes Record(const std::string& origin, const std::vector<std::string>& to, Tlp tlp,
+               const std::string& uuid,
+               const std::string& modified = "2026-11-01T10:00:00.000Z");
+
+  TempDir dir_;
+  identity::Registry registry_;
+  std::map<std::string, std::unique_ptr<identity::Identity>> ids_;
+  std::unique_ptr<broker::Broker> broker_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::string endpoint_;
+};
+
+}  // namespace certshare::testing

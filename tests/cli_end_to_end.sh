@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# ctest: the certshare and certshare-broker programs end to end on
+# loopback: the demo scenario (with the OASIS schema check of what the
+# subscribers print), then the command-line error paths and a restart.
+# usage: cli_end_to_end.sh <certshare> <certshare-broker> <shared-dir> <samples-dir>
+set -euo pipefail
+certshare="$1"
+broker_bin="$2"
+shared="$3"
+samples="$4"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-cli-test.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_exit <code> <command...>: runs the command, checks its exit status.
+expect_exit() {
+  local want="$1"; shift
+  set +e
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  set -e
+  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/err")"
+}
+expect_stderr() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
+
+[ -x "$shared/tools/validate-stix" ] || fail "validate-stix not found under $shared/tools"
+
+echo "--- the demo scenario"
+"$here/../scripts/demo-scenario.sh" "$certshare" "$broker_bin" "$work/demo" "$samples" "$shared"
+demo="$work/demo"
+
+echo "--- keygen never overwrites; secrets are 0600"
+before="$(sha256sum "$demo/keys/CERT-EE.secret.json")"
+expect_exit 3 "$certshare" keygen --org CERT-EE --out "$demo/keys"
+expect_stderr "ALREADY_EXISTS"
+[ "$(sha256sum "$demo/keys/CERT-EE.secret.json")" = "$before" ] || fail "secret overwritten"
+[ "$(stat -c %a "$demo/keys/CERT-EE.secret.json")" = 600 ] || fail "secret not 0600"
+expect_exit 2 "$certshare" keygen --out "$demo/keys"
+"$certshare" keygen --org STRANGER --out "$demo/keys" >/dev/null
+
+echo "--- the broker checks its config"
+expect_exit 0 "$broker_bin" --config "$demo/broker.json" --check-config
+echo '{"listen":"tcp://127.0.0.1:*"}' >"$work/bad-broker.json"
+expect_exit 1 "$broker_bin" --config "$work/bad-broker.json" --check-config
+expect_stderr '"identity" is required'
+
+echo "--- restart: every acknowledged record is still there"
+rm -f "$demo/broker.endpoint"
+"$broker_bin" --config "$demo/broker.json" >>"$demo/broker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do [ -s "$demo/broker.endpoint" ] && break; sleep 0.05; done
+endpoint="$(cat "$demo/broker.endpoint")"
+agent() {
+  local org="$1" sub="$2"; shift 2
+  "$certshare" "$sub" --identity "$demo/keys/$org.secret.json" --registry "$demo/registry.json" \
+    --broker "$endpoint" --broker-card "$demo/keys/BROKER.card.json" "$@"
+}
+expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
+[ "$(wc -l <"$work/out")" -eq 1 ] || fail "CERT-UA should hold 1 record after restart"
+grep -q '"sequence":1' "$work/out" || fail "sequence 1 missing after restart"
+
+echo "--- publishing errors are clear and specific"
+expect_exit 0 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA,CERT-EU
+grep -q "already published" "$work/out" || fail "duplicate not reported: $(cat "$work/out")"
+expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json"
+expect_stderr "needs named recipients"
+expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-NOPE
+expect_stderr "UNKNOWN_ORGANISATION"
+expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA --tlp red
+expect_stderr "make them agree"
+echo '{"type":"incident","id":"incident--nope","spec_version":"2.0"}' >"$work/bad.json"
+expect_exit 3 agent CERT-EE publish "$work/bad.json" --tlp clear
+expect_stderr "INVALID_STIX"
+expect_stderr "id-format"
+expect_stderr "spec-version"
+echo '{"type":' >"$work/trunc.json"
+expect_exit 3 agent CERT-EE publish "$work/trunc.json" --tlp clear
+expect_stderr "MALFORMED_JSON"
+expect_exit 2 agent CERT-EE publish "$samples/notice-clear.json" --tlp purple
+
+echo "--- an unregistered organisation cannot connect"
+"$certshare" registry import --registry "$work/stranger-registry.json" \
+  "$demo/keys/STRANGER.card.json" "$demo/keys/CERT-EE.card.json" >/dev/null
+expect_exit 5 "$certshare" publish "$samples/notice-clear.json" \
+  --identity "$demo/keys/STRANGER.secret.json" --registry "$work/stranger-registry.json" \
+  --broker "$endpoint" --broker-card "$demo/keys/BROKER.card.json" --timeout 10
+expect_stderr "UNAUTHENTICATED"
+
+echo "--- a secret key readable by others is refused"
+cp -p "$demo/keys/CERT-EE.secret.json" "$work/loose.secret.json"
+chmod 644 "$work/loose.secret.json"
+expect_exit 3 "$certshare" publish "$samples/notice-clear.json" \
+  --identity "$work/loose.secret.json" --registry "$demo/registry.json" \
+  --broker "$endpoint" --broker-card "$demo/keys/BROKER.card.json"
+expect_stderr "INSECURE_PERMISSIONS"
+
+echo "--- CLEAR goes to everyone, including the bystander"
+expect_exit 0 agent CERT-EE publish "$samples/notice-clear.json"
+expect_exit 0 agent CERT-XX subscribe --until-caught-up --timeout 30
+[ "$(wc -l <"$work/out")" -eq 1 ] || fail "CERT-XX should receive exactly the CLEAR notice"
+grep -q '"tlp":"clear"' "$work/out" || fail "CERT-XX received something else: $(cat "$work/out")"
+python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).readline())["object"]))' \
+  "$work/out" >"$work/clear-object.json"
+/usr/bin/python3 "$shared/tools/validate-stix" "$work/clear-object.json" >/dev/null ||
+  fail "the CLEAR notice as received fails the OASIS schemas"
+
+echo "--- no key or payload in the broker's log"
+for org in CERT-EE CERT-UA BROKER; do
+  secret_hex="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sign_secret"][:32])' \
+    "$demo/keys/$org.secret.json")"
+  ! grep -q "$secret_hex" "$demo/broker.log" || fail "a secret key of $org is in the broker log"
+done
+! grep -qi "phishing\|description" "$demo/broker.log" || fail "payload text in the broker log"
+
+kill -TERM "${pids[0]}"
+wait "${pids[0]}" || fail "broker did not stop cleanly"
+pids[0]=""
+echo "PASS"
