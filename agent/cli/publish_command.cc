@@ -19,6 +19,7 @@ struct PublishFlags {
   std::vector<std::string> to;
   int timeout_seconds = 10;
   bool json = false;
+  bool plaintext_green = false;
 };
 
 Result<std::string> ReadInput(const std::string& input) {
@@ -50,6 +51,7 @@ int RunPublish(const PublishFlags& f) {
     }
   }
   options.recipients = f.to;
+  options.encrypt_green = !f.plaintext_green;
   auto text = ReadInput(f.input);
   if (!text.ok()) return Report(text.status(), kExitInvalidInput);
   auto context = LoadContext(f.context);
@@ -97,6 +99,9 @@ void AddPublish(CLI::App& app, int* exit_code) {
   cmd->add_option("--timeout", flags->timeout_seconds, "seconds to wait for the ACK (default 10)")
       ->check(CLI::Range(1, 3600));
   cmd->add_flag("--json", flags->json, "print the result as JSON");
+  cmd->add_flag("--plaintext-green", flags->plaintext_green,
+                "send a TLP:GREEN record signed but not encrypted (default: encrypted to "
+                "the named recipients, or to every registered organisation)");
   AddContextFlags(cmd, &flags->context, true);
   cmd->callback([flags, exit_code] { *exit_code = RunPublish(*flags); });
 }

@@ -18,8 +18,10 @@
 
 namespace certshare::crypto {
 
-// Initialises libsodium. Idempotent and thread-safe; every other function
-// requires it to have returned OK (kInternal otherwise).
+// Initialises libsodium. Idempotent and thread-safe. Every other function
+// here initialises libsodium itself on first use (and aborts the process if
+// libsodium cannot start: no crypto without a working RNG); calling Init()
+// first turns that failure into a kInternal Status at startup instead.
 Status Init();
 
 // A fixed-size secret that wipes itself.

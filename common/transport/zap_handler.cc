@@ -71,6 +71,7 @@ void ZapHandler::HandleRequest() {
       status = "200";
       text = "OK";
       user_id = *org;
+      spdlog::info("admitted {} from {}", *org, address);
     } else {
       spdlog::warn("refused connection from {}: transport key not registered", address);
     }
