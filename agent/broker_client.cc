@@ -41,8 +41,42 @@ Result<Ack> BrokerClient::Publish(ByteView record, std::chrono::milliseconds tim
   }
 }
 
-Status BrokerClient::Subscribe(std::uint64_t from_sequence) {
-  return client_->Send(wire::EncodeSubscribe(next_correlation_++, from_sequence), kSendTimeout);
+Result<std::uint64_t> BrokerClient::SendPublish(ByteView record) {
+  std::uint64_t correlation = next_correlation_++;
+  CERTSHARE_RETURN_IF_ERROR(client_->Send(wire::EncodePublish(correlation, record), kSendTimeout));
+  return correlation;
+}
+
+Result<wire::Message> BrokerClient::Subscribe(const wire::SubscribeRequest& request,
+                                               std::chrono::milliseconds timeout) {
+  std::uint64_t correlation = next_correlation_++;
+  CERTSHARE_RETURN_IF_ERROR(
+      client_->Send(wire::EncodeSubscribe(correlation, request), kSendTimeout));
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return Status(ErrorCode::kTimeout, "the broker did not answer the subscription");
+    }
+    CERTSHARE_ASSIGN_OR_RETURN(Received r, Next(left));
+    if (r.msg.correlation != correlation) continue;
+    if (r.msg.command == wire::Command::kSubscribed) return r.msg;
+    if (r.msg.command == wire::Command::kError) {
+      return Status(r.msg.error, "the broker refused the subscription: " + r.msg.text);
+    }
+  }
+}
+
+Status BrokerClient::Acknowledge(std::uint64_t sequence, std::uint32_t credit) {
+  CERTSHARE_RETURN_IF_ERROR(
+      client_->Send(wire::EncodeConsumed(next_correlation_++, sequence), kSendTimeout));
+  if (credit == 0) return Status::Ok();
+  return client_->Send(wire::EncodeCredit(next_correlation_++, credit), kSendTimeout);
+}
+
+Status BrokerClient::Ping() {
+  return client_->Send(wire::EncodePing(next_correlation_++), kSendTimeout);
 }
 
 Result<Received> BrokerClient::Next(std::chrono::milliseconds timeout) {
@@ -50,6 +84,10 @@ Result<Received> BrokerClient::Next(std::chrono::milliseconds timeout) {
   CERTSHARE_ASSIGN_OR_RETURN(r.frame, client_->Receive(timeout));
   Status s = wire::Decode(r.frame, &r.msg);
   if (!s.ok()) return s.WithContext("a message from the broker");
+  if (r.msg.command == wire::Command::kPing) {
+    CERTSHARE_RETURN_IF_ERROR(
+        client_->Send(wire::EncodePong(r.msg.correlation), kSendTimeout));
+  }
   return r;
 }
 

@@ -39,9 +39,20 @@ class BrokerClient {
   // record"); kTimeout when no answer came in time.
   Result<Ack> Publish(ByteView record, std::chrono::milliseconds timeout);
 
-  // Starts a subscription from `from_sequence` (1 = everything).
-  Status Subscribe(std::uint64_t from_sequence);
-  // The next DELIVER / CAUGHT_UP / ERROR, or kTimeout.
+  // Pipelining: sends a record without waiting; returns its correlation.
+  // The ACK or ERROR naming it arrives later through Next().
+  Result<std::uint64_t> SendPublish(ByteView record);
+
+  // Starts a subscription; waits for SUBSCRIBED (returned) or the broker's
+  // refusal (its error code). DELIVERs follow through Next().
+  Result<wire::Message> Subscribe(const wire::SubscribeRequest& request,
+                                  std::chrono::milliseconds timeout);
+  // Tells the broker everything up to `sequence` is processed (the durable
+  // cursor moves) and grants `credit` more records.
+  Status Acknowledge(std::uint64_t sequence, std::uint32_t credit);
+  Status Ping();
+  // The next message from the broker (DELIVER, CAUGHT_UP, ERROR, PING,
+  // PONG), or kTimeout. PINGs from the broker are answered here.
   Result<Received> Next(std::chrono::milliseconds timeout);
 
  private:

@@ -10,8 +10,13 @@ namespace {
 // How long the loop may block when nothing is pending: bounds how late a
 // stop request is noticed.
 constexpr auto kIdleWait = std::chrono::milliseconds(100);
-// Messages handled per loop turn before subscribers get their turn.
+// Messages handled per loop turn before completions and subscribers get
+// their turn.
 constexpr int kReceiveBurst = 256;
+// Records accepted but not yet acknowledged, across all publishers. Above
+// it the broker stops reading requests (they wait in ZeroMQ's queues, then
+// in the publishers'), which bounds its memory.
+constexpr std::size_t kMaxInFlight = 16384;
 }  // namespace
 
 Broker::Broker(Options options, identity::Identity identity,
@@ -20,17 +25,25 @@ Broker::Broker(Options options, identity::Identity identity,
       identity_(std::move(identity)),
       registry_(std::make_shared<const identity::Registry>(std::move(registry))) {}
 
-Broker::~Broker() = default;
+Broker::~Broker() {
+  StopRetention();
+  if (pipeline_) pipeline_->Drain();
+}
 
 Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
                                              identity::Identity identity,
-                                             identity::Registry registry) {
+                                             identity::Registry registry,
+                                             std::unique_ptr<storage::Log> log) {
   std::unique_ptr<Broker> broker(
       new Broker(options, std::move(identity), std::move(registry)));
 
-  auto log = storage::Log::Open(options.data_dir);
-  if (!log.ok()) return log.status().WithContext("opening " + options.data_dir);
-  broker->log_ = std::move(*log);
+  if (log == nullptr) {
+    auto opened = storage::Log::Open(options.data_dir);
+    if (!opened.ok()) return opened.status().WithContext("opening " + options.data_dir);
+    log = std::move(*opened);
+  }
+  broker->log_ = std::move(log);
+  broker->metrics_.SetLastSequence(broker->log_->LastSequence());
 
   transport::ServerOptions server_options;
   server_options.endpoint = options.listen;
@@ -49,6 +62,23 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   if (!server.ok()) return server.status();
   broker->server_ = std::move(*server);
 
+  auto notifier = broker->server_->NewNotifier();
+  if (!notifier.ok()) return notifier.status();
+  // The committer thread is the only one that notifies; it owns the socket.
+  std::shared_ptr<transport::Notifier> wake(std::move(*notifier));
+  Broker* self = broker.get();
+  IngestOptions ingest;
+  ingest.workers = options.ingest_workers;
+  broker->pipeline_ = std::make_unique<IngestPipeline>(
+      broker->log_.get(),
+      [self](IngestJob& job) { return self->CheckRecord(job); },
+      [wake] { wake->Notify(); }, &broker->metrics_, ingest);
+
+  for (const auto& org : options.green_community) {
+    broker->routing_.green_community.insert(org);
+  }
+  broker->StartRetention();
+
   if (!options.endpoint_file.empty()) {
     CERTSHARE_RETURN_IF_ERROR(
         files::WriteAtomic(options.endpoint_file, broker->endpoint() + "\n"));
@@ -64,23 +94,48 @@ const std::string& Broker::endpoint() const { return server_->endpoint(); }
 Status Broker::Run(const std::atomic<bool>& stop) {
   auto wait = kIdleWait;
   while (!stop.load()) {
+    bool accept = pipeline_->InFlight() < kMaxInFlight;
     for (int i = 0; i < kReceiveBurst; ++i) {
-      auto in = server_->Receive(i == 0 ? wait : std::chrono::milliseconds(0));
+      auto in = server_->Receive(i == 0 ? wait : std::chrono::milliseconds(0), accept);
       if (!in.ok()) return in.status();
       if (!in->has_value()) break;
       HandleMessage(**in);
     }
+    FinishIngested();
+    FlushOutbox();
+    CheckPeers();
     wait = PumpSubscribers();
   }
-  spdlog::info("stopping: {} records stored", log_->LastSequence());
+  Shutdown();
   return Status::Ok();
 }
 
+// Stop reading requests, let every record already accepted reach the disk,
+// and acknowledge it before closing.
+void Broker::Shutdown() {
+  StopRetention();
+  spdlog::info("stopping: finishing {} records in flight", pipeline_->InFlight());
+  pipeline_->Drain();
+  FinishIngested();
+  FlushOutbox();
+  std::size_t unsent = 0;
+  for (const auto& [peer, queue] : outbox_) unsent += queue.size();
+  if (unsent > 0) spdlog::warn("{} replies could not be sent before closing", unsent);
+  spdlog::info("stopped: {} records stored", log_->LastSequence());
+}
+
 void Broker::HandleMessage(const transport::Incoming& in) {
+  if (in.org.empty()) {
+    // Only possible if ZAP did not run: never serve an unauthenticated peer.
+    Refuse(in.peer, "(unauthenticated)", 0,
+           Status(ErrorCode::kUnauthenticated, "no authenticated organisation"));
+    return;
+  }
+  NotePeer(in);
   wire::Message msg;
   Status decoded = wire::Decode(in.frame, &msg);
   if (!decoded.ok()) {
-    Refuse(in, msg.correlation, decoded);
+    Refuse(in.peer, in.org, msg.correlation, decoded);
     return;
   }
   switch (msg.command) {
@@ -90,16 +145,73 @@ void Broker::HandleMessage(const transport::Incoming& in) {
     case wire::Command::kSubscribe:
       HandleSubscribe(in, msg);
       return;
+    case wire::Command::kConsumed:
+      HandleConsumed(in, msg);
+      return;
+    case wire::Command::kCredit:
+      HandleCredit(in, msg);
+      return;
+    case wire::Command::kPing:
+      SendTo(in.peer, wire::EncodePong(msg.correlation));
+      return;
+    case wire::Command::kPong:
+      return;
     default:
-      Refuse(in, msg.correlation,
+      Refuse(in.peer, in.org, msg.correlation,
              Status(ErrorCode::kUnknownCommand, "the broker does not accept this command"));
   }
 }
 
-void Broker::Refuse(const transport::Incoming& in, std::uint64_t correlation,
-                    const Status& why) {
-  spdlog::warn("refused request {} from {}: {}", correlation, in.org, why.ToString());
-  server_->Send(in.peer, wire::EncodeError(correlation, why.code(), why.message()));
+namespace {
+// Messages may quote what a peer sent: keep them to one printable line of
+// bounded length before they reach a log or go back on the wire.
+std::string Printable(const std::string& text) {
+  constexpr std::size_t kMax = 512;
+  std::string out;
+  for (char c : text.substr(0, kMax)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u >= 0x20 && u < 0x7f ? c : '?');
+  }
+  if (text.size() > kMax) out += "...";
+  return out;
+}
+}  // namespace
+
+void Broker::Refuse(const std::string& peer, const std::string& org,
+                    std::uint64_t correlation, const Status& why) {
+  metrics_.RecordRefused(why.code());
+  std::string message = Printable(why.message());
+  spdlog::warn("refused request {} from {}: {} ({}): {}", correlation, org,
+               ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
+  SendTo(peer, wire::EncodeError(correlation, why.code(), message));
+}
+
+void Broker::SendTo(const std::string& peer, Bytes frame) {
+  auto it = outbox_.find(peer);
+  if (it != outbox_.end()) {
+    it->second.push_back(std::move(frame));
+    return;
+  }
+  if (server_->Send(peer, frame) == transport::SendOutcome::kBusy) {
+    outbox_[peer].push_back(std::move(frame));
+  }
+}
+
+void Broker::FlushOutbox() {
+  for (auto it = outbox_.begin(); it != outbox_.end();) {
+    auto& queue = it->second;
+    transport::SendOutcome sent = transport::SendOutcome::kSent;
+    while (!queue.empty()) {
+      sent = server_->Send(it->first, queue.front());
+      if (sent != transport::SendOutcome::kSent) break;
+      queue.pop_front();
+    }
+    if (queue.empty() || sent == transport::SendOutcome::kGone) {
+      it = outbox_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 }  // namespace certshare::broker

@@ -1,8 +1,11 @@
 // certshare::broker::Broker — receives records over CURVE-secured ZeroMQ,
 // verifies them, stores them durably and fans them out to subscribers.
 //
-// The hot path (publish.cc, Broker::HandlePublish) reads top to bottom:
-//   decode → authenticate origin → verify signature → append (synced) → ACK.
+// The hot path (publish.cc) reads top to bottom:
+//   HandlePublish (socket thread) → CheckRecord (worker threads: decode,
+//   authenticate origin, verify signature) → group commit (committer
+//   thread: one synced RocksDB write for every record waiting) →
+//   FinishIngested (socket thread: ACK each record, wake the fan-out).
 // Fan-out (fanout.cc) serves every subscriber from storage at its own pace:
 // a subscriber is a cursor, never a queue, so memory stays bounded and a
 // slow subscriber never holds up ingest.
@@ -12,12 +15,20 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "broker/ingest_pipeline.h"
+#include "broker/metrics.h"
 #include "broker/options.h"
+#include "broker/routing.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
@@ -30,47 +41,92 @@ namespace certshare::broker {
 class Broker {
  public:
   // Opens storage and binds the socket. Errors name what failed (identity,
-  // registry, storage, bind).
+  // registry, storage, bind). `log`, if given, is used instead of opening
+  // options.data_dir (tests inject faults this way).
   static Result<std::unique_ptr<Broker>> Open(const Options& options,
                                               identity::Identity identity,
-                                              identity::Registry registry);
+                                              identity::Registry registry,
+                                              std::unique_ptr<storage::Log> log = nullptr);
   ~Broker();
 
   // The bound endpoint (ephemeral port resolved).
   const std::string& endpoint() const;
 
-  // Serves until `stop` is true. Returns an error only if the transport
-  // fails; refused records are answered, not returned.
+  // Serves until `stop` is true, then shuts down gracefully: stops reading
+  // requests, finishes the writes in flight and acknowledges them. Returns
+  // an error only if the transport fails; refused records are answered,
+  // not returned.
   Status Run(const std::atomic<bool>& stop);
 
+  const Metrics& metrics() const { return metrics_; }
+
  private:
+  using Clock = std::chrono::steady_clock;
+  // One subscriber connection: a cursor into the log, never a queue.
   struct Subscription {
     std::string org;
+    std::string name;        // durable name; empty = not durable
+    std::string cursor_key;  // "<org>/<name>" for durable ones
+    wire::SubscribeRequest filter;
     std::uint64_t next = 1;      // next sequence to consider
+    std::uint64_t credit = 0;    // DELIVERs allowed before more CREDIT
+    std::uint64_t consumed = 0;  // highest sequence the subscriber processed
     bool caught_up_sent = false;
+  };
+  struct Peer {
+    std::string org;
+    Clock::time_point last_heard;
+    Clock::time_point last_pinged;
   };
   enum class PumpOutcome { kIdle, kMore, kBusy, kGone };
 
   Broker(Options options, identity::Identity identity, identity::Registry registry);
 
   void HandleMessage(const transport::Incoming& in);
+  void Refuse(const std::string& peer, const std::string& org, std::uint64_t correlation,
+              const Status& why);
+  // Sends now, or queues behind what this peer is already waiting for.
+  void SendTo(const std::string& peer, Bytes frame);
+  void FlushOutbox();
+  void Shutdown();
   // publish.cc
   void HandlePublish(const transport::Incoming& in, const wire::Message& msg);
-  Result<storage::AppendResult> Ingest(const std::string& sender, ByteView record);
-  void Refuse(const transport::Incoming& in, std::uint64_t correlation,
-              const Status& why);
+  Status CheckRecord(IngestJob& job) const;  // thread-safe
+  void FinishIngested();
   // fanout.cc
   void HandleSubscribe(const transport::Incoming& in, const wire::Message& msg);
+  Result<std::uint64_t> ResolveStart(const wire::SubscribeRequest& req,
+                                     const std::string& cursor_key);
+  void HandleConsumed(const transport::Incoming& in, const wire::Message& msg);
+  void HandleCredit(const transport::Incoming& in, const wire::Message& msg);
+  void CloseSubscription(const std::string& peer, const char* why);
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
+  // heartbeat.cc
+  void NotePeer(const transport::Incoming& in);
+  void CheckPeers();
+  // retention.cc
+  void StartRetention();
+  void StopRetention();
 
   Options options_;
   identity::Identity identity_;
   std::shared_ptr<const identity::Registry> registry_;
+  Metrics metrics_;
   std::unique_ptr<storage::Log> log_;
   std::unique_ptr<transport::Server> server_;
+  std::unique_ptr<IngestPipeline> pipeline_;  // after server_: uses its notifier
+  std::map<std::string, std::deque<Bytes>> outbox_;  // replies to busy peers
+  RoutingPolicy routing_;
   std::map<std::string, Subscription> subscriptions_;  // by peer routing id
+  std::map<std::string, Peer> peers_;                  // by peer routing id
+  Clock::time_point next_peer_check_{};
+  // Retention runs on its own thread (Trim is a synced write).
+  std::thread retention_thread_;
+  std::mutex retention_mu_;
+  std::condition_variable retention_cv_;
+  bool retention_stop_ = false;  // GUARDED_BY(retention_mu_)
 };
 
 }  // namespace certshare::broker

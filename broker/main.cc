@@ -1,5 +1,6 @@
 // certshare-broker: parse flags, load and check the config, open the
-// broker, serve until SIGINT or SIGTERM.
+// broker, serve until SIGINT or SIGTERM. `certshare-broker status` prints a
+// running broker's figures.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,8 @@
 #include <iostream>
 
 #include "broker/broker.h"
+#include "broker/metrics_server.h"
+#include "broker/status_command.h"
 #include "common/base/file_util.h"
 #include "common/crypto/keys.h"
 
@@ -30,10 +33,17 @@ int main(int argc, char** argv) {
                "stores them durably and delivers them to their recipients"};
   std::string config_path;
   bool check_only = false;
-  app.add_option("--config", config_path, "broker config file (JSON, see docs/operations.md)")
-      ->required();
+  app.add_option("--config", config_path, "broker config file (JSON, see docs/operations.md)");
   app.add_flag("--check-config", check_only, "check the config, identity and registry, then exit");
+  std::string metrics_address = broker::Options{}.metrics_listen;
+  CLI::App* status = app.add_subcommand(
+      "status", "print a running broker's figures, read from its metrics endpoint");
+  status->add_option("--metrics", metrics_address,
+                     "the broker's metrics_listen address (host:port)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (*status) return broker::RunStatus(metrics_address);
+  if (config_path.empty()) return app.exit(CLI::RequiredError("--config"));
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l broker: %v", spdlog::pattern_time_type::utc);
   Status s = crypto::Init();
@@ -56,7 +66,15 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, OnSignal);
   auto broker = broker::Broker::Open(*options, std::move(*identity), std::move(*registry));
   if (!broker.ok()) return Fail(broker.status());
+  // Declared after the broker, so it stops first.
+  broker::MetricsServer metrics_server((*broker)->metrics());
+  if (!options->metrics_listen.empty()) {
+    s = metrics_server.Start(options->metrics_listen);
+    if (!s.ok()) return Fail(s);
+    spdlog::info("metrics on http://{}/metrics", metrics_server.address());
+  }
   s = (*broker)->Run(g_stop);
+  metrics_server.Stop();
   if (!s.ok()) return Fail(s);
   return 0;
 }

@@ -2,8 +2,10 @@
 
 #include <rapidjson/document.h>
 
+#include <type_traits>
 #include <vector>
 
+#include "broker/metrics_server.h"
 #include "common/base/json.h"
 
 namespace certshare::broker {
@@ -26,7 +28,11 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   Options options;
   std::vector<std::string> problems;
   static const char* kKnown[] = {"listen", "identity", "registry", "data_dir",
-                                 "max_record_bytes", "endpoint_file"};
+                                 "max_record_bytes", "endpoint_file",
+                                 "ingest_workers", "green_community",
+                                 "heartbeat_interval_ms", "heartbeat_timeout_ms",
+                                 "retention_max_age_seconds", "retention_max_bytes",
+                                 "retention_interval_seconds", "metrics_listen"};
   for (const auto& m : doc.GetObject()) {
     std::string name = m.name.GetString();
     bool known = false;
@@ -51,10 +57,60 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   str("data_dir", &options.data_dir, true);
   str("endpoint_file", &options.endpoint_file, false);
   if (const rapidjson::Value* v = json::Member(doc, "max_record_bytes")) {
-    if (!v->IsUint64() || v->GetUint64() < 1024 || v->GetUint64() > (256ull << 20)) {
-      problems.push_back("\"max_record_bytes\" must be a whole number from 1024 to 268435456");
+    if (!v->IsUint64() || v->GetUint64() < 1024 || v->GetUint64() > (16ull << 20)) {
+      problems.push_back("\"max_record_bytes\" must be a whole number from 1024 to 16777216 "
+                         "(16 MiB, the most a subscriber accepts)");
     } else {
       options.max_record_bytes = v->GetUint64();
+    }
+  }
+  if (const rapidjson::Value* v = json::Member(doc, "ingest_workers")) {
+    if (!v->IsInt() || v->GetInt() < 0 || v->GetInt() > 256) {
+      problems.push_back("\"ingest_workers\" must be a whole number from 0 (one per core) to 256");
+    } else {
+      options.ingest_workers = v->GetInt();
+    }
+  }
+  auto whole = [&](const char* name, std::uint64_t lo, std::uint64_t hi, auto* out) {
+    const rapidjson::Value* v = json::Member(doc, name);
+    if (v == nullptr) return;
+    if (!v->IsUint64() || v->GetUint64() < lo || v->GetUint64() > hi) {
+      problems.push_back(std::string("\"") + name + "\" must be a whole number from " +
+                         std::to_string(lo) + " to " + std::to_string(hi));
+      return;
+    }
+    *out = static_cast<std::remove_pointer_t<decltype(out)>>(v->GetUint64());
+  };
+  whole("heartbeat_interval_ms", 100, 3600000, &options.heartbeat_interval_ms);
+  whole("heartbeat_timeout_ms", 300, 36000000, &options.heartbeat_timeout_ms);
+  whole("retention_max_age_seconds", 0, 100ull * 365 * 86400, &options.retention_max_age_seconds);
+  whole("retention_max_bytes", 0, ~0ull >> 1, &options.retention_max_bytes);
+  whole("retention_interval_seconds", 1, 86400, &options.retention_interval_seconds);
+  if (options.heartbeat_timeout_ms <= options.heartbeat_interval_ms) {
+    problems.push_back("\"heartbeat_timeout_ms\" must exceed \"heartbeat_interval_ms\"");
+  }
+  if (const rapidjson::Value* v = json::Member(doc, "green_community")) {
+    bool ok = v->IsArray();
+    if (ok) {
+      for (const auto& org : v->GetArray()) {
+        if (!org.IsString() || org.GetStringLength() == 0) {
+          ok = false;
+          break;
+        }
+        options.green_community.emplace_back(org.GetString());
+      }
+    }
+    if (!ok) problems.push_back("\"green_community\" must be a list of organisation ids");
+  }
+  if (const rapidjson::Value* v = json::Member(doc, "metrics_listen")) {
+    if (!v->IsString()) {
+      problems.push_back("\"metrics_listen\" must be a string: host:port, or \"\" to disable");
+    } else {
+      options.metrics_listen = v->GetString();
+      if (!options.metrics_listen.empty()) {
+        Result<HostPort> where = ParseHostPort(options.metrics_listen);
+        if (!where.ok()) problems.push_back("\"metrics_listen\": " + where.status().message());
+      }
     }
   }
   if (options.listen.rfind("tcp://", 0) != 0 && options.listen.rfind("ipc://", 0) != 0) {

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/base/status.h"
 
@@ -27,6 +29,34 @@ struct Options {
   // Largest record accepted, in bytes. Default 1 MiB; larger records are
   // refused with RECORD_TOO_LARGE. Raise it for big bundles.
   std::size_t max_record_bytes = 1u << 20;
+  // Threads verifying signatures. Default 0: one per core. Lower it to
+  // leave cores to other services on the host.
+  int ingest_workers = 0;
+  // Organisations that receive TLP:GREEN records. Default empty: every
+  // registered organisation is the community. Set it when the broker serves
+  // several communities' members but GREEN should stay within one.
+  std::vector<std::string> green_community;
+  // The broker PINGs a subscriber it has not heard from for this long.
+  // Default 5 s.
+  int heartbeat_interval_ms = 5000;
+  // A peer silent for this long is considered dead: its subscription is
+  // closed and its resources released. Default 15 s; must exceed the
+  // interval. Raise it for links with long stalls.
+  int heartbeat_timeout_ms = 15000;
+  // Retention: records received longer ago than this are removed. Default
+  // 0: keep forever.
+  std::uint64_t retention_max_age_seconds = 0;
+  // Retention: the oldest records are removed while stored records exceed
+  // this many bytes. Default 0: no limit.
+  std::uint64_t retention_max_bytes = 0;
+  // How often retention runs. Default 60 s.
+  int retention_interval_seconds = 60;
+  // HTTP address ("host:port", IPv6 as "[::1]:9464") serving Prometheus
+  // metrics at /metrics and a health check at /healthz; `certshare-broker
+  // status` reads it. Default loopback "127.0.0.1:9464"; "" disables it.
+  // No authentication or TLS: bind a management-network address for a
+  // remote Prometheus, never one that agents or the Internet reach.
+  std::string metrics_listen = "127.0.0.1:9464";
   // If set, the bound endpoint is written here once listening (useful with
   // an ephemeral port). Default: none.
   std::string endpoint_file;

@@ -1,4 +1,9 @@
 // The broker's hot path: one published record, from frame to ACK.
+//
+//   HandlePublish   socket thread   size check, hand to the pipeline
+//   CheckRecord     worker threads  decode → authenticate origin → verify
+//   (group commit)  committer       one synced write for all waiting
+//   FinishIngested  socket thread   ACK or ERROR each, wake the fan-out
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.h"
@@ -31,28 +36,45 @@ Status CheckRecipientsKnown(const identity::Registry& registry,
   return Status::Ok();
 }
 
+// A key that sorts bytewise in time order for an RFC 3339 UTC timestamp:
+// the fraction padded to nine digits ("2026-01-02T03:04:05.5Z" and
+// "2026-01-02T03:04:05.500Z" give the same key). Anything else is used as
+// it is.
+std::string VersionKey(const std::string& modified) {
+  if (modified.size() < 20 || modified.back() != 'Z' ||
+      (modified[19] != '.' && modified[19] != 'Z')) {
+    return modified;
+  }
+  std::string fraction = modified[19] == '.' ? modified.substr(20, modified.size() - 21) : "";
+  if (fraction.size() > 9) fraction.resize(9);
+  fraction.append(9 - fraction.size(), '0');
+  return modified.substr(0, 19) + "." + fraction + "Z";
+}
+
 }  // namespace
 
 void Broker::HandlePublish(const transport::Incoming& in, const wire::Message& msg) {
-  Result<storage::AppendResult> stored = Ingest(in.org, msg.record);
-  if (!stored.ok()) {
-    Refuse(in, msg.correlation, stored.status());
+  metrics_.RecordReceived();
+  if (msg.record.size() > options_.max_record_bytes) {
+    Refuse(in.peer, in.org, msg.correlation,
+           Status(ErrorCode::kRecordTooLarge,
+                  "record of " + std::to_string(msg.record.size()) +
+                      " bytes exceeds the broker's limit of " +
+                      std::to_string(options_.max_record_bytes)));
     return;
   }
-  server_->Send(in.peer,
-                wire::EncodeAck(msg.correlation, stored->sequence, stored->duplicate));
+  IngestJob job;
+  job.peer = in.peer;
+  job.org = in.org;
+  job.correlation = msg.correlation;
+  job.record.assign(msg.record.begin(), msg.record.end());
+  pipeline_->Submit(std::move(job));
 }
 
-Result<storage::AppendResult> Broker::Ingest(const std::string& sender, ByteView bytes) {
-  if (bytes.size() > options_.max_record_bytes) {
-    return Status(ErrorCode::kRecordTooLarge,
-                  "record of " + std::to_string(bytes.size()) +
-                      " bytes exceeds the broker's limit of " +
-                      std::to_string(options_.max_record_bytes));
-  }
+Status Broker::CheckRecord(IngestJob& job) const {
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record record,
-                             envelope::Decode(bytes, options_.max_record_bytes));
-  CERTSHARE_RETURN_IF_ERROR(AuthenticateOrigin(sender, record.header));
+                             envelope::Decode(job.record, options_.max_record_bytes));
+  CERTSHARE_RETURN_IF_ERROR(AuthenticateOrigin(job.org, record.header));
   const identity::Card* origin = registry_->Find(record.header.origin);
   if (origin == nullptr) {
     return Status(ErrorCode::kUnknownOrganisation,
@@ -60,7 +82,36 @@ Result<storage::AppendResult> Broker::Ingest(const std::string& sender, ByteView
   }
   CERTSHARE_RETURN_IF_ERROR(envelope::Verify(record, origin->sign_key));
   CERTSHARE_RETURN_IF_ERROR(CheckRecipientsKnown(*registry_, record.header));
-  return log_->Append(envelope::DedupeKey(record.header), bytes);
+  job.dedupe_key = envelope::DedupeKey(record.header);
+  job.object_id = record.header.origin + "\n" + record.header.stix_id;
+  job.version_key = VersionKey(record.header.modified);
+  return Status::Ok();
+}
+
+void Broker::FinishIngested() {
+  std::vector<IngestJob> done;
+  pipeline_->TakeCompleted(&done);
+  bool stored_any = false;
+  for (auto& job : done) {
+    if (!job.status.ok()) {
+      if (job.status.code() == ErrorCode::kUnavailable ||
+          job.status.code() == ErrorCode::kIoError ||
+          job.status.code() == ErrorCode::kStorageError) {
+        spdlog::error("storage failed; acknowledging nothing until restarted: {}",
+                      job.status.ToString());
+      }
+      Refuse(job.peer, job.org, job.correlation, job.status);
+      continue;
+    }
+    if (job.stored.duplicate) {
+      metrics_.RecordDuplicate();
+    } else {
+      metrics_.RecordsStored(1);
+      stored_any = true;
+    }
+    SendTo(job.peer, wire::EncodeAck(job.correlation, job.stored.sequence, job.stored.duplicate));
+  }
+  if (stored_any) metrics_.SetLastSequence(log_->LastSequence());
 }
 
 }  // namespace certshare::broker

@@ -37,6 +37,16 @@ std::string Quote(std::string_view text) {
   return out;
 }
 
+std::string NameOf(std::string_view name) {
+  bool plain = !name.empty() && name.size() <= 250;
+  for (char c : name) {
+    plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                      c == '.' || c == ':');
+  }
+  return plain ? "`" + std::string(name) + "`" : Quote(name);
+}
+
 std::string Describe(const rapidjson::Value& value) {
   switch (value.GetType()) {
     case rapidjson::kStringType:

@@ -14,6 +14,11 @@ namespace certshare::schemas {
 // characters escaped, cut to about 80 bytes (on a UTF-8 boundary) with "…".
 std::string Quote(std::string_view text);
 
+// A property name or key for a message: `name` in backticks when it is
+// plain (1-250 ASCII letters, digits, '_', '-', '.', ':'), else quoted and
+// escaped as by Quote.
+std::string NameOf(std::string_view name);
+
 // A value for a message: strings quoted as above, other values by kind
 // ("a number", "an array", "null", ...).
 std::string Describe(const rapidjson::Value& value);

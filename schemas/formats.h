@@ -1,18 +1,45 @@
 // Private to schemas/: the lexical formats STIX 2.1 defines (type names,
-// identifiers, timestamps) beyond the two predicates in stix_check.h.
+// identifiers, timestamps) beyond the two predicates in stix_check.h, and
+// the string formats of particular properties. No std::regex: these run on
+// the hot path and each is a single pass over the text.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace certshare::schemas {
+
+// The string formats of particular properties ("format:<name>" in the
+// catalog).
+enum class Format : std::uint8_t {
+  kUrl,
+  kIpv4,
+  kIpv6,
+  kMac,
+  kEmail,
+  kDomainName,
+  kLang,  // RFC 5646 language tag
+  kBase64,
+  kHex,
+  kArtifactMimeType,
+  kCharset,  // IANA character set name (path_enc, name_enc)
+  kCpe,      // CPE 2.3 formatted string
+  kRegistryKey,
+  kRelationshipType,
+};
+std::string_view FormatName(Format format);
 
 // A STIX type name: 3 to 250 characters of [a-z0-9-], starting and ending
 // with a letter or digit (^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$).
 bool IsStixType(std::string_view type);
 
-// RFC 4122 text form, lower-case: 8-4-4-4-12 hex digits. Any version and
-// variant nibble is accepted for now.
-bool IsLowerCaseUuid(std::string_view text);
+// RFC 4122 text form, lower-case: 8-4-4-4-12 hex digits, version 1-5 and
+// the RFC 4122 variant (8, 9, a or b), as the OASIS identifier schema.
+bool IsStixUuid(std::string_view text);
+// Why `text` (36 characters of 8-4-4-4-12 hex, any case) is not a STIX
+// UUID, for messages; empty when it is one or is not of that shape at all.
+std::string_view WhyNotStixUuid(std::string_view text);
 
 // "<type>--<uuid>" for any valid type name.
 bool IsStixIdOfAnyType(std::string_view id);
@@ -21,14 +48,33 @@ bool IsStixIdOfAnyType(std::string_view id);
 // an empty view when `id` is too short to hold one.
 std::string_view IdTypePrefix(std::string_view id);
 
-// Why `text` is not a STIX timestamp, for messages ("ends in an offset, not
-// Z", "has no such date", ...); empty when IsStixTimestamp(text).
+// Why `text` is not a STIX timestamp, for messages ("must end in Z", "names
+// a date that does not exist", ...); empty when IsStixTimestamp(text).
 std::string_view WhyNotStixTimestamp(std::string_view text);
+
+// The number of fraction digits of a valid timestamp (0 without a fraction).
+// REQUIRES: IsStixTimestamp(ts).
+std::size_t FractionDigits(std::string_view ts);
 
 // Orders two timestamps in time: negative, zero or positive as `a` is
 // before, equal to or after `b`. Fractions compare as decimals, so
 // "…:00.5Z" == "…:00.500Z" and "…:00Z" < "…:00.001Z".
 // REQUIRES: IsStixTimestamp(a) && IsStixTimestamp(b).
 int CompareStixTimestamps(std::string_view a, std::string_view b);
+
+// Whether `text` has `format`; when not, `why` (if given) says what is
+// wrong in a few words ("has no scheme", "is not 6 octets", ...).
+bool HasFormat(Format format, std::string_view text,
+               std::string_view* why = nullptr);
+
+// Whether `text` is a value of the hashing algorithm `algorithm` (a name
+// from hash-algorithm-ov: MD5 32 hex digits, SHA-1 40, ...). Custom
+// algorithms accept any string.
+bool IsHashValue(std::string_view algorithm, std::string_view text);
+
+// A STIX property name: 3-250 of [a-zA-Z0-9_], starting with [a-z].
+bool IsPropertyName(std::string_view name);
+// A dictionary key: 1-250 of [a-zA-Z0-9_-].
+bool IsDictionaryKey(std::string_view key);
 
 }  // namespace certshare::schemas

@@ -7,6 +7,8 @@ namespace certshare::schemas {
 namespace {
 
 constexpr std::size_t kUuidLength = 36;  // 8-4-4-4-12 hex digits
+constexpr std::size_t kVersionAt = 14;   // xxxxxxxx-xxxx-Vxxx-...
+constexpr std::size_t kVariantAt = 19;   // xxxxxxxx-xxxx-xxxx-Nxxx-...
 constexpr std::size_t kMinTypeLength = 3;
 constexpr std::size_t kMaxTypeLength = 250;
 
@@ -15,6 +17,20 @@ bool IsLowerAlnum(char c) {
 }
 bool IsLowerHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+bool IsAnyHex(char c) { return IsLowerHex(c) || (c >= 'A' && c <= 'F'); }
+bool IsDash(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+
+bool HasUuidShape(std::string_view text, bool (*hex)(char)) {
+  if (text.size() != kUuidLength) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (IsDash(i) ? text[i] != '-' : !hex(text[i])) return false;
+  }
+  return true;
+}
+
+bool IsVariantDigit(char c) {
+  return c == '8' || c == '9' || c == 'a' || c == 'b';
 }
 
 }  // namespace
@@ -30,13 +46,22 @@ bool IsStixType(std::string_view type) {
   return true;
 }
 
-bool IsLowerCaseUuid(std::string_view text) {
-  if (text.size() != kUuidLength) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_position ? text[i] != '-' : !IsLowerHex(text[i])) return false;
+bool IsStixUuid(std::string_view text) {
+  return HasUuidShape(text, IsLowerHex) && text[kVersionAt] >= '1' &&
+         text[kVersionAt] <= '5' && IsVariantDigit(text[kVariantAt]);
+}
+
+std::string_view WhyNotStixUuid(std::string_view text) {
+  if (!HasUuidShape(text, IsAnyHex) || IsStixUuid(text)) return {};
+  if (!HasUuidShape(text, IsLowerHex)) {
+    return "has upper-case hex digits; STIX ids use lower-case UUIDs";
   }
-  return true;
+  if (text[kVersionAt] < '1' || text[kVersionAt] > '5') {
+    return "is not an RFC 4122 UUID: its version digit (the 13th) must be "
+           "1-5, normally 4 (random) or 5 (observables)";
+  }
+  return "is not an RFC 4122 UUID: its variant digit (the 17th) must be 8, "
+         "9, a or b";
 }
 
 std::string_view IdTypePrefix(std::string_view id) {
@@ -54,7 +79,7 @@ bool IsStixId(std::string_view id, std::string_view type) {
   if (id.size() != type.size() + 2 + kUuidLength) return false;
   return id.substr(0, type.size()) == type &&
          id.substr(type.size(), 2) == "--" &&
-         IsLowerCaseUuid(id.substr(type.size() + 2));
+         IsStixUuid(id.substr(type.size() + 2));
 }
 
 }  // namespace certshare::schemas

@@ -22,4 +22,27 @@ void ProblemSink::Finish() {
   dropped_ = 0;
 }
 
+std::string PointerTo(std::string_view base, const PathNode* node) {
+  std::vector<const PathNode*> chain;
+  for (const PathNode* n = node; n != nullptr; n = n->parent) chain.push_back(n);
+  std::string pointer(base);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    pointer += '/';
+    if ((*it)->is_index) {
+      pointer += std::to_string((*it)->index);
+      continue;
+    }
+    for (char c : (*it)->key) {
+      if (c == '~') {
+        pointer += "~0";
+      } else if (c == '/') {
+        pointer += "~1";
+      } else {
+        pointer += c;
+      }
+    }
+  }
+  return pointer;
+}
+
 }  // namespace certshare::schemas

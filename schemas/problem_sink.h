@@ -1,5 +1,6 @@
 // Private to schemas/: collects problems, at most kMaxProblems of them, so
-// that a hostile document cannot make a report grow without bound.
+// that a hostile document cannot make a report grow without bound, and
+// names where each one is with a JSON Pointer built only when needed.
 #pragma once
 
 #include <cstddef>
@@ -24,29 +25,35 @@ class ProblemSink {
 
   // Problems added so far, kept or dropped.
   std::size_t count() const { return out_->size() + dropped_; }
+  // Whether further problems would only be counted (callers may then skip
+  // building messages).
+  bool full() const { return out_->size() >= kMaxProblems; }
 
  private:
   std::vector<Problem>* out_;
   std::size_t dropped_ = 0;
 };
 
-// Reports the problems of one rule under one base pointer ("/objects/3").
-class RuleReporter {
- public:
-  RuleReporter(ProblemSink& sink, std::string_view base, std::string_view rule)
-      : sink_(sink), base_(base), rule_(rule) {}
+// One step of the path from an object to one of its values. Checks keep
+// these on the stack while they descend; the JSON Pointer is built from the
+// chain only when a problem is reported, so a valid document costs no
+// string building at all.
+struct PathNode {
+  const PathNode* parent = nullptr;
+  std::string_view key;  // the member name, unless is_index
+  std::size_t index = 0;
+  bool is_index = false;
 
-  // `suffix` is appended to the base pointer: "" or "/modified".
-  void Add(std::string_view suffix, std::string message) {
-    std::string pointer(base_);
-    pointer += suffix;
-    sink_.Add(std::move(pointer), rule_, std::move(message));
+  static PathNode Member(const PathNode* parent, std::string_view key) {
+    return {parent, key, 0, false};
   }
-
- private:
-  ProblemSink& sink_;
-  std::string_view base_;
-  std::string_view rule_;
+  static PathNode Index(const PathNode* parent, std::size_t index) {
+    return {parent, {}, index, true};
+  }
 };
+
+// `base` (a JSON Pointer, "" for the document) followed by the path to
+// `node` (nullptr: `base` itself), with "~" and "/" escaped (RFC 6901).
+std::string PointerTo(std::string_view base, const PathNode* node);
 
 }  // namespace certshare::schemas

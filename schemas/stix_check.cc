@@ -1,5 +1,5 @@
 // Check: dispatches a document to the bundle or single-object path, runs the
-// object rules (object_rules.cc) on each object and folds what they learnt
+// object rules (object_checker.h) on each object and folds what they learnt
 // into the Summary routing needs.
 #include "schemas/stix_check.h"
 
@@ -8,7 +8,7 @@
 #include "common/base/json.h"
 #include "schemas/describe.h"
 #include "schemas/formats.h"
-#include "schemas/object_rules.h"
+#include "schemas/object_checker.h"
 #include "schemas/problem_sink.h"
 #include "schemas/rules.h"
 
@@ -48,17 +48,19 @@ void CheckBundle(const rapidjson::Value& doc, ProblemSink& sink,
   }
   summary->object_count = objects->Size();
   bool any_timestamp = false;
+  std::string pointer;
   for (rapidjson::SizeType i = 0; i < objects->Size(); ++i) {
     const rapidjson::Value& object = (*objects)[i];
-    const std::string pointer = "/objects/" + std::to_string(i);
+    pointer = "/objects/";
+    pointer += std::to_string(i);
     if (!object.IsObject()) {
       sink.Add(pointer, rule::kNotObject,
                "`objects` entries must be STIX objects (JSON objects), not " +
                    Describe(object));
       continue;
     }
-    ObjectFacts facts = CheckObject(object, pointer, sink);
-    if (facts.traits != nullptr && facts.traits->kind == ObjectKind::kBundle) {
+    ObjectFacts facts = CheckObject(object, pointer, sink, /*depth=*/2);
+    if (facts.is_bundle) {
       sink.Add(pointer, rule::kBundleObjects,
                "a bundle cannot contain another bundle");
       continue;
@@ -84,15 +86,35 @@ void CheckSingle(const rapidjson::Value& doc, ProblemSink& sink,
   summary->object_count = 1;
   // Without a usable type, "type" already says what is wrong; where the type
   // requires `created`, "timestamp" does.
-  if (facts.traits != nullptr && !facts.traits->requires_created &&
+  if (facts.def != nullptr && !facts.def->requires_created &&
       !facts.has_timestamp_property) {
     sink.Add("", rule::kNoTimestamp,
-             "this " + std::string(KindName(facts.traits->kind)) + " (" +
+             "this " + std::string(KindName(facts.def->kind)) + " (" +
                  Quote(facts.type) +
                  ") carries neither `modified` nor `created`, so it cannot "
                  "be published on its own; send it in a bundle with the "
                  "object that refers to it");
   }
+}
+
+// A pointer for Summarise's one-line-per-problem text: control characters
+// escaped so that a hostile key cannot forge lines, and shortened.
+std::string PrintablePointer(std::string_view pointer) {
+  constexpr std::size_t kMaxBytes = 160;
+  std::string out;
+  for (char c : pointer.substr(0, kMaxBytes)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  if (pointer.size() > kMaxBytes) out += "…";
+  return out;
 }
 
 }  // namespace
@@ -118,7 +140,12 @@ Report Check(const rapidjson::Value& doc) {
 }
 
 Report CheckText(std::string_view text) {
-  rapidjson::Document doc;
+  // The document's first memory comes from the stack: a typical record
+  // (a few KB of JSON) then costs no heap allocation for its DOM, which
+  // saves about a microsecond per incident (validate_bench).
+  alignas(16) char first_chunk[16 << 10];
+  rapidjson::MemoryPoolAllocator<> allocator(first_chunk, sizeof first_chunk);
+  rapidjson::Document doc(&allocator);
   Status parsed = json::Parse(text, &doc);
   if (!parsed.ok()) {
     Report report;
@@ -137,7 +164,8 @@ Result<Summary> Summarise(std::string_view text) {
   std::string message;
   for (const Problem& p : report.problems) {
     if (!message.empty()) message += '\n';
-    message += p.pointer + ": " + p.message + " [" + p.rule + "]";
+    message += PrintablePointer(p.pointer) + ": " + p.message + " [" + p.rule +
+               "]";
   }
   return Status(
       json_error ? ErrorCode::kMalformedJson : ErrorCode::kInvalidStix,

@@ -36,10 +36,7 @@ Report CheckDoc(const rapidjson::Value& doc) {
   return report;
 }
 
-std::string Bundle(const std::string& objects) {
-  return R"({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [)" +
-         objects + "]}";
-}
+using test::Bundle;
 
 TEST(Rules, IdsAreUniqueAndDescribed) {
   std::set<std::string_view> ids;
@@ -47,7 +44,7 @@ TEST(Rules, IdsAreUniqueAndDescribed) {
     EXPECT_TRUE(ids.insert(r.id).second) << r.id;
     EXPECT_FALSE(r.description.empty()) << r.id;
   }
-  EXPECT_EQ(ids.size(), 13u);
+  EXPECT_EQ(ids.size(), 39u);
 }
 
 TEST(Check, ValidIndicator) {
@@ -161,30 +158,26 @@ TEST(Check, CreatedAndModifiedRequiredOnDomainObjects) {
 }
 
 TEST(Check, RelationshipsAndMetaObjectsNeedBothTimestamps) {
-  for (const char* type : {"relationship", "sighting", "language-content",
-                           "extension-definition", "x-acme-widget"}) {
-    auto doc = MustParse(kIndicator);
-    Set(doc, "/type", type);
-    Set(doc, "/id",
-        (std::string(type) + "--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f").c_str());
+  for (const char* text : {test::kRelationship, test::kSighting,
+                           test::kLanguageContent, test::kExtensionDefinition,
+                           test::kCustomObject}) {
+    auto doc = MustParse(text);
+    EXPECT_TRUE(CheckDoc(doc).ok()) << Dump(CheckDoc(doc));
     Set(doc, "/modified", nullptr);
     EXPECT_THAT(KeysOf(CheckDoc(doc)),
                 ElementsAre(Pair("/modified", "timestamp")))
-        << type;
+        << text;
   }
 }
 
 TEST(Check, MarkingDefinitionHasCreatedButNoModified) {
-  Report report = CheckDoc(MustParse(R"({
-    "type": "marking-definition", "spec_version": "2.1",
-    "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-    "created": "2022-10-01T00:00:00.000Z", "name": "TLP:AMBER"})"));
+  auto doc = MustParse(test::kAmberDefinition);
+  Report report = CheckDoc(doc);
   ASSERT_TRUE(report.ok()) << Dump(report);
   EXPECT_EQ(report.summary.modified, "2022-10-01T00:00:00.000Z");
 
-  report = CheckDoc(MustParse(R"({
-    "type": "marking-definition", "spec_version": "2.1",
-    "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"})"));
+  Set(doc, "/created", nullptr);
+  report = CheckDoc(doc);
   EXPECT_THAT(KeysOf(report), ElementsAre(Pair("/created", "timestamp")));
 }
 
@@ -222,13 +215,13 @@ TEST(Check, ModifiedBeforeCreated) {
   };
   for (const Case& c : {
            Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:09.999Z", true},
-           Case{"2026-03-03T11:02:10.001Z", "2026-03-03T11:02:10Z", true},
-           Case{"2026-03-03T11:02:10.5Z", "2026-03-03T11:02:10.499999Z", true},
-           Case{"2026-03-03T11:02:10Z", "2025-12-31T23:59:59Z", true},
-           Case{"2026-03-03T11:02:10.5Z", "2026-03-03T11:02:10.500Z", false},
-           Case{"2026-03-03T11:02:10Z", "2026-03-03T11:02:10.000Z", false},
-           Case{"2026-03-03T11:02:10Z", "2026-03-03T11:02:10.5Z", false},
-           Case{"2026-03-03T11:02:10.9Z", "2026-03-03T11:02:10.10Z", true},
+           Case{"2026-03-03T11:02:10.001Z", "2026-03-03T11:02:10.000Z", true},
+           Case{"2026-03-03T11:02:10.500Z", "2026-03-03T11:02:10.499999Z", true},
+           Case{"2026-03-03T11:02:10.000Z", "2025-12-31T23:59:59.000Z", true},
+           Case{"2026-03-03T11:02:10.5000Z", "2026-03-03T11:02:10.500Z", false},
+           Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:10.000000Z", false},
+           Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:10.500Z", false},
+           Case{"2026-03-03T11:02:10.900Z", "2026-03-03T11:02:10.1000Z", true},
        }) {
     auto doc = MustParse(kIndicator);
     Set(doc, "/created", c.created);
@@ -245,10 +238,28 @@ TEST(Check, ModifiedBeforeCreated) {
   }
 }
 
+TEST(Check, MillisecondPrecisionForCreatedAndModified) {
+  auto doc = MustParse(kIndicator);
+  Set(doc, "/created", "2026-03-03T11:02:10Z");
+  Set(doc, "/modified", "2026-03-03T11:02:10.12Z");
+  Report report = CheckDoc(doc);
+  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("/created", "timestamp"),
+                                          Pair("/modified", "timestamp")));
+  EXPECT_THAT(report.problems[0].message, HasSubstr("millisecond"));
+  // Other timestamps need no fraction at all (valid_from is ...:00Z).
+  EXPECT_TRUE(CheckDoc(MustParse(kIndicator)).ok());
+}
+
 TEST(Check, MarkingRefs) {
+  {
+    auto doc = MustParse(kIndicator);
+    SetJson(doc, "/object_marking_refs", "null");
+    EXPECT_THAT(KeysOf(CheckDoc(doc)),
+                ElementsAre(Pair("/object_marking_refs", "null-value")));
+  }
   for (const char* refs :
        {"[]", R"("marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421")",
-        "{}", "null"}) {
+        "{}"}) {
     auto doc = MustParse(kIndicator);
     SetJson(doc, "/object_marking_refs", refs);
     EXPECT_THAT(KeysOf(CheckDoc(doc)),
@@ -369,7 +380,7 @@ TEST(CheckBundle, PointsIntoObjectsAndReportsAll) {
   Set(bad, "/modified", "2026-02-30T00:00:00Z");
   Set(bad, "/id", "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
   auto worse = MustParse(kIndicator);
-  Set(worse, "/created", "2026-03-04T00:00:00Z");
+  Set(worse, "/created", "2026-03-04T00:00:00.000Z");
   auto doc = MustParse(Bundle(std::string(kIndicator) + "," + kIndicator + "," +
                               kIndicator + "," + json::Write(bad) + "," +
                               json::Write(worse)));
@@ -384,21 +395,24 @@ TEST(CheckBundle, PointsIntoObjectsAndReportsAll) {
 
 TEST(CheckBundle, ModifiedIsTheLatestInTime) {
   auto a = MustParse(kIndicator);
-  Set(a, "/created", "2026-03-04T10:00:00Z");
-  Set(a, "/modified", "2026-03-04T10:00:00Z");
+  Set(a, "/created", "2026-03-04T10:00:00.000Z");
+  Set(a, "/modified", "2026-03-04T10:00:00.000Z");
   auto b = MustParse(kIndicator);  // later by half a second, shorter text
-  Set(b, "/created", "2026-03-04T10:00:00Z");
-  Set(b, "/modified", "2026-03-04T10:00:00.5Z");
-  auto marking = R"({"type": "marking-definition", "spec_version": "2.1",
-    "id": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-    "created": "2026-03-04T10:00:00.25Z"})";
+  Set(b, "/created", "2026-03-04T10:00:00.000Z");
+  Set(b, "/modified", "2026-03-04T10:00:00.500Z");
+  auto definition = MustParse(R"({"type": "marking-definition",
+    "spec_version": "2.1",
+    "id": "marking-definition--0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a40",
+    "created": "2026-03-04T10:00:00.25Z", "definition_type": "statement",
+    "definition": {"statement": "Copyright 2026 CERT-EE"}})");
+  const std::string marking = json::Write(definition);
   Report report = CheckDoc(
       MustParse(Bundle(json::Write(a) + "," + json::Write(b) + "," + marking)));
   ASSERT_TRUE(report.ok()) << Dump(report);
-  EXPECT_EQ(report.summary.modified, "2026-03-04T10:00:00.5Z");
+  EXPECT_EQ(report.summary.modified, "2026-03-04T10:00:00.500Z");
 
   // A marking definition's `created` counts when it is the latest.
-  Set(b, "/modified", "2026-03-04T10:00:00.1Z");
+  Set(b, "/modified", "2026-03-04T10:00:00.100Z");
   report = CheckDoc(
       MustParse(Bundle(json::Write(a) + "," + json::Write(b) + "," + marking)));
   ASSERT_TRUE(report.ok()) << Dump(report);
@@ -421,9 +435,7 @@ TEST(CheckBundle, TlpIsTheMostRestrictive) {
           std::string("[\"") + test::kAmberMarking + "\"]");
   auto unmarked = MustParse(test::kIpv4);
   // The TLP:RED definition object itself marks nothing.
-  auto red_definition = R"({"type": "marking-definition", "spec_version": "2.1",
-    "id": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-    "created": "2022-10-01T00:00:00.000Z", "name": "TLP:RED"})";
+  auto red_definition = test::kRedDefinition;
   Report report = CheckDoc(
       MustParse(Bundle(json::Write(green) + "," + json::Write(amber) + "," +
                        json::Write(unmarked) + "," + red_definition)));
@@ -463,13 +475,13 @@ TEST(Summarise, Ok) {
 TEST(Summarise, InvalidStixListsEveryProblem) {
   auto doc = MustParse(kIndicator);
   Set(doc, "/spec_version", "2.0");
-  Set(doc, "/modified", "2026-03-03T11:02:09Z");
+  Set(doc, "/modified", "2026-03-03T11:02:09.000Z");
   Result<Summary> summary = Summarise(json::Write(doc));
   EXPECT_CODE(summary.status(), ErrorCode::kInvalidStix);
   EXPECT_EQ(summary.status().message(),
             "/spec_version: `spec_version` must be \"2.1\", not \"2.0\" (only "
             "STIX 2.1 is accepted) [spec-version]\n"
-            "/modified: `modified` 2026-03-03T11:02:09Z is earlier than "
+            "/modified: `modified` 2026-03-03T11:02:09.000Z is earlier than "
             "`created` 2026-03-03T11:02:10.000Z [modified-before-created]");
 }
 

@@ -1,5 +1,6 @@
 // STIX timestamps (STIX 2.1 §3.2): RFC 3339 in UTC with a literal "Z",
 // YYYY-MM-DDTHH:MM:SS[.fraction]Z.
+#include <algorithm>
 #include <cstddef>
 
 #include "schemas/formats.h"
@@ -75,6 +76,8 @@ std::string_view WhyNotStixTimestamp(std::string_view text) {
   }
   return {};
 }
+
+std::size_t FractionDigits(std::string_view ts) { return Fraction(ts).size(); }
 
 bool IsStixTimestamp(std::string_view text) {
   return WhyNotStixTimestamp(text).empty();

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The certshare walking skeleton, end to end, with real processes:
 #   four CERT identities and a broker identity are created, a broker starts
-#   on loopback (ephemeral port, CURVE), CERT-EE publishes a TLP:AMBER
-#   incident to CERT-UA and CERT-EU, both recipients' subscribers print it
+#   on loopback (ephemeral port, CURVE), a CERT-EE analyst builds a TLP:AMBER
+#   incident with `certshare new indicator` and `certshare new incident`
+#   (RSIT-classified, the indicator attached) and publishes it to CERT-UA and
+#   CERT-EU, then shares a hand-written STIX file (samples/incident-amber.json)
+#   with CERT-EU; the recipients' subscribers print what they may read,
 #   verified and decrypted, and the bystander CERT-XX receives nothing.
 # Every step is checked: the script exits non-zero if anything deviates.
 # It stops every process it started.
@@ -55,6 +58,7 @@ step "Registering CERT-EE, CERT-UA, CERT-EU and CERT-XX with the broker"
 cat >"$work/broker.json" <<JSON
 {
   "listen": "tcp://127.0.0.1:*",
+  "metrics_listen": "127.0.0.1:0",
   "identity": "keys/BROKER.secret.json",
   "registry": "registry.json",
   "data_dir": "broker-data",
@@ -81,30 +85,69 @@ step "CERT-UA and CERT-EU subscribe"
 agent CERT-UA subscribe --count 1 --timeout 30 >"$work/CERT-UA.jsonl" 2>"$work/CERT-UA.err" &
 pids+=($!)
 ua_pid=$!
-agent CERT-EU subscribe --count 1 --timeout 30 >"$work/CERT-EU.jsonl" 2>"$work/CERT-EU.err" &
+agent CERT-EU subscribe --count 2 --timeout 30 >"$work/CERT-EU.jsonl" 2>"$work/CERT-EU.err" &
 pids+=($!)
 eu_pid=$!
 
-step "CERT-EE publishes a TLP:AMBER incident to CERT-UA and CERT-EU"
-agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA,CERT-EU | sed 's/^/  /'
+step "A CERT-EE analyst builds an indicator and a TLP:AMBER incident, no JSON by hand"
+"$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
+  --domain tax-refund-portal.example --ip 203.0.113.47 --tlp amber \
+  --name "Tax-refund lure infrastructure and loader C2" \
+  --description "Landing domain of the phishing emails and the HTTPS command-and-control address of the loader." \
+  --valid-from 2026-03-02T06:00:00Z --out "$work/indicator.json"
+echo "  certshare new indicator --domain tax-refund-portal.example --ip 203.0.113.47 --tlp amber ..."
+echo "  $("$certshare" validate "$work/indicator.json")"
+incident_flags=(
+  --name "Tax-refund phishing delivering a loader to government mail users"
+  --description "Since 2026-03-02 06:00 UTC, staff mailboxes at three ministries have received emails posing as a tax-refund notice. The link leads to tax-refund-portal.example, which serves a loader that beacons over HTTPS to 203.0.113.47. Two workstations ran the payload; both are isolated. Please check mail and proxy logs for the indicator and report hits to CERT-EE."
+  --rsit fraud/phishing --incident-type dissemination-phishing-emails
+  --determination confirmed --investigation-status open --criticality 65
+  --sector government-national --country EE
+  --first-seen 2026-03-02T06:00:00Z --last-seen 2026-03-04T16:40:05Z
+  --tlp amber --attach "$work/indicator.json"
+)
+echo "  certshare new incident --rsit fraud/phishing --determination confirmed --tlp amber --attach indicator.json ..."
+
+step "CERT-EE publishes the incident to CERT-UA and CERT-EU (certshare new incident --publish)"
+"$certshare" new incident --identity "$work/keys/CERT-EE.secret.json" "${incident_flags[@]}" \
+  --out "$work/incident.json" --publish --to CERT-UA,CERT-EU \
+  --registry "$work/registry.json" --broker "$endpoint" \
+  --broker-card "$work/keys/BROKER.card.json" | sed 's/^/  /'
+echo "  $("$certshare" validate "$work/incident.json")"
+if [ -n "$shared" ]; then
+  /usr/bin/python3 "$shared/tools/validate-stix" "$work/indicator.json" "$work/incident.json" \
+    >"$work/built-validation.txt" ||
+    fail "the OASIS STIX 2.1 schemas refuse what the builders made: $(cat "$work/built-validation.txt")"
+  echo "  the OASIS STIX 2.1 schemas accept every object the builders made"
+fi
+
+step "CERT-EE shares a hand-written STIX file with CERT-EU (certshare publish)"
+agent CERT-EE publish "$samples/incident-amber.json" --to CERT-EU | sed 's/^/  /'
 
 for org in CERT-UA CERT-EU; do
   pid=$ua_pid
-  [ "$org" = CERT-EU ] && pid=$eu_pid
+  want=1
+  if [ "$org" = CERT-EU ]; then pid=$eu_pid; want=2; fi
   wait "$pid" || fail "$org's subscriber failed: $(cat "$work/$org.err")"
   step "$org received, verified and decrypted:"
-  python3 - "$work/$org.jsonl" <<'PY'
+  python3 - "$work/$org.jsonl" "$want" <<'PY'
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
-assert len(lines) == 1, f"expected 1 record, got {len(lines)}"
-r = json.loads(lines[0])
-print(f"  sequence {r['sequence']} from {r['origin']}, TLP:{r['tlp'].upper()}, "
-      f"to {', '.join(r['recipients'])}")
-for o in r["object"].get("objects", [r["object"]]):
-    label = o.get("name") or o.get("relationship_type") or o.get("definition", {}).get("tlp", "")
-    print(f"    {o['type']:<20} {label}")
-    if o["type"] == "incident" and o.get("description"):
-        print(f"      \"{o['description'][:150]}\"")
+want = int(sys.argv[2])
+assert len(lines) == want, f"expected {want} records, got {len(lines)}"
+for line in lines:
+    r = json.loads(line)
+    print(f"  sequence {r['sequence']} from {r['origin']}, TLP:{r['tlp'].upper()}, "
+          f"to {', '.join(r['recipients'])}")
+    for o in r["object"].get("objects", [r["object"]]):
+        label = (o.get("name") or o.get("relationship_type") or o.get("country")
+                 or o.get("definition", {}).get("tlp", ""))
+        print(f"    {o['type']:<20} {label}")
+        if o["type"] == "incident":
+            if o.get("labels"):
+                print(f"      labels: {', '.join(o['labels'])}")
+            if o.get("description"):
+                print(f"      \"{o['description'][:150]}\"")
 PY
 done
 
@@ -119,7 +162,10 @@ if [ -n "$shared" ]; then
   step "Checking what the subscribers output against the OASIS STIX 2.1 schemas"
   python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).readline())["object"]))' \
     "$work/CERT-UA.jsonl" >"$work/received-object.json"
-  /usr/bin/python3 "$shared/tools/validate-stix" "$work/received-object.json" | sed 's/^/  /'
+  python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).readlines()[1])["object"]))' \
+    "$work/CERT-EU.jsonl" >"$work/received-object-2.json"
+  /usr/bin/python3 "$shared/tools/validate-stix" "$work/received-object.json" \
+    "$work/received-object-2.json" | sed 's/^/  /'
 fi
 
 step "Stopping the broker"

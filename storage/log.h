@@ -3,17 +3,21 @@
 // Records get consecutive sequence numbers from 1. Each record is stored
 // once per dedupe key (the STIX id and `modified`): appending a key that is
 // already stored returns the original sequence with duplicate = true and
-// writes nothing. Every append is one RocksDB WriteBatch (records + id
-// index; the next sequence is derived from the last record key on open)
-// written with sync, so a returned OK means durable.
+// writes nothing. Every append is one RocksDB WriteBatch (records, id
+// index, latest-version index, stored-bytes total) written with sync, so a
+// returned OK means durable. Trim removes the oldest records; sequences are
+// never reused.
 //
 // docs/storage.md specifies the column families and key layout.
 //
-// Visibility: Read, Find and Scan show a record only once its write has
-// completed, i.e. exactly the sequences 1..LastSequence().
+// Visibility: Read, Find, Latest and Scan show a record only once its write
+// has completed, i.e. exactly the sequences FirstSequence()..LastSequence()
+// of some completed write; a record trimmed meanwhile may be kNotFound.
 //
-// Thread-safety: Append/AppendBatch are serialised internally; Read, Find,
-// Scan and LastSequence may run concurrently with them and with each other.
+// Thread-safety: every method may be called from any thread. Appends and
+// trims are serialised internally (a large Trim releases the lock between
+// chunks of 10,000 records, so appends interleave); readers and cursor
+// calls take no lock that an append holds across its fsync.
 #pragma once
 
 #include <cstdint>
@@ -37,17 +41,39 @@ struct Options {
   // fsync every append. Default true; only benchmarks turn it off.
   bool sync = true;
   // TESTS ONLY; default empty (no effect). Called under the append lock just
-  // before every append's RocksDB write (not for appends that are all
-  // duplicates, which write nothing). A non-OK result is treated exactly as
-  // if RocksDB had failed the write with it: nothing is written, the append
-  // returns that status and the log enters its failed state. Lets tests
-  // exercise the failed state without a real disk fault.
+  // before every append's and every trim chunk's RocksDB write (not for
+  // appends that are all duplicates, nor trims that remove nothing, nor
+  // cursor writes). A non-OK result is treated exactly as if RocksDB had
+  // failed the write with it: nothing is written, the call returns that
+  // status and the log enters its failed state. Lets tests exercise the
+  // failed state without a real disk fault.
   std::function<Status()> before_write_hook;
 };
 
 struct Entry {
   std::string dedupe_key;
   ByteView record;
+  // When the broker received the record, in milliseconds since the Unix
+  // epoch: retention by age and subscriptions that start at a time use it.
+  // 0 means "now" (the log's clock at append).
+  std::uint64_t received_ms = 0;
+  // The newest-version index (optional; empty object_id skips it): the
+  // STIX id, and a version key that sorts bytewise in version order (the
+  // caller normalises `modified`, e.g. to a fixed-width timestamp). A
+  // record becomes the object's latest only if its version key is greater
+  // than the latest's: an older version is stored as history but never
+  // replaces the newest.
+  std::string object_id;
+  std::string version_key;
+};
+
+// Retention: what Trim-based cleanup keeps (ApplyRetention).
+struct RetentionPolicy {
+  // Remove records received more than this long ago. 0 = keep forever.
+  std::uint64_t max_age_ms = 0;
+  // Remove the oldest records while the log holds more than this many bytes
+  // of records. 0 = no size limit.
+  std::uint64_t max_bytes = 0;
 };
 
 struct AppendResult {
@@ -92,6 +118,42 @@ class Log {
                       const std::function<bool(std::uint64_t, ByteView)>& fn) = 0;
   // The highest sequence stored, 0 when empty.
   virtual std::uint64_t LastSequence() const = 0;
+  // The lowest sequence still stored; LastSequence() + 1 when empty (also
+  // after everything was trimmed).
+  virtual std::uint64_t FirstSequence() const = 0;
+
+  // --- Versions ---
+  // Sequence of the newest version of `object_id`, or kNotFound.
+  virtual Result<std::uint64_t> Latest(std::string_view object_id) = 0;
+
+  // --- Time ---
+  // The first sequence whose received_ms >= `received_ms`;
+  // LastSequence() + 1 when there is none. O(log n) reads.
+  virtual Result<std::uint64_t> FirstReceivedAtOrAfter(std::uint64_t received_ms) = 0;
+
+  // --- Retention ---
+  // Removes every record with sequence < `before`, with its dedupe-index
+  // entry (and latest-index entry if it points at it), in synced writes of
+  // at most 10,000 records, each atomic (a crash leaves a prefix removed).
+  // `before` beyond LastSequence() + 1 is clamped. Returns how many records
+  // were removed. Subscribers positioned
+  // below FirstSequence() afterwards get a clear error from the broker.
+  virtual Result<std::uint64_t> Trim(std::uint64_t before) = 0;
+  // Bytes of stored record values (exact running total, kept in "meta").
+  virtual std::uint64_t StoredBytes() const = 0;
+  // Applies `policy` at time `now_ms`: trims by age, then the oldest records
+  // until StoredBytes() <= max_bytes. Returns how many records it removed.
+  virtual Result<std::uint64_t> ApplyRetention(const RetentionPolicy& policy,
+                                               std::uint64_t now_ms) = 0;
+
+  // --- Durable subscription cursors ---
+  // The acknowledged position of a named subscription (key chosen by the
+  // broker, e.g. "<org>/<name>"). Written to the WAL without fsync: after a
+  // machine crash a cursor may be slightly behind, so some records are
+  // delivered again and the subscriber's duplicate check drops them.
+  virtual Status PutCursor(std::string_view name, std::uint64_t sequence) = 0;
+  virtual Result<std::uint64_t> GetCursor(std::string_view name) = 0;  // kNotFound
+  virtual Status DeleteCursor(std::string_view name) = 0;
 };
 
 }  // namespace certshare::storage

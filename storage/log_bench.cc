@@ -1,10 +1,13 @@
 // log_bench: append throughput of storage::Log with sync, one record per
-// write versus group commit in batches of 64.
+// write versus group commit in batches of 64; then the rate at which Trim
+// removes the same records again.
 //
 //   log_bench [--records N] [--dir PATH]
 //
 // Each run uses a fresh log (under PATH, default $TMPDIR) that is removed
-// afterwards. Records are 2 KiB. Prints records/second for each mode.
+// afterwards. Records are 2 KiB, each with an object id and version key as
+// the broker sends them (so the latest-version index is written too).
+// Prints records/second for each mode.
 #include <stdlib.h>
 
 #include <chrono>
@@ -37,8 +40,10 @@ std::string MakeTempDir(const std::string& base) {
 }
 
 // Appends `count` records in writes of `batch`; returns records/second or
-// a negative number on error.
-double Measure(const std::string& dir, std::size_t count, std::size_t batch) {
+// a negative number on error. Then trims them all and sets *trim_rate to
+// records removed per second.
+double Measure(const std::string& dir, std::size_t count, std::size_t batch,
+               double* trim_rate) {
   auto opened = Log::Open(dir);
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.status().ToString().c_str());
@@ -49,9 +54,11 @@ double Measure(const std::string& dir, std::size_t count, std::size_t batch) {
   for (std::size_t i = 0; i < record.size(); ++i)
     record[i] = static_cast<std::uint8_t>(i);
 
-  std::vector<std::string> keys(count);
+  const std::string modified = "2024-01-01T00:00:00.000Z";
+  std::vector<std::string> ids(count), keys(count);
   for (std::size_t i = 0; i < count; ++i) {
-    keys[i] = "indicator--" + std::to_string(i) + "|2024-01-01T00:00:00.000Z";
+    ids[i] = "indicator--" + std::to_string(i);
+    keys[i] = ids[i] + "|" + modified;
   }
 
   const auto start = std::chrono::steady_clock::now();
@@ -59,7 +66,10 @@ double Measure(const std::string& dir, std::size_t count, std::size_t batch) {
   for (std::size_t i = 0; i < count; i += batch) {
     entries.clear();
     for (std::size_t j = i; j < std::min(count, i + batch); ++j) {
-      entries.push_back({keys[j], record});
+      entries.push_back({.dedupe_key = keys[j],
+                         .record = record,
+                         .object_id = ids[j],
+                         .version_key = modified});
     }
     auto result = log->AppendBatch(entries);
     if (!result.ok()) {
@@ -69,6 +79,16 @@ double Measure(const std::string& dir, std::size_t count, std::size_t batch) {
   }
   const std::chrono::duration<double> elapsed =
       std::chrono::steady_clock::now() - start;
+
+  const auto trim_start = std::chrono::steady_clock::now();
+  auto trimmed = log->Trim(log->LastSequence() + 1);
+  if (!trimmed.ok()) {
+    std::fprintf(stderr, "trim: %s\n", trimmed.status().ToString().c_str());
+    return -1;
+  }
+  const std::chrono::duration<double> trim_elapsed =
+      std::chrono::steady_clock::now() - trim_start;
+  *trim_rate = static_cast<double>(*trimmed) / trim_elapsed.count();
   return static_cast<double>(count) / elapsed.count();
 }
 
@@ -102,15 +122,17 @@ int main(int argc, char** argv) {
                    base.c_str());
       return 1;
     }
-    const double rate = Measure(dir, count, run.batch);
+    double trim_rate = 0;
+    const double rate = Measure(dir, count, run.batch, &trim_rate);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     if (rate < 0) {
       rc = 1;
       continue;
     }
-    std::printf("%-8s %12.0f records/s  %8.1f MiB/s\n", run.name, rate,
-                rate * kRecordSize / (1024.0 * 1024.0));
+    std::printf("%-8s %12.0f records/s  %8.1f MiB/s   trim %10.0f records/s\n",
+                run.name, rate, rate * kRecordSize / (1024.0 * 1024.0),
+                trim_rate);
   }
   return rc;
 }

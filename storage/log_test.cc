@@ -13,45 +13,14 @@
 #include <vector>
 
 #include "common/base/testing.h"
+#include "storage/log_test_util.h"
 #include "storage/rocksdb_status.h"
 
 namespace certshare::storage {
 namespace {
 
 using certshare::testing::TempDir;
-
-std::string Str(const Bytes& b) { return std::string(AsChars(b)); }
-
-// The status of a Result, by value. ASSERT_OK / EXPECT_CODE bind their
-// argument to a const reference, so `ASSERT_OK(f().status())` would dangle:
-// f()'s temporary Result dies before the check.
-template <typename T>
-Status StatusOf(const Result<T>& r) {
-  return r.status();
-}
-
-// A dedupe key as the broker builds it: STIX id and `modified`.
-std::string Key(int n, std::string_view modified = "2024-01-01T00:00:00.000Z") {
-  return "indicator--" + std::to_string(n) + "|" + std::string(modified);
-}
-
-std::unique_ptr<Log> MustOpen(const std::string& dir,
-                              const Options& options = {}) {
-  auto log = Log::Open(dir, options);
-  EXPECT_TRUE(log.ok()) << log.status().ToString();
-  return log.ok() ? std::move(log).value() : nullptr;
-}
-
-std::vector<std::pair<std::uint64_t, std::string>> ScanAll(
-    Log& log, std::uint64_t from, std::size_t max_count) {
-  std::vector<std::pair<std::uint64_t, std::string>> out;
-  Status s = log.Scan(from, max_count, [&](std::uint64_t seq, ByteView rec) {
-    out.emplace_back(seq, std::string(AsChars(rec)));
-    return true;
-  });
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return out;
-}
+using namespace certshare::storage::testing;  // NOLINT: test helpers
 
 TEST(LogTest, AppendAndReadBySequence) {
   TempDir dir;
@@ -99,8 +68,8 @@ TEST(LogTest, SequencesAreConsecutiveFromOne) {
     EXPECT_EQ(r->sequence, static_cast<std::uint64_t>(i));
     EXPECT_EQ(log->LastSequence(), static_cast<std::uint64_t>(i));
   }
-  std::vector<Entry> batch = {{Key(11), AsBytes("r11")},
-                              {Key(12), AsBytes("r12")}};
+  std::vector<Entry> batch = {E(Key(11), AsBytes("r11")),
+                              E(Key(12), AsBytes("r12"))};
   auto rs = log->AppendBatch(batch);
   ASSERT_OK(rs.status());
   ASSERT_EQ(rs->size(), 2u);
@@ -138,11 +107,10 @@ TEST(LogTest, DuplicateWithinOneBatch) {
   ASSERT_NE(log, nullptr);
   ASSERT_OK(StatusOf(log->Append(Key(9), AsBytes("stored before"))));
 
-  std::vector<Entry> batch = {{Key(1), AsBytes("a")},
-                              {Key(2), AsBytes("b")},
-                              {Key(1), AsBytes("a again")},
-                              {Key(9), AsBytes("dup of stored")},
-                              {Key(3), AsBytes("c")}};
+  std::vector<Entry> batch = {E(Key(1), AsBytes("a")), E(Key(2), AsBytes("b")),
+                              E(Key(1), AsBytes("a again")),
+                              E(Key(9), AsBytes("dup of stored")),
+                              E(Key(3), AsBytes("c"))};
   auto rs = log->AppendBatch(batch);
   ASSERT_OK(rs.status());
   ASSERT_EQ(rs->size(), 5u);
@@ -188,8 +156,8 @@ TEST(LogTest, EverythingSurvivesCloseAndReopen) {
       ASSERT_OK(
           StatusOf(log->Append(Key(i), AsBytes("r" + std::to_string(i)))));
     }
-    std::vector<Entry> batch = {{Key(4), AsBytes("r4")},
-                                {Key(5), AsBytes("r5")}};
+    std::vector<Entry> batch = {E(Key(4), AsBytes("r4")),
+                                E(Key(5), AsBytes("r5"))};
     ASSERT_OK(StatusOf(log->AppendBatch(batch)));
   }
   Options options;
@@ -297,8 +265,8 @@ TEST(LogTest, InjectedWriteFailurePutsLogInFailedState) {
     ASSERT_OK(StatusOf(log->Append(Key(2), AsBytes("r2"))));
 
     fail->store(true);
-    std::vector<Entry> batch = {{Key(3), AsBytes("r3")},
-                                {Key(4), AsBytes("r4")}};
+    std::vector<Entry> batch = {E(Key(3), AsBytes("r3")),
+                                E(Key(4), AsBytes("r4"))};
     auto failed = log->AppendBatch(batch);
     EXPECT_CODE(failed.status(), ErrorCode::kIoError);
     EXPECT_NE(failed.status().message().find("injected fsync failure"),
@@ -352,7 +320,8 @@ TEST(LogTest, WriteHookRunsOncePerWriteAndNotForDuplicates) {
   auto log = MustOpen(dir.path(), options);
   ASSERT_NE(log, nullptr);
   ASSERT_OK(StatusOf(log->Append(Key(1), AsBytes("r1"))));
-  std::vector<Entry> batch = {{Key(2), AsBytes("r2")}, {Key(3), AsBytes("r3")}};
+  std::vector<Entry> batch = {E(Key(2), AsBytes("r2")),
+                              E(Key(3), AsBytes("r3"))};
   ASSERT_OK(StatusOf(log->AppendBatch(batch)));
   EXPECT_EQ(calls->load(), 2);
   ASSERT_OK(StatusOf(log->Append(Key(1), AsBytes("r1"))));  // duplicate
@@ -378,28 +347,6 @@ TEST(LogTest, GarbageDirectoryIsAnErrorNotACrash) {
   }
 }
 
-// Opens the database behind a log directly, to tamper with it.
-struct RawDb {
-  explicit RawDb(const std::string& dir) {
-    rocksdb::DBOptions options;
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-        {rocksdb::kDefaultColumnFamilyName, {}},
-        {"records", {}},
-        {"ids", {}},
-        {"meta", {}}};
-    rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(options, dir, cfs, &handles, &raw);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    db.reset(raw);
-  }
-  ~RawDb() {
-    for (auto* h : handles)
-      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  }
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-};
-
 TEST(LogTest, FormatMarkerMismatchIsCorruption) {
   TempDir dir;
   { ASSERT_NE(MustOpen(dir.path()), nullptr); }
@@ -408,14 +355,14 @@ TEST(LogTest, FormatMarkerMismatchIsCorruption) {
     ASSERT_NE(raw.db, nullptr);
     std::string value;
     ASSERT_TRUE(raw.db->Get({}, raw.handles[3], "format", &value).ok());
-    EXPECT_EQ(value, "certshare-log-v1");
+    EXPECT_EQ(value, "certshare-log-v2");
     ASSERT_TRUE(
         raw.db->Put({}, raw.handles[3], "format", "certshare-log-v9").ok());
   }
   auto log = Log::Open(dir.path());
   EXPECT_CODE(log.status(), ErrorCode::kCorruption);
   EXPECT_NE(log.status().message().find("certshare-log-v9"), std::string::npos);
-  EXPECT_NE(log.status().message().find("expected 'certshare-log-v1'"),
+  EXPECT_NE(log.status().message().find("expected 'certshare-log-v2'"),
             std::string::npos);
 }
 
@@ -472,7 +419,7 @@ TEST(LogTest, ConcurrentReadersSeeConsistentData) {
       const std::string key = "w" + std::to_string(w) + "-" + std::to_string(i);
       // Record body == dedupe key, so readers can cross-check the id index.
       if (i % 4 == 0) {
-        auto r = log->AppendBatch(std::vector<Entry>{{key, AsBytes(key)}});
+        auto r = log->AppendBatch(std::vector<Entry>{E(key, AsBytes(key))});
         EXPECT_TRUE(r.ok()) << r.status().ToString();
       } else {
         auto r = log->Append(key, AsBytes(key));

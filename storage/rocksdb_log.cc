@@ -4,6 +4,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <limits>
 #include <system_error>
@@ -11,12 +12,14 @@
 #include <utility>
 
 #include "common/base/file_util.h"
-#include "storage/key_format.h"
 #include "storage/rocksdb_status.h"
 
 namespace certshare::storage {
 
 namespace {
+
+constexpr std::uint64_t kMaxSequence =
+    std::numeric_limits<std::uint64_t>::max();
 
 rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 rocksdb::Slice ToSlice(ByteView b) {
@@ -27,6 +30,19 @@ std::string_view ToView(const rocksdb::Slice& s) {
 }
 
 std::string Quoted(const std::string& dir) { return "'" + dir + "'"; }
+
+std::uint64_t NowMs() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch)
+          .count();
+  return ms > 0 ? static_cast<std::uint64_t>(ms) : 0;
+}
+
+// last + 1 without overflowing: the bound of "every stored sequence".
+std::uint64_t End(std::uint64_t last) {
+  return last == kMaxSequence ? kMaxSequence : last + 1;
+}
 
 rocksdb::Options MakeDbOptions(const Options& options, bool existed) {
   rocksdb::Options db_options;
@@ -45,6 +61,39 @@ rocksdb::Options MakeDbOptions(const Options& options, bool existed) {
   return db_options;
 }
 
+// The column families of this format, in handle order.
+const std::vector<std::string>& WantedFamilies() {
+  static const std::vector<std::string> wanted = {
+      rocksdb::kDefaultColumnFamilyName, std::string(kRecordsFamily),
+      std::string(kIdsFamily),           std::string(kMetaFamily),
+      std::string(kLatestFamily),        std::string(kCursorsFamily)};
+  return wanted;
+}
+
+Status FormatMismatch(const std::string& dir, std::string_view found) {
+  std::string message = "log in " + Quoted(dir) + " has format '" +
+                        std::string(found) + "', expected '" +
+                        std::string(kFormatValue) + "'";
+  if (found.substr(0, kFormatPrefix.size()) == kFormatPrefix) {
+    message +=
+        " (written by another version of certshare; there is no "
+        "migration: move the directory away to start a new log)";
+  }
+  return Status(ErrorCode::kCorruption, message);
+}
+
+Status MalformedRecord(const std::string& dir, std::uint64_t sequence) {
+  return Status(ErrorCode::kCorruption,
+                "log in " + Quoted(dir) +
+                    " holds a malformed record at sequence " +
+                    std::to_string(sequence));
+}
+
+Status NoRecordAt(std::uint64_t sequence) {
+  return Status(ErrorCode::kNotFound,
+                "no record at sequence " + std::to_string(sequence));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Log>> Log::Open(const std::string& dir,
@@ -57,11 +106,14 @@ RocksDbLog::RocksDbLog(std::string dir, Options options)
 
 RocksDbLog::~RocksDbLog() {
   if (!db_) return;
+  // The View's deleter releases its snapshot through db_. No reader may be
+  // running (the caller owns the log), so this is the last reference.
+  view_.reset();
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
-  // Appends were written (and, with sync, fsynced) when they returned;
-  // nothing is lost if Close reports an error here.
+  // Appends and trims were written (and, with sync, fsynced) when they
+  // returned; nothing is lost if Close reports an error here.
   db_->Close().PermitUncheckedError();
 }
 
@@ -87,21 +139,19 @@ Result<std::unique_ptr<Log>> RocksDbLog::Open(const std::string& dir,
   std::unique_ptr<RocksDbLog> log(new RocksDbLog(dir, options));
   CERTSHARE_RETURN_IF_ERROR(log->OpenDb(existed));
   CERTSHARE_RETURN_IF_ERROR(log->CheckFormat());
-  CERTSHARE_RETURN_IF_ERROR(log->LoadLastSequence());
+  CERTSHARE_RETURN_IF_ERROR(log->LoadState());
   return std::unique_ptr<Log>(std::move(log));
 }
 
 Status RocksDbLog::OpenDb(bool existed) {
   const std::string context = "opening log in " + Quoted(dir_);
   const rocksdb::Options db_options = MakeDbOptions(options_, existed);
-
-  const std::vector<std::string> wanted = {
-      rocksdb::kDefaultColumnFamilyName, std::string(kRecordsFamily),
-      std::string(kIdsFamily), std::string(kMetaFamily)};
+  const std::vector<std::string>& wanted = WantedFamilies();
 
   if (existed) {
     // RocksDB must open every column family a database has, so check the
-    // set first: a database of another program is refused untouched.
+    // set first: a database of another program (or of an earlier format)
+    // is refused untouched.
     std::vector<std::string> present;
     CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
         rocksdb::DB::ListColumnFamilies(db_options, dir_, &present), context));
@@ -116,10 +166,7 @@ Status RocksDbLog::OpenDb(bool existed) {
     }
     for (const std::string& name : wanted) {
       if (std::find(present.begin(), present.end(), name) == present.end()) {
-        return Status(ErrorCode::kCorruption,
-                      Quoted(dir_) +
-                          " is not a certshare log: column family '" + name +
-                          "' is missing");
+        return ExplainMissingFamily(present, name);
       }
     }
   }
@@ -138,7 +185,46 @@ Status RocksDbLog::OpenDb(bool existed) {
   records_ = handles_[1];
   ids_ = handles_[2];
   meta_ = handles_[3];
+  latest_ = handles_[4];
+  cursors_ = handles_[5];
   return Status::Ok();
+}
+
+Status RocksDbLog::ExplainMissingFamily(const std::vector<std::string>& present,
+                                        const std::string& missing) {
+  Status foreign(ErrorCode::kCorruption,
+                 Quoted(dir_) + " is not a certshare log: column family '" +
+                     missing + "' is missing");
+  if (std::find(present.begin(), present.end(), std::string(kMetaFamily)) ==
+      present.end()) {
+    return foreign;
+  }
+  // It has a "meta": perhaps a certshare log of another format. Read its
+  // marker without changing anything, to name the format in the error.
+  rocksdb::DBOptions read_only_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::size_t meta_index = 0;
+  for (const std::string& name : present) {
+    if (name == kMetaFamily) meta_index = descriptors.size();
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(read_only_options, dir_,
+                                                   descriptors, &handles, &raw);
+  if (!s.ok()) return foreign;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string marker;
+  s = db->Get(rocksdb::ReadOptions(), handles[meta_index], ToSlice(kFormatKey),
+              &marker);
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  db->Close().PermitUncheckedError();
+  if (s.ok() && marker.substr(0, kFormatPrefix.size()) == kFormatPrefix) {
+    return FormatMismatch(dir_, marker);
+  }
+  return foreign;
 }
 
 Status RocksDbLog::CheckFormat() {
@@ -148,34 +234,74 @@ Status RocksDbLog::CheckFormat() {
       db_->Get(rocksdb::ReadOptions(), meta_, ToSlice(kFormatKey), &value);
   if (s.ok()) {
     if (value == kFormatValue) return Status::Ok();
-    return Status(ErrorCode::kCorruption,
-                  "log in " + Quoted(dir_) + " has format '" + value +
-                      "', expected '" + std::string(kFormatValue) + "'");
+    return FormatMismatch(dir_, value);
   }
   if (!s.IsNotFound()) return FromRocksDb(s, context);
 
   // No marker. A log this Open created (or one whose first Open stopped
-  // before writing the marker) is empty: mark it. Anything else is not ours.
-  CERTSHARE_ASSIGN_OR_RETURN(bool records_empty, IsEmpty(records_));
-  CERTSHARE_ASSIGN_OR_RETURN(bool ids_empty, IsEmpty(ids_));
-  if (!records_empty || !ids_empty || !options_.create_if_missing) {
+  // before writing the marker) is empty: initialise it. Anything else is
+  // not ours.
+  bool empty = options_.create_if_missing;
+  for (rocksdb::ColumnFamilyHandle* cf : {records_, ids_, latest_, cursors_}) {
+    if (!empty) break;
+    CERTSHARE_ASSIGN_OR_RETURN(empty, IsEmpty(cf));
+  }
+  if (!empty) {
     return Status(ErrorCode::kCorruption,
                   "log in " + Quoted(dir_) +
                       " has no format marker (expected '" +
                       std::string(kFormatValue) + "'): not a certshare log");
   }
+  rocksdb::WriteBatch batch;
+  s = batch.Put(meta_, ToSlice(kFormatKey), ToSlice(kFormatValue));
+  if (s.ok()) s = batch.Put(meta_, ToSlice(kStoredBytesKey), EncodeSequence(0));
+  if (s.ok()) {
+    s = batch.Put(meta_, ToSlice(kFirstSequenceKey), EncodeSequence(1));
+  }
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "building a log write"));
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
-  return FromRocksDb(db_->Put(write_options, meta_, ToSlice(kFormatKey),
-                              ToSlice(kFormatValue)),
-                     "writing format marker of log in " + Quoted(dir_));
+  return FromRocksDb(db_->Write(write_options, &batch),
+                     "initialising log in " + Quoted(dir_));
 }
 
-Status RocksDbLog::LoadLastSequence() {
+// Derives the in-memory state from disk: the first sequence from the
+// stored floor, the last from the last record (or the floor when every
+// record was trimmed), the clamp floor of received_ms from the last record.
+Status RocksDbLog::LoadState() {
+  const std::string context = "loading log in " + Quoted(dir_);
+  auto read_u64 = [&](std::string_view key) -> Result<std::uint64_t> {
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), meta_, ToSlice(key), &value);
+    if (s.IsNotFound() || (s.ok() && value.size() != kSequenceSize)) {
+      return Status(ErrorCode::kCorruption,
+                    "log in " + Quoted(dir_) + " has a missing or malformed '" +
+                        std::string(key) + "' entry");
+    }
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, context));
+    return GetU64(value);
+  };
+  CERTSHARE_ASSIGN_OR_RETURN(std::uint64_t stored_bytes,
+                             read_u64(kStoredBytesKey));
+  CERTSHARE_ASSIGN_OR_RETURN(std::uint64_t floor, read_u64(kFirstSequenceKey));
+  if (floor == 0) {
+    return Status(ErrorCode::kCorruption,
+                  "log in " + Quoted(dir_) + " has first_sequence 0");
+  }
+
+  // Trimmed records leave tombstones below the floor until compaction;
+  // bounding the iterator by the floor keeps them from being walked.
+  const std::string lower = EncodeSequence(floor);
+  const rocksdb::Slice lower_slice(lower);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_lower_bound = &lower_slice;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), records_));
+      db_->NewIterator(read_options, records_));
+
+  std::uint64_t first = floor;
+  std::uint64_t last = floor - 1;
   it->SeekToLast();
-  std::uint64_t last = 0;
   if (it->Valid()) {
     std::optional<std::uint64_t> seq = DecodeSequence(ToView(it->key()));
     if (!seq || *seq == 0) {
@@ -183,10 +309,23 @@ Status RocksDbLog::LoadLastSequence() {
                     "log in " + Quoted(dir_) + " holds a malformed record key");
     }
     last = *seq;
+    std::optional<RecordHeader> header =
+        DecodeRecordHeader(ToView(it->value()));
+    if (!header) return MalformedRecord(dir_, last);
+    last_received_ms_ = header->received_ms;
+
+    it->Seek(lower);
+    std::optional<std::uint64_t> first_seq =
+        it->Valid() ? DecodeSequence(ToView(it->key())) : std::nullopt;
+    if (!first_seq || *first_seq == 0) {
+      return Status(ErrorCode::kCorruption,
+                    "log in " + Quoted(dir_) + " holds a malformed record key");
+    }
+    first = *first_seq;
   }
-  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
-      it->status(), "finding the last sequence of log in " + Quoted(dir_)));
-  last_sequence_.store(last, std::memory_order_release);
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), context));
+  it.reset();
+  PublishLocked(first, last, stored_bytes);
   return Status::Ok();
 }
 
@@ -201,10 +340,9 @@ Result<bool> RocksDbLog::IsEmpty(rocksdb::ColumnFamilyHandle* cf) {
 }
 
 Result<std::optional<std::uint64_t>> RocksDbLog::LookupId(
-    std::string_view key) {
+    const rocksdb::ReadOptions& read_options, std::string_view key) {
   std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), ids_, ToSlice(key), &value);
+  rocksdb::Status s = db_->Get(read_options, ids_, ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::uint64_t>();
   CERTSHARE_RETURN_IF_ERROR(
       FromRocksDb(s, "looking up a dedupe key in log in " + Quoted(dir_)));
@@ -216,49 +354,151 @@ Result<std::optional<std::uint64_t>> RocksDbLog::LookupId(
   return seq;
 }
 
-Status RocksDbLog::WriteLocked(rocksdb::WriteBatch* batch) {
-  if (options_.before_write_hook) {
-    Status injected = options_.before_write_hook();
-    if (!injected.ok()) return injected.WithContext("writing to log");
+Result<std::optional<LatestValue>> RocksDbLog::LookupLatest(
+    const rocksdb::ReadOptions& read_options, std::string_view object_id) {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(read_options, latest_, ToSlice(object_id), &value);
+  if (s.IsNotFound()) return std::optional<LatestValue>();
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
+      s, "looking up an object's latest version in log in " + Quoted(dir_)));
+  std::optional<LatestValue> latest = DecodeLatest(value);
+  if (!latest) {
+    return Status(ErrorCode::kCorruption,
+                  "log in " + Quoted(dir_) + " holds a malformed latest entry");
   }
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
-  return FromRocksDb(db_->Write(write_options, batch),
-                     "writing to log in " + Quoted(dir_));
+  return latest;
 }
 
-Status RocksDbLog::FailedStatusLocked() const {
+Result<std::uint64_t> RocksDbLog::ReadReceived(
+    const rocksdb::ReadOptions& read_options, std::uint64_t sequence) {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db_->Get(read_options, records_, EncodeSequence(sequence), &value);
+  if (s.IsNotFound()) {
+    return Status(ErrorCode::kCorruption,
+                  "log in " + Quoted(dir_) + " has no record at sequence " +
+                      std::to_string(sequence) + " inside its range");
+  }
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading sequence " +
+                                               std::to_string(sequence) +
+                                               " of log in " + Quoted(dir_)));
+  std::optional<RecordHeader> header = DecodeRecordHeader(ToView(value));
+  if (!header) return MalformedRecord(dir_, sequence);
+  return header->received_ms;
+}
+
+Status RocksDbLog::WriteLocked(rocksdb::WriteBatch* batch) {
+  Status written;
+  if (options_.before_write_hook) {
+    written = options_.before_write_hook().WithContext("writing to log");
+  }
+  if (written.ok()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options_.sync;
+    written = FromRocksDb(db_->Write(write_options, batch),
+                          "writing to log in " + Quoted(dir_));
+  }
+  // The state on disk is unknown after a failed write (LevelDB's
+  // RecordBackgroundError): refuse every later write until a reopen
+  // re-derives the state from disk.
+  if (!written.ok()) EnterFailedState(written);
+  return written;
+}
+
+Status RocksDbLog::CheckNotFailed() const {
+  std::lock_guard<std::mutex> lock(failed_mu_);
+  if (failed_.ok()) return Status::Ok();
   return Status(ErrorCode::kUnavailable,
                 "log is in a failed state after a write error: " +
                     failed_.ToString() + "; restart required");
 }
 
+void RocksDbLog::EnterFailedState(const Status& cause) {
+  std::lock_guard<std::mutex> lock(failed_mu_);
+  if (failed_.ok()) failed_ = cause;  // keep the first cause
+}
+
+void RocksDbLog::PublishLocked(std::uint64_t first, std::uint64_t last,
+                               std::uint64_t stored_bytes) {
+  rocksdb::DB* db = db_.get();
+  auto* view = new View{db->GetSnapshot(), first, last};
+  std::shared_ptr<const View> published(view, [db](const View* v) {
+    db->ReleaseSnapshot(v->snapshot);
+    delete v;
+  });
+  {
+    std::lock_guard<std::mutex> lock(view_mu_);
+    view_.swap(published);
+  }
+  // `published` now holds the previous View; it is released here unless a
+  // reader still uses it.
+  stored_bytes_.store(stored_bytes, std::memory_order_release);
+  first_sequence_.store(first, std::memory_order_release);
+  last_sequence_.store(last, std::memory_order_release);
+}
+
+std::shared_ptr<const RocksDbLog::View> RocksDbLog::CurrentView() const {
+  std::lock_guard<std::mutex> lock(view_mu_);
+  return view_;
+}
+
+rocksdb::ReadOptions RocksDbLog::ReadAt(const View& view) {
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = view.snapshot;
+  return read_options;
+}
+
 Result<AppendResult> RocksDbLog::Append(std::string_view dedupe_key,
                                         ByteView record) {
-  const Entry entry{std::string(dedupe_key), record};
+  Entry entry;
+  entry.dedupe_key = std::string(dedupe_key);
+  entry.record = record;
   CERTSHARE_ASSIGN_OR_RETURN(std::vector<AppendResult> results,
                              AppendBatch(std::span<const Entry>(&entry, 1)));
   return results[0];
 }
 
-// The write path: dedupe, assign sequences, one atomic WriteBatch, then
-// publish the new last sequence.
+// The write path: dedupe, assign sequences and received times, resolve the
+// newest version of each object, one atomic WriteBatch, then publish.
 Result<std::vector<AppendResult>> RocksDbLog::AppendBatch(
     std::span<const Entry> entries) {
   for (const Entry& e : entries) {
     if (e.dedupe_key.empty()) {
       return Status(ErrorCode::kInvalidArgument, "empty dedupe key");
     }
+    if (e.dedupe_key.size() > kMaxFieldSize ||
+        e.object_id.size() > kMaxFieldSize ||
+        e.version_key.size() > kMaxFieldSize) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "dedupe key, object id or version key longer than " +
+                        std::to_string(kMaxFieldSize) + " bytes");
+    }
   }
 
   std::lock_guard<std::mutex> lock(mu_);
-  if (!failed_.ok()) return FailedStatusLocked();
+  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
 
+  // Under mu_ nothing else writes records, ids or latest, so the live
+  // database is the published state plus nothing.
+  const rocksdb::ReadOptions live;
   std::vector<AppendResult> results(entries.size());
   // Keys first stored by this batch, so a repeat inside it is a duplicate.
   std::unordered_map<std::string_view, std::uint64_t> new_in_batch;
+  // The newest version of each object seen so far: from "latest", then
+  // replaced by any newer version in this batch (input order is irrelevant:
+  // the greatest version key wins).
+  struct Newest {
+    std::optional<LatestValue> value;
+    bool changed = false;
+  };
+  std::unordered_map<std::string_view, Newest> newest;
   rocksdb::WriteBatch batch;
+  const std::uint64_t first = first_sequence_.load(std::memory_order_relaxed);
   std::uint64_t last = last_sequence_.load(std::memory_order_relaxed);
+  std::uint64_t bytes = stored_bytes_.load(std::memory_order_relaxed);
+  std::uint64_t received_floor = last_received_ms_;
+  std::optional<std::uint64_t> now;  // read once, only if an entry needs it
 
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
@@ -267,81 +507,133 @@ Result<std::vector<AppendResult>> RocksDbLog::AppendBatch(
       continue;
     }
     CERTSHARE_ASSIGN_OR_RETURN(std::optional<std::uint64_t> stored,
-                               LookupId(e.dedupe_key));
+                               LookupId(live, e.dedupe_key));
     if (stored) {
       results[i] = {*stored, true};
       continue;
     }
-    if (last == std::numeric_limits<std::uint64_t>::max()) {
+    if (last == kMaxSequence) {
       return Status(ErrorCode::kInternal, "log sequence space exhausted");
     }
     const std::uint64_t seq = ++last;
+
+    // Receive times never go backwards along the log (FirstReceivedAtOrAfter
+    // binary-searches them): an earlier time is clamped up.
+    std::uint64_t received = e.received_ms;
+    if (received == 0) {
+      if (!now) now = NowMs();
+      received = *now;
+    }
+    received = std::max(received, received_floor);
+    received_floor = received;
+
     const std::string seq_key = EncodeSequence(seq);
-    rocksdb::Status s = batch.Put(records_, seq_key, ToSlice(e.record));
+    const std::string header =
+        EncodeRecordHeader(received, e.dedupe_key, e.object_id);
+    const rocksdb::Slice key_part(seq_key);
+    const rocksdb::Slice value_parts[2] = {ToSlice(header), ToSlice(e.record)};
+    rocksdb::Status s = batch.Put(records_, rocksdb::SliceParts(&key_part, 1),
+                                  rocksdb::SliceParts(value_parts, 2));
     if (s.ok()) s = batch.Put(ids_, ToSlice(e.dedupe_key), seq_key);
     CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "building a log write"));
+    bytes += header.size() + e.record.size();
     new_in_batch.emplace(e.dedupe_key, seq);
     results[i] = {seq, false};
+
+    if (!e.object_id.empty()) {
+      auto it = newest.find(e.object_id);
+      if (it == newest.end()) {
+        CERTSHARE_ASSIGN_OR_RETURN(std::optional<LatestValue> current,
+                                   LookupLatest(live, e.object_id));
+        it = newest.emplace(e.object_id, Newest{std::move(current), false})
+                 .first;
+      }
+      Newest& n = it->second;
+      // Bytewise (std::string compares as unsigned char), like RocksDB.
+      if (!n.value || e.version_key > n.value->version_key) {
+        n.value = LatestValue{e.version_key, seq};
+        n.changed = true;
+      }
+    }
   }
 
   if (batch.Count() == 0) return results;  // all duplicates: nothing to write
 
-  Status written = WriteLocked(&batch);
-  if (!written.ok()) {
-    // The state on disk is unknown (LevelDB's RecordBackgroundError): refuse
-    // every later append until a reopen re-derives the state from disk.
-    failed_ = written;
-    return written;
+  for (const auto& [object_id, n] : newest) {
+    if (!n.changed) continue;
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
+        batch.Put(latest_, ToSlice(object_id),
+                  EncodeLatest(n.value->version_key, n.value->sequence)),
+        "building a log write"));
   }
-  last_sequence_.store(last, std::memory_order_release);
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
+      batch.Put(meta_, ToSlice(kStoredBytesKey), EncodeSequence(bytes)),
+      "building a log write"));
+
+  CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch));
+  last_received_ms_ = received_floor;
+  PublishLocked(first, last, bytes);
   return results;
 }
 
 Result<Bytes> RocksDbLog::Read(std::uint64_t sequence) {
-  if (sequence == 0 || sequence > LastSequence()) {
-    return Status(ErrorCode::kNotFound,
-                  "no record at sequence " + std::to_string(sequence));
+  std::shared_ptr<const View> view = CurrentView();
+  if (sequence < view->first || sequence > view->last) {
+    return NoRecordAt(sequence);
   }
   rocksdb::PinnableSlice value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), records_,
-                               EncodeSequence(sequence), &value);
-  if (s.IsNotFound()) {
-    return Status(ErrorCode::kNotFound,
-                  "no record at sequence " + std::to_string(sequence));
-  }
+  rocksdb::Status s =
+      db_->Get(ReadAt(*view), records_, EncodeSequence(sequence), &value);
+  if (s.IsNotFound()) return NoRecordAt(sequence);
   CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading sequence " +
                                                std::to_string(sequence) +
                                                " of log in " + Quoted(dir_)));
+  std::optional<RecordHeader> header = DecodeRecordHeader(ToView(value));
+  if (!header) return MalformedRecord(dir_, sequence);
   const auto* data = reinterpret_cast<const std::uint8_t*>(value.data());
-  return Bytes(data, data + value.size());
+  return Bytes(data + header->size, data + value.size());
 }
 
 Result<std::uint64_t> RocksDbLog::Find(std::string_view dedupe_key) {
   if (dedupe_key.empty()) {
     return Status(ErrorCode::kInvalidArgument, "empty dedupe key");
   }
+  std::shared_ptr<const View> view = CurrentView();
   CERTSHARE_ASSIGN_OR_RETURN(std::optional<std::uint64_t> seq,
-                             LookupId(dedupe_key));
-  // An id above LastSequence() belongs to an append still in progress.
-  if (!seq || *seq > LastSequence()) {
+                             LookupId(ReadAt(*view), dedupe_key));
+  if (!seq) {
     return Status(ErrorCode::kNotFound, "no record under that dedupe key");
   }
   return *seq;
 }
 
+Result<std::uint64_t> RocksDbLog::Latest(std::string_view object_id) {
+  if (object_id.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "empty object id");
+  }
+  std::shared_ptr<const View> view = CurrentView();
+  CERTSHARE_ASSIGN_OR_RETURN(std::optional<LatestValue> latest,
+                             LookupLatest(ReadAt(*view), object_id));
+  if (!latest) {
+    return Status(ErrorCode::kNotFound, "no stored version of that object");
+  }
+  return latest->sequence;
+}
+
 Status RocksDbLog::Scan(
     std::uint64_t from, std::size_t max_count,
     const std::function<bool(std::uint64_t, ByteView)>& fn) {
-  const std::uint64_t last = LastSequence();
-  if (from == 0) from = 1;
-  if (max_count == 0 || from > last) return Status::Ok();
+  std::shared_ptr<const View> view = CurrentView();
+  from = std::max(from, view->first);
+  if (max_count == 0 || from > view->last) return Status::Ok();
 
-  rocksdb::ReadOptions read_options;
-  // Stop at the last completed append; a key above it may be mid-write.
+  rocksdb::ReadOptions read_options = ReadAt(*view);
+  // The snapshot already hides later writes; the bound also stops the
+  // iterator from looking past the end.
   std::string upper;
   rocksdb::Slice upper_slice;
-  if (last < std::numeric_limits<std::uint64_t>::max()) {
-    upper = EncodeSequence(last + 1);
+  if (view->last < kMaxSequence) {
+    upper = EncodeSequence(view->last + 1);
     upper_slice = upper;
     read_options.iterate_upper_bound = &upper_slice;
   }
@@ -355,10 +647,13 @@ Status RocksDbLog::Scan(
       return Status(ErrorCode::kCorruption,
                     "log in " + Quoted(dir_) + " holds a malformed record key");
     }
+    const std::string_view value = ToView(it->value());
+    std::optional<RecordHeader> header = DecodeRecordHeader(value);
+    if (!header) return MalformedRecord(dir_, *seq);
     ++visited;
-    const rocksdb::Slice v = it->value();
-    if (!fn(*seq, ByteView(reinterpret_cast<const std::uint8_t*>(v.data()),
-                           v.size()))) {
+    const std::string_view record = value.substr(header->size);
+    if (!fn(*seq, ByteView(reinterpret_cast<const std::uint8_t*>(record.data()),
+                           record.size()))) {
       break;
     }
   }
@@ -367,6 +662,201 @@ Status RocksDbLog::Scan(
 
 std::uint64_t RocksDbLog::LastSequence() const {
   return last_sequence_.load(std::memory_order_acquire);
+}
+
+std::uint64_t RocksDbLog::FirstSequence() const {
+  return first_sequence_.load(std::memory_order_acquire);
+}
+
+std::uint64_t RocksDbLog::StoredBytes() const {
+  return stored_bytes_.load(std::memory_order_acquire);
+}
+
+// Binary search over [first, last + 1): received_ms is non-decreasing along
+// the log (AppendBatch clamps it), so the answer is the partition point.
+Result<std::uint64_t> RocksDbLog::FirstReceivedAtOrAfter(
+    std::uint64_t received_ms) {
+  std::shared_ptr<const View> view = CurrentView();
+  const rocksdb::ReadOptions read_options = ReadAt(*view);
+  std::uint64_t lo = view->first;
+  std::uint64_t hi = End(view->last);
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    CERTSHARE_ASSIGN_OR_RETURN(std::uint64_t received,
+                               ReadReceived(read_options, mid));
+    if (received >= received_ms) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+Result<std::uint64_t> RocksDbLog::Trim(std::uint64_t before) {
+  return TrimOldest(before, std::nullopt);
+}
+
+Result<std::uint64_t> RocksDbLog::ApplyRetention(const RetentionPolicy& policy,
+                                                 std::uint64_t now_ms) {
+  std::uint64_t removed = 0;
+  // By age: "received more than max_age_ms ago" is received < cutoff.
+  if (policy.max_age_ms > 0 && now_ms > policy.max_age_ms) {
+    CERTSHARE_ASSIGN_OR_RETURN(
+        std::uint64_t keep_from,
+        FirstReceivedAtOrAfter(now_ms - policy.max_age_ms));
+    CERTSHARE_ASSIGN_OR_RETURN(std::uint64_t n, Trim(keep_from));
+    removed += n;
+  }
+  // By size: the oldest records until the total fits.
+  if (policy.max_bytes > 0) {
+    CERTSHARE_ASSIGN_OR_RETURN(std::uint64_t n,
+                               TrimOldest(kMaxSequence, policy.max_bytes));
+    removed += n;
+  }
+  return removed;
+}
+
+Result<std::uint64_t> RocksDbLog::TrimOldest(
+    std::uint64_t before, std::optional<std::uint64_t> target_bytes) {
+  std::uint64_t removed = 0;
+  bool more = true;
+  while (more) {
+    CERTSHARE_ASSIGN_OR_RETURN(std::uint64_t n,
+                               TrimChunk(before, target_bytes, &more));
+    removed += n;
+  }
+  return removed;
+}
+
+Result<std::uint64_t> RocksDbLog::TrimChunk(
+    std::uint64_t before, std::optional<std::uint64_t> target_bytes,
+    bool* more) {
+  *more = false;
+  std::lock_guard<std::mutex> lock(mu_);
+  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
+
+  const std::uint64_t first = first_sequence_.load(std::memory_order_relaxed);
+  const std::uint64_t last = last_sequence_.load(std::memory_order_relaxed);
+  std::uint64_t bytes = stored_bytes_.load(std::memory_order_relaxed);
+  const std::uint64_t end = std::min(before, End(last));
+  auto fits = [&] { return target_bytes && bytes <= *target_bytes; };
+  if (end <= first || fits()) return std::uint64_t{0};
+
+  const std::string context = "trimming log in " + Quoted(dir_);
+  const rocksdb::ReadOptions live;  // nothing else writes under mu_
+  rocksdb::ReadOptions iter_options;
+  const std::string upper = EncodeSequence(end);
+  const rocksdb::Slice upper_slice(upper);
+  iter_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(iter_options, records_));
+
+  rocksdb::WriteBatch batch;
+  std::uint64_t next = first;  // the first sequence kept
+  for (it->Seek(EncodeSequence(first));
+       it->Valid() && next - first < kTrimChunk && !fits(); it->Next()) {
+    const std::optional<std::uint64_t> seq = DecodeSequence(ToView(it->key()));
+    if (!seq || *seq != next) {
+      return Status(ErrorCode::kCorruption,
+                    "log in " + Quoted(dir_) + " has no record at sequence " +
+                        std::to_string(next) + " inside its range");
+    }
+    const std::string_view value = ToView(it->value());
+    const std::optional<RecordHeader> header = DecodeRecordHeader(value);
+    if (!header) return MalformedRecord(dir_, *seq);
+    if (value.size() > bytes) {
+      return Status(ErrorCode::kCorruption,
+                    "log in " + Quoted(dir_) +
+                        " has a stored_bytes total below its records");
+    }
+
+    rocksdb::Status s = batch.Delete(records_, it->key());
+    if (s.ok()) s = batch.Delete(ids_, ToSlice(header->dedupe_key));
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, context));
+    if (!header->object_id.empty()) {
+      // Only the entry that points here; a newer version stays latest. Two
+      // records of one object in a chunk may both delete it: harmless.
+      CERTSHARE_ASSIGN_OR_RETURN(std::optional<LatestValue> latest,
+                                 LookupLatest(live, header->object_id));
+      if (latest && latest->sequence == *seq) {
+        CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
+            batch.Delete(latest_, ToSlice(header->object_id)), context));
+      }
+    }
+    bytes -= value.size();
+    ++next;
+  }
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), context));
+  it.reset();
+  if (next == first) {
+    // Not stopped by size, yet nothing in [first, end): a hole.
+    return Status(ErrorCode::kCorruption,
+                  "log in " + Quoted(dir_) + " has no record at sequence " +
+                      std::to_string(first) + " inside its range");
+  }
+
+  rocksdb::Status s =
+      batch.Put(meta_, ToSlice(kFirstSequenceKey), EncodeSequence(next));
+  if (s.ok())
+    s = batch.Put(meta_, ToSlice(kStoredBytesKey), EncodeSequence(bytes));
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, context));
+  CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch));
+  PublishLocked(next, last, bytes);
+  *more = next < end && !fits();
+  return next - first;
+}
+
+Status RocksDbLog::PutCursor(std::string_view name, std::uint64_t sequence) {
+  if (name.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "empty cursor name");
+  }
+  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
+  // WAL, no fsync: a cursor that is slightly behind after a machine crash
+  // only causes redelivery, which subscribers deduplicate (log.h).
+  rocksdb::WriteOptions write_options;
+  write_options.sync = false;
+  Status s = FromRocksDb(db_->Put(write_options, cursors_, ToSlice(name),
+                                  EncodeSequence(sequence)),
+                         "writing a cursor of log in " + Quoted(dir_));
+  if (!s.ok()) EnterFailedState(s);
+  return s;
+}
+
+Result<std::uint64_t> RocksDbLog::GetCursor(std::string_view name) {
+  if (name.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "empty cursor name");
+  }
+  // The live database, not the View: cursors are not part of the record
+  // state, and a caller must read its own PutCursor.
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cursors_, ToSlice(name), &value);
+  if (s.IsNotFound()) {
+    return Status(ErrorCode::kNotFound,
+                  "no cursor named '" + std::string(name) + "'");
+  }
+  CERTSHARE_RETURN_IF_ERROR(
+      FromRocksDb(s, "reading a cursor of log in " + Quoted(dir_)));
+  std::optional<std::uint64_t> seq = DecodeSequence(value);
+  if (!seq) {
+    return Status(ErrorCode::kCorruption,
+                  "log in " + Quoted(dir_) + " holds a malformed cursor");
+  }
+  return *seq;
+}
+
+Status RocksDbLog::DeleteCursor(std::string_view name) {
+  if (name.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "empty cursor name");
+  }
+  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
+  rocksdb::WriteOptions write_options;
+  write_options.sync = false;
+  Status s = FromRocksDb(db_->Delete(write_options, cursors_, ToSlice(name)),
+                         "deleting a cursor of log in " + Quoted(dir_));
+  if (!s.ok()) EnterFailedState(s);
+  return s;
 }
 
 }  // namespace certshare::storage

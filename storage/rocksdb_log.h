@@ -1,10 +1,23 @@
 // RocksDbLog: the Log of log.h on RocksDB (private to storage/; callers use
 // Log::Open). docs/storage.md specifies the layout.
 //
-// Locking: mu_ serialises appends and guards failed_. last_sequence_ is
-// atomic: it is advanced (release) only after a write has succeeded, and
-// readers bound what they show by it (acquire), so Read/Find/Scan never
-// show a record before its append has completed. Readers take no lock.
+// Locking (acquire in this order; never the reverse):
+//   mu_        serialises every change of the record state: appends and
+//              trim chunks. Held across the index lookups and the write.
+//   view_mu_   leaf; guards view_ (held only to copy or swap a pointer).
+//   failed_mu_ leaf; guards failed_.
+// Cursor writes take only failed_mu_ (briefly): they never wait for an
+// append's fsync.
+//
+// Visibility: after every successful record write (under mu_) a new View
+// is published: a RocksDB snapshot taken right after the write, with the
+// first and last sequence it holds. Read, Find, Latest, Scan and
+// FirstReceivedAtOrAfter read through the current View, so they see the
+// state after some completed write and never a write in progress (a latest
+// entry already overwritten by an unpublished append, say). The atomics
+// first_sequence_ / last_sequence_ / stored_bytes_ are stored (release)
+// after the View is published, so a reader that loads LastSequence() and
+// then reads that sequence finds it (unless it was trimmed meanwhile).
 #pragma once
 
 #include <rocksdb/db.h>
@@ -17,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/key_format.h"
 #include "storage/log.h"
 
 namespace certshare::storage {
@@ -39,24 +53,82 @@ class RocksDbLog final : public Log {
   Status Scan(std::uint64_t from, std::size_t max_count,
               const std::function<bool(std::uint64_t, ByteView)>& fn) override;
   std::uint64_t LastSequence() const override;
+  std::uint64_t FirstSequence() const override;
+
+  Result<std::uint64_t> Latest(std::string_view object_id) override;
+  Result<std::uint64_t> FirstReceivedAtOrAfter(
+      std::uint64_t received_ms) override;
+
+  Result<std::uint64_t> Trim(std::uint64_t before) override;
+  std::uint64_t StoredBytes() const override;
+  Result<std::uint64_t> ApplyRetention(const RetentionPolicy& policy,
+                                       std::uint64_t now_ms) override;
+
+  Status PutCursor(std::string_view name, std::uint64_t sequence) override;
+  Result<std::uint64_t> GetCursor(std::string_view name) override;
+  Status DeleteCursor(std::string_view name) override;
+
+  // Records removed per trim write. A chunk is one WriteBatch holding a
+  // delete per record, per id and per latest entry (about 100 bytes each),
+  // so 10,000 keeps a batch near 1 MB, and mu_ is released between chunks
+  // so that appends are never held up for more than one chunk.
+  static constexpr std::uint64_t kTrimChunk = 10'000;
 
  private:
+  // A consistent read state: see the file comment.
+  struct View {
+    const rocksdb::Snapshot* snapshot = nullptr;
+    std::uint64_t first = 1;  // last + 1 when empty
+    std::uint64_t last = 0;
+  };
+
   RocksDbLog(std::string dir, Options options);
 
   // Open steps, in order.
   Status OpenDb(bool existed);
+  // Why a database whose column families are not ours is refused: an
+  // earlier certshare format (named), or a foreign database.
+  Status ExplainMissingFamily(const std::vector<std::string>& present,
+                              const std::string& missing);
   Status CheckFormat();
-  Status LoadLastSequence();
+  Status LoadState();
 
   // The sequence stored under `key` in "ids" (nullopt when absent).
-  Result<std::optional<std::uint64_t>> LookupId(std::string_view key);
+  Result<std::optional<std::uint64_t>> LookupId(
+      const rocksdb::ReadOptions& read_options, std::string_view key);
+  // The "latest" entry of `object_id` (nullopt when absent).
+  Result<std::optional<LatestValue>> LookupLatest(
+      const rocksdb::ReadOptions& read_options, std::string_view object_id);
+  // received_ms of the record at `sequence`; kCorruption if it is missing
+  // (callers ask only for sequences the view holds) or malformed.
+  Result<std::uint64_t> ReadReceived(const rocksdb::ReadOptions& read_options,
+                                     std::uint64_t sequence);
   // Whether column family `cf` holds no key.
   Result<bool> IsEmpty(rocksdb::ColumnFamilyHandle* cf);
-  // Runs the test hook, then writes `batch` with options_.sync.
-  // REQUIRES: mu_ held.
+
+  // Runs the test hook, then writes `batch` with options_.sync. A failure
+  // enters the failed state and is returned. REQUIRES: mu_ held.
   Status WriteLocked(rocksdb::WriteBatch* batch);
-  // "log is in a failed state ..." REQUIRES: mu_ held, !failed_.ok().
-  Status FailedStatusLocked() const;
+  // OK, or kUnavailable ("log is in a failed state ...").
+  Status CheckNotFailed() const;
+  void EnterFailedState(const Status& cause);
+
+  // Publishes a View of the database as it is now, then the atomics.
+  // REQUIRES: mu_ held (or Open, before the log is shared).
+  void PublishLocked(std::uint64_t first, std::uint64_t last,
+                     std::uint64_t stored_bytes);
+  std::shared_ptr<const View> CurrentView() const;
+  static rocksdb::ReadOptions ReadAt(const View& view);
+
+  // Removes the oldest records, below `before`, in chunks of kTrimChunk,
+  // stopping early once StoredBytes() <= *target_bytes when that is set.
+  Result<std::uint64_t> TrimOldest(std::uint64_t before,
+                                   std::optional<std::uint64_t> target_bytes);
+  // One chunk of TrimOldest; sets *more when it stopped only at the chunk
+  // size.
+  Result<std::uint64_t> TrimChunk(std::uint64_t before,
+                                  std::optional<std::uint64_t> target_bytes,
+                                  bool* more);
 
   const std::string dir_;
   const Options options_;
@@ -67,10 +139,22 @@ class RocksDbLog final : public Log {
   rocksdb::ColumnFamilyHandle* records_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* latest_ = nullptr;
+  rocksdb::ColumnFamilyHandle* cursors_ = nullptr;
 
   std::mutex mu_;
-  Status failed_;  // GUARDED_BY(mu_); non-OK once a write has failed.
+  // received_ms of the last record appended (the clamp floor). GUARDED_BY(mu_)
+  std::uint64_t last_received_ms_ = 0;
+
+  mutable std::mutex failed_mu_;
+  Status failed_;  // GUARDED_BY(failed_mu_); non-OK once a write has failed.
+
+  mutable std::mutex view_mu_;
+  std::shared_ptr<const View> view_;  // GUARDED_BY(view_mu_)
+
+  std::atomic<std::uint64_t> first_sequence_{1};
   std::atomic<std::uint64_t> last_sequence_{0};
+  std::atomic<std::uint64_t> stored_bytes_{0};
 };
 
 }  // namespace certshare::storage

@@ -21,16 +21,33 @@ void BrokerFixture::SetUp() {
 
 void BrokerFixture::TearDown() { StopBroker(); }
 
-void BrokerFixture::StartBroker(std::size_t max_record_bytes) {
-  StopBroker();
+wire::SubscribeRequest FromSequence(std::uint64_t from, std::uint32_t credit) {
+  wire::SubscribeRequest req;
+  req.start = wire::StartKind::kSequence;
+  req.start_value = from;
+  req.credit = credit;
+  return req;
+}
+
+broker::Options BrokerFixture::DefaultOptions() {
   broker::Options options;
   options.listen = "tcp://127.0.0.1:*";
   options.data_dir = dir_.File("data");
+  return options;
+}
+
+void BrokerFixture::StartBroker(std::size_t max_record_bytes) {
+  broker::Options options = DefaultOptions();
   options.max_record_bytes = max_record_bytes;
+  StartBroker(options);
+}
+
+void BrokerFixture::StartBroker(broker::Options options, std::unique_ptr<storage::Log> log) {
+  StopBroker();
   const identity::Identity& b = Id("BROKER");
   identity::Identity copy{b.card, b.sign_secret.Clone(), b.box_secret.Clone(),
                           b.transport_secret.Clone()};
-  auto broker = broker::Broker::Open(options, std::move(copy), registry_);
+  auto broker = broker::Broker::Open(options, std::move(copy), registry_, std::move(log));
   ASSERT_TRUE(broker.ok()) << broker.status().ToString();
   broker_ = std::move(*broker);
   endpoint_ = broker_->endpoint();

@@ -19,6 +19,9 @@
 
 namespace certshare::testing {
 
+// A non-durable subscription from `from` with ample credit.
+wire::SubscribeRequest FromSequence(std::uint64_t from, std::uint32_t credit = 1024);
+
 class BrokerFixture : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -26,6 +29,9 @@ class BrokerFixture : public ::testing::Test {
 
   // Starts (or restarts) the broker on the same data directory.
   void StartBroker(std::size_t max_record_bytes = 1u << 20);
+  void StartBroker(broker::Options options, std::unique_ptr<storage::Log> log = nullptr);
+  // The options StartBroker() uses, for tests to adjust.
+  broker::Options DefaultOptions();
   void StopBroker();
 
   const identity::Identity& Id(const std::string& org) { return *ids_.at(org); }

@@ -25,7 +25,7 @@ class IntegrationTest : public BrokerFixture {
     std::vector<std::pair<std::uint64_t, Bytes>> got;
     auto client = Connect(org);
     if (!client) return got;
-    EXPECT_OK(client->Subscribe(from));
+    EXPECT_TRUE(client->Subscribe(FromSequence(from), kWait).ok());
     while (true) {
       auto next = client->Next(kWait);
       if (!next.ok()) {
@@ -74,8 +74,8 @@ TEST_F(IntegrationTest, AmberIncidentReachesExactlyItsRecipients) {
 TEST_F(IntegrationTest, LiveSubscriberGetsNewRecordsAndBystanderNothing) {
   auto ua = Connect("CERT-UA");
   auto xx = Connect("CERT-XX");
-  ASSERT_OK(ua->Subscribe(1));
-  ASSERT_OK(xx->Subscribe(1));
+  ASSERT_TRUE(ua->Subscribe(FromSequence(1), kWait).ok());
+  ASSERT_TRUE(xx->Subscribe(FromSequence(1), kWait).ok());
   for (auto* c : {ua.get(), xx.get()}) {
     auto first = c->Next(kWait);
     ASSERT_TRUE(first.ok()) << first.status().ToString();

@@ -10,5 +10,9 @@ void AddKeygen(CLI::App& app, int* exit_code);
 void AddPublish(CLI::App& app, int* exit_code);
 void AddSubscribe(CLI::App& app, int* exit_code);
 void AddRegistry(CLI::App& app, int* exit_code);
+void AddNew(CLI::App& app, int* exit_code);
+void AddRevise(CLI::App& app, int* exit_code);
+void AddValidate(CLI::App& app, int* exit_code);
+void AddRsit(CLI::App& app, int* exit_code);
 
 }  // namespace certshare::cli

@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   cli::AddPublish(app, &exit_code);
   cli::AddSubscribe(app, &exit_code);
   cli::AddRegistry(app, &exit_code);
+  cli::AddNew(app, &exit_code);
+  cli::AddRevise(app, &exit_code);
+  cli::AddValidate(app, &exit_code);
+  cli::AddRsit(app, &exit_code);
 
   Status s = crypto::Init();
   if (!s.ok()) return cli::Report(s, cli::kExitFailure);

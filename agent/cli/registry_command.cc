@@ -1,4 +1,5 @@
 // certshare registry import|show
+#include <filesystem>
 #include <iostream>
 
 #include "agent/cli/commands.h"
@@ -18,7 +19,8 @@ struct RegistryFlags {
 
 int RunImport(const RegistryFlags& f) {
   identity::Registry registry;
-  if (files::Read(f.registry).ok()) {
+  std::error_code exists_error;
+  if (std::filesystem::exists(f.registry, exists_error) || exists_error) {
     auto loaded = identity::Registry::Load(f.registry);
     if (!loaded.ok()) return Report(loaded.status(), kExitInvalidInput);
     registry = std::move(*loaded);

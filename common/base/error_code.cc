@@ -14,6 +14,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kMalformedHeader: return "MALFORMED_HEADER";
     case ErrorCode::kMalformedRecord: return "MALFORMED_RECORD";
     case ErrorCode::kRecordTooLarge: return "RECORD_TOO_LARGE";
+    case ErrorCode::kPositionRemoved: return "POSITION_REMOVED";
+    case ErrorCode::kBadSubscription: return "BAD_SUBSCRIPTION";
     case ErrorCode::kInvalidConfig: return "INVALID_CONFIG";
     case ErrorCode::kBadSignature: return "BAD_SIGNATURE";
     case ErrorCode::kOriginMismatch: return "ORIGIN_MISMATCH";

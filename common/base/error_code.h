@@ -24,6 +24,8 @@ enum class ErrorCode : std::uint16_t {
   kMalformedHeader = 120,    // a routing header that does not decode
   kMalformedRecord = 121,    // a record (header, payload, auth) that does not decode
   kRecordTooLarge = 122,     // a record above the configured size limit
+  kPositionRemoved = 123,    // a subscription position retention has removed
+  kBadSubscription = 124,    // a subscription request that cannot be served
   kInvalidConfig = 130,      // a configuration or registry file is unusable
 
   // 2xx: authentication and authorisation.

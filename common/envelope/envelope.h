@@ -136,7 +136,9 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
 // recipient always; every organisation for CLEAR and GREEN.
 bool MayReceive(const Header& header, std::string_view org);
 
-// The dedupe key of a record: stix_id + '\n' + modified.
+// The dedupe key of a record: origin + '\n' + stix_id + '\n' + modified.
+// The origin is part of it so that one organisation cannot pre-empt
+// another's record by publishing the same id and `modified` first.
 std::string DedupeKey(const Header& header);
 
 }  // namespace certshare::envelope

@@ -207,9 +207,10 @@ TEST_F(EnvelopeTest, MayReceiveFollowsTlp) {
 
 TEST_F(EnvelopeTest, DedupeKey) {
   Header h;
+  h.origin = "CERT-EE";
   h.stix_id = "indicator--1";
   h.modified = "2024-01-01T00:00:00Z";
-  EXPECT_EQ(DedupeKey(h), "indicator--1\n2024-01-01T00:00:00Z");
+  EXPECT_EQ(DedupeKey(h), "CERT-EE\nindicator--1\n2024-01-01T00:00:00Z");
 }
 
 TEST(OrgIdTest, Pattern) {

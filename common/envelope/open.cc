@@ -64,7 +64,9 @@ bool MayReceive(const Header& header, std::string_view org) {
 }
 
 std::string DedupeKey(const Header& header) {
-  std::string key = header.stix_id;
+  std::string key = header.origin;
+  key += '\n';
+  key += header.stix_id;
   key += '\n';
   key += header.modified;
   return key;

@@ -72,11 +72,9 @@ bool IsValidOrgId(std::string_view org) {
   return true;
 }
 
-Result<Card> ParseCard(const rapidjson::Value& value) {
-  if (!value.IsObject()) {
-    return Status(ErrorCode::kInvalidConfig, "a card must be a JSON object");
-  }
-  CERTSHARE_RETURN_IF_ERROR(CheckFormat(value, kCardFormat));
+namespace {
+// The card fields of a card or of a secret file (format not checked).
+Result<Card> ParseCardFields(const rapidjson::Value& value) {
   Card card;
   if (!json::GetString(value, "org", &card.org) || !IsValidOrgId(card.org)) {
     return Status(ErrorCode::kInvalidConfig,
@@ -88,6 +86,15 @@ Result<Card> ParseCard(const rapidjson::Value& value) {
   if (s.ok()) s = DecodeKey<32>(value, "transport_public", card.transport_key.data());
   if (!s.ok()) return s.WithContext("card of " + card.org);
   return card;
+}
+}  // namespace
+
+Result<Card> ParseCard(const rapidjson::Value& value) {
+  if (!value.IsObject()) {
+    return Status(ErrorCode::kInvalidConfig, "a card must be a JSON object");
+  }
+  CERTSHARE_RETURN_IF_ERROR(CheckFormat(value, kCardFormat));
+  return ParseCardFields(value);
 }
 
 Result<Card> LoadCard(const std::string& path) {
@@ -176,10 +183,7 @@ Result<Identity> LoadIdentity(const std::string& path) {
   if (!s.ok()) return fail(s);
 
   // The secret file carries the card fields too, with the public keys.
-  rapidjson::Document card_doc;
-  card_doc.CopyFrom(doc, card_doc.GetAllocator());
-  card_doc["format"].SetString(kCardFormat.data(), kCardFormat.size());
-  Result<Card> card = ParseCard(card_doc);
+  Result<Card> card = ParseCardFields(doc);
   if (!card.ok()) return fail(card.status());
 
   Identity id{*card, {}, {}, {}};

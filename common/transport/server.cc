@@ -11,16 +11,45 @@ namespace {
 
 // The ZAP domain the broker's socket announces; any value enables ZAP.
 constexpr const char* kZapDomain = "certshare";
+// How long closing the server waits for queued replies to be sent.
+constexpr int kCloseLingerMs = 2000;
 
 Status ZmqError(std::string_view what, const zmq::error_t& e) {
   return Status(ErrorCode::kTransportError, std::string(what) + ": " + e.what());
 }
 
+// The wake socket pair: each Notifier owns a PUSH socket connected to the
+// server's PULL socket in the same context.
+constexpr const char* kWakeEndpoint = "inproc://certshare-server-wake";
+
+class ZmqNotifier final : public Notifier {
+ public:
+  explicit ZmqNotifier(zmq::socket_t socket) : socket_(std::move(socket)) {}
+  void Notify() override {
+    try {
+      (void)socket_.send(zmq::const_buffer(nullptr, 0), zmq::send_flags::dontwait);
+    } catch (const zmq::error_t&) {
+      // A full queue already holds a wake-up; nothing else can go wrong
+      // that the receiver would need to know about.
+    }
+  }
+
+ private:
+  zmq::socket_t socket_;
+};
+
 class ZmqServer final : public Server {
  public:
   explicit ZmqServer(Authorize authorize) : zap_(context_, std::move(authorize)) {}
   ~ZmqServer() override {
+    // Give replies already queued (the ACKs of a graceful shutdown) a
+    // bounded time to leave.
+    try {
+      socket_.set(zmq::sockopt::linger, kCloseLingerMs);
+    } catch (const zmq::error_t&) {
+    }
     socket_.close();
+    wake_.close();
     // ~ZapHandler joins its thread before ~context_t terminates the context
     // (members are destroyed in reverse order).
   }
@@ -40,6 +69,9 @@ class ZmqServer final : public Server {
                   zmq::const_buffer(options.secret_key->data(), 32));
       socket_.bind(options.endpoint);
       endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+      wake_ = zmq::socket_t(context_, zmq::socket_type::pull);
+      wake_.set(zmq::sockopt::linger, 0);
+      wake_.bind(kWakeEndpoint);
     } catch (const zmq::error_t& e) {
       return ZmqError("cannot bind " + options.endpoint, e);
     }
@@ -48,11 +80,28 @@ class ZmqServer final : public Server {
 
   const std::string& endpoint() const override { return endpoint_; }
 
-  Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout) override {
+  Result<std::unique_ptr<Notifier>> NewNotifier() override {
     try {
-      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&item, 1, timeout);
-      if (!(item.revents & ZMQ_POLLIN)) return std::optional<Incoming>();
+      zmq::socket_t push(context_, zmq::socket_type::push);
+      push.set(zmq::sockopt::linger, 0);
+      push.set(zmq::sockopt::sndhwm, 1);
+      push.connect(kWakeEndpoint);
+      return std::unique_ptr<Notifier>(new ZmqNotifier(std::move(push)));
+    } catch (const zmq::error_t& e) {
+      return ZmqError("creating a notifier", e);
+    }
+  }
+
+  Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout,
+                                          bool accept_messages) override {
+    try {
+      zmq::pollitem_t items[] = {{wake_.handle(), 0, ZMQ_POLLIN, 0},
+                                 {socket_.handle(), 0, ZMQ_POLLIN, 0}};
+      zmq::poll(items, accept_messages ? 2 : 1, timeout);
+      if (items[0].revents & ZMQ_POLLIN) DrainWakeUps();
+      if (!accept_messages || !(items[1].revents & ZMQ_POLLIN)) {
+        return std::optional<Incoming>();
+      }
       zmq::message_t routing_id, body;
       if (!socket_.recv(routing_id, zmq::recv_flags::dontwait)) {
         return std::optional<Incoming>();
@@ -81,6 +130,12 @@ class ZmqServer final : public Server {
     }
   }
 
+  void DrainWakeUps() {
+    zmq::message_t msg;
+    while (wake_.recv(msg, zmq::recv_flags::dontwait)) {
+    }
+  }
+
   SendOutcome Send(const std::string& peer, ByteView frame) override {
     try {
       auto sent = socket_.send(zmq::buffer(peer),
@@ -100,6 +155,7 @@ class ZmqServer final : public Server {
   zmq::context_t context_;
   ZapHandler zap_;
   zmq::socket_t socket_;
+  zmq::socket_t wake_;
   std::string endpoint_;
 };
 

@@ -60,15 +60,32 @@ enum class SendOutcome {
   kGone,  // the peer disconnected
 };
 
+// Wakes a Server's Receive() from another thread (e.g. when work done
+// elsewhere needs the socket thread's attention). One Notifier belongs to
+// one thread; Notify() never blocks.
+class Notifier {
+ public:
+  virtual ~Notifier() = default;
+  virtual void Notify() = 0;
+};
+
 class Server {
  public:
   static Result<std::unique_ptr<Server>> Bind(const ServerOptions& options);
   virtual ~Server() = default;
 
+  // A notifier whose Notify() makes a pending or the next Receive() return
+  // early (with nullopt). Call from the socket thread; hand the result to
+  // the thread that will notify. Must be destroyed before the Server.
+  virtual Result<std::unique_ptr<Notifier>> NewNotifier() = 0;
+
   // The endpoint actually bound (the ephemeral port resolved).
   virtual const std::string& endpoint() const = 0;
-  // Waits up to `timeout` for one message; nullopt when none arrived.
-  virtual Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout) = 0;
+  // Waits up to `timeout` for one message; nullopt when none arrived or a
+  // Notifier fired. With `accept_messages` false it only waits for a
+  // notification (back-pressure: messages stay queued in ZeroMQ).
+  virtual Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout,
+                                                  bool accept_messages = true) = 0;
   virtual SendOutcome Send(const std::string& peer, ByteView frame) = 0;
 };
 

@@ -21,6 +21,42 @@ Status Malformed(std::string_view what) {
   return Status(ErrorCode::kMalformedFrame, what);
 }
 
+bool ReadList(ByteReader& r, std::vector<std::string>* out) {
+  std::uint16_t n = 0;
+  if (!r.U16(&n) || n > kMaxFilterEntries) return false;
+  out->resize(n);
+  for (auto& s : *out) {
+    if (!r.Str8(&s) || s.empty()) return false;
+  }
+  return true;
+}
+
+void WriteList(ByteWriter& w, const std::vector<std::string>& list) {
+  w.U16(static_cast<std::uint16_t>(list.size()));
+  for (const auto& s : list) w.Str8(s);
+}
+
+Status DecodeSubscribe(ByteReader& r, SubscribeRequest* req) {
+  std::uint8_t start = 0;
+  if (!r.Str8(&req->name) || !r.U8(&start) || !r.U64(&req->start_value) ||
+      !r.U32(&req->credit)) {
+    return Malformed("truncated SUBSCRIBE");
+  }
+  if (start > static_cast<std::uint8_t>(StartKind::kTime)) {
+    return Malformed("unknown SUBSCRIBE start kind");
+  }
+  req->start = static_cast<StartKind>(start);
+  if (!ReadList(r, &req->types) || !ReadList(r, &req->origins) || !r.U8(&req->tlp_min) ||
+      !r.U8(&req->tlp_max) || !ReadList(r, &req->topics)) {
+    return Malformed("bad SUBSCRIBE filter (truncated, empty entry, or more than " +
+                     std::to_string(kMaxFilterEntries) + " entries)");
+  }
+  if (req->tlp_min > req->tlp_max || req->tlp_max > 4) {
+    return Malformed("SUBSCRIBE TLP range must satisfy min <= max <= 4");
+  }
+  return Status::Ok();
+}
+
 Status DecodeBody(ByteReader& r, Message* out) {
   switch (out->command) {
     case Command::kPublish:
@@ -41,8 +77,22 @@ Status DecodeBody(ByteReader& r, Message* out) {
       break;
     }
     case Command::kSubscribe:
+      CERTSHARE_RETURN_IF_ERROR(DecodeSubscribe(r, &out->subscribe));
+      break;
     case Command::kCaughtUp:
+    case Command::kConsumed:
       if (!r.U64(&out->sequence)) return Malformed("truncated sequence");
+      break;
+    case Command::kSubscribed:
+      if (!r.U64(&out->sequence) || !r.U64(&out->head) || !r.U64(&out->first)) {
+        return Malformed("truncated SUBSCRIBED");
+      }
+      break;
+    case Command::kCredit:
+      if (!r.U32(&out->credit)) return Malformed("truncated CREDIT");
+      break;
+    case Command::kPing:
+    case Command::kPong:
       break;
     case Command::kDeliver:
       if (!r.U64(&out->sequence)) return Malformed("truncated DELIVER");
@@ -81,11 +131,43 @@ Bytes EncodeError(std::uint64_t correlation, ErrorCode code, std::string_view te
   return w.Take();
 }
 
-Bytes EncodeSubscribe(std::uint64_t correlation, std::uint64_t from_sequence) {
+Bytes EncodeSubscribe(std::uint64_t correlation, const SubscribeRequest& req) {
   ByteWriter w = Start(Command::kSubscribe, correlation);
-  w.U64(from_sequence);
+  w.Str8(req.name);
+  w.U8(static_cast<std::uint8_t>(req.start));
+  w.U64(req.start_value);
+  w.U32(req.credit);
+  WriteList(w, req.types);
+  WriteList(w, req.origins);
+  w.U8(req.tlp_min);
+  w.U8(req.tlp_max);
+  WriteList(w, req.topics);
   return w.Take();
 }
+
+Bytes EncodeSubscribed(std::uint64_t correlation, std::uint64_t start, std::uint64_t head,
+                       std::uint64_t first) {
+  ByteWriter w = Start(Command::kSubscribed, correlation);
+  w.U64(start);
+  w.U64(head);
+  w.U64(first);
+  return w.Take();
+}
+
+Bytes EncodeConsumed(std::uint64_t correlation, std::uint64_t sequence) {
+  ByteWriter w = Start(Command::kConsumed, correlation);
+  w.U64(sequence);
+  return w.Take();
+}
+
+Bytes EncodeCredit(std::uint64_t correlation, std::uint32_t credit) {
+  ByteWriter w = Start(Command::kCredit, correlation);
+  w.U32(credit);
+  return w.Take();
+}
+
+Bytes EncodePing(std::uint64_t correlation) { return Start(Command::kPing, correlation).Take(); }
+Bytes EncodePong(std::uint64_t correlation) { return Start(Command::kPong, correlation).Take(); }
 
 Bytes EncodeDeliver(std::uint64_t correlation, std::uint64_t sequence, ByteView record) {
   ByteWriter w = Start(Command::kDeliver, correlation);

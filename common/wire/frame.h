@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/base/bytes.h"
 #include "common/base/error_code.h"
@@ -21,13 +22,43 @@ inline constexpr std::uint8_t kVersion = 1;
 
 // Command codes are sent on the wire: never renumber them.
 enum class Command : std::uint8_t {
-  kPublish = 0x01,    // agent -> broker: body = record
-  kAck = 0x02,        // broker -> agent: sequence:u64 flags:u8
-  kError = 0x03,      // broker -> agent: code:u16 message:str16
-  kSubscribe = 0x10,  // agent -> broker: from_sequence:u64
-  kDeliver = 0x11,    // broker -> agent: sequence:u64 record
-  kCaughtUp = 0x12,   // broker -> agent: head_sequence:u64
+  kPublish = 0x01,     // agent -> broker: body = record
+  kAck = 0x02,         // broker -> agent: sequence:u64 flags:u8
+  kError = 0x03,       // broker -> agent: code:u16 message:str16
+  kSubscribe = 0x10,   // agent -> broker: a SubscribeRequest
+  kDeliver = 0x11,     // broker -> agent: sequence:u64 record
+  kCaughtUp = 0x12,    // broker -> agent: head_sequence:u64
+  kSubscribed = 0x13,  // broker -> agent: start:u64 head:u64 first:u64
+  kConsumed = 0x14,    // agent -> broker: sequence:u64 (processed up to)
+  kCredit = 0x15,      // agent -> broker: credit:u32 (more records allowed)
+  kPing = 0x20,        // either way: no body; answered with PONG
+  kPong = 0x21,        // either way: no body
 };
+
+// Where a subscription starts. Sent on the wire: never renumber.
+enum class StartKind : std::uint8_t {
+  kResume = 0,    // after the stored cursor of a durable subscription
+                  // (from the beginning if it has none)
+  kSequence = 1,  // from this sequence
+  kTime = 2,      // from the first record received at or after this time
+                  // (milliseconds since the Unix epoch)
+};
+
+// What a subscriber asks for (SUBSCRIBE). Empty lists mean "any".
+struct SubscribeRequest {
+  std::string name;  // durable subscription name; empty = not durable
+  StartKind start = StartKind::kResume;
+  std::uint64_t start_value = 0;
+  std::uint32_t credit = 0;  // records the broker may send before more credit
+  std::vector<std::string> types;    // STIX types (the header's stix_type)
+  std::vector<std::string> origins;  // origin organisations
+  std::uint8_t tlp_min = 0;          // inclusive TLP range (Tlp values)
+  std::uint8_t tlp_max = 4;
+  std::vector<std::string> topics;   // any topic in the header matches
+};
+
+// Limits enforced by Decode.
+inline constexpr std::size_t kMaxFilterEntries = 256;
 
 // ACK flags.
 inline constexpr std::uint8_t kAckDuplicate = 0x01;
@@ -42,12 +73,22 @@ struct Message {
   ErrorCode error = ErrorCode::kOk;  // ERROR
   std::string text;                  // ERROR
   ByteView record;                   // PUBLISH, DELIVER
+  SubscribeRequest subscribe;        // SUBSCRIBE
+  std::uint64_t head = 0;            // SUBSCRIBED
+  std::uint64_t first = 0;           // SUBSCRIBED: oldest sequence still held
+  std::uint32_t credit = 0;          // CREDIT
 };
 
 Bytes EncodePublish(std::uint64_t correlation, ByteView record);
 Bytes EncodeAck(std::uint64_t correlation, std::uint64_t sequence, bool duplicate);
 Bytes EncodeError(std::uint64_t correlation, ErrorCode code, std::string_view text);
-Bytes EncodeSubscribe(std::uint64_t correlation, std::uint64_t from_sequence);
+Bytes EncodeSubscribe(std::uint64_t correlation, const SubscribeRequest& request);
+Bytes EncodeSubscribed(std::uint64_t correlation, std::uint64_t start, std::uint64_t head,
+                       std::uint64_t first);
+Bytes EncodeConsumed(std::uint64_t correlation, std::uint64_t sequence);
+Bytes EncodeCredit(std::uint64_t correlation, std::uint32_t credit);
+Bytes EncodePing(std::uint64_t correlation);
+Bytes EncodePong(std::uint64_t correlation);
 Bytes EncodeDeliver(std::uint64_t correlation, std::uint64_t sequence, ByteView record);
 Bytes EncodeCaughtUp(std::uint64_t correlation, std::uint64_t head_sequence);
 

@@ -25,9 +25,42 @@ TEST(FrameTest, EveryCommandRoundTrips) {
   EXPECT_EQ(m.error, ErrorCode::kOriginMismatch);
   EXPECT_EQ(m.text, "not yours");
 
-  ASSERT_OK(Decode(EncodeSubscribe(10, 5), &m));
+  SubscribeRequest req;
+  req.name = "feed";
+  req.start = StartKind::kTime;
+  req.start_value = 1700000000000ULL;
+  req.credit = 64;
+  req.types = {"incident", "indicator"};
+  req.origins = {"CERT-EE"};
+  req.tlp_min = 1;
+  req.tlp_max = 3;
+  req.topics = {"sector:energy"};
+  ASSERT_OK(Decode(EncodeSubscribe(10, req), &m));
   EXPECT_EQ(m.command, Command::kSubscribe);
-  EXPECT_EQ(m.sequence, 5u);
+  EXPECT_EQ(m.subscribe.name, "feed");
+  EXPECT_EQ(m.subscribe.start, StartKind::kTime);
+  EXPECT_EQ(m.subscribe.start_value, 1700000000000ULL);
+  EXPECT_EQ(m.subscribe.credit, 64u);
+  EXPECT_EQ(m.subscribe.types, req.types);
+  EXPECT_EQ(m.subscribe.origins, req.origins);
+  EXPECT_EQ(m.subscribe.tlp_min, 1);
+  EXPECT_EQ(m.subscribe.tlp_max, 3);
+  EXPECT_EQ(m.subscribe.topics, req.topics);
+
+  ASSERT_OK(Decode(EncodeSubscribed(13, 4, 9, 2), &m));
+  EXPECT_EQ(m.command, Command::kSubscribed);
+  EXPECT_EQ(m.sequence, 4u);
+  EXPECT_EQ(m.head, 9u);
+  EXPECT_EQ(m.first, 2u);
+  ASSERT_OK(Decode(EncodeConsumed(14, 8), &m));
+  EXPECT_EQ(m.command, Command::kConsumed);
+  EXPECT_EQ(m.sequence, 8u);
+  ASSERT_OK(Decode(EncodeCredit(15, 100), &m));
+  EXPECT_EQ(m.credit, 100u);
+  ASSERT_OK(Decode(EncodePing(16), &m));
+  EXPECT_EQ(m.command, Command::kPing);
+  ASSERT_OK(Decode(EncodePong(17), &m));
+  EXPECT_EQ(m.command, Command::kPong);
 
   Bytes deliver = EncodeDeliver(11, 6, record);
   ASSERT_OK(Decode(deliver, &m));
@@ -42,7 +75,10 @@ TEST(FrameTest, EveryCommandRoundTrips) {
 
 TEST(FrameTest, EveryTruncationIsRefusedWithoutCrashing) {
   for (const Bytes& full : {EncodeAck(1, 2, false), EncodeError(1, ErrorCode::kTimeout, "x"),
-                            EncodeSubscribe(1, 2), EncodeCaughtUp(1, 3)}) {
+                            EncodeSubscribe(1, SubscribeRequest{"n", StartKind::kSequence, 2, 5,
+                                                                {"incident"}, {}, 0, 4, {"t"}}),
+                            EncodeCaughtUp(1, 3), EncodeSubscribed(1, 2, 3, 1),
+                            EncodeCredit(1, 4), EncodeConsumed(1, 9)}) {
     for (std::size_t n = 0; n < full.size(); ++n) {
       Message m;
       Status s = Decode(ByteView(full.data(), n), &m);
@@ -53,23 +89,40 @@ TEST(FrameTest, EveryTruncationIsRefusedWithoutCrashing) {
 
 TEST(FrameTest, RefusesBadMagicVersionCommandAndTrailingBytes) {
   Message m;
-  Bytes f = EncodeSubscribe(1, 2);
+  Bytes f = EncodeCaughtUp(1, 2);
   f[0] = 'X';
   EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
-  f = EncodeSubscribe(1, 2);
+  f = EncodeCaughtUp(1, 2);
   f[2] = 9;
   EXPECT_CODE(Decode(f, &m), ErrorCode::kUnsupportedVersion);
-  f = EncodeSubscribe(1, 2);
+  f = EncodeCaughtUp(1, 2);
   f[3] = 0x7f;
   EXPECT_CODE(Decode(f, &m), ErrorCode::kUnknownCommand);
   EXPECT_EQ(m.correlation, 1u);  // still known, so the error can name it
-  f = EncodeSubscribe(1, 2);
+  f = EncodeCaughtUp(1, 2);
   f.push_back(0);
   EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
   f = EncodeAck(1, 2, false);
   f.back() = 0x80;
   EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
   EXPECT_CODE(Decode(EncodePublish(1, {}), &m), ErrorCode::kMalformedFrame);
+}
+
+TEST(FrameTest, RefusesBadSubscribeFilters) {
+  Message m;
+  SubscribeRequest bad_range;
+  bad_range.tlp_min = 3;
+  bad_range.tlp_max = 1;
+  EXPECT_CODE(Decode(EncodeSubscribe(1, bad_range), &m), ErrorCode::kMalformedFrame);
+  SubscribeRequest empty_entry;
+  empty_entry.types = {""};
+  EXPECT_CODE(Decode(EncodeSubscribe(1, empty_entry), &m), ErrorCode::kMalformedFrame);
+  SubscribeRequest too_many;
+  too_many.origins.assign(kMaxFilterEntries + 1, "CERT-EE");
+  EXPECT_CODE(Decode(EncodeSubscribe(1, too_many), &m), ErrorCode::kMalformedFrame);
+  Bytes f = EncodeSubscribe(1, SubscribeRequest{});
+  f[12 + 1] = 7;  // start kind after the empty name
+  EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
 }
 
 TEST(FrameTest, UnknownErrorCodeReadsAsInternal) {

@@ -1,0 +1,176 @@
+#include "agent/cli/builder_output.h"
+
+#include <charconv>
+#include <iostream>
+#include <iterator>
+
+#include "agent/cli/context.h"
+#include "agent/cli/exit_codes.h"
+#include "agent/compose.h"
+#include "common/base/file_util.h"
+#include "common/base/json.h"
+#include "common/identity/identity.h"
+#include "schemas/stix_check.h"
+
+namespace certshare::cli {
+
+namespace {
+
+int ExitForPublish(const Status& s) {
+  switch (s.code()) {
+    case ErrorCode::kTimeout:
+    case ErrorCode::kTransportError:
+    case ErrorCode::kUnauthenticated:
+      return kExitUnreachable;
+    default:
+      return kExitRefused;
+  }
+}
+
+int Publish(const std::string& text, const BuilderFlags& f) {
+  struct Needed {
+    const char* flag;
+    const char* env;
+    const std::string* value;
+  };
+  for (const Needed& n : {Needed{"--registry", "CERTSHARE_REGISTRY", &f.registry},
+                          Needed{"--broker", "CERTSHARE_BROKER", &f.broker},
+                          Needed{"--broker-card", "CERTSHARE_BROKER_CARD", &f.broker_card}}) {
+    if (n.value->empty()) {
+      return Report(Status(ErrorCode::kInvalidArgument, std::string("--publish needs ") +
+                                                            n.flag + " (or " + n.env + ")"),
+                    kExitUsage);
+    }
+  }
+  const ContextFlags context_flags{f.identity, f.registry, f.broker, f.broker_card};
+  auto context = LoadContext(context_flags);
+  if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  agent::ComposeOptions options;  // the TLP comes from the built marking
+  options.recipients = f.to;
+  envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
+                          context->me.box_secret);
+  auto composed = agent::Compose(text, options, context->me, context->registry, sealer);
+  if (!composed.ok()) return Report(composed.status(), kExitInvalidInput);
+  auto client = ConnectBroker(context_flags, *context);
+  if (!client.ok()) return Report(client.status(), kExitInvalidInput);
+  auto ack = (*client)->Publish(composed->record, std::chrono::seconds(f.timeout_seconds));
+  if (!ack.ok()) return Report(ack.status(), ExitForPublish(ack.status()));
+  const envelope::Header& h = composed->header;
+  std::cout << (ack->duplicate ? "already published: " : "published ") << h.stix_id
+            << " as sequence " << ack->sequence << " (TLP:" << TlpName(h.tlp);
+  for (std::size_t i = 0; i < h.recipients.size(); ++i) {
+    std::cout << (i ? ", " : ", to ") << h.recipients[i];
+  }
+  std::cout << (h.encrypted ? ", encrypted" : ", signed, not encrypted") << ")\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
+  CLI::Option* identity =
+      cmd->add_option("--identity", f->identity,
+                      "this organisation's identity file (secret file, or its public card "
+                      "when not publishing)")
+          ->envname("CERTSHARE_IDENTITY");
+  if (identity_required) identity->required();
+  cmd->add_option("--out", f->out, "also write the STIX JSON to this new file (never overwritten)");
+  cmd->add_flag("--publish", f->publish,
+                "sign, encrypt and publish the result instead of printing it");
+  cmd->add_option("--to", f->to, "with --publish: recipient organisations (comma-separated)")
+      ->delimiter(',');
+  cmd->add_option("--timeout", f->timeout_seconds,
+                  "with --publish: seconds to wait for the ACK (default 10)")
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--registry", f->registry, "with --publish: the registry of cards")
+      ->envname("CERTSHARE_REGISTRY");
+  cmd->add_option("--broker", f->broker, "with --publish: the broker endpoint")
+      ->envname("CERTSHARE_BROKER");
+  cmd->add_option("--broker-card", f->broker_card, "with --publish: the broker's card")
+      ->envname("CERTSHARE_BROKER_CARD");
+}
+
+Result<agent::Author> LoadAuthor(const std::string& path) {
+  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 1u << 20));
+  rapidjson::Document doc;
+  std::string format;
+  if (json::Parse(text, &doc).ok() && json::GetString(doc, "format", &format) &&
+      format == identity::kCardFormat) {
+    CERTSHARE_ASSIGN_OR_RETURN(identity::Card card, identity::ParseCard(doc));
+    return agent::Author{card.org, card.name};
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(identity::Identity me, identity::LoadIdentity(path));
+  return agent::Author{me.card.org, me.card.name};
+}
+
+int Emit(const std::string& text, const BuilderFlags& f) {
+  if (!f.publish && !f.to.empty()) {
+    return Report(Status(ErrorCode::kInvalidArgument, "--to applies only with --publish"),
+                  kExitUsage);
+  }
+  const schemas::Report report = schemas::CheckText(text);
+  if (!report.ok()) {
+    std::string message = "certshare built a document its own checks refuse (a bug; please "
+                          "report it):";
+    for (const schemas::Problem& p : report.problems) {
+      message += "\n  " + p.pointer + ": " + p.message + " [" + p.rule + "]";
+    }
+    return Report(Status(ErrorCode::kInternal, message), kExitFailure);
+  }
+  if (!f.out.empty()) {
+    Status s = files::WriteNew(f.out, text, 0644);
+    if (!s.ok()) return Report(s, kExitInvalidInput);
+  }
+  if (f.publish) {
+    if (f.identity.empty()) {
+      return Report(Status(ErrorCode::kInvalidArgument,
+                           "--publish needs --identity (or CERTSHARE_IDENTITY)"),
+                    kExitUsage);
+    }
+    return Publish(text, f);
+  }
+  if (f.out.empty()) std::cout << text << std::flush;
+  return kExitOk;
+}
+
+Status CheckInputDocument(std::string_view text, std::string_view source) {
+  const schemas::Report report = schemas::CheckText(text);
+  if (report.ok()) return Status::Ok();
+  const bool json_error = report.problems.size() == 1 && report.problems[0].rule == "json";
+  std::string message = std::string(source) + " is not valid STIX 2.1 (certshare validate " +
+                        std::string(source) + " lists the problems):";
+  for (const schemas::Problem& p : report.problems) {
+    message += "\n  " + p.pointer + ": " + p.message + " [" + p.rule + "]";
+  }
+  return Status(json_error ? ErrorCode::kMalformedJson : ErrorCode::kInvalidStix, message);
+}
+
+Result<std::string> ReadTextInput(const std::string& path) {
+  if (path != "-") return files::Read(path);
+  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  if (std::cin.bad()) return Status(ErrorCode::kIoError, "reading standard input failed");
+  return text;
+}
+
+Result<std::optional<agent::StixMillis>> ParseTimeFlag(std::string_view flag,
+                                                       const std::string& value) {
+  if (value.empty()) return std::optional<agent::StixMillis>();
+  auto ms = agent::ParseTimestamp(value);
+  if (!ms.ok()) return ms.status().WithContext(flag);
+  return std::optional<agent::StixMillis>(*ms);
+}
+
+Result<std::optional<long long>> ParseIntFlag(std::string_view flag, const std::string& value,
+                                              long long min, long long max) {
+  if (value.empty()) return std::optional<long long>();
+  long long n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < min || n > max) {
+    return Status(ErrorCode::kInvalidArgument,
+                  std::string(flag) + " must be an integer from " + std::to_string(min) +
+                      " to " + std::to_string(max) + ", not \"" + value + "\"");
+  }
+  return std::optional<long long>(n);
+}
+
+}  // namespace certshare::cli

@@ -1,0 +1,61 @@
+// What the builder subcommands (`new ...`, `revise`) share: who the author
+// is (--identity), and where the built STIX goes: standard output, a file
+// (--out), or the broker (--publish, through agent::Compose as `publish`
+// does).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/stix_objects.h"
+#include "agent/stix_time.h"
+#include "common/base/status.h"
+
+namespace certshare::cli {
+
+struct BuilderFlags {
+  std::string identity;  // --identity / CERTSHARE_IDENTITY
+  std::string out;       // --out FILE (never overwritten)
+  bool publish = false;  // --publish
+  // Only with --publish:
+  std::string registry;     // --registry / CERTSHARE_REGISTRY
+  std::string broker;       // --broker / CERTSHARE_BROKER
+  std::string broker_card;  // --broker-card / CERTSHARE_BROKER_CARD
+  std::vector<std::string> to;
+  int timeout_seconds = 10;
+};
+
+// Adds --identity (required when `identity_required`, else only with
+// --publish), --out, --publish, --to, --timeout and the connection flags
+// (needed only with --publish).
+void AddBuilderFlags(CLI::App* cmd, BuilderFlags* flags, bool identity_required = true);
+
+// Checks a document to be attached or merged: kMalformedJson or
+// kInvalidStix listing every problem, prefixed with `source`.
+Status CheckInputDocument(std::string_view text, std::string_view source);
+
+// The author of built objects, from --identity: the organisation's secret
+// identity file (as `publish` uses) or its public card (enough to build;
+// --publish needs the secret file).
+Result<agent::Author> LoadAuthor(const std::string& path);
+
+// Checks the built document with schemas::CheckText (a builder never emits
+// what certshare itself would refuse), then writes it to --out and/or
+// standard output, or publishes it. Returns the exit status.
+int Emit(const std::string& stix_text, const BuilderFlags& flags);
+
+// A whole file, or standard input for "-".
+Result<std::string> ReadTextInput(const std::string& path);
+
+// Parses an optional timestamp flag ("" -> nullopt). kInvalidArgument
+// names the flag.
+Result<std::optional<agent::StixMillis>> ParseTimeFlag(std::string_view flag,
+                                                       const std::string& value);
+// Parses an optional integer flag in [min, max] ("" -> nullopt).
+Result<std::optional<long long>> ParseIntFlag(std::string_view flag, const std::string& value,
+                                              long long min, long long max);
+
+}  // namespace certshare::cli

@@ -1,0 +1,47 @@
+// Retention: a background thread removes records older than
+// retention_max_age_seconds and the oldest ones while the log holds more
+// than retention_max_bytes (storage::Log::ApplyRetention). Subscribers
+// positioned before what remains are told so (POSITION_REMOVED).
+#include <spdlog/spdlog.h>
+
+#include "broker/broker.h"
+
+namespace certshare::broker {
+
+void Broker::StartRetention() {
+  if (options_.retention_max_age_seconds == 0 && options_.retention_max_bytes == 0) return;
+  storage::RetentionPolicy policy;
+  policy.max_age_ms = options_.retention_max_age_seconds * 1000;
+  policy.max_bytes = options_.retention_max_bytes;
+  auto interval = std::chrono::seconds(options_.retention_interval_seconds);
+  retention_thread_ = std::thread([this, policy, interval] {
+    std::unique_lock<std::mutex> lock(retention_mu_);
+    while (!retention_stop_) {
+      lock.unlock();
+      auto now_ms = static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count());
+      auto removed = log_->ApplyRetention(policy, now_ms);
+      if (!removed.ok()) {
+        spdlog::error("retention failed: {}", removed.status().ToString());
+      } else if (*removed > 0) {
+        spdlog::info("retention removed {} records; oldest now {}", *removed,
+                     log_->FirstSequence());
+      }
+      lock.lock();
+      retention_cv_.wait_for(lock, interval, [this] { return retention_stop_; });
+    }
+  });
+}
+
+void Broker::StopRetention() {
+  {
+    std::lock_guard<std::mutex> lock(retention_mu_);
+    retention_stop_ = true;
+  }
+  retention_cv_.notify_all();
+  if (retention_thread_.joinable()) retention_thread_.join();
+}
+
+}  // namespace certshare::broker

@@ -1,0 +1,259 @@
+// Durable subscriptions, credit, filters and routing, over loopback
+// against an in-process broker.
+#include <gtest/gtest.h>
+
+#include "tests/broker_fixture.h"
+
+namespace certshare::testing {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr auto kWait = milliseconds(10000);
+
+std::string Uuid(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+class SubscriptionTest : public BrokerFixture {
+ protected:
+  void PublishAmber(int n, const std::vector<std::string>& to = {"CERT-UA"}) {
+    auto ee = Connect("CERT-EE");
+    auto ack = ee->Publish(Record("CERT-EE", to, Tlp::kAmber, Uuid(n)), kWait);
+    ASSERT_TRUE(ack.ok()) << ack.status().ToString();
+  }
+
+  // Next message that is not a PING/PONG.
+  wire::Message NextMessage(agent::BrokerClient& c, std::vector<Bytes>* keep) {
+    while (true) {
+      auto next = c.Next(kWait);
+      if (!next.ok()) {
+        ADD_FAILURE() << next.status().ToString();
+        return {};
+      }
+      if (next->msg.command == wire::Command::kPing || next->msg.command == wire::Command::kPong) {
+        continue;
+      }
+      keep->push_back(std::move(next->frame));
+      return next->msg;
+    }
+  }
+
+  // Sequences delivered until CAUGHT_UP, acknowledging each.
+  std::vector<std::uint64_t> Drain(agent::BrokerClient& c, bool ack = true) {
+    std::vector<std::uint64_t> seqs;
+    std::vector<Bytes> keep;
+    while (true) {
+      wire::Message m = NextMessage(c, &keep);
+      if (m.command != wire::Command::kDeliver) {
+        EXPECT_EQ(m.command, wire::Command::kCaughtUp);
+        return seqs;
+      }
+      seqs.push_back(m.sequence);
+      if (ack) EXPECT_OK(c.Acknowledge(m.sequence, 1));
+    }
+  }
+
+  wire::SubscribeRequest Durable(const std::string& name, std::uint32_t credit = 100) {
+    wire::SubscribeRequest req;
+    req.name = name;
+    req.credit = credit;
+    return req;
+  }
+};
+
+TEST_F(SubscriptionTest, DurableSubscriptionResumesAfterDisconnectWithNoGapAndNoDuplicate) {
+  PublishAmber(1);
+  PublishAmber(2);
+  {
+    auto ua = Connect("CERT-UA");
+    ASSERT_TRUE(ua->Subscribe(Durable("feed"), kWait).ok());
+    EXPECT_EQ(Drain(*ua), (std::vector<std::uint64_t>{1, 2}));
+    // A ping round trip: the acknowledgements before it have been handled.
+    ASSERT_OK(ua->Ping());
+    std::vector<Bytes> keep;
+    while (true) {
+      auto next = ua->Next(kWait);
+      ASSERT_TRUE(next.ok());
+      if (next->msg.command == wire::Command::kPong) break;
+    }
+  }
+  PublishAmber(3);
+  PublishAmber(4);
+  auto again = Connect("CERT-UA");
+  auto sub = again->Subscribe(Durable("feed"), kWait);
+  ASSERT_TRUE(sub.ok()) << sub.status().ToString();
+  EXPECT_EQ(sub->sequence, 3u);  // resumes after the last acknowledged
+  EXPECT_EQ(Drain(*again), (std::vector<std::uint64_t>{3, 4}));
+}
+
+TEST_F(SubscriptionTest, UnacknowledgedRecordsAreDeliveredAgainAfterReconnect) {
+  PublishAmber(1);
+  PublishAmber(2);
+  {
+    auto ua = Connect("CERT-UA");
+    ASSERT_TRUE(ua->Subscribe(Durable("feed"), kWait).ok());
+    std::vector<Bytes> keep;
+    wire::Message first = NextMessage(*ua, &keep);
+    ASSERT_EQ(first.sequence, 1u);
+    ASSERT_OK(ua->Acknowledge(1, 0));
+    wire::Message second = NextMessage(*ua, &keep);
+    ASSERT_EQ(second.sequence, 2u);  // received, never acknowledged
+    ASSERT_OK(ua->Ping());
+    while (NextMessage(*ua, &keep).command != wire::Command::kCaughtUp) {
+    }
+  }
+  auto again = Connect("CERT-UA");
+  auto sub = again->Subscribe(Durable("feed"), kWait);
+  ASSERT_TRUE(sub.ok());
+  EXPECT_EQ(Drain(*again), (std::vector<std::uint64_t>{2}));
+}
+
+TEST_F(SubscriptionTest, DurableCursorSurvivesBrokerRestart) {
+  PublishAmber(1);
+  PublishAmber(2);
+  {
+    auto ua = Connect("CERT-UA");
+    ASSERT_TRUE(ua->Subscribe(Durable("feed"), kWait).ok());
+    EXPECT_EQ(Drain(*ua).size(), 2u);
+    ASSERT_OK(ua->Ping());
+    std::vector<Bytes> keep;
+    while (true) {
+      auto next = ua->Next(kWait);
+      ASSERT_TRUE(next.ok());
+      if (next->msg.command == wire::Command::kPong) break;
+    }
+  }
+  StartBroker();
+  PublishAmber(3);
+  auto ua = Connect("CERT-UA");
+  ASSERT_TRUE(ua->Subscribe(Durable("feed"), kWait).ok());
+  EXPECT_EQ(Drain(*ua), (std::vector<std::uint64_t>{3}));
+}
+
+TEST_F(SubscriptionTest, SubscriberReceivesAtMostTheCreditItGranted) {
+  for (int i = 1; i <= 5; ++i) PublishAmber(i);
+  auto ua = Connect("CERT-UA");
+  ASSERT_TRUE(ua->Subscribe(FromSequence(1, /*credit=*/2), kWait).ok());
+  std::vector<Bytes> keep;
+  EXPECT_EQ(NextMessage(*ua, &keep).sequence, 1u);
+  EXPECT_EQ(NextMessage(*ua, &keep).sequence, 2u);
+  // Anything the broker sent before it read our PING arrives before the
+  // PONG: nothing but the PONG means nothing beyond the credit was sent.
+  ASSERT_OK(ua->Ping());
+  auto next = ua->Next(kWait);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->msg.command, wire::Command::kPong);
+  ASSERT_OK(ua->Acknowledge(2, 3));
+  EXPECT_EQ(Drain(*ua), (std::vector<std::uint64_t>{3, 4, 5}));
+}
+
+TEST_F(SubscriptionTest, StalledSubscriberDoesNotHoldUpIngestOrOthers) {
+  auto stalled = Connect("CERT-UA");
+  ASSERT_TRUE(stalled->Subscribe(FromSequence(1, /*credit=*/1), kWait).ok());
+  auto fast = Connect("CERT-EU");
+  ASSERT_TRUE(fast->Subscribe(FromSequence(1, /*credit=*/1000), kWait).ok());
+  constexpr int kRecords = 200;
+  for (int i = 1; i <= kRecords; ++i) PublishAmber(i, {"CERT-UA", "CERT-EU"});
+  std::vector<std::uint64_t> got;
+  std::vector<Bytes> keep;
+  while (got.size() < kRecords) {
+    wire::Message m = NextMessage(*fast, &keep);
+    if (m.command == wire::Command::kDeliver) got.push_back(m.sequence);
+  }
+  EXPECT_EQ(got.front(), 1u);
+  EXPECT_EQ(got.back(), static_cast<std::uint64_t>(kRecords));
+}
+
+TEST_F(SubscriptionTest, FiltersNarrowWhatIsDelivered) {
+  auto ee = Connect("CERT-EE");
+  auto ua = Connect("CERT-UA");
+  ASSERT_TRUE(ee->Publish(Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, Uuid(1)), kWait).ok());
+  ASSERT_TRUE(ua->Publish(Record("CERT-UA", {"CERT-EU"}, Tlp::kRed, Uuid(2)), kWait).ok());
+  ASSERT_TRUE(ee->Publish(Record("CERT-EE", {}, Tlp::kClear, Uuid(3)), kWait).ok());
+
+  auto eu = Connect("CERT-EU");
+  wire::SubscribeRequest only_ee = FromSequence(1);
+  only_ee.origins = {"CERT-EE"};
+  ASSERT_TRUE(eu->Subscribe(only_ee, kWait).ok());
+  EXPECT_EQ(Drain(*eu), (std::vector<std::uint64_t>{3}));
+
+  auto eu2 = Connect("CERT-EU");
+  wire::SubscribeRequest red_only = FromSequence(1);
+  red_only.tlp_min = static_cast<std::uint8_t>(Tlp::kAmber);
+  ASSERT_TRUE(eu2->Subscribe(red_only, kWait).ok());
+  EXPECT_EQ(Drain(*eu2), (std::vector<std::uint64_t>{2}));
+
+  auto eu3 = Connect("CERT-EU");
+  wire::SubscribeRequest indicators = FromSequence(1);
+  indicators.types = {"indicator"};
+  ASSERT_TRUE(eu3->Subscribe(indicators, kWait).ok());
+  EXPECT_TRUE(Drain(*eu3).empty());
+}
+
+TEST_F(SubscriptionTest, StartAtTimeSkipsOlderRecords) {
+  PublishAmber(1);
+  auto now_ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  // Records received at or after now_ms + 1 h: none yet.
+  auto ua = Connect("CERT-UA");
+  wire::SubscribeRequest later;
+  later.start = wire::StartKind::kTime;
+  later.start_value = now_ms + 3600 * 1000;
+  later.credit = 10;
+  auto sub = ua->Subscribe(later, kWait);
+  ASSERT_TRUE(sub.ok());
+  EXPECT_TRUE(Drain(*ua).empty());
+  auto ua2 = Connect("CERT-UA");
+  wire::SubscribeRequest earlier = later;
+  earlier.start_value = now_ms - 3600 * 1000;
+  ASSERT_TRUE(ua2->Subscribe(earlier, kWait).ok());
+  EXPECT_EQ(Drain(*ua2), (std::vector<std::uint64_t>{1}));
+}
+
+TEST_F(SubscriptionTest, GreenGoesOnlyToTheConfiguredCommunity) {
+  broker::Options options = DefaultOptions();
+  options.green_community = {"CERT-EE", "CERT-UA"};
+  StartBroker(options);
+  agent::ComposeOptions green;
+  green.encrypt_green = false;
+  envelope::Sealer sealer = SealerFor("CERT-EE");
+  auto composed = agent::Compose(Incident(Uuid(1), "2026-11-01T10:00:00.000Z", Tlp::kGreen),
+                                 green, Id("CERT-EE"), registry_, sealer);
+  ASSERT_TRUE(composed.ok()) << composed.status().ToString();
+  ASSERT_TRUE(Connect("CERT-EE")->Publish(composed->record, kWait).ok());
+  auto ua = Connect("CERT-UA");
+  ASSERT_TRUE(ua->Subscribe(FromSequence(1), kWait).ok());
+  EXPECT_EQ(Drain(*ua), (std::vector<std::uint64_t>{1}));
+  auto xx = Connect("CERT-XX");
+  ASSERT_TRUE(xx->Subscribe(FromSequence(1), kWait).ok());
+  EXPECT_TRUE(Drain(*xx).empty());
+}
+
+TEST_F(SubscriptionTest, BadSubscriptionNameIsRefused) {
+  auto ua = Connect("CERT-UA");
+  auto sub = ua->Subscribe(Durable("no spaces/allowed"), kWait);
+  EXPECT_EQ(sub.status().code(), ErrorCode::kBadSubscription) << sub.status().ToString();
+}
+
+TEST_F(SubscriptionTest, BrokerPingsAQuietSubscriber) {
+  broker::Options options = DefaultOptions();
+  options.heartbeat_interval_ms = 200;
+  options.heartbeat_timeout_ms = 2000;
+  StartBroker(options);
+  auto ua = Connect("CERT-UA");
+  ASSERT_TRUE(ua->Subscribe(FromSequence(1), kWait).ok());
+  bool pinged = false;
+  for (int i = 0; i < 100 && !pinged; ++i) {
+    auto next = ua->Next(kWait);
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    pinged = next->msg.command == wire::Command::kPing;
+  }
+  EXPECT_TRUE(pinged);
+}
+
+}  // namespace
+}  // namespace certshare::testing
