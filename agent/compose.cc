@@ -22,19 +22,57 @@ Result<Tlp> ChooseTlp(const schemas::Summary& summary, std::optional<Tlp> reques
                 "(object_marking_refs) or pass --tlp clear|green|amber|amber+strict|red");
 }
 
+// The recipients' ids and box keys: each name is an organisation id or
+// "group:<name>", expanded from this agent's registry to the group's
+// members (docs/agent.md). Each organisation is listed once, in the order
+// first named. A group leaves out this organisation itself and revoked
+// members; naming a revoked organisation explicitly is an error.
 Result<std::vector<envelope::Recipient>> ResolveRecipients(
-    const std::vector<std::string>& names, const identity::Registry& registry) {
+    const std::vector<std::string>& names, const identity::Registry& registry,
+    const std::string& me) {
   std::vector<envelope::Recipient> out;
   std::set<std::string> seen;
+  auto add = [&](const identity::Card& card) {
+    if (seen.insert(card.org).second) out.push_back({card.org, card.box_key});
+  };
   for (const auto& name : names) {
-    if (!seen.insert(name).second) continue;
+    if (name.rfind(identity::kGroupPrefix, 0) == 0) {
+      std::string group = name.substr(identity::kGroupPrefix.size());
+      const std::vector<std::string>* members = registry.FindGroup(group);
+      if (members == nullptr) {
+        std::string known;
+        for (const auto& [g, m] : registry.groups()) known += (known.empty() ? "" : ", ") + g;
+        return Status(ErrorCode::kUnknownOrganisation,
+                      "group " + group + " is not in this agent's registry (" +
+                          (known.empty() ? std::string("it defines no groups")
+                                         : "its groups: " + known) +
+                          ")");
+      }
+      bool any = false;
+      for (const auto& org : *members) {
+        const identity::Card* card = registry.Find(org);
+        if (card == nullptr || card->revoked || org == me) continue;
+        any = true;
+        add(*card);
+      }
+      if (!any) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "group " + group + " has no member to send to (apart from " + me +
+                          " itself and revoked organisations)");
+      }
+      continue;
+    }
     const identity::Card* card = registry.Find(name);
     if (card == nullptr) {
       return Status(ErrorCode::kUnknownOrganisation,
                     "recipient " + name + " is not in the registry; import its card "
                     "with: certshare registry import <card>");
     }
-    out.push_back({card->org, card->box_key});
+    if (card->revoked) {
+      return Status(ErrorCode::kRevoked, "recipient " + name + " was revoked at " +
+                                             card->revoked_at + " and can no longer receive");
+    }
+    add(*card);
   }
   return out;
 }
@@ -56,11 +94,11 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   }
   if (tlp == Tlp::kGreen && encrypt && names.empty()) {
     for (const auto& [org, card] : registry.cards()) {
-      if (org != me.card.org) names.push_back(org);
+      if (org != me.card.org && !card.revoked) names.push_back(org);
     }
   }
   CERTSHARE_ASSIGN_OR_RETURN(std::vector<envelope::Recipient> recipients,
-                             ResolveRecipients(names, registry));
+                             ResolveRecipients(names, registry, me.card.org));
 
   envelope::Draft draft;
   draft.stix_type = summary.type;

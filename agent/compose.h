@@ -10,7 +10,13 @@
 //    GREEN is encrypted unless `encrypt_green` is false; without named
 //    recipients it goes to every organisation in the registry. CLEAR is
 //    signed but not encrypted.
-//  - Every recipient must be in the registry (kUnknownOrganisation).
+//  - Every recipient must be in the registry (kUnknownOrganisation) and
+//    not revoked (kRevoked).
+//  - A recipient "group:<name>" is the registry's sharing group of that
+//    name (kUnknownOrganisation if there is none), expanded here to its
+//    members, without this organisation itself and without revoked
+//    members: the record's header names each member, so the broker
+//    expands nothing.
 #pragma once
 
 #include <optional>
@@ -28,7 +34,7 @@ namespace certshare::agent {
 
 struct ComposeOptions {
   std::optional<Tlp> tlp;               // --tlp
-  std::vector<std::string> recipients;  // --to
+  std::vector<std::string> recipients;  // --to: organisation ids, "group:<name>"
   bool encrypt_green = true;
 };
 

@@ -9,6 +9,40 @@
 
 namespace certshare::agent {
 
+namespace {
+
+// Opens a record with the origin's current keys or, for a record from
+// before a rotation, the keys its card keeps (previous_sign_keys,
+// previous_box_keys; docs/identity.md). The current keys are tried first,
+// so a record signed with them costs one verification as before; a record
+// no key verifies is BAD_SIGNATURE, as with one key.
+Result<std::string> OpenWithAnyKey(const envelope::Record& record,
+                                   const identity::Identity& me,
+                                   const identity::Card& origin) {
+  const crypto::SigningPublicKey* sign_key = &origin.sign_key;
+  Result<std::string> opened =
+      envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
+  if (!opened.ok() && opened.status().code() == ErrorCode::kBadSignature) {
+    for (const auto& previous : origin.previous_sign_keys) {
+      if (!envelope::Verify(record, previous).ok()) continue;
+      sign_key = &previous;
+      opened = envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
+      break;
+    }
+  }
+  // Key slots wrapped by the origin's box key of the time.
+  if (!opened.ok() && opened.status().code() == ErrorCode::kDecryptFailed) {
+    for (const auto& previous : origin.previous_box_keys) {
+      Result<std::string> again =
+          envelope::Open(record, me.card.org, me.box_secret, *sign_key, previous);
+      if (again.ok()) return again;
+    }
+  }
+  return opened;
+}
+
+}  // namespace
+
 Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
                            const identity::Identity& me,
                            const identity::Registry& registry) {
@@ -20,9 +54,7 @@ Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
                   "origin " + h.origin + " is not in this agent's registry, so its "
                   "signature cannot be checked");
   }
-  CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext,
-                             envelope::Open(record, me.card.org, me.box_secret,
-                                            origin->sign_key, origin->box_key));
+  CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext, OpenWithAnyKey(record, me, *origin));
   rapidjson::Document object;
   CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));
   schemas::Report report = schemas::Check(object);

@@ -6,6 +6,12 @@
 //   {"sequence":N,"origin":"CERT-EE","tlp":"amber","type":"bundle",
 //    "id":"bundle--…","modified":"…","recipients":[…],"object":{…}}
 //
+// The origin's keys come from this agent's registry: its current signing
+// and box keys, then (for records from before a rotation) those its card
+// keeps in previous_sign_keys / previous_box_keys. A revoked origin's
+// records still verify: revocation stops what it sends from then on, the
+// broker refuses those.
+//
 // Any failure returns an error and no output: nothing unverified is ever
 // rendered as valid.
 #pragma once

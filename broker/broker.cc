@@ -23,7 +23,7 @@ Broker::Broker(Options options, identity::Identity identity,
                identity::Registry registry)
     : options_(std::move(options)),
       identity_(std::move(identity)),
-      registry_(std::make_shared<const identity::Registry>(std::move(registry))) {}
+      registry_(std::make_shared<RegistryHolder>(std::move(registry))) {}
 
 Broker::~Broker() {
   StopRetention();
@@ -49,11 +49,31 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   server_options.endpoint = options.listen;
   server_options.public_key = broker->identity_.card.transport_key;
   server_options.secret_key = &broker->identity_.transport_secret;
-  std::shared_ptr<const identity::Registry> registry_ref = broker->registry_;
-  server_options.authorize =
-      [registry_ref](const crypto::BoxPublicKey& key) -> std::optional<std::string> {
-    const identity::Card* card = registry_ref->FindByTransportKey(key);
+  if (!options.operator_card.empty()) {
+    if (options.registry.empty()) {
+      return Status(ErrorCode::kInvalidConfig,
+                    "operator_card needs the registry file, to write changes back to");
+    }
+    auto op = LoadOperatorCard(options, *broker->registry_->Get());
+    if (!op.ok()) return op.status();
+    broker->operator_ = *op;
+  }
+  // Runs on the ZAP thread for every new connection, against the registry
+  // of that moment: a revoked or rotated-away key is refused from the next
+  // handshake on.
+  std::shared_ptr<RegistryHolder> registry_ref = broker->registry_;
+  std::optional<crypto::BoxPublicKey> operator_key;
+  if (broker->operator_) operator_key = broker->operator_->transport_key;
+  server_options.authorize = [registry_ref, operator_key](
+                                 const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+    if (operator_key && key == *operator_key) return std::string(kOperatorUserId);
+    std::shared_ptr<const identity::Registry> registry = registry_ref->Get();
+    const identity::Card* card = registry->FindByTransportKey(key);
     if (card == nullptr) return std::nullopt;
+    if (card->revoked) {
+      spdlog::warn("refused a connection of {}: revoked at {}", card->org, card->revoked_at);
+      return std::nullopt;
+    }
     return card->org;
   };
   server_options.max_frame_bytes =
@@ -84,12 +104,19 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
         files::WriteAtomic(options.endpoint_file, broker->endpoint() + "\n"));
   }
   spdlog::info("listening on {} with CURVE; {} organisations registered; {} records stored",
-               broker->endpoint(), broker->registry_->cards().size(),
+               broker->endpoint(), broker->registry_->Get()->cards().size(),
                broker->log_->LastSequence());
   return broker;
 }
 
 const std::string& Broker::endpoint() const { return server_->endpoint(); }
+
+Status Broker::Health() const {
+  if (!storage_failed_.load()) return Status::Ok();
+  std::lock_guard<std::mutex> lock(health_mu_);
+  return Status(ErrorCode::kUnavailable,
+                "storage failed (" + storage_failure_ + "); restart the broker once the disk is fixed");
+}
 
 Status Broker::Run(const std::atomic<bool>& stop) {
   auto wait = kIdleWait;
@@ -138,6 +165,12 @@ void Broker::HandleMessage(const transport::Incoming& in) {
     Refuse(in.peer, in.org, msg.correlation, decoded);
     return;
   }
+  // The registry may have changed since this connection was admitted.
+  Status allowed = CheckSpeaker(in.org, in.client_key, msg.command);
+  if (!allowed.ok()) {
+    Refuse(in.peer, in.org, msg.correlation, allowed);
+    return;
+  }
   switch (msg.command) {
     case wire::Command::kPublish:
       HandlePublish(in, msg);
@@ -155,6 +188,9 @@ void Broker::HandleMessage(const transport::Incoming& in) {
       SendTo(in.peer, wire::EncodePong(msg.correlation));
       return;
     case wire::Command::kPong:
+      return;
+    case wire::Command::kAdmin:
+      HandleAdmin(in, msg);
       return;
     default:
       Refuse(in.peer, in.org, msg.correlation,

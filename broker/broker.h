@@ -23,11 +23,14 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "broker/admin_command.h"
 #include "broker/ingest_pipeline.h"
 #include "broker/metrics.h"
 #include "broker/options.h"
+#include "broker/registry_holder.h"
 #include "broker/routing.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
@@ -59,6 +62,10 @@ class Broker {
   Status Run(const std::atomic<bool>& stop);
 
   const Metrics& metrics() const { return metrics_; }
+  // OK while the broker can acknowledge records; kUnavailable (with the
+  // reason) once a failed write has put storage in its failed state.
+  // Thread-safe (the metrics server's /healthz calls it).
+  Status Health() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -75,6 +82,7 @@ class Broker {
   };
   struct Peer {
     std::string org;
+    crypto::BoxPublicKey client_key{};  // the transport key it was admitted with
     Clock::time_point last_heard;
     Clock::time_point last_pinged;
   };
@@ -103,6 +111,18 @@ class Broker {
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
+  // admin.cc: the operator's registry changes, and who may still speak.
+  // OK if `org`, connected with `client_key`, may still send `command`:
+  // kRevoked, kUnauthenticated (key rotated away, or no longer
+  // registered), kNotAuthorized (the operator sends only ADMIN; only the
+  // operator sends ADMIN).
+  Status CheckSpeaker(const std::string& org, const crypto::BoxPublicKey& client_key,
+                      wire::Command command) const;
+  void HandleAdmin(const transport::Incoming& in, const wire::Message& msg);
+  Status ApplyAdmin(const wire::Message& msg, std::string* result);
+  // Ends, with an ERROR, every subscription whose peer is no longer
+  // admitted (after a revocation or rotation).
+  void CloseSubscriptionsNoLongerAdmitted();
   // heartbeat.cc
   void NotePeer(const transport::Incoming& in);
   void CheckPeers();
@@ -112,8 +132,16 @@ class Broker {
 
   Options options_;
   identity::Identity identity_;
-  std::shared_ptr<const identity::Registry> registry_;
+  // The current registry: replaced by admin commands, read by the ZAP
+  // handler, the ingest workers and the socket thread.
+  std::shared_ptr<RegistryHolder> registry_;
+  // The operator (options.operator_card); nullopt: admin disabled.
+  std::optional<identity::Card> operator_;
+  ReplayGuard admin_replays_;  // socket thread only
   Metrics metrics_;
+  std::atomic<bool> storage_failed_{false};
+  mutable std::mutex health_mu_;
+  std::string storage_failure_;  // GUARDED_BY(health_mu_)
   std::unique_ptr<storage::Log> log_;
   std::unique_ptr<transport::Server> server_;
   std::unique_ptr<IngestPipeline> pipeline_;  // after server_: uses its notifier

@@ -11,6 +11,7 @@ namespace certshare::broker {
 void Broker::NotePeer(const transport::Incoming& in) {
   Peer& peer = peers_[in.peer];
   peer.org = in.org;
+  peer.client_key = in.client_key;
   peer.last_heard = Clock::now();
 }
 

@@ -1,6 +1,6 @@
 // certshare-broker: parse flags, load and check the config, open the
 // broker, serve until SIGINT or SIGTERM. `certshare-broker status` prints a
-// running broker's figures.
+// running broker's figures; `certshare-broker admin` changes its registry.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "broker/admin_cli.h"
 #include "broker/broker.h"
 #include "broker/metrics_server.h"
 #include "broker/status_command.h"
@@ -41,8 +42,11 @@ int main(int argc, char** argv) {
   status->add_option("--metrics", metrics_address,
                      "the broker's metrics_listen address (host:port)")
       ->capture_default_str();
+  int admin_exit = -1;
+  broker::AddAdminCommand(app, &admin_exit);
   CLI11_PARSE(app, argc, argv);
   if (*status) return broker::RunStatus(metrics_address);
+  if (admin_exit >= 0) return admin_exit;
   if (config_path.empty()) return app.exit(CLI::RequiredError("--config"));
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l broker: %v", spdlog::pattern_time_type::utc);
@@ -57,6 +61,10 @@ int main(int argc, char** argv) {
   if (!identity.ok()) return Fail(identity.status());
   auto registry = identity::Registry::Load(options->registry);
   if (!registry.ok()) return Fail(registry.status());
+  if (!options->operator_card.empty()) {
+    auto op = broker::LoadOperatorCard(*options, *registry);
+    if (!op.ok()) return Fail(op.status());
+  }
   if (check_only) {
     std::cout << "config OK: " << registry->cards().size() << " organisations registered\n";
     return 0;
@@ -67,7 +75,9 @@ int main(int argc, char** argv) {
   auto broker = broker::Broker::Open(*options, std::move(*identity), std::move(*registry));
   if (!broker.ok()) return Fail(broker.status());
   // Declared after the broker, so it stops first.
-  broker::MetricsServer metrics_server((*broker)->metrics());
+  broker::Broker* served = broker->get();
+  broker::MetricsServer metrics_server((*broker)->metrics(),
+                                       [served] { return served->Health(); });
   if (!options->metrics_listen.empty()) {
     s = metrics_server.Start(options->metrics_listen);
     if (!s.ok()) return Fail(s);

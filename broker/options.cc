@@ -32,7 +32,8 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
                                  "ingest_workers", "green_community",
                                  "heartbeat_interval_ms", "heartbeat_timeout_ms",
                                  "retention_max_age_seconds", "retention_max_bytes",
-                                 "retention_interval_seconds", "metrics_listen"};
+                                 "retention_interval_seconds", "metrics_listen",
+                                 "operator_card"};
   for (const auto& m : doc.GetObject()) {
     std::string name = m.name.GetString();
     bool known = false;
@@ -56,6 +57,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   str("registry", &options.registry, true);
   str("data_dir", &options.data_dir, true);
   str("endpoint_file", &options.endpoint_file, false);
+  str("operator_card", &options.operator_card, false);
   if (const rapidjson::Value* v = json::Member(doc, "max_record_bytes")) {
     if (!v->IsUint64() || v->GetUint64() < 1024 || v->GetUint64() > (16ull << 20)) {
       problems.push_back("\"max_record_bytes\" must be a whole number from 1024 to 16777216 "
@@ -125,6 +127,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   options.registry = Resolve(options.registry, base_dir);
   options.data_dir = Resolve(options.data_dir, base_dir);
   options.endpoint_file = Resolve(options.endpoint_file, base_dir);
+  options.operator_card = Resolve(options.operator_card, base_dir);
   return options;
 }
 

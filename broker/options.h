@@ -60,6 +60,14 @@ struct Options {
   // If set, the bound endpoint is written here once listening (useful with
   // an ephemeral port). Default: none.
   std::string endpoint_file;
+  // The public card of the broker's operator (an identity made with
+  // `certshare keygen --org OPERATOR`), which enables runtime registry
+  // changes: `certshare-broker admin` connects with the operator's
+  // transport key and signs each command with its signing key
+  // (docs/operations.md). Changes are written back to `registry`, so the
+  // broker must be able to replace that file. Default: none, and admin
+  // is disabled (the operator's key is not even admitted).
+  std::string operator_card;
 };
 
 // Parses the JSON config. Relative paths are resolved against `base_dir`

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/base/file_util.h"
 #include "common/base/testing.h"
 
 namespace certshare::broker {
@@ -29,6 +30,14 @@ TEST(BrokerOptionsTest, ReportsEveryProblem) {
                            "unknown setting \"typo\"", "\"listen\""}) {
     EXPECT_NE(m.find(want), std::string::npos) << want << " in " << m;
   }
+}
+
+TEST(BrokerOptionsTest, TheExampleConfigIsValid) {
+  auto text = files::Read(CERTSHARE_EXAMPLE_CONFIG);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  auto o = ParseConfig(*text, "/etc/certshare");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->registry, "/etc/certshare/registry.json");
 }
 
 TEST(BrokerOptionsTest, RefusesNonJson) {

@@ -24,13 +24,20 @@ Status AuthenticateOrigin(const std::string& sender, const envelope::Header& hea
   return Status::Ok();
 }
 
-// Every recipient must be a registered organisation.
+// Every recipient must be a registered organisation, and not revoked: a
+// revoked organisation can no longer receive, so a record naming it is
+// refused rather than stored for nobody (docs/identity.md).
 Status CheckRecipientsKnown(const identity::Registry& registry,
                             const envelope::Header& header) {
   for (const auto& org : header.recipients) {
-    if (registry.Find(org) == nullptr) {
+    const identity::Card* card = registry.Find(org);
+    if (card == nullptr) {
       return Status(ErrorCode::kUnknownOrganisation,
                     "recipient " + org + " is not a registered organisation");
+    }
+    if (card->revoked) {
+      return Status(ErrorCode::kRevoked, "recipient " + org + " was revoked at " +
+                                             card->revoked_at + " and can no longer receive");
     }
   }
   return Status::Ok();
@@ -75,13 +82,22 @@ Status Broker::CheckRecord(IngestJob& job) const {
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record record,
                              envelope::Decode(job.record, options_.max_record_bytes));
   CERTSHARE_RETURN_IF_ERROR(AuthenticateOrigin(job.org, record.header));
-  const identity::Card* origin = registry_->Find(record.header.origin);
+  // One snapshot for the whole check: an admin change in between cannot
+  // mix two registries.
+  std::shared_ptr<const identity::Registry> registry = registry_->Get();
+  const identity::Card* origin = registry->Find(record.header.origin);
   if (origin == nullptr) {
     return Status(ErrorCode::kUnknownOrganisation,
                   "origin " + record.header.origin + " is not registered");
   }
+  if (origin->revoked) {
+    return Status(ErrorCode::kRevoked, "origin " + origin->org + " was revoked at " +
+                                           origin->revoked_at);
+  }
+  // Only the current signing key: previous keys verify earlier records at
+  // subscribers, never new ones here.
   CERTSHARE_RETURN_IF_ERROR(envelope::Verify(record, origin->sign_key));
-  CERTSHARE_RETURN_IF_ERROR(CheckRecipientsKnown(*registry_, record.header));
+  CERTSHARE_RETURN_IF_ERROR(CheckRecipientsKnown(*registry, record.header));
   job.dedupe_key = envelope::DedupeKey(record.header);
   job.object_id = record.header.origin + "\n" + record.header.stix_id;
   job.version_key = VersionKey(record.header.modified);
@@ -97,8 +113,12 @@ void Broker::FinishIngested() {
       if (job.status.code() == ErrorCode::kUnavailable ||
           job.status.code() == ErrorCode::kIoError ||
           job.status.code() == ErrorCode::kStorageError) {
-        spdlog::error("storage failed; acknowledging nothing until restarted: {}",
-                      job.status.ToString());
+        if (!storage_failed_.exchange(true)) {
+          spdlog::error("storage failed; acknowledging nothing until restarted: {}",
+                        job.status.ToString());
+          std::lock_guard<std::mutex> lock(health_mu_);
+          storage_failure_ = job.status.ToString();
+        }
       }
       Refuse(job.peer, job.org, job.correlation, job.status);
       continue;

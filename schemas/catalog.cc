@@ -117,7 +117,8 @@ class CatalogLoader {
     static const rapidjson::Value kEmpty(rapidjson::kObjectType);
     const rapidjson::Value* v = json::Member(root, name);
     if (v == nullptr || !v->IsObject()) {
-      if (error_.ok()) error_ = Bad(std::string("missing object \"") + name + "\"");
+      if (error_.ok())
+        error_ = Bad(std::string("missing object \"") + name + "\"");
       return kEmpty;
     }
     return *v;
@@ -145,13 +146,14 @@ class CatalogLoader {
   }
 
   Status LoadNames(const rapidjson::Value& root) {
-    const rapidjson::Value* reserved = json::Member(root, "reserved_properties");
+    const rapidjson::Value* reserved =
+        json::Member(root, "reserved_properties");
     const rapidjson::Value* types = json::Member(root, "reserved_types");
     if (reserved == nullptr || types == nullptr) {
       return Bad("reserved_properties and reserved_types are needed");
     }
-    CERTSHARE_RETURN_IF_ERROR(StringList(*reserved, "reserved_properties",
-                                         &c_.reserved_properties_));
+    CERTSHARE_RETURN_IF_ERROR(
+        StringList(*reserved, "reserved_properties", &c_.reserved_properties_));
     CERTSHARE_RETURN_IF_ERROR(
         StringList(*types, "reserved_types", &c_.reserved_types_));
     for (const auto& m : Section(root, "tlp_1_markings").GetObject()) {
@@ -213,7 +215,8 @@ class CatalogLoader {
     def->Index();
     if (const rapidjson::Value* required = json::Member(v, "required")) {
       std::vector<std::string> names;
-      CERTSHARE_RETURN_IF_ERROR(StringList(*required, where + " required", &names));
+      CERTSHARE_RETURN_IF_ERROR(
+          StringList(*required, where + " required", &names));
       for (const std::string& n : names) {
         int index;
         CERTSHARE_RETURN_IF_ERROR(IndexOf(*def, n, where, &index));
@@ -397,8 +400,8 @@ class CatalogLoader {
       const std::string where = "extension " + e.key;
       if (!json::GetString(m.value, "name", &e.name)) e.name = e.key;
       json::GetString(m.value, "extension_type", &e.extension_type);
-      if (!e.extension_type.empty() &&
-          !c_.FindVocabulary("extension-type-enum")->Contains(e.extension_type)) {
+      if (!e.extension_type.empty() && !c_.FindVocabulary("extension-type-enum")
+                                            ->Contains(e.extension_type)) {
         return Bad(where + ": unknown extension_type");
       }
       const rapidjson::Value* on = json::Member(m.value, "on");
@@ -419,7 +422,8 @@ class CatalogLoader {
       c_.extension_index_[e.key] = &e;
     }
     for (const TypeDef& t : c_.types_) {
-      if (!t.extension_id.empty() && c_.FindExtension(t.extension_id) == nullptr) {
+      if (!t.extension_id.empty() &&
+          c_.FindExtension(t.extension_id) == nullptr) {
         return Bad("type " + t.name + " names an unknown extension");
       }
     }

@@ -41,7 +41,8 @@ enum class Kind : std::uint8_t {
   kBoolean,           // "boolean"
   kAny,               // "any": any non-null value (checked generically)
   kObject,            // "object": a JSON object, contents checked generically
-  kDictionary,        // "dictionary" / "dict:<kind>" (item = value kind)
+  kDictionary,        // "dictionary" / "dict:<kind>" (item = value kind);
+                      // "dict-lang:<kind>" keys are RFC 5646 language tags
   kHashes,            // "hashes": keys from hash-algorithm-ov, values checked
   kTimestamp,         // "timestamp"
   kTimestampSeconds,  // "timestamp-s": whole seconds, no fraction
@@ -59,7 +60,6 @@ enum class Kind : std::uint8_t {
   kExtensions,         // extensions
   kObservableObjects,  // observed-data `objects` (deprecated in 2.1)
 };
-
 
 struct Vocabulary {
   std::string name;
@@ -80,14 +80,15 @@ struct StructDef;
 
 struct PropSpec {
   Kind kind = Kind::kAny;
-  Format format = Format::kUrl;             // kFormat
-  bool has_min = false, has_max = false;    // kInteger, kNumber
-  double min = 0, max = 0;                  // (integers are exact below 2^53)
-  const Vocabulary* vocabulary = nullptr;   // kEnum
-  const RefTargets* targets = nullptr;      // kRef
-  const StructDef* def = nullptr;           // kStruct
-  const PropSpec* item = nullptr;           // kList, kDictionary (may be null)
-  std::string text;                         // the shorthand, for messages
+  Format format = Format::kUrl;            // kFormat
+  bool has_min = false, has_max = false;   // kInteger, kNumber
+  double min = 0, max = 0;                 // (integers are exact below 2^53)
+  const Vocabulary* vocabulary = nullptr;  // kEnum
+  const RefTargets* targets = nullptr;     // kRef
+  const StructDef* def = nullptr;          // kStruct
+  const PropSpec* item = nullptr;          // kList, kDictionary (may be null)
+  bool language_keys = false;              // kDictionary: "dict-lang:"
+  std::string text;                        // the shorthand, for messages
 };
 
 // A property of a type or struct. `index` is its bit in presence masks.

@@ -84,7 +84,9 @@ Result<const PropSpec*> SpecParser::Parse(std::string_view text) {
 
 Status SpecParser::ParseInto(std::string_view text, PropSpec* spec) {
   std::string_view rest = text;
-  if (Consume(&rest, "list:") || Consume(&rest, "dict:")) {
+  if (Consume(&rest, "dict-lang:")) spec->language_keys = true;
+  if (spec->language_keys || Consume(&rest, "list:") ||
+      Consume(&rest, "dict:")) {
     spec->kind = text.substr(0, 5) == "list:" ? Kind::kList : Kind::kDictionary;
     Result<const PropSpec*> item = Parse(rest);
     if (!item.ok()) return item.status();

@@ -50,7 +50,8 @@ void Collect(const rapidjson::Value& schema, SchemaShape* shape) {
     }
   }
   if (const rapidjson::Value* required = json::Member(schema, "required")) {
-    for (const auto& r : required->GetArray()) shape->required.insert(r.GetString());
+    for (const auto& r : required->GetArray())
+      shape->required.insert(r.GetString());
   }
   if (const rapidjson::Value* all = json::Member(schema, "allOf")) {
     for (const auto& part : all->GetArray()) Collect(part, shape);
@@ -67,7 +68,8 @@ bool Compatible(const PropSpec& spec, const rapidjson::Value& schema) {
     json::GetString((*all)[0], "$ref", &ref);
   }
   if (ref.ends_with("timestamp.json")) {
-    return spec.kind == Kind::kTimestamp || spec.kind == Kind::kTimestampSeconds;
+    return spec.kind == Kind::kTimestamp ||
+           spec.kind == Kind::kTimestampSeconds;
   }
   if (ref.ends_with("identifier.json")) return spec.kind == Kind::kRef;
   if (ref.ends_with("hashes-type.json")) return spec.kind == Kind::kHashes;
@@ -89,16 +91,20 @@ bool Compatible(const PropSpec& spec, const rapidjson::Value& schema) {
   if (type == "integer") return spec.kind == Kind::kInteger;
   if (type == "number") return spec.kind == Kind::kNumber;
   if (type == "boolean") return spec.kind == Kind::kBoolean;
-  if (type == "array") return spec.kind == Kind::kList || spec.kind == Kind::kGranularMarkings || spec.kind == Kind::kMarkingRefs;
+  if (type == "array")
+    return spec.kind == Kind::kList || spec.kind == Kind::kGranularMarkings ||
+           spec.kind == Kind::kMarkingRefs;
   if (type == "object") {
     return spec.kind == Kind::kDictionary || spec.kind == Kind::kObject ||
-           spec.kind == Kind::kObservableObjects || spec.kind == Kind::kExtensions;
+           spec.kind == Kind::kObservableObjects ||
+           spec.kind == Kind::kExtensions;
   }
   return true;  // no type given
 }
 
 TEST(Catalog, EmbeddedCatalogLoads) {
-  Result<std::unique_ptr<Catalog>> loaded = Catalog::Load(EmbeddedCatalogText());
+  Result<std::unique_ptr<Catalog>> loaded =
+      Catalog::Load(EmbeddedCatalogText());
   ASSERT_OK(loaded.status());
   const Catalog& catalog = Catalog::Get();
   EXPECT_EQ(catalog.types().size(), (*loaded)->types().size());
@@ -140,19 +146,18 @@ TEST(Catalog, CoversEveryOasisSchema) {
     ObjectKind kind;
   };
   std::set<std::string> covered;
-  for (const Dir& dir : {Dir{"sdos", ObjectKind::kSdo},
-                         Dir{"sros", ObjectKind::kSro},
-                         Dir{"observables", ObjectKind::kSco},
-                         Dir{"common", ObjectKind::kBundle}}) {
+  for (const Dir& dir :
+       {Dir{"sdos", ObjectKind::kSdo}, Dir{"sros", ObjectKind::kSro},
+        Dir{"observables", ObjectKind::kSco},
+        Dir{"common", ObjectKind::kBundle}}) {
     for (const auto& entry : fs::directory_iterator(kSchemas / dir.name)) {
       const rapidjson::Document schema = ReadSchema(entry.path());
       std::string title;
       if (!json::GetString(schema, "title", &title)) {
         title = entry.path().stem().string();
       }
-      if (dir.kind == ObjectKind::kBundle &&
-          title != "marking-definition" && title != "language-content" &&
-          title != "extension-definition") {
+      if (dir.kind == ObjectKind::kBundle && title != "marking-definition" &&
+          title != "language-content" && title != "extension-definition") {
         continue;  // building blocks (core, timestamp, ...) and bundle
       }
       SCOPED_TRACE(title);
@@ -221,8 +226,9 @@ std::string Minimal(const std::string& types, const std::string& structs = "",
     "reserved_properties": [], "reserved_types": [], "tlp_1_markings": {},
     "common": {"core": {"type": "self", "id": "self"},
                "sco": {"type": "self"}, "marking-definition": {"id": "self"}},
-    "types": {)" + types + R"(}, "structs": {)" + structs +
-         R"(}, "extensions": {)" + extra + "}}";
+    "types": {)" +
+         types + R"(}, "structs": {)" + structs + R"(}, "extensions": {)" +
+         extra + "}}";
 }
 
 TEST(Catalog, RefusesDefects) {
@@ -234,38 +240,55 @@ TEST(Catalog, RefusesDefects) {
   const std::string many = [] {
     std::string props;
     for (int i = 0; i < 70; ++i) {
-      props += (i ? "," : "") + std::string("\"p") + std::to_string(i) + "\": \"string\"";
+      props += (i ? "," : "") + std::string("\"p") + std::to_string(i) +
+               "\": \"string\"";
     }
     return R"("thing": {"kind": "sdo", "properties": {)" + props + "}}";
   }();
-  for (const Case& c : {
-           Case{"not json", "invalid JSON"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "properties": {"a": "strnig"}})"),
-                "unknown kind"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "properties": {"a": "enum:nope"}})"),
-                "unknown vocabulary"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "properties": {"a": "struct:nope"}})"),
-                "unknown struct"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "properties": {"a": "format:nope"}})"),
-                "unknown format"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "properties": {"a": "string:1..2"}})"),
-                "only integer and number take a range"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "properties": {"a": "integer:x..2"}})"),
-                "bad minimum"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "properties": {"a": "ref:nope"}})"),
-                "unknown type nope"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "required": ["b"]})"),
-                "unknown property \"b\""},
-           Case{Minimal(R"("thing": {"kind": "sdo", "constraints": [{"odd": 1}]})"),
-                "unknown form"},
-           Case{Minimal(R"("thing": {"kind": "nope"})"), "unknown object kind"},
-           Case{Minimal(R"("thing": {"kind": "sdo", "extension": "x-ext"})"),
-                "unknown extension"},
-           Case{Minimal(R"("thing": {"kind": "sdo"})", "",
-                        R"("a-ext": {"on": ["nope"], "struct": "s"})"),
-                "unknown type nope"},
-           Case{Minimal(many), "more than 64 properties"},
-       }) {
+  for (
+      const Case& c : {
+          Case{"not json", "invalid JSON"},
+          Case{
+              Minimal(
+                  R"("thing": {"kind": "sdo", "properties": {"a": "strnig"}})"),
+              "unknown kind"},
+          Case{
+              Minimal(
+                  R"("thing": {"kind": "sdo", "properties": {"a": "enum:nope"}})"),
+              "unknown vocabulary"},
+          Case{
+              Minimal(
+                  R"("thing": {"kind": "sdo", "properties": {"a": "struct:nope"}})"),
+              "unknown struct"},
+          Case{
+              Minimal(
+                  R"("thing": {"kind": "sdo", "properties": {"a": "format:nope"}})"),
+              "unknown format"},
+          Case{
+              Minimal(
+                  R"("thing": {"kind": "sdo", "properties": {"a": "string:1..2"}})"),
+              "only integer and number take a range"},
+          Case{
+              Minimal(
+                  R"("thing": {"kind": "sdo", "properties": {"a": "integer:x..2"}})"),
+              "bad minimum"},
+          Case{
+              Minimal(
+                  R"("thing": {"kind": "sdo", "properties": {"a": "ref:nope"}})"),
+              "unknown type nope"},
+          Case{Minimal(R"("thing": {"kind": "sdo", "required": ["b"]})"),
+               "unknown property \"b\""},
+          Case{Minimal(
+                   R"("thing": {"kind": "sdo", "constraints": [{"odd": 1}]})"),
+               "unknown form"},
+          Case{Minimal(R"("thing": {"kind": "nope"})"), "unknown object kind"},
+          Case{Minimal(R"("thing": {"kind": "sdo", "extension": "x-ext"})"),
+               "unknown extension"},
+          Case{Minimal(R"("thing": {"kind": "sdo"})", "",
+                       R"("a-ext": {"on": ["nope"], "struct": "s"})"),
+               "unknown type nope"},
+          Case{Minimal(many), "more than 64 properties"},
+      }) {
     Result<std::unique_ptr<Catalog>> loaded = Catalog::Load(c.text);
     ASSERT_FALSE(loaded.ok()) << c.says;
     EXPECT_THAT(loaded.status().message(), HasSubstr(c.says));

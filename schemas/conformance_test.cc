@@ -60,35 +60,73 @@ struct FileExpectation {
 // Every example file. Files not marked otherwise are accepted whole by both.
 const std::map<std::string, FileExpectation>& Examples() {
   static const auto* examples = new std::map<std::string, FileExpectation>{
-      {"cti-documentation/defining-campaigns-threat-actors-intrusion-sets.json", {26}},
+      {"cti-documentation/defining-campaigns-threat-actors-intrusion-sets.json",
+       {26}},
       {"cti-documentation/identifying-a-threat-actor-profile.json", {3}},
       {"cti-documentation/indicator-for-malicious-url.json", {3}},
       {"cti-documentation/malware-indicator-for-file-hash.json", {3}},
       {"cti-documentation/sighting-of-an-indicator.json", {4}},
       {"cti-documentation/sighting-of-observed-data.json", {8}},
-      {"cti-documentation/threat-actor-leveraging-attack-patterns-and-malware.json", {7}},
+      {"cti-documentation/"
+       "threat-actor-leveraging-attack-patterns-and-malware.json",
+       {7}},
       {"cti-documentation/using-granular-markings.json", {4}},
       {"cti-documentation/using-marking-definitions.json", {4}},
       // SOURCES.md: three artifacts whose payload_bin ends in " ..."
       // (truncated upstream), which is not base64.
       {"cti-python-stix2/sco-examples-bundle.json",
-       {82,
-        {{6, {"format"}}, {7, {"format"}}, {20, {"format"}}},
-        {6, 7, 20}}},
-      {"cti-python-stix2/stix2_data_v21/attack-pattern/attack-pattern--0a3ead4e-6d47-4ccb-854c-a6a4f9d96b22/20170531213019735010.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/course-of-action/course-of-action--95ddb356-7ba0-4bd9-a889-247262b8946f/20170531213026495974.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/directory/directory--572827aa-e0cd-44fd-afd5-a717a7585f39.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/identity/identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5/20170601000000000000.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/identity/identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5/20181101232448446000.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/intrusion-set/intrusion-set--a653431d-6a5e-4600-8ad3-609b5af57064/20170531213149412497.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/malware/malware--6b616fc1-1505-48e3-8b2c-0d19337bff38.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/malware/malware--6b616fc1-1505-48e3-8b2c-0d19337bff38/20170531213258226477.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/malware/malware--6b616fc1-1505-48e3-8b2c-0d19337bff38/20181101232448456000.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/malware/malware--6b616fc1-1505-48e3-8b2c-0d19337bff38/20181101232448457000.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/marking-definition/marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/relationship/relationship--0d4a7788-7f3b-4df8-a498-31a38003c883/20170531213327182784.json", {1}},
-      {"cti-python-stix2/stix2_data_v21/tool/tool--03342581-f790-4f03-ba41-e82e67392e23/20170531213231601148.json", {1}},
-      {"cti-stix-common-objects/incident-core/extension-definition--ef765651-680c-498d-9894-99799f2fa126.json", {1}},
+       {82, {{6, {"format"}}, {7, {"format"}}, {20, {"format"}}}, {6, 7, 20}}},
+      {"cti-python-stix2/stix2_data_v21/attack-pattern/"
+       "attack-pattern--0a3ead4e-6d47-4ccb-854c-a6a4f9d96b22/"
+       "20170531213019735010.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/course-of-action/"
+       "course-of-action--95ddb356-7ba0-4bd9-a889-247262b8946f/"
+       "20170531213026495974.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/directory/"
+       "directory--572827aa-e0cd-44fd-afd5-a717a7585f39.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/identity/"
+       "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5/"
+       "20170601000000000000.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/identity/"
+       "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5/"
+       "20181101232448446000.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/intrusion-set/"
+       "intrusion-set--a653431d-6a5e-4600-8ad3-609b5af57064/"
+       "20170531213149412497.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/malware/"
+       "malware--6b616fc1-1505-48e3-8b2c-0d19337bff38.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/malware/"
+       "malware--6b616fc1-1505-48e3-8b2c-0d19337bff38/"
+       "20170531213258226477.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/malware/"
+       "malware--6b616fc1-1505-48e3-8b2c-0d19337bff38/"
+       "20181101232448456000.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/malware/"
+       "malware--6b616fc1-1505-48e3-8b2c-0d19337bff38/"
+       "20181101232448457000.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/marking-definition/"
+       "marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/relationship/"
+       "relationship--0d4a7788-7f3b-4df8-a498-31a38003c883/"
+       "20170531213327182784.json",
+       {1}},
+      {"cti-python-stix2/stix2_data_v21/tool/"
+       "tool--03342581-f790-4f03-ba41-e82e67392e23/20170531213231601148.json",
+       {1}},
+      {"cti-stix-common-objects/incident-core/"
+       "extension-definition--ef765651-680c-498d-9894-99799f2fa126.json",
+       {1}},
       {"cti-stix-common-objects/incident-core/incident_observables.json", {8}},
       // SOURCES.md: the impacts key their details "monetary", neither an
       // extension-definition id nor "*-ext". The first also names a
@@ -100,10 +138,15 @@ const std::map<std::string, FileExpectation>& Examples() {
         {0, 1}}},
       // SOURCES.md: the object is wrapped in {"id": "bundle--…", "objects":
       // […]} without "type": "bundle".
-      {"cti-stix-common-objects/tlp-2.0/extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d.json",
+      {"cti-stix-common-objects/tlp-2.0/"
+       "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d.json",
        {1, {{0, {"type"}}}, {0}}},
-      {"cti-stix-common-objects/tlp-2.0/marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb.json", {1}},
-      {"cti-stix-common-objects/tlp-2.0/marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1.json", {1}},
+      {"cti-stix-common-objects/tlp-2.0/"
+       "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb.json",
+       {1}},
+      {"cti-stix-common-objects/tlp-2.0/"
+       "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1.json",
+       {1}},
       {"cti-stix-common-objects/tlp-2.0/tlp-amber+strict.json", {1}},
       {"cti-stix-common-objects/tlp-2.0/tlp-amber.json", {1}},
       {"cti-stix-common-objects/tlp-2.0/tlp-clear.json", {1}},
@@ -117,7 +160,8 @@ const std::map<std::string, FileExpectation>& Examples() {
       {"cti-stix2-json-schemas/infrastructure.json",
        {10, {{8, {"id-format"}}}, {}}},
       {"cti-stix2-json-schemas/interop-objectmarking-test.json", {1}},
-      {"cti-stix2-json-schemas/malicious-email-indicator-with-attachment.json", {6}},
+      {"cti-stix2-json-schemas/malicious-email-indicator-with-attachment.json",
+       {6}},
       {"cti-stix2-json-schemas/threat-reports/apt1.json", {76}},
       {"cti-stix2-json-schemas/threat-reports/poisonivy.json", {155}},
   };
@@ -217,31 +261,31 @@ TEST(Conformance, WhatTheSpecForbidsAndTheSchemasCannotSee) {
   // Index in testdata/beyond_schemas.json -> the one rule certshare reports.
   const std::vector<std::string> expected = {
       "modified-before-created",  // 0: modified earlier than created
-      "ref-type",           // 1: created_by_ref to a tool
-      "id-format",          // 2: upper-case UUID
-      "pattern",            // 3: unclosed '[' in a STIX pattern
-      "time-order",         // 4: valid_until before valid_from
-      "ref-type",           // 5: malware sample_refs to an identity
-      "time-order",         // 6: relationship stop_time before start_time
-      "time-order",         // 7: campaign last_seen before first_seen
-      "hashes",             // 8: "sha256" instead of "SHA-256"
-      "granular-marking",   // 9: both marking_ref and lang
-      "selector",           // 10: selector of an absent property
-      "tlp-definition",     // 11: TLP:CLEAR's id declaring tlp_2_0 red
-      "marking-refs",       // 12: object_marking_refs naming an identity
-      "required",           // 13: Incident Core without determination
-      "range",              // 14: Incident Core criticality 150
-      "extension",          // 15: an event without its new-sdo extension
-      "time-order",         // 16: network-traffic end before start
-      "number-precision",   // 17: an integer beyond 2^53
-      "format",             // 18: lang not an RFC 5646 tag
-      "extension",          // 19: Incident Core declared as new-sdo
-      "spec-version",       // 20: spec_version 2.0 (the schemas allow it)
-      "tlp-conflict",       // 21: TLP:GREEN and TLP:RED at once
-      "time-order",         // 22: sighting last_seen before first_seen
-      "enum",               // 23: task outcome not in task-outcome-enum
-      "ref-type",           // 24: domain-name resolving to a url
-      "",                   // 25: lang-only granular marking: accepted
+      "ref-type",                 // 1: created_by_ref to a tool
+      "id-format",                // 2: upper-case UUID
+      "pattern",                  // 3: unclosed '[' in a STIX pattern
+      "time-order",               // 4: valid_until before valid_from
+      "ref-type",                 // 5: malware sample_refs to an identity
+      "time-order",               // 6: relationship stop_time before start_time
+      "time-order",               // 7: campaign last_seen before first_seen
+      "hashes",                   // 8: "sha256" instead of "SHA-256"
+      "granular-marking",         // 9: both marking_ref and lang
+      "selector",                 // 10: selector of an absent property
+      "tlp-definition",           // 11: TLP:CLEAR's id declaring tlp_2_0 red
+      "marking-refs",             // 12: object_marking_refs naming an identity
+      "required",                 // 13: Incident Core without determination
+      "range",                    // 14: Incident Core criticality 150
+      "extension",                // 15: an event without its new-sdo extension
+      "time-order",               // 16: network-traffic end before start
+      "number-precision",         // 17: an integer beyond 2^53
+      "format",                   // 18: lang not an RFC 5646 tag
+      "extension",                // 19: Incident Core declared as new-sdo
+      "spec-version",             // 20: spec_version 2.0 (the schemas allow it)
+      "tlp-conflict",             // 21: TLP:GREEN and TLP:RED at once
+      "time-order",               // 22: sighting last_seen before first_seen
+      "enum",                     // 23: task outcome not in task-outcome-enum
+      "ref-type",                 // 24: domain-name resolving to a url
+      "",                         // 25: lang-only granular marking: accepted
   };
   const rapidjson::Document doc = test::MustParse(Read(kBeyondSchemas));
   ASSERT_TRUE(doc.IsArray());

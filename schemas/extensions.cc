@@ -54,8 +54,7 @@ void ObjectChecker::CheckExtensions(const rapidjson::Value& value,
     return;
   }
   if (value.ObjectEmpty()) {
-    Report(at, rule::kExtension,
-           "`extensions` is empty; leave it out instead");
+    Report(at, rule::kExtension, "`extensions` is empty; leave it out instead");
     return;
   }
   if (!DepthOk(at, depth + 1)) return;
@@ -133,7 +132,8 @@ void ObjectChecker::CheckExtension(std::string_view key,
   const std::uint64_t present =
       CheckMembers(value, def, at, depth, Scope::kExtension);
   if (ext != nullptr) {
-    CheckPresence(value, def, present, at, {"in the ", ext->name, " extension"});
+    CheckPresence(value, def, present, at,
+                  {"in the ", ext->name, " extension"});
   }
 }
 

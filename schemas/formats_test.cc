@@ -172,12 +172,15 @@ TEST(IsStixIdOfAnyType, SplitsAtTheUuid) {
 TEST(WhyNotStixUuid, SaysWhich) {
   EXPECT_EQ(WhyNotStixUuid("8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"), "");
   EXPECT_EQ(WhyNotStixUuid("not a uuid"), "");  // not of the shape at all
-  EXPECT_THAT(std::string(WhyNotStixUuid("8E2E2D2B-17D4-4CBF-938F-98EE46B3CD3F")),
-              ::testing::HasSubstr("upper-case"));
-  EXPECT_THAT(std::string(WhyNotStixUuid("8e2e2d2b-17d4-0cbf-938f-98ee46b3cd3f")),
-              ::testing::HasSubstr("version"));
-  EXPECT_THAT(std::string(WhyNotStixUuid("8e2e2d2b-17d4-4cbf-c38f-98ee46b3cd3f")),
-              ::testing::HasSubstr("variant"));
+  EXPECT_THAT(
+      std::string(WhyNotStixUuid("8E2E2D2B-17D4-4CBF-938F-98EE46B3CD3F")),
+      ::testing::HasSubstr("upper-case"));
+  EXPECT_THAT(
+      std::string(WhyNotStixUuid("8e2e2d2b-17d4-0cbf-938f-98ee46b3cd3f")),
+      ::testing::HasSubstr("version"));
+  EXPECT_THAT(
+      std::string(WhyNotStixUuid("8e2e2d2b-17d4-4cbf-c38f-98ee46b3cd3f")),
+      ::testing::HasSubstr("variant"));
 }
 
 TEST(FractionDigits, CountsDigits) {
@@ -248,10 +251,12 @@ TEST(HasFormat, EdgesOfEachFormat) {
            Case{Format::kArtifactMimeType, "chemical/x-pdb", false},
            Case{Format::kCharset, "utf-8", true},
            Case{Format::kCharset, "x", false},
-           Case{Format::kCpe, "cpe:2.3:o:microsoft:windows_10:1607:*:*:*:*:*:x64:*", true},
+           Case{Format::kCpe,
+                "cpe:2.3:o:microsoft:windows_10:1607:*:*:*:*:*:x64:*", true},
            Case{Format::kCpe, "cpe:2.3:a:acme:a\\:b:1:*:*:*:*:*:*:*", true},
            Case{Format::kCpe, "cpe:2.3:a:microsoft:word", false},
-           Case{Format::kCpe, "cpe:2.3:z:microsoft:word:2000:*:*:*:*:*:*:*", false},
+           Case{Format::kCpe, "cpe:2.3:z:microsoft:word:2000:*:*:*:*:*:*:*",
+                false},
            Case{Format::kCpe, "cpe:2.3:a:microsoft::2000:*:*:*:*:*:*:*", false},
            Case{Format::kRegistryKey, "HKEY_LOCAL_MACHINE\\Software", true},
            Case{Format::kRegistryKey, "hkcu\\Software", false},

@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <string>
-
 #include <random>
 #include <set>
+#include <string>
 
 #include "common/base/testing.h"
 #include "schemas/problem_sink.h"
@@ -127,8 +126,11 @@ void ExpectWellFormed(const Report& report, const std::string& input) {
 // duplicated, truncated): never a crash, always a bounded report.
 TEST(Hostile, MutatedDocuments) {
   const std::vector<std::string> seeds = {
-      test::kIndicator, test::kCoreIncident, test::kAmberDefinition,
-      test::kSighting,  test::kLanguageContent,
+      test::kIndicator,
+      test::kCoreIncident,
+      test::kAmberDefinition,
+      test::kSighting,
+      test::kLanguageContent,
       test::Bundle(std::string(test::kIndicator) + "," + test::kRelationship +
                    "," + test::kIpv4)};
   std::mt19937 random(20260304);
@@ -177,7 +179,8 @@ TEST(Hostile, DeepDocumentBuiltInMemory) {
   }
   doc.AddMember("x_deep", deep, alloc);
   Report report = Check(doc);
-  ASSERT_THAT(KeysOf(report), ElementsAre(Pair(::testing::StartsWith("/x_deep/0/0"), "depth")));
+  ASSERT_THAT(KeysOf(report),
+              ElementsAre(Pair(::testing::StartsWith("/x_deep/0/0"), "depth")));
   EXPECT_THAT(report.problems[0].message, HasSubstr("64"));
 }
 
@@ -198,7 +201,8 @@ TEST(Hostile, PointersEscapeAndSummariesStayOneLinePerProblem) {
   auto doc = test::MustParse(test::kIndicator);
   test::SetJson(doc, "/x_nest", R"({"a/b~c": [null]})");
   Report report = Check(doc);
-  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("/x_nest/a~1b~0c/0", "null-value")));
+  ASSERT_THAT(KeysOf(report),
+              ElementsAre(Pair("/x_nest/a~1b~0c/0", "null-value")));
   EXPECT_EQ(PointerTo("/objects/1", nullptr), "/objects/1");
 
   // A key with a newline cannot forge a line of Summarise's message.
@@ -224,8 +228,9 @@ TEST(Hostile, LargeValuesAreCheapAndBounded) {
   test::SetJson(doc, "/granular_markings",
                 R"([{"lang": "en", "selectors": [")" + selector + "\"]}]");
   Report report = Check(doc);
-  ASSERT_THAT(KeysOf(report),
-              ElementsAre(Pair("/granular_markings/0/selectors/0", "selector")));
+  ASSERT_THAT(
+      KeysOf(report),
+      ElementsAre(Pair("/granular_markings/0/selectors/0", "selector")));
   EXPECT_LT(report.problems[0].message.size(), 400u);
 }
 

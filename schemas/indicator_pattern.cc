@@ -22,7 +22,8 @@ void ObjectChecker::CheckIndicatorPattern() {
       &error);
   if (parsed.ok()) return;
   const PathNode node = PathNode::Member(nullptr, "pattern");
-  std::string message = "`pattern` is not a valid STIX pattern: " + error.message;
+  std::string message =
+      "`pattern` is not a valid STIX pattern: " + error.message;
   if (error.message.find("offset") == std::string::npos) {
     message += " (at byte offset " + std::to_string(error.offset) + ")";
   }

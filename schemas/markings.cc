@@ -26,7 +26,8 @@ std::string_view StringOf(const rapidjson::Value& v) {
 
 std::string Upper(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -97,11 +98,11 @@ void ObjectChecker::NoteTlp(std::string_view marking_id, bool object_level) {
 void ObjectChecker::CheckMarkingRefs(const rapidjson::Value& refs,
                                      const PathNode* at) {
   if (!refs.IsArray() || refs.Empty()) {
-    Report(at, rule::kMarkingRefs,
-           "`object_marking_refs` must be a non-empty array of "
-           "marking-definition ids, not " +
-               (refs.IsArray() ? std::string("an empty array")
-                               : Describe(refs)));
+    Report(
+        at, rule::kMarkingRefs,
+        "`object_marking_refs` must be a non-empty array of "
+        "marking-definition ids, not " +
+            (refs.IsArray() ? std::string("an empty array") : Describe(refs)));
     return;
   }
   for (rapidjson::SizeType i = 0; i < refs.Size(); ++i) {
@@ -179,8 +180,7 @@ void ObjectChecker::CheckGranularMarkings(const rapidjson::Value& value,
           NoteTlp(StringOf(m.value), false);
         }
       } else if (name == "lang") {
-        CheckValue(m.value, LangSpec(), name, &node,
-                   depth + 2);
+        CheckValue(m.value, LangSpec(), name, &node, depth + 2);
       } else if (name == "selectors") {
         if (!m.value.IsArray() || m.value.Empty()) {
           Report(&node, rule::kGranularMarking,
@@ -231,9 +231,8 @@ void ObjectChecker::CheckSelector(const rapidjson::Value& selector,
         next = &(*current)[static_cast<rapidjson::SizeType>(index)];
       }
     } else if (current->IsObject()) {
-      auto it = current->FindMember(
-          rapidjson::Value(rapidjson::StringRef(step.data(),
-                                                static_cast<rapidjson::SizeType>(step.size()))));
+      auto it = current->FindMember(rapidjson::Value(rapidjson::StringRef(
+          step.data(), static_cast<rapidjson::SizeType>(step.size()))));
       if (it != current->MemberEnd()) next = &it->value;
     }
     if (next == nullptr) {
@@ -325,7 +324,8 @@ void ObjectChecker::CheckTlpDefinition() {
   if (level) {
     const std::string expected(TlpName(*level));
     const std::string label = "TLP:" + Upper(expected);
-    if (claimed != expected || (json::Member(object_, "name") && name != label)) {
+    if (claimed != expected ||
+        (json::Member(object_, "name") && name != label)) {
       Report(&node, rule::kTlpDefinition,
              "this is the id of the TLP 2.0 " + label +
                  " marking definition: it must be named \"" + label +
@@ -337,8 +337,8 @@ void ObjectChecker::CheckTlpDefinition() {
   if (const std::optional<Tlp> claim = ParseTlp(claimed);
       claim && claimed == TlpName(*claim)) {
     Report(&node, rule::kTlpDefinition,
-           "only the official TLP:" + Upper(claimed) +
-               " marking definition (" + std::string(TlpMarkingId(*claim)) +
+           "only the official TLP:" + Upper(claimed) + " marking definition (" +
+               std::string(TlpMarkingId(*claim)) +
                ") may declare \"tlp_2_0\": \"" + claimed +
                "\"; mark objects with that id instead");
   }

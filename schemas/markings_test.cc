@@ -51,7 +51,8 @@ TEST(GranularMarkings, Valid) {
 // The OASIS schema demands marking_ref, so it refuses the lang-only form
 // the spec allows; certshare follows the spec (docs/records.md).
 TEST(GranularMarkings, LangOnlyIsAcceptedBothOrNeitherIsNot) {
-  EXPECT_TRUE(Check(Marked(R"([{"lang": "de", "selectors": ["description"]}])")).ok());
+  EXPECT_TRUE(
+      Check(Marked(R"([{"lang": "de", "selectors": ["description"]}])")).ok());
   EXPECT_THAT(KeysOf(Check(Marked(R"([{"lang": "de",
       "marking_ref": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
       "selectors": ["description"]}])"))),
@@ -65,27 +66,30 @@ TEST(GranularMarkings, Shape) {
     const char* markings;
     test::Keys expected;
   };
-  for (const Case& c : {
-           Case{"[]", {{"/granular_markings", "empty-list"}}},
-           Case{"{}", {{"/granular_markings", "value-type"}}},
-           Case{"[7]", {{"/granular_markings/0", "value-type"}}},
-           Case{R"([{"lang": "de"}])",
-                {{"/granular_markings/0/selectors", "required"}}},
-           Case{R"([{"lang": "de", "selectors": []}])",
-                {{"/granular_markings/0/selectors", "granular-marking"}}},
-           Case{R"([{"lang": "de", "selectors": "description"}])",
-                {{"/granular_markings/0/selectors", "granular-marking"}}},
-           Case{R"([{"lang": "Deutsch!", "selectors": ["description"]}])",
-                {{"/granular_markings/0/lang", "format"}}},
-           Case{R"([{"marking_ref": "identity--8c7e6f5a-4b3c-4d2e-9f1a-0b9c8d7e6f5a",
+  for (
+      const Case& c : {
+          Case{"[]", {{"/granular_markings", "empty-list"}}},
+          Case{"{}", {{"/granular_markings", "value-type"}}},
+          Case{"[7]", {{"/granular_markings/0", "value-type"}}},
+          Case{R"([{"lang": "de"}])",
+               {{"/granular_markings/0/selectors", "required"}}},
+          Case{R"([{"lang": "de", "selectors": []}])",
+               {{"/granular_markings/0/selectors", "granular-marking"}}},
+          Case{R"([{"lang": "de", "selectors": "description"}])",
+               {{"/granular_markings/0/selectors", "granular-marking"}}},
+          Case{R"([{"lang": "Deutsch!", "selectors": ["description"]}])",
+               {{"/granular_markings/0/lang", "format"}}},
+          Case{
+              R"([{"marking_ref": "identity--8c7e6f5a-4b3c-4d2e-9f1a-0b9c8d7e6f5a",
                      "selectors": ["description"]}])",
-                {{"/granular_markings/0/marking_ref", "ref-type"}}},
-           Case{R"([{"marking_ref": "marking-definition--nope",
+              {{"/granular_markings/0/marking_ref", "ref-type"}}},
+          Case{R"([{"marking_ref": "marking-definition--nope",
                      "selectors": ["description"]}])",
-                {{"/granular_markings/0/marking_ref", "ref-format"}}},
-           Case{R"([{"lang": "de", "selectors": ["description"], "x_why": null}])",
-                {{"/granular_markings/0/x_why", "null-value"}}},
-       }) {
+               {{"/granular_markings/0/marking_ref", "ref-format"}}},
+          Case{
+              R"([{"lang": "de", "selectors": ["description"], "x_why": null}])",
+              {{"/granular_markings/0/x_why", "null-value"}}},
+      }) {
     EXPECT_EQ(KeysOf(Check(Marked(c.markings))), c.expected) << c.markings;
   }
 }
@@ -106,7 +110,7 @@ TEST(GranularMarkings, SelectorsMustSelectSomething) {
            Case{"[0]", false},               // the root is an object
            Case{"description.text", false},  // a string has no members
            Case{"external_references.url", false},
-           Case{"confidence", false},        // absent
+           Case{"confidence", false},  // absent
            Case{"", false},
            Case{"description.", false},
            Case{"a b", false},
@@ -114,13 +118,15 @@ TEST(GranularMarkings, SelectorsMustSelectSomething) {
            Case{"labels.[99999999999999]", false},
        }) {
     const std::string markings =
-        std::string(R"([{"lang": "en", "selectors": [")") + c.selector + "\"]}]";
+        std::string(R"([{"lang": "en", "selectors": [")") + c.selector +
+        "\"]}]";
     Report report = Check(Marked(markings.c_str()));
     if (c.ok) {
       EXPECT_TRUE(report.ok()) << c.selector << "\n" << Dump(report);
     } else {
-      EXPECT_THAT(KeysOf(report),
-                  ElementsAre(Pair("/granular_markings/0/selectors/0", "selector")))
+      EXPECT_THAT(
+          KeysOf(report),
+          ElementsAre(Pair("/granular_markings/0/selectors/0", "selector")))
           << c.selector;
     }
   }
@@ -128,7 +134,8 @@ TEST(GranularMarkings, SelectorsMustSelectSomething) {
 
 TEST(Tlp, GranularTlpCountsForRouting) {
   // An object marked GREEN with its description marked RED routes as RED.
-  auto doc = Marked(R"([{"marking_ref": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+  auto doc = Marked(
+      R"([{"marking_ref": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
                          "selectors": ["description"]}])");
   SetJson(doc, "/object_marking_refs",
           std::string("[\"") + test::kGreenMarking + "\"]");
@@ -151,7 +158,8 @@ TEST(MarkingDefinitions, Statement) {
   EXPECT_THAT(KeysOf(Check(doc)),
               ElementsAre(Pair("/definition/statement", "required")));
   SetJson(doc, "/definition", R"("Copyright")");
-  EXPECT_THAT(KeysOf(Check(doc)), ElementsAre(Pair("/definition", "value-type")));
+  EXPECT_THAT(KeysOf(Check(doc)),
+              ElementsAre(Pair("/definition", "value-type")));
   Set(doc, "/definition", nullptr);
   EXPECT_THAT(KeysOf(Check(doc)),
               ElementsAre(Pair("/definition", "marking-definition")));
@@ -177,15 +185,23 @@ TEST(MarkingDefinitions, Tlp1IsOnlyTheCanonicalObjects) {
     test::Keys expected;
   };
   for (const Case& c : {
-           Case{"/definition", R"({"tlp": "green"})",
+           Case{"/definition",
+                R"({"tlp": "green"})",
                 {{"/definition", "marking-definition"}}},
-           Case{"/definition", R"({"tlp": "purple"})", {{"/definition/tlp", "enum"}}},
-           Case{"/name", R"("TLP:Red")", {{"/definition", "marking-definition"}}},
-           Case{"/created", R"("2018-01-20T00:00:00.000Z")",
+           Case{"/definition",
+                R"({"tlp": "purple"})",
+                {{"/definition/tlp", "enum"}}},
+           Case{"/name",
+                R"("TLP:Red")",
                 {{"/definition", "marking-definition"}}},
-           Case{"/id", R"("marking-definition--6e57c739-391a-4eb3-b6be-7d15ca92d5ed")",
+           Case{"/created",
+                R"("2018-01-20T00:00:00.000Z")",
                 {{"/definition", "marking-definition"}}},
-           Case{"/definition_type", R"("statement")",
+           Case{"/id",
+                R"("marking-definition--6e57c739-391a-4eb3-b6be-7d15ca92d5ed")",
+                {{"/definition", "marking-definition"}}},
+           Case{"/definition_type",
+                R"("statement")",
                 {{"/definition/statement", "required"},
                  {"/definition_type", "marking-definition"}}},
        }) {
@@ -208,30 +224,35 @@ TEST(MarkingDefinitions, Tlp2IsRecognisedById) {
       "tlp_2_0",
       "clear");
   Report report = Check(doc);
-  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("/extensions", "tlp-definition")));
+  ASSERT_THAT(KeysOf(report),
+              ElementsAre(Pair("/extensions", "tlp-definition")));
   EXPECT_THAT(report.problems[0].message, HasSubstr("TLP:AMBER"));
 
   doc = MustParse(test::kAmberDefinition);
   Set(doc, "/name", "TLP:GREEN");
-  EXPECT_THAT(KeysOf(Check(doc)), ElementsAre(Pair("/extensions", "tlp-definition")));
+  EXPECT_THAT(KeysOf(Check(doc)),
+              ElementsAre(Pair("/extensions", "tlp-definition")));
 
   // Another id claiming a TLP 2.0 level is a forgery routing would ignore.
   doc = MustParse(test::kAmberDefinition);
   Set(doc, "/id", "marking-definition--0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a40");
   report = Check(doc);
-  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("/extensions", "tlp-definition")));
-  EXPECT_THAT(report.problems[0].message,
-              HasSubstr("marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"));
+  ASSERT_THAT(KeysOf(report),
+              ElementsAre(Pair("/extensions", "tlp-definition")));
+  EXPECT_THAT(
+      report.problems[0].message,
+      HasSubstr("marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"));
 
   // The TLP 2.0 extension on anything but a marking definition.
   doc = MustParse(test::kIndicator);
   SetJson(doc, "/extensions",
           R"({"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":
               {"extension_type": "property-extension", "tlp_2_0": "red"}})");
-  EXPECT_THAT(KeysOf(Check(doc)),
-              ElementsAre(Pair("/extensions/extension-definition--60a3c5c5-0d10-"
-                               "413e-aab3-9e08dde9e88d",
-                               "extension")));
+  EXPECT_THAT(
+      KeysOf(Check(doc)),
+      ElementsAre(Pair("/extensions/extension-definition--60a3c5c5-0d10-"
+                       "413e-aab3-9e08dde9e88d",
+                       "extension")));
 }
 
 }  // namespace

@@ -54,8 +54,9 @@ class ObjectChecker {
   // `base` is the object's JSON Pointer ("" for the document, "/objects/3"
   // in a bundle) and `depth` its nesting depth (0 or 2).
   // REQUIRES: object.IsObject()
-  ObjectChecker(const Catalog& catalog, ProblemSink& sink, std::string_view base,
-                const rapidjson::Value& object, int depth);
+  ObjectChecker(const Catalog& catalog, ProblemSink& sink,
+                std::string_view base, const rapidjson::Value& object,
+                int depth);
   ObjectChecker(const ObjectChecker&) = delete;
   ObjectChecker& operator=(const ObjectChecker&) = delete;
 
@@ -113,7 +114,7 @@ class ObjectChecker {
   // Whether `value` is a well-formed identifier of an allowed type.
   bool CheckReference(const rapidjson::Value& value, const RefTargets& targets,
                       std::string_view name, const PathNode* at);
-  void CheckDictionary(const rapidjson::Value& value, const PropSpec* item,
+  void CheckDictionary(const rapidjson::Value& value, const PropSpec& spec,
                        std::string_view name, const PathNode* at, int depth);
   void CheckHashes(const rapidjson::Value& value, std::string_view name,
                    const PathNode* at);

@@ -48,7 +48,7 @@ ObjectKind CustomKind(const rapidjson::Value& object) {
     }
   }
   return json::Member(object, "created") != nullptr ? ObjectKind::kSdo
-                                                     : ObjectKind::kSco;
+                                                    : ObjectKind::kSco;
 }
 
 }  // namespace
@@ -133,7 +133,8 @@ void ObjectChecker::CheckType() {
                  "\"type\": \"bundle\")"
                : "`type` is required");
   } else if (!type->IsString()) {
-    Report(&node, rule::kType, "`type` must be a string, not " + Describe(*type));
+    Report(&node, rule::kType,
+           "`type` must be a string, not " + Describe(*type));
   } else if (!IsStixType(type_name_)) {
     Report(&node, rule::kType,
            "`type` " + Describe(*type) +
@@ -155,7 +156,8 @@ void ObjectChecker::CheckId() {
     return;
   }
   if (!id->IsString()) {
-    Report(&node, rule::kIdFormat, "`id` must be a string, not " + Describe(*id));
+    Report(&node, rule::kIdFormat,
+           "`id` must be a string, not " + Describe(*id));
     return;
   }
   const std::string_view text = StringOf(*id);
@@ -216,8 +218,9 @@ void ObjectChecker::CheckOneTimestamp(const char* name, bool required) {
     }
   } else if (!value->IsString()) {
     Report(&node, rule::kTimestamp,
-           tick + " must be a timestamp string such as "
-                  "2026-03-04T16:40:05.000Z, not " +
+           tick +
+               " must be a timestamp string such as "
+               "2026-03-04T16:40:05.000Z, not " +
                Describe(*value));
   } else if (std::string_view why = WhyNotStixTimestamp(StringOf(*value));
              !why.empty()) {

@@ -24,7 +24,8 @@ void ProblemSink::Finish() {
 
 std::string PointerTo(std::string_view base, const PathNode* node) {
   std::vector<const PathNode*> chain;
-  for (const PathNode* n = node; n != nullptr; n = n->parent) chain.push_back(n);
+  for (const PathNode* n = node; n != nullptr; n = n->parent)
+    chain.push_back(n);
   std::string pointer(base);
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     pointer += '/';

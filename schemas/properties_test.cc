@@ -78,9 +78,10 @@ constexpr char kNetworkTraffic[] = R"({
 
 TEST(Properties, ValidObjectsOfEveryKindPass) {
   for (const char* text :
-       {test::kIndicator, kFile, kLocation, kNetworkTraffic, test::kRelationship,
-        test::kSighting, test::kLanguageContent, test::kExtensionDefinition,
-        test::kCustomObject, test::kAmberDefinition, test::kCoreIncident}) {
+       {test::kIndicator, kFile, kLocation, kNetworkTraffic,
+        test::kRelationship, test::kSighting, test::kLanguageContent,
+        test::kExtensionDefinition, test::kCustomObject, test::kAmberDefinition,
+        test::kCoreIncident}) {
     Report report = Check(MustParse(text));
     EXPECT_TRUE(report.ok()) << text << "\n" << Dump(report);
   }
@@ -90,11 +91,17 @@ TEST(Properties, RequiredByType) {
   ExpectCases({
       {test::kIndicator, "/pattern", nullptr, {{"/pattern", "required"}}},
       {test::kIndicator, "/valid_from", nullptr, {{"/valid_from", "required"}}},
-      {test::kRelationship, "/source_ref", nullptr,
+      {test::kRelationship,
+       "/source_ref",
+       nullptr,
        {{"/source_ref", "required"}}},
-      {test::kSighting, "/sighting_of_ref", nullptr,
+      {test::kSighting,
+       "/sighting_of_ref",
+       nullptr,
        {{"/sighting_of_ref", "required"}}},
-      {test::kExtensionDefinition, "/created_by_ref", nullptr,
+      {test::kExtensionDefinition,
+       "/created_by_ref",
+       nullptr,
        {{"/created_by_ref", "required"}}},
   });
   Report report = With(test::kIndicator, "/pattern_type", nullptr);
@@ -108,15 +115,34 @@ TEST(Properties, ValueTypes) {
       {test::kIndicator, "/name", "42", {{"/name", "value-type"}}},
       {test::kIndicator, "/name", "[\"a\"]", {{"/name", "value-type"}}},
       {test::kIndicator, "/revoked", "\"false\"", {{"/revoked", "value-type"}}},
-      {test::kIndicator, "/confidence", "\"high\"", {{"/confidence", "value-type"}}},
-      {test::kIndicator, "/confidence", "50.5", {{"/confidence", "value-type"}}},
-      {test::kIndicator, "/labels", "\"phishing\"", {{"/labels", "value-type"}}},
-      {test::kIndicator, "/labels", "[\"a\", 7]", {{"/labels/1", "value-type"}}},
-      {test::kIndicator, "/kill_chain_phases", "[{\"kill_chain_name\": \"x\"}]",
+      {test::kIndicator,
+       "/confidence",
+       "\"high\"",
+       {{"/confidence", "value-type"}}},
+      {test::kIndicator,
+       "/confidence",
+       "50.5",
+       {{"/confidence", "value-type"}}},
+      {test::kIndicator,
+       "/labels",
+       "\"phishing\"",
+       {{"/labels", "value-type"}}},
+      {test::kIndicator,
+       "/labels",
+       "[\"a\", 7]",
+       {{"/labels/1", "value-type"}}},
+      {test::kIndicator,
+       "/kill_chain_phases",
+       "[{\"kill_chain_name\": \"x\"}]",
        {{"/kill_chain_phases/0/phase_name", "required"}}},
-      {test::kIndicator, "/kill_chain_phases", "[\"initial-access\"]",
+      {test::kIndicator,
+       "/kill_chain_phases",
+       "[\"initial-access\"]",
        {{"/kill_chain_phases/0", "value-type"}}},
-      {test::kIndicator, "/valid_from", "1772535730", {{"/valid_from", "value-type"}}},
+      {test::kIndicator,
+       "/valid_from",
+       "1772535730",
+       {{"/valid_from", "value-type"}}},
   });
   // An integral number passes as an integer.
   EXPECT_TRUE(With(test::kIndicator, "/confidence", "50.0").ok());
@@ -129,7 +155,9 @@ TEST(Properties, NullAndEmpty) {
       {test::kIndicator, "/labels", "[null]", {{"/labels/0", "null-value"}}},
       {test::kIndicator, "/x_custom", "null", {{"/x_custom", "null-value"}}},
       {test::kIndicator, "/x_custom", "[]", {{"/x_custom", "empty-list"}}},
-      {test::kIndicator, "/x_custom", "{\"a\": [[]]}",
+      {test::kIndicator,
+       "/x_custom",
+       "{\"a\": [[]]}",
        {{"/x_custom/a/0", "empty-list"}}},
       {kNetworkTraffic, "/ipfix", "{}", {{"/ipfix", "empty-dictionary"}}},
   });
@@ -146,7 +174,10 @@ TEST(Properties, NamesAndReservedNames) {
       {test::kIndicator, "/x_custöm", "1", {{"/x_custöm", "property-name"}}},
       {test::kIndicator, "/severity", "\"high\"", {{"/severity", "reserved"}}},
       {test::kIndicator, "/action", "\"block\"", {{"/action", "reserved"}}},
-      {test::kIndicator, "/type", "\"action\"", {{"/type", "reserved"}, {"/id", "id-format"}}},
+      {test::kIndicator,
+       "/type",
+       "\"action\"",
+       {{"/type", "reserved"}, {"/id", "id-format"}}},
   });
   // Custom properties: x_ by convention, any well-formed name by the spec,
   // upper case after the first letter allowed.
@@ -166,7 +197,10 @@ TEST(Properties, EnumerationsAndRanges) {
       {test::kIndicator, "/confidence", "-1", {{"/confidence", "range"}}},
       {kNetworkTraffic, "/dst_port", "65536", {{"/dst_port", "range"}}},
       {kFile, "/size", "-1", {{"/size", "range"}}},
-      {kLocation, "/latitude", "90.5", {{"/latitude", "range"}, {"/latitude", "property-dependency"}}},
+      {kLocation,
+       "/latitude",
+       "90.5",
+       {{"/latitude", "range"}, {"/latitude", "property-dependency"}}},
       {test::kSighting, "/count", "1000000000", {{"/count", "range"}}},
   });
   Report report = With(test::kIndicator, "/confidence", "150");
@@ -191,9 +225,9 @@ TEST(Properties, EnumerationsAndRanges) {
 TEST(Properties, NumbersBeyondTwoToThe53AreRefused) {
   // ±(2^53 − 1) is the largest any JSON implementation holds exactly.
   EXPECT_TRUE(With(kFile, "/size", "9007199254740991").ok());
-  for (const char* big : {"9007199254740992", "18446744073709551615",
-                          "123456789012345678901234567890", "1e300",
-                          "9007199254740993.5"}) {
+  for (const char* big :
+       {"9007199254740992", "18446744073709551615",
+        "123456789012345678901234567890", "1e300", "9007199254740993.5"}) {
     Report report = With(kFile, "/size", big);
     EXPECT_THAT(KeysOf(report), ElementsAre(Pair("/size", "number-precision")))
         << big;
@@ -238,30 +272,41 @@ TEST(Properties, Formats) {
     "id": "windows-registry-key--1c2d3e4f-5a6b-5c78-8d9e-0f1a2b3c4d5e",
     "key": "HKEY_LOCAL_MACHINE\\System", "created": "2026-03-03T12:00:00.000Z"})";
   for (const FormatCase& c : {
-           FormatCase{kIpv4, "/value", R"("198.51.100.0/24")", R"("198.51.100.256")"},
+           FormatCase{kIpv4, "/value", R"("198.51.100.0/24")",
+                      R"("198.51.100.256")"},
            FormatCase{kIpv4, "/value", R"("10.0.0.1")", R"("10.0.0.01")"},
            FormatCase{kIpv4, "/value", R"("10.0.0.1/32")", R"("10.0.0.1/33")"},
-           FormatCase{kIpv6, "/value", R"("2001:db8::1/64")", R"("2001:db8:::1")"},
+           FormatCase{kIpv6, "/value", R"("2001:db8::1/64")",
+                      R"("2001:db8:::1")"},
            FormatCase{kIpv6, "/value", R"("fe80::1%eth0")", R"("1.2.3.4")"},
-           FormatCase{kMac, "/value", R"("ff:ff:ff:ff:ff:ff")", R"("FF:FF:FF:FF:FF:FF")"},
-           FormatCase{kMac, "/value", R"("00:00:00:00:00:00")", R"("00-1a-2b-3c-4d-5e")"},
-           FormatCase{kUrl, "/value", R"("ftp://h.example/f")", R"("www.example.com")"},
-           FormatCase{kUrl, "/value", R"("urn:isbn:0451450523")", R"("https://a b.example")"},
-           FormatCase{kDomain, "/value", R"("_dmarc.example.")", R"("a..example")"},
-           FormatCase{kDomain, "/value", R"("bücher.example")", R"("a.example/x")"},
-           FormatCase{kEmail, "/value", R"("jdoe@example.com")", R"("jdoe.example.com")"},
+           FormatCase{kMac, "/value", R"("ff:ff:ff:ff:ff:ff")",
+                      R"("FF:FF:FF:FF:FF:FF")"},
+           FormatCase{kMac, "/value", R"("00:00:00:00:00:00")",
+                      R"("00-1a-2b-3c-4d-5e")"},
+           FormatCase{kUrl, "/value", R"("ftp://h.example/f")",
+                      R"("www.example.com")"},
+           FormatCase{kUrl, "/value", R"("urn:isbn:0451450523")",
+                      R"("https://a b.example")"},
+           FormatCase{kDomain, "/value", R"("_dmarc.example.")",
+                      R"("a..example")"},
+           FormatCase{kDomain, "/value", R"("bücher.example")",
+                      R"("a.example/x")"},
+           FormatCase{kEmail, "/value", R"("jdoe@example.com")",
+                      R"("jdoe.example.com")"},
            FormatCase{kSoftware, "/cpe",
                       R"("cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*:*")",
                       R"("cpe:/a:microsoft:word:2000")"},
            FormatCase{kSoftware, "/languages", R"(["en", "pt-BR", "zh-Hant"])",
                       R"(["en_US"])"},
-           FormatCase{kKey, "/key", R"("HKEY_CURRENT_USER\\Run")", R"("HKLM\\Run")"},
+           FormatCase{kKey, "/key", R"("HKEY_CURRENT_USER\\Run")",
+                      R"("HKLM\\Run")"},
            FormatCase{test::kIndicator, "/lang", R"("en")", R"("e")"},
-           FormatCase{test::kRelationship, "/relationship_type", R"("related-to")",
-                      R"("Related To")"},
+           FormatCase{test::kRelationship, "/relationship_type",
+                      R"("related-to")", R"("Related To")"},
            FormatCase{kFile, "/magic_number_hex", R"("ffd8")", R"("ffd")"},
            FormatCase{kFile, "/name_enc", R"("windows-1252")", R"("utf 8")"},
-           FormatCase{test::kIndicator, "/x_data_bin", R"("aGVsbG8=")", R"("aGVsbG8")"},
+           FormatCase{test::kIndicator, "/x_data_bin", R"("aGVsbG8=")",
+                      R"("aGVsbG8")"},
            FormatCase{test::kIndicator, "/x_data_hex", R"("00ff")", R"("0g")"},
        }) {
     Report good = With(c.base, c.pointer, c.good);
@@ -274,44 +319,65 @@ TEST(Properties, Formats) {
 
 TEST(Properties, References) {
   ExpectCases({
-      {test::kIndicator, "/created_by_ref",
-       R"("identity--bbd6aa74-a810-4ed1-a420-4c8ee8901df0")", {}},
-      {test::kIndicator, "/created_by_ref",
+      {test::kIndicator,
+       "/created_by_ref",
+       R"("identity--bbd6aa74-a810-4ed1-a420-4c8ee8901df0")",
+       {}},
+      {test::kIndicator,
+       "/created_by_ref",
        R"("tool--bbd6aa74-a810-4ed1-a420-4c8ee8901df0")",
        {{"/created_by_ref", "ref-type"}}},
-      {test::kIndicator, "/created_by_ref", R"("identity--bbd6aa74")",
+      {test::kIndicator,
+       "/created_by_ref",
+       R"("identity--bbd6aa74")",
        {{"/created_by_ref", "ref-format"}}},
-      {test::kIndicator, "/created_by_ref",
+      {test::kIndicator,
+       "/created_by_ref",
        R"("identity--BBD6AA74-A810-4ED1-A420-4C8EE8901DF0")",
        {{"/created_by_ref", "ref-format"}}},
-      {test::kIndicator, "/created_by_ref",
+      {test::kIndicator,
+       "/created_by_ref",
        R"("identity--bbd6aa74-a810-7ed1-a420-4c8ee8901df0")",
        {{"/created_by_ref", "ref-format"}}},
-      {test::kIndicator, "/created_by_ref", "7", {{"/created_by_ref", "value-type"}}},
+      {test::kIndicator,
+       "/created_by_ref",
+       "7",
+       {{"/created_by_ref", "value-type"}}},
       // Relationships connect domain objects and observables, custom ones
       // included, but not relationships, markings or bundles.
-      {test::kRelationship, "/target_ref",
-       R"("ipv4-addr--4b5c6d7e-8f9a-5b01-9c2d-3e4f5a6b7c8d")", {}},
-      {test::kRelationship, "/target_ref",
-       R"("x-acme-widget--4b5c6d7e-8f9a-4b01-9c2d-3e4f5a6b7c8d")", {}},
-      {test::kRelationship, "/target_ref",
+      {test::kRelationship,
+       "/target_ref",
+       R"("ipv4-addr--4b5c6d7e-8f9a-5b01-9c2d-3e4f5a6b7c8d")",
+       {}},
+      {test::kRelationship,
+       "/target_ref",
+       R"("x-acme-widget--4b5c6d7e-8f9a-4b01-9c2d-3e4f5a6b7c8d")",
+       {}},
+      {test::kRelationship,
+       "/target_ref",
        R"("sighting--4b5c6d7e-8f9a-4b01-9c2d-3e4f5a6b7c8d")",
        {{"/target_ref", "ref-type"}}},
-      {test::kRelationship, "/target_ref",
+      {test::kRelationship,
+       "/target_ref",
        R"("marking-definition--4b5c6d7e-8f9a-4b01-9c2d-3e4f5a6b7c8d")",
        {{"/target_ref", "ref-type"}}},
-      {test::kRelationship, "/source_ref",
+      {test::kRelationship,
+       "/source_ref",
        R"("bundle--4b5c6d7e-8f9a-4b01-9c2d-3e4f5a6b7c8d")",
        {{"/source_ref", "ref-type"}}},
-      {test::kSighting, "/where_sighted_refs",
+      {test::kSighting,
+       "/where_sighted_refs",
        R"(["location--4b5c6d7e-8f9a-4b01-9c2d-3e4f5a6b7c8d",
            "tool--4b5c6d7e-8f9a-4b01-9c2d-3e4f5a6b7c8d"])",
        {{"/where_sighted_refs/1", "ref-type"}}},
-      {test::kSighting, "/sighting_of_ref",
+      {test::kSighting,
+       "/sighting_of_ref",
        R"("file--4b5c6d7e-8f9a-5b01-9c2d-3e4f5a6b7c8d")",
        {{"/sighting_of_ref", "ref-type"}}},
-      {kNetworkTraffic, "/src_ref",
-       R"("url--4b5c6d7e-8f9a-5b01-9c2d-3e4f5a6b7c8d")", {{"/src_ref", "ref-type"}}},
+      {kNetworkTraffic,
+       "/src_ref",
+       R"("url--4b5c6d7e-8f9a-5b01-9c2d-3e4f5a6b7c8d")",
+       {{"/src_ref", "ref-type"}}},
   });
   Report report = With(test::kIndicator, "/created_by_ref",
                        R"("tool--bbd6aa74-a810-4ed1-a420-4c8ee8901df0")");
@@ -321,14 +387,20 @@ TEST(Properties, References) {
 
 TEST(Properties, Hashes) {
   ExpectCases({
-      {kFile, "/hashes", R"({"MD5": "695e8ac9ec11d25239acea8ec4ac903c",
+      {kFile,
+       "/hashes",
+       R"({"MD5": "695e8ac9ec11d25239acea8ec4ac903c",
                              "SHA-1": "5ba3de2a7c7ce3ad8aa3a8bfd2b4e1bb0a5d43e4",
                              "SSDEEP": "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C",
-                             "x_acme": "whatever"})", {}},
+                             "x_acme": "whatever"})",
+       {}},
       {kFile, "/hashes", R"({"sha256": "x"})", {{"/hashes/sha256", "hashes"}}},
       {kFile, "/hashes", R"({"SHA256": "x"})", {{"/hashes/SHA256", "hashes"}}},
       {kFile, "/hashes", R"({"MD5": "695e8ac9"})", {{"/hashes/MD5", "hashes"}}},
-      {kFile, "/hashes", R"({"SHA-256": "zz"})", {{"/hashes/SHA-256", "hashes"}}},
+      {kFile,
+       "/hashes",
+       R"({"SHA-256": "zz"})",
+       {{"/hashes/SHA-256", "hashes"}}},
       {kFile, "/hashes", R"({"MD5": 7})", {{"/hashes/MD5", "value-type"}}},
       {kFile, "/hashes", "{}", {{"/hashes", "hashes"}}},
   });
@@ -336,17 +408,39 @@ TEST(Properties, Hashes) {
   EXPECT_THAT(report.problems[0].message, HasSubstr("did you mean SHA-256?"));
   // TLSH: 70 hex digits, or 72 with the T1 prefix.
   const std::string tlsh(70, 'A');
-  EXPECT_TRUE(With(kFile, "/hashes", ("{\"TLSH\": \"" + tlsh + "\"}").c_str()).ok());
+  EXPECT_TRUE(
+      With(kFile, "/hashes", ("{\"TLSH\": \"" + tlsh + "\"}").c_str()).ok());
   EXPECT_TRUE(
       With(kFile, "/hashes", ("{\"TLSH\": \"T1" + tlsh + "\"}").c_str()).ok());
 }
 
 TEST(Properties, Dictionaries) {
   ExpectCases({
-      {kNetworkTraffic, "/ipfix", R"({"minimumIpTotalLength": 32, "ip-ttl": 64})", {}},
-      {kNetworkTraffic, "/ipfix", R"({"bad key": 1})", {{"/ipfix/bad key", "dictionary-key"}}},
-      {kNetworkTraffic, "/ipfix", R"({"": 1})", {{"/ipfix/", "dictionary-key"}}},
+      {kNetworkTraffic,
+       "/ipfix",
+       R"({"minimumIpTotalLength": 32, "ip-ttl": 64})",
+       {}},
+      {kNetworkTraffic,
+       "/ipfix",
+       R"({"bad key": 1})",
+       {{"/ipfix/bad key", "dictionary-key"}}},
+      {kNetworkTraffic,
+       "/ipfix",
+       R"({"": 1})",
+       {{"/ipfix/", "dictionary-key"}}},
       {kNetworkTraffic, "/ipfix", R"([1])", {{"/ipfix", "value-type"}}},
+      {test::kLanguageContent,
+       "/contents",
+       R"({"de": {"name": "x"}, "pt-BR": {"name": "y"}})",
+       {}},
+      {test::kLanguageContent,
+       "/contents",
+       R"({"german": {"name": "x"}, "d_e": {"name": "y"}})",
+       {{"/contents/d_e", "dictionary-key"}}},
+      {test::kLanguageContent,
+       "/contents",
+       R"({"de": "Laaduri"})",
+       {{"/contents/de", "value-type"}}},
   });
 }
 
@@ -362,9 +456,15 @@ TEST(Properties, Dependencies) {
     "created": "2026-03-03T12:00:00.000Z", "modified": "2026-03-03T12:00:00.000Z",
     "is_family": false})";
   ExpectCases({
-      {kArtifact, "/url", R"("https://a.example/x")", {{"", "property-dependency"}, {"/url", "property-dependency"}}},
+      {kArtifact,
+       "/url",
+       R"("https://a.example/x")",
+       {{"", "property-dependency"}, {"/url", "property-dependency"}}},
       {kArtifact, "/payload_bin", nullptr, {{"", "property-dependency"}}},
-      {kArtifact, "/decryption_key", R"("secret")", {{"/decryption_key", "property-dependency"}}},
+      {kArtifact,
+       "/decryption_key",
+       R"("secret")",
+       {{"/decryption_key", "property-dependency"}}},
       {kEmail, "/is_multipart", "true", {{"", "property-dependency"}}},
       {kMalware, "/is_family", "true", {{"", "property-dependency"}}},
       {kMalware, "/is_family", nullptr, {{"/is_family", "required"}}},
@@ -379,9 +479,10 @@ TEST(Properties, Dependencies) {
   auto file = MustParse(kFile);
   Set(file, "/name", nullptr);
   Set(file, "/hashes", nullptr);
-  report = Check(test::MustParse(test::Bundle(std::string(test::kIndicator) +
-                                              "," + json::Write(file))));
-  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("/objects/1", "property-dependency")));
+  report = Check(test::MustParse(
+      test::Bundle(std::string(test::kIndicator) + "," + json::Write(file))));
+  ASSERT_THAT(KeysOf(report),
+              ElementsAre(Pair("/objects/1", "property-dependency")));
   EXPECT_EQ(report.problems[0].message,
             "at least one of `hashes`, `name` is required on \"file\" objects");
 }
@@ -389,9 +490,13 @@ TEST(Properties, Dependencies) {
 TEST(Properties, TimeOrder) {
   ExpectCases({
       {test::kSighting, "/last_seen", R"("2026-03-03T08:00:00Z")", {}},
-      {test::kSighting, "/last_seen", R"("2026-03-03T07:59:59.999Z")",
+      {test::kSighting,
+       "/last_seen",
+       R"("2026-03-03T07:59:59.999Z")",
        {{"/last_seen", "time-order"}}},
-      {test::kIndicator, "/valid_until", R"("2026-03-02T00:00:00.000Z")",
+      {test::kIndicator,
+       "/valid_until",
+       R"("2026-03-02T00:00:00.000Z")",
        {{"/valid_until", "time-order"}}},
       {test::kIndicator, "/valid_until", R"("2026-03-02T00:00:00.001Z")", {}},
       {test::kRelationship, "/start_time", R"("2026-03-01T00:00:00Z")", {}},
@@ -399,7 +504,8 @@ TEST(Properties, TimeOrder) {
   auto rel = MustParse(test::kRelationship);
   Set(rel, "/start_time", "2026-03-01T00:00:00Z");
   Set(rel, "/stop_time", "2026-03-01T00:00:00Z");
-  EXPECT_THAT(KeysOf(Check(rel)), ElementsAre(Pair("/stop_time", "time-order")));
+  EXPECT_THAT(KeysOf(Check(rel)),
+              ElementsAre(Pair("/stop_time", "time-order")));
   // A malformed timestamp is a "timestamp" problem, not an order one.
   EXPECT_THAT(KeysOf(With(test::kSighting, "/last_seen", R"("yesterday")")),
               ElementsAre(Pair("/last_seen", "timestamp")));
@@ -407,25 +513,34 @@ TEST(Properties, TimeOrder) {
 
 TEST(Properties, ExternalReferences) {
   ExpectCases({
-      {test::kIndicator, "/external_references",
+      {test::kIndicator,
+       "/external_references",
        R"([{"source_name": "cve", "external_id": "CVE-2021-44228"},
            {"source_name": "capec", "external_id": "CAPEC-98"},
-           {"source_name": "CERT-EE", "url": "https://cert.example/a"}])", {}},
-      {test::kIndicator, "/external_references",
+           {"source_name": "CERT-EE", "url": "https://cert.example/a"}])",
+       {}},
+      {test::kIndicator,
+       "/external_references",
        R"([{"source_name": "cve", "external_id": "CVE-21-44228"}])",
        {{"/external_references/0/external_id", "external-reference"}}},
-      {test::kIndicator, "/external_references",
+      {test::kIndicator,
+       "/external_references",
        R"([{"source_name": "cve", "url": "https://nvd.example"}])",
        {{"/external_references/0/external_id", "external-reference"}}},
-      {test::kIndicator, "/external_references",
+      {test::kIndicator,
+       "/external_references",
        R"([{"source_name": "capec", "external_id": "CAPEC-x"}])",
        {{"/external_references/0/external_id", "external-reference"}}},
-      {test::kIndicator, "/external_references",
-       R"([{"source_name": "CERT-EE"}])", {{"/external_references/0", "property-dependency"}}},
-      {test::kIndicator, "/external_references",
+      {test::kIndicator,
+       "/external_references",
+       R"([{"source_name": "CERT-EE"}])",
+       {{"/external_references/0", "property-dependency"}}},
+      {test::kIndicator,
+       "/external_references",
        R"([{"url": "https://cert.example/a"}])",
        {{"/external_references/0/source_name", "required"}}},
-      {test::kIndicator, "/external_references",
+      {test::kIndicator,
+       "/external_references",
        R"([{"source_name": "x", "url": "not a url"}])",
        {{"/external_references/0/url", "format"}}},
   });
@@ -435,18 +550,26 @@ TEST(Properties, CustomObjects) {
   // An unknown type with `created` is a custom domain object: it needs
   // spec_version and modified, and its properties follow the generic rules.
   ExpectCases({
-      {test::kCustomObject, "/spec_version", nullptr, {{"/spec_version", "spec-version"}}},
-      {test::kCustomObject, "/x_acme_colour", "null", {{"/x_acme_colour", "null-value"}}},
-      {test::kCustomObject, "/created_by_ref",
-       R"("tool--bbd6aa74-a810-4ed1-a420-4c8ee8901df0")", {{"/created_by_ref", "ref-type"}}},
+      {test::kCustomObject,
+       "/spec_version",
+       nullptr,
+       {{"/spec_version", "spec-version"}}},
+      {test::kCustomObject,
+       "/x_acme_colour",
+       "null",
+       {{"/x_acme_colour", "null-value"}}},
+      {test::kCustomObject,
+       "/created_by_ref",
+       R"("tool--bbd6aa74-a810-4ed1-a420-4c8ee8901df0")",
+       {{"/created_by_ref", "ref-type"}}},
   });
   // Without `created` it is a custom observable, which needs neither.
   auto sco = MustParse(test::kCustomObject);
   Set(sco, "/created", nullptr);
   Set(sco, "/modified", nullptr);
   Set(sco, "/spec_version", nullptr);
-  Report report = Check(MustParse(test::Bundle(std::string(test::kIndicator) +
-                                               "," + json::Write(sco))));
+  Report report = Check(MustParse(
+      test::Bundle(std::string(test::kIndicator) + "," + json::Write(sco))));
   EXPECT_TRUE(report.ok()) << Dump(report);
   // A new-sco extension makes it an observable even with `created`.
   auto declared = MustParse(test::kCustomObject);

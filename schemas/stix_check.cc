@@ -164,8 +164,8 @@ Result<Summary> Summarise(std::string_view text) {
   std::string message;
   for (const Problem& p : report.problems) {
     if (!message.empty()) message += '\n';
-    message += PrintablePointer(p.pointer) + ": " + p.message + " [" + p.rule +
-               "]";
+    message +=
+        PrintablePointer(p.pointer) + ": " + p.message + " [" + p.rule + "]";
   }
   return Status(
       json_error ? ErrorCode::kMalformedJson : ErrorCode::kInvalidStix,

@@ -39,7 +39,7 @@ struct Problem {
 
 // What routing needs to know about a checked object or bundle.
 struct Summary {
-  std::string type;      // "bundle" for a bundle
+  std::string type;  // "bundle" for a bundle
   std::string id;
   // The object's `modified`; for a bundle the latest `modified` (or
   // `created`) among its objects.

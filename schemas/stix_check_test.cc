@@ -158,9 +158,9 @@ TEST(Check, CreatedAndModifiedRequiredOnDomainObjects) {
 }
 
 TEST(Check, RelationshipsAndMetaObjectsNeedBothTimestamps) {
-  for (const char* text : {test::kRelationship, test::kSighting,
-                           test::kLanguageContent, test::kExtensionDefinition,
-                           test::kCustomObject}) {
+  for (const char* text :
+       {test::kRelationship, test::kSighting, test::kLanguageContent,
+        test::kExtensionDefinition, test::kCustomObject}) {
     auto doc = MustParse(text);
     EXPECT_TRUE(CheckDoc(doc).ok()) << Dump(CheckDoc(doc));
     Set(doc, "/modified", nullptr);
@@ -216,10 +216,12 @@ TEST(Check, ModifiedBeforeCreated) {
   for (const Case& c : {
            Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:09.999Z", true},
            Case{"2026-03-03T11:02:10.001Z", "2026-03-03T11:02:10.000Z", true},
-           Case{"2026-03-03T11:02:10.500Z", "2026-03-03T11:02:10.499999Z", true},
+           Case{"2026-03-03T11:02:10.500Z", "2026-03-03T11:02:10.499999Z",
+                true},
            Case{"2026-03-03T11:02:10.000Z", "2025-12-31T23:59:59.000Z", true},
            Case{"2026-03-03T11:02:10.5000Z", "2026-03-03T11:02:10.500Z", false},
-           Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:10.000000Z", false},
+           Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:10.000000Z",
+                false},
            Case{"2026-03-03T11:02:10.000Z", "2026-03-03T11:02:10.500Z", false},
            Case{"2026-03-03T11:02:10.900Z", "2026-03-03T11:02:10.1000Z", true},
        }) {

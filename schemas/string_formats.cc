@@ -66,11 +66,13 @@ bool IsIpv4(std::string_view text, std::string_view* why) {
     const std::size_t dot = address.find('.');
     if (!IsSmallDecimal(address.substr(0, dot), 255)) break;
     ++parts;
-    if (dot == std::string_view::npos) return parts == 4 || Fail(why, "is not four numbers");
+    if (dot == std::string_view::npos)
+      return parts == 4 || Fail(why, "is not four numbers");
     address.remove_prefix(dot + 1);
   }
-  return Fail(why, "is not a dotted-quad IPv4 address (four numbers 0-255, "
-                   "no leading zeros, optional /0-32)");
+  return Fail(why,
+              "is not a dotted-quad IPv4 address (four numbers 0-255, "
+              "no leading zeros, optional /0-32)");
 }
 
 bool IsIpv6(std::string_view text, std::string_view* why) {
@@ -91,10 +93,12 @@ bool IsMac(std::string_view text, std::string_view* why) {
   // STIX: a single colon-delimited, lower-case MAC-48 address.
   bool ok = text.size() == 17;
   for (std::size_t i = 0; ok && i < text.size(); ++i) {
-    ok = i % 3 == 2 ? text[i] == ':' : (IsDigit(text[i]) || (text[i] >= 'a' && text[i] <= 'f'));
+    ok = i % 3 == 2 ? text[i] == ':'
+                    : (IsDigit(text[i]) || (text[i] >= 'a' && text[i] <= 'f'));
   }
-  return ok || Fail(why, "is not a lower-case, colon-delimited MAC-48 address "
-                         "such as 00:1a:2b:3c:4d:5e");
+  return ok || Fail(why,
+                    "is not a lower-case, colon-delimited MAC-48 address "
+                    "such as 00:1a:2b:3c:4d:5e");
 }
 
 bool IsUrl(std::string_view text, std::string_view* why) {
@@ -107,12 +111,14 @@ bool IsUrl(std::string_view text, std::string_view* why) {
       })) {
     return Fail(why, "has no scheme (such as https:)");
   }
-  if (colon + 1 == text.size()) return Fail(why, "has nothing after the scheme");
+  if (colon + 1 == text.size())
+    return Fail(why, "has nothing after the scheme");
   for (char c : text) {
     if (IsSpaceOrControl(c) || c == '"' || c == '<' || c == '>' || c == '\\' ||
         c == '^' || c == '`' || c == '{' || c == '|' || c == '}') {
-      return Fail(why, "contains a space or a character a URL cannot hold "
-                       "unescaped");
+      return Fail(why,
+                  "contains a space or a character a URL cannot hold "
+                  "unescaped");
     }
   }
   return true;
@@ -194,7 +200,7 @@ bool IsHex(std::string_view text, std::string_view* why) {
 
 bool IsArtifactMimeType(std::string_view text, std::string_view* why) {
   static constexpr std::string_view kTopLevel[] = {
-      "application", "audio", "font",  "image", "message",
+      "application", "audio",     "font", "image", "message",
       "model",       "multipart", "text", "video"};
   const std::size_t slash = text.find('/');
   const std::string_view top = text.substr(0, slash);
@@ -205,16 +211,18 @@ bool IsArtifactMimeType(std::string_view text, std::string_view* why) {
     const char c = text[slash + 1];
     ok = ok && (IsAlnum(c) || c == '.' || c == '+' || c == '_' || c == '-');
   }
-  return ok || Fail(why, "is not an IANA media type such as "
-                         "application/zip");
+  return ok || Fail(why,
+                    "is not an IANA media type such as "
+                    "application/zip");
 }
 
 bool IsCharset(std::string_view text, std::string_view* why) {
   return (text.size() >= 2 && text.size() <= 250 &&
-          All(text, [](char c) {
-            return IsAlnum(c) || c == '/' || c == '.' || c == '+' || c == '_' ||
-                   c == ':' || c == '-';
-          })) ||
+          All(text,
+              [](char c) {
+                return IsAlnum(c) || c == '/' || c == '.' || c == '+' ||
+                       c == '_' || c == ':' || c == '-';
+              })) ||
          Fail(why, "is not an IANA character set name such as windows-1252");
 }
 
@@ -244,14 +252,15 @@ bool IsCpe23(std::string_view text, std::string_view* why) {
     }
   }
   return (ok && length > 0 && components == 13) ||
-         Fail(why, "is not a CPE 2.3 formatted string "
-                   "(cpe:2.3:part:vendor:product:... with 13 components)");
+         Fail(why,
+              "is not a CPE 2.3 formatted string "
+              "(cpe:2.3:part:vendor:product:... with 13 components)");
 }
 
 bool IsRegistryKey(std::string_view text, std::string_view* why) {
   // STIX: hive names in full (HKEY_LOCAL_MACHINE), never abbreviated.
-  static constexpr std::string_view kShort[] = {"hklm", "hkcc", "hkcr",
-                                                "hkcu", "hku"};
+  static constexpr std::string_view kShort[] = {"hklm", "hkcc", "hkcr", "hkcu",
+                                                "hku"};
   const std::string_view hive = text.substr(0, text.find('\\'));
   for (std::string_view s : kShort) {
     if (hive.size() != s.size()) continue;
@@ -260,8 +269,9 @@ bool IsRegistryKey(std::string_view text, std::string_view* why) {
       same = same && (hive[i] | 0x20) == s[i];
     }
     if (same) {
-      return Fail(why, "abbreviates its hive; write it in full, such as "
-                       "HKEY_LOCAL_MACHINE");
+      return Fail(why,
+                  "abbreviates its hive; write it in full, such as "
+                  "HKEY_LOCAL_MACHINE");
     }
   }
   return true;
@@ -269,9 +279,11 @@ bool IsRegistryKey(std::string_view text, std::string_view* why) {
 
 bool IsRelationshipType(std::string_view text, std::string_view* why) {
   return (!text.empty() &&
-          All(text, [](char c) { return IsLower(c) || IsDigit(c) || c == '-'; })) ||
-         Fail(why, "is not lower-case ASCII letters, digits and hyphens "
-                   "(such as indicates)");
+          All(text,
+              [](char c) { return IsLower(c) || IsDigit(c) || c == '-'; })) ||
+         Fail(why,
+              "is not lower-case ASCII letters, digits and hyphens "
+              "(such as indicates)");
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ std::string Uuid(int n, char version = '4') {
   return buf;
 }
 
-const char kAmber[] = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+const char kAmber[] =
+    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
 const char kIdentity[] = "identity--bbd6aa74-a810-4ed1-a420-4c8ee8901df0";
 
 std::string Incident(const std::string& id) {
@@ -51,7 +52,9 @@ std::string Incident(const std::string& id) {
          R"("external_references":[{"source_name":"CERT-EE","url":"https://cert.example/ee/2026-0042",)"
          R"("external_id":"CERT-EE-2026-0042"},{"source_name":"capec","external_id":"CAPEC-98"}],)"
          R"("kill_chain_phases":[{"kill_chain_name":"mitre-attack","phase_name":"initial-access"}],)"
-         R"("object_marking_refs":[")" + kAmber + R"("],)"
+         R"("object_marking_refs":[")" +
+         kAmber +
+         R"("],)"
          R"("granular_markings":[{"lang":"en","selectors":["description"]}],)"
          R"("extensions":{"extension-definition--ef765651-680c-498d-9894-99799f2fa126":{)"
          R"("extension_type":"property-extension","determination":"successful-attempt",)"
@@ -60,8 +63,11 @@ std::string Incident(const std::string& id) {
          R"("incident_types":["dissemination-phishing-emails","infected-by-known-malware"],)"
          R"("recoverability":"regular","impacted_entity_counts":{"computers-personal":2,"employee":11},)"
          R"("scores":[{"name":"CERT-EE severity","value":7.5}],)"
-         R"("tasks":[{"task_ref":"task--)" + Uuid(900) + R"("}],)"
-         R"("events":[{"event_ref":"event--)" + Uuid(901) + R"("}]}}})";
+         R"("tasks":[{"task_ref":"task--)" +
+         Uuid(900) +
+         R"("}],)"
+         R"("events":[{"event_ref":"event--)" +
+         Uuid(901) + R"("}]}}})";
 }
 
 std::string Bundle() {
@@ -71,28 +77,31 @@ std::string Bundle() {
   };
   const std::string stamp =
       R"("created":"2026-03-03T11:02:10.000Z","modified":"2026-03-03T11:02:10.000Z")";
-  const std::string marked = std::string(R"("object_marking_refs":[")") + kAmber + "\"]";
+  const std::string marked =
+      std::string(R"("object_marking_refs":[")") + kAmber + "\"]";
   add(R"({"type":"marking-definition","spec_version":"2.1","id":")" +
       std::string(kAmber) +
       R"(","created":"2022-10-01T00:00:00.000Z","name":"TLP:AMBER","extensions":{)"
       R"("extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{)"
       R"("extension_type":"property-extension","tlp_2_0":"amber"}}})");
-  add(R"({"type":"identity","spec_version":"2.1","id":")" + std::string(kIdentity) +
-      "\"," + stamp +
+  add(R"({"type":"identity","spec_version":"2.1","id":")" +
+      std::string(kIdentity) + "\"," + stamp +
       R"(,"name":"CERT-EE","identity_class":"organization","sectors":["government-national"],)" +
       marked + "}");
   const std::string incident = "incident--" + Uuid(0);
   add(Incident(incident));
   int n = 1;
   for (int i = 0; i < 40; ++i, ++n) {  // indicators
-    add(R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" + Uuid(n) +
-        R"(","created_by_ref":")" + kIdentity + "\"," + stamp +
+    add(R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" +
+        Uuid(n) + R"(","created_by_ref":")" + kIdentity + "\"," + stamp +
         R"(,"name":"Loader C2 )" + std::to_string(i) +
         R"(","indicator_types":["malicious-activity"],)"
-        R"("pattern":"[ipv4-addr:value = '203.0.113.)" + std::to_string(i) +
-        R"('] OR [domain-name:value = 'c2-)" + std::to_string(i) +
+        R"("pattern":"[ipv4-addr:value = '203.0.113.)" +
+        std::to_string(i) + R"('] OR [domain-name:value = 'c2-)" +
+        std::to_string(i) +
         R"(.example']","pattern_type":"stix","pattern_version":"2.1",)"
-        R"("valid_from":"2026-03-02T06:00:00Z",)" + marked + "}");
+        R"("valid_from":"2026-03-02T06:00:00Z",)" +
+        marked + "}");
   }
   for (int i = 0; i < 10; ++i, ++n) {  // observables
     add(R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" +
@@ -111,11 +120,12 @@ std::string Bundle() {
         Uuid(1 + i) + R"(","target_ref":")" + incident + "\"," + marked + "}");
   }
   for (int i = 0; i < 13; ++i, ++n) {  // sightings
-    add(R"({"type":"sighting","spec_version":"2.1","id":"sighting--)" + Uuid(n) +
-        R"(","created_by_ref":")" + kIdentity + "\"," + stamp +
+    add(R"({"type":"sighting","spec_version":"2.1","id":"sighting--)" +
+        Uuid(n) + R"(","created_by_ref":")" + kIdentity + "\"," + stamp +
         R"(,"sighting_of_ref":"indicator--)" + Uuid(1 + i) +
         R"(","count":3,"first_seen":"2026-03-03T08:00:00Z","last_seen":"2026-03-03T10:00:00Z",)"
-        R"("where_sighted_refs":[")" + kIdentity + "\"]," + marked + "}");
+        R"("where_sighted_refs":[")" +
+        kIdentity + "\"]," + marked + "}");
   }
   return R"({"type":"bundle","id":"bundle--)" + Uuid(999) + R"(","objects":[)" +
          objects + "]}";
@@ -156,18 +166,16 @@ void Measure(const char* what, const std::string& text, double seconds) {
   }
   const std::size_t objects = report.summary.object_count;
   volatile std::size_t sink = 0;
-  const double total = NanosPerCall(seconds, [&] {
-    sink = sink + CheckText(text).problems.size();
-  });
+  const double total = NanosPerCall(
+      seconds, [&] { sink = sink + CheckText(text).problems.size(); });
   const double parse = NanosPerCall(seconds, [&] {
     rapidjson::Document doc;
     sink = sink + json::Parse(text, &doc).ok();
   });
   rapidjson::Document doc;
   if (!json::Parse(text, &doc).ok()) std::exit(1);
-  const double check = NanosPerCall(seconds, [&] {
-    sink = sink + Check(doc).problems.size();
-  });
+  const double check =
+      NanosPerCall(seconds, [&] { sink = sink + Check(doc).problems.size(); });
   std::printf(
       "%-22s %7zu bytes %4zu objects: %10.0f documents/s = %10.0f objects/s "
       "(%.2f us each: parse %.2f us, check %.2f us; %.0f MB/s)\n",
@@ -186,7 +194,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: validate_bench [seconds per measurement]\n");
     return 2;
   }
-  Measure("incident (Incident Core)", Incident("incident--" + Uuid(0)), seconds);
+  Measure("incident (Incident Core)", Incident("incident--" + Uuid(0)),
+          seconds);
   Measure("bundle", Bundle(), seconds);
   return 0;
 }

@@ -29,7 +29,8 @@ bool IsExactNumber(const rapidjson::Value& v) {
     const std::int64_t i = v.GetInt64();
     return i >= -kMaxExact && i <= kMaxExact;
   }
-  if (v.IsUint64()) return v.GetUint64() <= static_cast<std::uint64_t>(kMaxExact);
+  if (v.IsUint64())
+    return v.GetUint64() <= static_cast<std::uint64_t>(kMaxExact);
   return std::fabs(v.GetDouble()) <= static_cast<double>(kMaxExact);
 }
 
@@ -154,7 +155,7 @@ void ObjectChecker::CheckValue(const rapidjson::Value& value,
       }
       return;
     case Kind::kDictionary:
-      CheckDictionary(value, spec.item, name, at, depth);
+      CheckDictionary(value, spec, name, at, depth);
       return;
     case Kind::kHashes:
       CheckHashes(value, name, at);
@@ -283,13 +284,13 @@ void ObjectChecker::CheckCustomProperty(std::string_view name,
   if ((binary || hex) && !value.IsNull()) {
     if (!value.IsString()) {
       WrongType(at, name, binary ? "a base64 string" : "a hex string", value);
-    } else if (std::string_view why; !HasFormat(
-                   binary ? Format::kBase64 : Format::kHex, StringOf(value),
-                   &why)) {
+    } else if (std::string_view why;
+               !HasFormat(binary ? Format::kBase64 : Format::kHex,
+                          StringOf(value), &why)) {
       Report(at, rule::kFormat,
              Tick(name) + " " + Describe(value) + " " + std::string(why) +
-                 " (properties named *_" + (binary ? "bin" : "hex") +
-                 " hold " + (binary ? "base64" : "hex") + ")");
+                 " (properties named *_" + (binary ? "bin" : "hex") + " hold " +
+                 (binary ? "base64" : "hex") + ")");
     }
     return;
   }
@@ -363,9 +364,9 @@ void ObjectChecker::CheckNumber(const rapidjson::Value& value,
             ? NumberText(spec.min) + " to " + NumberText(spec.max)
         : spec.has_min ? "at least " + NumberText(spec.min)
                        : "at most " + NumberText(spec.max);
-    Report(at, rule::kRange,
-           Tick(name) + " " + json::Write(value) + " is out of range: " +
-               range);
+    Report(
+        at, rule::kRange,
+        Tick(name) + " " + json::Write(value) + " is out of range: " + range);
   }
 }
 
@@ -420,9 +421,9 @@ bool ObjectChecker::CheckReference(const rapidjson::Value& value,
 }
 
 void ObjectChecker::CheckDictionary(const rapidjson::Value& value,
-                                    const PropSpec* item,
-                                    std::string_view name, const PathNode* at,
-                                    int depth) {
+                                    const PropSpec& spec, std::string_view name,
+                                    const PathNode* at, int depth) {
+  const PropSpec* item = spec.item;
   if (!value.IsObject()) {
     WrongType(at, name, "a dictionary (JSON object)", value);
     return;
@@ -440,6 +441,10 @@ void ObjectChecker::CheckDictionary(const rapidjson::Value& value,
       Report(&node, rule::kDictionaryKey,
              "key " + Quote(key) + " of " + Tick(name) +
                  " is not 1-250 ASCII letters, digits, '-' and '_'");
+    } else if (spec.language_keys && !HasFormat(Format::kLang, key)) {
+      Report(&node, rule::kDictionaryKey,
+             "key " + Quote(key) + " of " + Tick(name) +
+                 " is not an RFC 5646 language tag such as de or pt-BR");
     }
     if (item != nullptr) {
       CheckValue(m.value, *item, name, &node, depth + 1);
@@ -480,8 +485,10 @@ void ObjectChecker::CheckHashes(const rapidjson::Value& value,
     std::string suggestion;
     for (const std::string& a : algorithms.values) {
       std::string folded_a, folded_k;
-      for (char c : a) if (c != '-') folded_a += static_cast<char>(c | 0x20);
-      for (char c : key) if (c != '-' && c != '_') folded_k += static_cast<char>(c | 0x20);
+      for (char c : a)
+        if (c != '-') folded_a += static_cast<char>(c | 0x20);
+      for (char c : key)
+        if (c != '-' && c != '_') folded_k += static_cast<char>(c | 0x20);
       if (folded_a == folded_k) suggestion = " (did you mean " + a + "?)";
     }
     std::string names;
@@ -543,8 +550,7 @@ void ObjectChecker::CheckPresence(const rapidjson::Value& object,
     for (const PropertyEntry& p : def.properties) {
       if ((missing >> p.index & 1) == 0) continue;
       const PathNode node = PathNode::Member(at, p.name);
-      Report(&node, rule::kRequired,
-             Tick(p.name) + " is required " + what());
+      Report(&node, rule::kRequired, Tick(p.name) + " is required " + what());
     }
   }
   auto value_of = [&](int index) -> const rapidjson::Value* {
@@ -578,8 +584,8 @@ void ObjectChecker::CheckPresence(const rapidjson::Value& object,
       case Constraint::Op::kIfBoolean: {
         const rapidjson::Value* v = has_subject ? value_of(c.subject) : nullptr;
         if (v == nullptr || !v->IsBool() || v->GetBool() != c.when) break;
-        const std::string condition = Tick(def.At(c.subject).name) + " is " +
-                                      (c.when ? "true" : "false");
+        const std::string condition =
+            Tick(def.At(c.subject).name) + " is " + (c.when ? "true" : "false");
         if ((present & c.mask) != c.mask) {
           Report(at, rule::kPropertyDependency,
                  NamesOf(def, c.mask & ~present) + " is required when " +
@@ -604,10 +610,11 @@ void ObjectChecker::CheckPresence(const rapidjson::Value& object,
             CompareStixTimestamps(StringOf(*later), StringOf(*earlier));
         if (order < 0 || (order == 0 && !c.or_equal)) {
           const PathNode node = PathNode::Member(at, def.At(c.subject).name);
-          Report(&node, rule::kTimeOrder,
-                 Tick(def.At(c.subject).name) + " " + Describe(*later) +
-                     (c.or_equal ? " is earlier than " : " is not later than ") +
-                     Tick(def.At(c.other).name) + " " + Describe(*earlier));
+          Report(
+              &node, rule::kTimeOrder,
+              Tick(def.At(c.subject).name) + " " + Describe(*later) +
+                  (c.or_equal ? " is earlier than " : " is not later than ") +
+                  Tick(def.At(c.other).name) + " " + Describe(*earlier));
         }
         break;
       }

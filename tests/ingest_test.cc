@@ -126,5 +126,78 @@ TEST_F(IngestTest, GracefulShutdownAcknowledgesWhatIsInFlightAndLosesNothingAckn
   EXPECT_GE(stored.size(), acked.size());
 }
 
+TEST_F(IngestTest, RestartUnderLoadThenResendingStoresEachRecordExactlyOnce) {
+  constexpr int kRecords = 1000;
+  std::vector<Bytes> records = Records(kRecords);
+  std::map<std::uint64_t, std::uint64_t> first_acks;  // correlation -> sequence
+  {
+    auto ee = Connect("CERT-EE");
+    std::vector<std::uint64_t> correlations;
+    for (const auto& r : records) correlations.push_back(*ee->SendPublish(r));
+    auto first = ee->Next(kWait);
+    ASSERT_TRUE(first.ok());
+    first_acks[first->msg.correlation] = first->msg.sequence;
+    StopBroker();  // mid-stream
+    while (true) {
+      auto next = ee->Next(milliseconds(500));
+      if (!next.ok()) break;
+      if (next->msg.command == wire::Command::kAck) {
+        first_acks[next->msg.correlation] = next->msg.sequence;
+      }
+    }
+    // Map correlations back to record indexes (correlations count from 1).
+    std::map<std::uint64_t, std::uint64_t> by_index;
+    for (auto [c, seq] : first_acks) by_index[c - correlations.front()] = seq;
+    first_acks.swap(by_index);
+  }
+  StartBroker();
+  // The publisher resends everything it has no ACK for... and, to be
+  // sure, everything else too: duplicates are acknowledged, not stored.
+  auto ee = Connect("CERT-EE");
+  std::uint64_t base = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto c = ee->SendPublish(records[i]);
+    ASSERT_TRUE(c.ok());
+    if (i == 0) base = *c;
+  }
+  std::map<std::uint64_t, std::uint64_t> second_acks;
+  while (second_acks.size() < records.size()) {
+    auto next = ee->Next(kWait);
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    ASSERT_EQ(next->msg.command, wire::Command::kAck) << next->msg.text;
+    std::uint64_t index = next->msg.correlation - base;
+    second_acks[index] = next->msg.sequence;
+    if (first_acks.count(index)) {
+      EXPECT_TRUE(next->msg.duplicate);
+      EXPECT_EQ(next->msg.sequence, first_acks[index]) << "record " << index;
+    }
+  }
+  std::set<std::uint64_t> distinct;
+  for (auto [index, seq] : second_acks) distinct.insert(seq);
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kRecords));
+  EXPECT_EQ(StoredForUa().size(), static_cast<std::size_t>(kRecords));
+}
+
+TEST_F(IngestTest, RetentionRemovesTheOldestAndASubscriberBehindIsToldWhatIsLeft) {
+  for (const auto& r : Records(3)) ASSERT_TRUE(Connect("CERT-EE")->Publish(r, kWait).ok());
+  broker::Options options = DefaultOptions();
+  options.retention_max_bytes = 1;  // keep nothing
+  options.retention_interval_seconds = 1;
+  StartBroker(options);
+  Status refused;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto ua = Connect("CERT-UA");
+        refused = ua->Subscribe(FromSequence(1), kWait).status();
+        return !refused.ok();
+      },
+      std::chrono::seconds(20)));
+  EXPECT_EQ(refused.code(), ErrorCode::kPositionRemoved) << refused.ToString();
+  EXPECT_NE(refused.message().find("the oldest sequence still held is 4"), std::string::npos)
+      << refused.ToString();
+  // New records are stored and delivered after retention.
+  ASSERT_TRUE(Connect("CERT-EE")->Publish(Records(1, 100)[0], kWait).ok());
+}
+
 }  // namespace
 }  // namespace certshare::testing

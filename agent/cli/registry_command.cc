@@ -40,10 +40,7 @@ int RunImport(const RegistryFlags& f) {
 int RunShow(const RegistryFlags& f) {
   auto registry = identity::Registry::Load(f.registry);
   if (!registry.ok()) return Report(registry.status(), kExitInvalidInput);
-  for (const auto& [org, card] : registry->cards()) {
-    std::cout << org << "\t" << card.name << "\tsign " << HexEncode(card.sign_key).substr(0, 16)
-              << "…\n";
-  }
+  std::cout << identity::Describe(*registry);
   return kExitOk;
 }
 
@@ -60,7 +57,8 @@ void AddRegistry(CLI::App& app, int* exit_code) {
       ->required();
   import->add_option("cards", flags->cards, "card files")->required();
   import->callback([flags, exit_code] { *exit_code = RunImport(*flags); });
-  CLI::App* show = cmd->add_subcommand("show", "list the registered organisations");
+  CLI::App* show = cmd->add_subcommand(
+      "show", "list the registered organisations (revoked ones marked) and the sharing groups");
   show->add_option("--registry", flags->registry, "registry file")
       ->envname("CERTSHARE_REGISTRY")
       ->required();

@@ -24,6 +24,9 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kDecryptFailed: return "DECRYPT_FAILED";
     case ErrorCode::kUnauthenticated: return "UNAUTHENTICATED";
     case ErrorCode::kBadKeySlots: return "BAD_KEY_SLOTS";
+    case ErrorCode::kRevoked: return "REVOKED";
+    case ErrorCode::kNotAuthorized: return "NOT_AUTHORIZED";
+    case ErrorCode::kReplayed: return "REPLAYED";
     case ErrorCode::kIoError: return "IO_ERROR";
     case ErrorCode::kStorageError: return "STORAGE_ERROR";
     case ErrorCode::kCorruption: return "CORRUPTION";

@@ -36,6 +36,9 @@ enum class ErrorCode : std::uint16_t {
   kDecryptFailed = 204,      // a key slot or ciphertext fails authentication
   kUnauthenticated = 205,    // a peer without a registered identity
   kBadKeySlots = 206,        // key slots do not match the recipient list
+  kRevoked = 207,            // an organisation its registry marks revoked
+  kNotAuthorized = 208,      // an authenticated peer asking for what it may not do
+  kReplayed = 209,           // an admin command seen before, or outside its time window
 
   // 3xx: storage and files.
   kIoError = 300,            // a file or device operation failed

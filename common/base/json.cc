@@ -220,9 +220,9 @@ Status Parse(std::string_view text, rapidjson::Document* doc,
                       std::to_string(limits.max_bytes));
   }
   if (std::size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
-    return Status(ErrorCode::kMalformedJson,
-                  "invalid JSON at byte " + std::to_string(bad) +
-                      ": invalid UTF-8");
+    return Status(
+        ErrorCode::kMalformedJson,
+        "invalid JSON at byte " + std::to_string(bad) + ": invalid UTF-8");
   }
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
@@ -236,9 +236,10 @@ Status Parse(std::string_view text, rapidjson::Document* doc,
   doc->Populate(generator);
   if (reader.HasParseError()) {
     doc->SetNull();
-    std::string why = filter_error.empty()
-                          ? rapidjson::GetParseError_En(reader.GetParseErrorCode())
-                          : filter_error;
+    std::string why =
+        filter_error.empty()
+            ? rapidjson::GetParseError_En(reader.GetParseErrorCode())
+            : filter_error;
     return Status(ErrorCode::kMalformedJson,
                   "invalid JSON at byte " +
                       std::to_string(reader.GetErrorOffset()) + ": " + why);
@@ -259,7 +260,8 @@ const rapidjson::Value* Member(const rapidjson::Value& obj, const char* name) {
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
-bool GetString(const rapidjson::Value& obj, const char* name, std::string* out) {
+bool GetString(const rapidjson::Value& obj, const char* name,
+               std::string* out) {
   const rapidjson::Value* v = Member(obj, name);
   if (v == nullptr || !v->IsString()) return false;
   out->assign(v->GetString(), v->GetStringLength());

@@ -19,7 +19,8 @@ TEST(JsonTest, RejectsDuplicateKeys) {
   rapidjson::Document doc;
   Status s = json::Parse(R"({"id":"a","id":"b"})", &doc);
   EXPECT_EQ(s.code(), ErrorCode::kMalformedJson);
-  EXPECT_NE(s.message().find("duplicate key \"id\""), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("duplicate key \"id\""), std::string::npos)
+      << s.ToString();
   EXPECT_TRUE(doc.IsNull());
 }
 
@@ -38,7 +39,8 @@ TEST(JsonTest, RejectsDeepNestingWithoutCrashing) {
 
 TEST(JsonTest, RejectsInvalidUtf8) {
   rapidjson::Document doc;
-  EXPECT_CODE(json::Parse("{\"a\":\"\xC3\x28\"}", &doc), ErrorCode::kMalformedJson);
+  EXPECT_CODE(json::Parse("{\"a\":\"\xC3\x28\"}", &doc),
+              ErrorCode::kMalformedJson);
 }
 
 TEST(JsonTest, Utf8IsCheckedStrictlyEverywhere) {
@@ -47,20 +49,20 @@ TEST(JsonTest, Utf8IsCheckedStrictlyEverywhere) {
   // values and keys.
   for (const std::string& ok :
        {std::string("{\"caf\xC3\xA9\":\"\xE2\x82\xAC \xF0\x9F\x98\x80\"}"),
-        std::string("[\"\xF4\x8F\xBF\xBF\", \"\xEF\xBF\xBD\", \"\xED\x9F\xBF\"]")}) {
+        std::string(
+            "[\"\xF4\x8F\xBF\xBF\", \"\xEF\xBF\xBD\", \"\xED\x9F\xBF\"]")}) {
     EXPECT_OK(json::Parse(ok, &doc));
   }
   for (const std::string& bad : {
            std::string("\xC3\x28"),          // bad continuation
            std::string("\xC0\xAF"),          // overlong '/'
-           std::string("\xE0\x80\xAF"),     // overlong
-           std::string("\xF0\x80\x80\xAF"), // overlong
-           std::string("\xED\xA0\x80"),     // surrogate U+D800
-           std::string("\xF4\x90\x80\x80"), // above U+10FFFF
-           std::string("\xF8\x88\x80\x80\x80"),
-           std::string("\xFF"),
-           std::string("\x80"),               // lone continuation
-           std::string("\xE2\x82"),          // truncated
+           std::string("\xE0\x80\xAF"),      // overlong
+           std::string("\xF0\x80\x80\xAF"),  // overlong
+           std::string("\xED\xA0\x80"),      // surrogate U+D800
+           std::string("\xF4\x90\x80\x80"),  // above U+10FFFF
+           std::string("\xF8\x88\x80\x80\x80"), std::string("\xFF"),
+           std::string("\x80"),      // lone continuation
+           std::string("\xE2\x82"),  // truncated
        }) {
     for (const std::string& text :
          {"{\"a\":\"" + bad + "\"}", "{\"" + bad + "\":1}",
@@ -81,7 +83,8 @@ TEST(JsonTest, DuplicateKeysInLargeObjects) {
   // duplicates just the same, and in linear time.
   std::string text = "{";
   for (int i = 0; i < 100000; ++i) {
-    text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+    text +=
+        (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
   }
   rapidjson::Document doc;
   EXPECT_OK(json::Parse(text + "}", &doc));
@@ -93,7 +96,8 @@ TEST(JsonTest, DuplicateKeysInLargeObjects) {
         << s.ToString();
   }
   // Keys of nested objects do not collide with their parent's.
-  EXPECT_OK(json::Parse(R"({"a":{"a":{"a":1},"b":2},"b":{"a":[{"a":1},{"a":2}]}})", &doc));
+  EXPECT_OK(json::Parse(
+      R"({"a":{"a":{"a":1},"b":2},"b":{"a":[{"a":1},{"a":2}]}})", &doc));
   EXPECT_EQ(json::Parse(R"({"a":{"b":1},"c":{"b":1,"b":2}})", &doc).code(),
             ErrorCode::kMalformedJson);
 }

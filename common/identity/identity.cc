@@ -52,6 +52,21 @@ void WriteCardFields(const Card& card, rapidjson::PrettyWriter<rapidjson::String
   w.String(HexEncode(card.box_key));
   w.Key("transport_public");
   w.String(HexEncode(card.transport_key));
+  if (card.revoked) {
+    w.Key("revoked");
+    w.Bool(true);
+    w.Key("revoked_at");
+    w.String(card.revoked_at);
+  }
+  auto keys = [&w](const char* field, const auto& list) {
+    if (list.empty()) return;
+    w.Key(field);
+    w.StartArray();
+    for (const auto& key : list) w.String(HexEncode(key));
+    w.EndArray();
+  };
+  keys("previous_sign_keys", card.previous_sign_keys);
+  keys("previous_box_keys", card.previous_box_keys);
 }
 
 // Wipes a std::string holding secret material.
@@ -73,6 +88,55 @@ bool IsValidOrgId(std::string_view org) {
 }
 
 namespace {
+
+// A list of 32-byte keys in hex, e.g. "previous_sign_keys": [...].
+template <typename Key>
+Status DecodeKeyList(const rapidjson::Value& obj, const char* field, std::vector<Key>* out) {
+  const rapidjson::Value* list = json::Member(obj, field);
+  if (list == nullptr) return Status::Ok();
+  auto bad = [field] {
+    return Status(ErrorCode::kInvalidConfig,
+                  std::string("\"") + field + "\" must be a list of 64-hex-digit keys");
+  };
+  if (!list->IsArray() || list->Size() > kMaxPreviousKeys) return bad();
+  for (const auto& item : list->GetArray()) {
+    Bytes raw;
+    if (!item.IsString() || !HexDecode(std::string_view(item.GetString(), item.GetStringLength()), &raw) ||
+        raw.size() != 32) {
+      return bad();
+    }
+    Key key;
+    std::copy(raw.begin(), raw.end(), key.begin());
+    out->push_back(key);
+  }
+  return Status::Ok();
+}
+
+// The registry's fields on a card: revocation and keys kept after
+// rotations. All optional.
+Status ParseBookkeeping(const rapidjson::Value& value, Card* card) {
+  if (const rapidjson::Value* revoked = json::Member(value, "revoked")) {
+    if (!revoked->IsBool()) {
+      return Status(ErrorCode::kInvalidConfig, "\"revoked\" must be true or false");
+    }
+    card->revoked = revoked->GetBool();
+  }
+  if (json::Member(value, "revoked_at") != nullptr &&
+      !json::GetString(value, "revoked_at", &card->revoked_at)) {
+    return Status(ErrorCode::kInvalidConfig, "\"revoked_at\" must be a string");
+  }
+  if (card->revoked && card->revoked_at.empty()) {
+    return Status(ErrorCode::kInvalidConfig,
+                  "a revoked card needs \"revoked_at\" (RFC 3339 time of revocation)");
+  }
+  if (!card->revoked && !card->revoked_at.empty()) {
+    return Status(ErrorCode::kInvalidConfig, "\"revoked_at\" on a card that is not revoked");
+  }
+  CERTSHARE_RETURN_IF_ERROR(
+      DecodeKeyList(value, "previous_sign_keys", &card->previous_sign_keys));
+  return DecodeKeyList(value, "previous_box_keys", &card->previous_box_keys);
+}
+
 // The card fields of a card or of a secret file (format not checked).
 Result<Card> ParseCardFields(const rapidjson::Value& value) {
   Card card;
@@ -84,6 +148,7 @@ Result<Card> ParseCardFields(const rapidjson::Value& value) {
   Status s = DecodeKey<32>(value, "sign_public", card.sign_key.data());
   if (s.ok()) s = DecodeKey<32>(value, "box_public", card.box_key.data());
   if (s.ok()) s = DecodeKey<32>(value, "transport_public", card.transport_key.data());
+  if (s.ok()) s = ParseBookkeeping(value, &card);
   if (!s.ok()) return s.WithContext("card of " + card.org);
   return card;
 }
@@ -105,6 +170,16 @@ Result<Card> LoadCard(const std::string& path) {
   Result<Card> card = ParseCard(doc);
   if (!card.ok()) return card.status().WithContext(path);
   return card;
+}
+
+Card PublicCard(const Card& card) {
+  Card plain;
+  plain.org = card.org;
+  plain.name = card.name;
+  plain.sign_key = card.sign_key;
+  plain.box_key = card.box_key;
+  plain.transport_key = card.transport_key;
+  return plain;
 }
 
 std::string CardToJson(const Card& card) {
@@ -133,8 +208,12 @@ Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
   crypto::SigningKeyPair sign = crypto::GenerateSigningKeyPair();
   crypto::BoxKeyPair box = crypto::GenerateBoxKeyPair();
   crypto::BoxKeyPair transport = crypto::GenerateBoxKeyPair();
-  Card card{std::string(org), name.empty() ? std::string(org) : std::string(name),
-            sign.public_key, box.public_key, transport.public_key};
+  Card card;
+  card.org = std::string(org);
+  card.name = name.empty() ? std::string(org) : std::string(name);
+  card.sign_key = sign.public_key;
+  card.box_key = box.public_key;
+  card.transport_key = transport.public_key;
 
   rapidjson::StringBuffer buffer;
   {

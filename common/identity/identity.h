@@ -17,6 +17,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -27,6 +28,9 @@ namespace certshare::identity {
 
 inline constexpr std::string_view kCardFormat = "certshare-card-v1";
 inline constexpr std::string_view kSecretFormat = "certshare-secret-v1";
+// Most keys a card keeps in "previous_sign_keys" / "previous_box_keys"
+// (one per rotation); a rotation beyond it forgets the oldest.
+inline constexpr std::size_t kMaxPreviousKeys = 16;
 
 // Organisation ids: 1 to 64 of [A-Za-z0-9._-], e.g. "CERT-EE".
 bool IsValidOrgId(std::string_view org);
@@ -37,6 +41,16 @@ struct Card {
   crypto::SigningPublicKey sign_key{};
   crypto::BoxPublicKey box_key{};
   crypto::BoxPublicKey transport_key{};
+  // Registry bookkeeping (docs/identity.md, "Revocation" and "Rotation").
+  // A card made by keygen has none of these; the broker's registry sets
+  // them when its operator revokes or rotates an organisation.
+  bool revoked = false;
+  std::string revoked_at;  // RFC 3339 UTC, when revoked; empty otherwise
+  // Keys the organisation used before its last rotations, oldest first:
+  // records signed (and key slots wrapped) with them stay verifiable and
+  // openable. Never used to admit a connection or accept a new record.
+  std::vector<crypto::SigningPublicKey> previous_sign_keys;
+  std::vector<crypto::BoxPublicKey> previous_box_keys;
 };
 
 struct Identity {
@@ -61,9 +75,14 @@ Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
 // (kInvalidConfig otherwise). The file text is wiped from memory after use.
 Result<Identity> LoadIdentity(const std::string& path);
 
-// Cards as JSON.
+// Cards as JSON. ParseCard also reads the optional registry bookkeeping
+// fields ("revoked", "revoked_at", "previous_sign_keys",
+// "previous_box_keys"); CardToJson writes them only when set, so a card
+// from keygen round-trips unchanged.
 Result<Card> ParseCard(const rapidjson::Value& value);
 Result<Card> LoadCard(const std::string& path);
 std::string CardToJson(const Card& card);
+// The card without its registry bookkeeping: what its owner hands out.
+Card PublicCard(const Card& card);
 
 }  // namespace certshare::identity

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/base/file_util.h"
+#include "common/base/json.h"
 #include "common/base/testing.h"
 
 namespace certshare::identity {
@@ -76,6 +77,34 @@ TEST(IdentityTest, LoadRefusesMismatchedOrDamagedSecret) {
 
   ASSERT_OK(files::WriteNew(dir.File("trunc.json"), text.substr(0, text.size() / 2), 0600));
   EXPECT_EQ(LoadIdentity(dir.File("trunc.json")).status().code(), ErrorCode::kInvalidConfig);
+}
+
+TEST(IdentityTest, CardBookkeepingRoundTripsAndIsAbsentFromNewCards) {
+  testing::TempDir dir;
+  auto files = Generate("CERT-EE", "", dir.path());
+  ASSERT_TRUE(files.ok());
+  auto text = files::Read(files->card_path);
+  for (const char* field : {"revoked", "previous_sign_keys", "previous_box_keys"}) {
+    EXPECT_EQ(text->find(field), std::string::npos) << field;
+  }
+  auto card = LoadCard(files->card_path);
+  ASSERT_TRUE(card.ok());
+  Card kept = *card;
+  kept.revoked = true;
+  kept.revoked_at = "2026-11-27T08:47:27Z";
+  kept.previous_sign_keys = {crypto::GenerateSigningKeyPair().public_key};
+  kept.previous_box_keys = {crypto::GenerateBoxKeyPair().public_key,
+                            crypto::GenerateBoxKeyPair().public_key};
+  rapidjson::Document doc;
+  ASSERT_OK(json::Parse(CardToJson(kept), &doc));
+  auto parsed = ParseCard(doc);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_TRUE(parsed->revoked);
+  EXPECT_EQ(parsed->revoked_at, kept.revoked_at);
+  EXPECT_EQ(parsed->previous_sign_keys, kept.previous_sign_keys);
+  EXPECT_EQ(parsed->previous_box_keys, kept.previous_box_keys);
+  // What an organisation hands out has none of it.
+  EXPECT_EQ(CardToJson(PublicCard(kept)), *text);
 }
 
 }  // namespace

@@ -119,6 +119,11 @@ class ZmqServer final : public Server {
       in.peer = routing_id.to_string();
       const char* user = body.gets("User-Id");
       in.org = user ? user : "";
+      Bytes key;
+      const char* hex = zmq_msg_gets(body.handle(), kClientKeyProperty);
+      if (hex != nullptr && HexDecode(hex, &key) && key.size() == in.client_key.size()) {
+        std::copy(key.begin(), key.end(), in.client_key.begin());
+      }
       const auto* data = static_cast<const std::uint8_t*>(body.data());
       in.frame.assign(data, data + body.size());
       return std::optional<Incoming>(std::move(in));

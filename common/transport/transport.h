@@ -27,7 +27,9 @@
 
 namespace certshare::transport {
 
-// Maps a client's CURVE public key to its organisation id; nullopt refuses.
+// Maps a client's CURVE public key to its organisation id (the ZAP
+// User-Id); nullopt refuses. Called for every new connection, so a key
+// it stops admitting is refused from the next handshake on.
 using Authorize =
     std::function<std::optional<std::string>(const crypto::BoxPublicKey& client_key)>;
 
@@ -51,6 +53,10 @@ struct ServerOptions {
 struct Incoming {
   std::string peer;  // ZeroMQ routing id: opaque, for replies
   std::string org;   // authenticated organisation (ZAP User-Id)
+  // The CURVE public key the connection was admitted with (from the ZAP
+  // handler's metadata): lets the server refuse a connection whose key
+  // has since been rotated or revoked. All zero if unknown.
+  crypto::BoxPublicKey client_key{};
   Bytes frame;
 };
 

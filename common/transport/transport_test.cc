@@ -69,6 +69,7 @@ TEST_F(TransportTest, RegisteredClientIsAuthenticatedAsItsOrganisation) {
   auto in = ServerReceive();
   ASSERT_TRUE(in.has_value());
   EXPECT_EQ(in->org, "ORG-A");
+  EXPECT_EQ(in->client_key, client_keys_.public_key);  // the key ZAP admitted
   EXPECT_EQ(in->frame, hello);
 
   Bytes reply = {'o', 'k'};

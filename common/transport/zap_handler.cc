@@ -10,6 +10,20 @@ namespace certshare::transport {
 namespace {
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 constexpr auto kStopCheck = std::chrono::milliseconds(100);
+
+// One ZMTP metadata property: name-length:u8 name value-length:u32 value.
+std::string ClientKeyProperty(const zmq::message_t& key) {
+  std::string name(kClientKeyProperty);
+  std::string value = HexEncode(ByteView(static_cast<const std::uint8_t*>(key.data()), key.size()));
+  std::string out;
+  out.push_back(static_cast<char>(name.size()));
+  out += name;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((value.size() >> shift) & 0xff));
+  }
+  out += value;
+  return out;
+}
 }  // namespace
 
 ZapHandler::ZapHandler(zmq::context_t& context, Authorize authorize)
@@ -79,10 +93,16 @@ void ZapHandler::HandleRequest() {
     text = "CURVE required";
     spdlog::warn("refused connection from {}: mechanism {} is not CURVE", address, mechanism);
   }
+  // Metadata (ZMTP property list): the client's CURVE key, which ZeroMQ
+  // then attaches to every message of the connection (Incoming::client_key),
+  // so the server can tell which of an organisation's keys a connection
+  // was admitted with after the registry changes.
+  std::string metadata;
+  if (status == "200") metadata = ClientKeyProperty(request[6]);
   std::vector<zmq::const_buffer> reply = {
       zmq::str_buffer("1.0"), zmq::buffer(request[1].data(), request[1].size()),
       zmq::buffer(status), zmq::buffer(text), zmq::buffer(user_id),
-      zmq::const_buffer(nullptr, 0)};
+      zmq::buffer(metadata)};
   for (std::size_t i = 0; i < reply.size(); ++i) {
     socket_.send(reply[i], i + 1 < reply.size() ? zmq::send_flags::sndmore
                                                 : zmq::send_flags::none);

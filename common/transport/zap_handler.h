@@ -14,6 +14,10 @@
 
 namespace certshare::transport {
 
+// The ZAP metadata property carrying an admitted client's CURVE public key
+// (64 hex digits) on every message of its connection.
+inline constexpr const char* kClientKeyProperty = "X-Client-Key";
+
 class ZapHandler {
  public:
   ZapHandler(zmq::context_t& context, Authorize authorize);

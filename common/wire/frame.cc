@@ -1,5 +1,7 @@
 #include "common/wire/frame.h"
 
+#include <algorithm>
+
 namespace certshare::wire {
 
 namespace {
@@ -94,6 +96,26 @@ Status DecodeBody(ByteReader& r, Message* out) {
     case Command::kPing:
     case Command::kPong:
       break;
+    case Command::kAdmin: {
+      ByteView command, signature;
+      if (!r.Blob32(&command) || !r.Raw(kAdminSignatureBytes, &signature)) {
+        return Malformed("truncated ADMIN");
+      }
+      if (command.empty() || command.size() > kMaxAdminCommandBytes) {
+        return Malformed("ADMIN command must be 1 to " + std::to_string(kMaxAdminCommandBytes) +
+                         " bytes");
+      }
+      out->admin.assign(AsChars(command));
+      std::copy(signature.begin(), signature.end(), out->admin_signature.begin());
+      break;
+    }
+    case Command::kAdminOk: {
+      ByteView result;
+      if (!r.Blob32(&result)) return Malformed("truncated ADMIN_OK");
+      if (result.size() > kMaxAdminResultBytes) return Malformed("ADMIN_OK result too large");
+      out->admin.assign(AsChars(result));
+      break;
+    }
     case Command::kDeliver:
       if (!r.U64(&out->sequence)) return Malformed("truncated DELIVER");
       r.Raw(r.remaining(), &out->record);
@@ -179,6 +201,28 @@ Bytes EncodeDeliver(std::uint64_t correlation, std::uint64_t sequence, ByteView 
 Bytes EncodeCaughtUp(std::uint64_t correlation, std::uint64_t head_sequence) {
   ByteWriter w = Start(Command::kCaughtUp, correlation);
   w.U64(head_sequence);
+  return w.Take();
+}
+
+Bytes AdminSignedMessage(std::string_view command) {
+  ByteWriter w;
+  w.Raw(AsBytes(kAdminDomain));
+  w.U8(0);
+  w.Raw(AsBytes(command));
+  return w.Take();
+}
+
+Bytes EncodeAdmin(std::uint64_t correlation, std::string_view command,
+                  const AdminSignature& signature) {
+  ByteWriter w = Start(Command::kAdmin, correlation);
+  w.Blob32(AsBytes(command));
+  w.Raw(signature);
+  return w.Take();
+}
+
+Bytes EncodeAdminOk(std::uint64_t correlation, std::string_view result) {
+  ByteWriter w = Start(Command::kAdminOk, correlation);
+  w.Blob32(AsBytes(result));
   return w.Take();
 }
 

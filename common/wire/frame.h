@@ -7,8 +7,10 @@
 // Thread-safe: pure functions.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/base/bytes.h"
@@ -33,6 +35,8 @@ enum class Command : std::uint8_t {
   kCredit = 0x15,      // agent -> broker: credit:u32 (more records allowed)
   kPing = 0x20,        // either way: no body; answered with PONG
   kPong = 0x21,        // either way: no body
+  kAdmin = 0x30,       // operator -> broker: command:u32-blob signature:64 bytes
+  kAdminOk = 0x31,     // broker -> operator: result:u32-blob (JSON)
 };
 
 // Where a subscription starts. Sent on the wire: never renumber.
@@ -63,6 +67,19 @@ inline constexpr std::size_t kMaxFilterEntries = 256;
 // ACK flags.
 inline constexpr std::uint8_t kAckDuplicate = 0x01;
 
+// ADMIN: the command is JSON (broker/admin_command.h) signed with the
+// operator's Ed25519 key over AdminSignedMessage(command). The wire only
+// carries the bytes; the broker checks the signature.
+inline constexpr std::size_t kMaxAdminCommandBytes = 64u << 10;
+inline constexpr std::size_t kMaxAdminResultBytes = 16u << 20;
+inline constexpr std::size_t kAdminSignatureBytes = 64;
+using AdminSignature = std::array<std::uint8_t, kAdminSignatureBytes>;
+// "certshare/admin/v1" || 0x00 || command: the domain keeps an operator's
+// signature over an admin command from being valid for anything else
+// certshare signs (records, docs/protocol.md), and the reverse.
+inline constexpr std::string_view kAdminDomain = "certshare/admin/v1";
+Bytes AdminSignedMessage(std::string_view command);
+
 // A decoded message. Which fields are meaningful depends on `command`;
 // `record` points into the frame it was decoded from.
 struct Message {
@@ -77,6 +94,8 @@ struct Message {
   std::uint64_t head = 0;            // SUBSCRIBED
   std::uint64_t first = 0;           // SUBSCRIBED: oldest sequence still held
   std::uint32_t credit = 0;          // CREDIT
+  std::string admin;                 // ADMIN: the command; ADMIN_OK: the result
+  AdminSignature admin_signature{};  // ADMIN
 };
 
 Bytes EncodePublish(std::uint64_t correlation, ByteView record);
@@ -91,6 +110,11 @@ Bytes EncodePing(std::uint64_t correlation);
 Bytes EncodePong(std::uint64_t correlation);
 Bytes EncodeDeliver(std::uint64_t correlation, std::uint64_t sequence, ByteView record);
 Bytes EncodeCaughtUp(std::uint64_t correlation, std::uint64_t head_sequence);
+// REQUIRES: command of 1 to kMaxAdminCommandBytes bytes, result of at most
+// kMaxAdminResultBytes (callers check; Decode refuses anything else).
+Bytes EncodeAdmin(std::uint64_t correlation, std::string_view command,
+                  const AdminSignature& signature);
+Bytes EncodeAdminOk(std::uint64_t correlation, std::string_view result);
 
 // Decodes a frame. kMalformedFrame (bad magic, truncation, trailing bytes,
 // unknown flags), kUnsupportedVersion, kUnknownCommand; the message says

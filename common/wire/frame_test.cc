@@ -134,5 +134,55 @@ TEST(FrameTest, UnknownErrorCodeReadsAsInternal) {
   EXPECT_EQ(m.error, ErrorCode::kInternal);
 }
 
+TEST(FrameTest, AdminRoundTripsAndIsBounded) {
+  AdminSignature sig;
+  for (std::size_t i = 0; i < sig.size(); ++i) sig[i] = static_cast<std::uint8_t>(i);
+  std::string command = R"({"command":"show"})";
+  Message m;
+  ASSERT_OK(Decode(EncodeAdmin(21, command, sig), &m));
+  EXPECT_EQ(m.command, Command::kAdmin);
+  EXPECT_EQ(m.correlation, 21u);
+  EXPECT_EQ(m.admin, command);
+  EXPECT_EQ(m.admin_signature, sig);
+  ASSERT_OK(Decode(EncodeAdminOk(22, R"({"done":"x"})"), &m));
+  EXPECT_EQ(m.command, Command::kAdminOk);
+  EXPECT_EQ(m.admin, R"({"done":"x"})");
+  ASSERT_OK(Decode(EncodeAdminOk(23, ""), &m));
+  EXPECT_EQ(m.admin, "");
+
+  // The layout: prefix, u32 length, command, 64-byte signature.
+  Bytes f = EncodeAdmin(1, "ab", sig);
+  ASSERT_EQ(f.size(), 12u + 4 + 2 + 64);
+  EXPECT_EQ(f[3], 0x30);
+  EXPECT_EQ(f[15], 2);
+  EXPECT_EQ(f[16], 'a');
+  EXPECT_EQ(f[18], 0);  // the signature's first byte
+
+  for (const Bytes& full : {EncodeAdmin(1, command, sig), EncodeAdminOk(1, "{}")}) {
+    for (std::size_t n = 0; n < full.size(); ++n) {
+      EXPECT_EQ(Decode(ByteView(full.data(), n), &m).code(), ErrorCode::kMalformedFrame)
+          << "length " << n;
+    }
+    Bytes longer = full;
+    longer.push_back(0);
+    EXPECT_CODE(Decode(longer, &m), ErrorCode::kMalformedFrame);
+  }
+  EXPECT_CODE(Decode(EncodeAdmin(1, "", sig), &m), ErrorCode::kMalformedFrame);
+  std::string big(kMaxAdminCommandBytes + 1, 'x');
+  EXPECT_CODE(Decode(EncodeAdmin(1, big, sig), &m), ErrorCode::kMalformedFrame);
+  big.pop_back();
+  EXPECT_OK(Decode(EncodeAdmin(1, big, sig), &m));
+  // A length running past the end of the frame.
+  f = EncodeAdmin(1, "ab", sig);
+  f[12] = 0x7f;
+  EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
+}
+
+TEST(FrameTest, AdminSignedMessageIsDomainSeparated) {
+  Bytes signed_message = AdminSignedMessage("{}");
+  std::string expected = std::string("certshare/admin/v1") + '\0' + "{}";
+  EXPECT_EQ(std::string(AsChars(signed_message)), expected);
+}
+
 }  // namespace
 }  // namespace certshare::wire

@@ -1,0 +1,129 @@
+// Registry changes while the broker runs (ADMIN, from its operator only),
+// and the check every message passes first: is its sender still admitted
+// under the registry of this moment? (docs/identity.md, "Revocation",
+// "Rotation"; docs/operations.md, "Changing the registry while the broker
+// runs".)
+//
+//   HandleAdmin     socket thread   ApplyAdmin, then ADMIN_OK or ERROR
+//   ApplyAdmin      socket thread   operator's signature → parse → this
+//                                   broker? → fresh, never seen → apply to
+//                                   a copy → write the file → publish the
+//                                   copy → close what it no longer admits
+//
+// Every step runs on the socket thread, so two admin commands never race;
+// the new registry reaches the ZAP handler and the ingest workers through
+// RegistryHolder.
+#include <spdlog/spdlog.h>
+
+#include <utility>
+#include <vector>
+
+#include "broker/broker.h"
+#include "common/base/file_util.h"
+
+namespace certshare::broker {
+
+Status Broker::CheckSpeaker(const std::string& org, const crypto::BoxPublicKey& client_key,
+                            wire::Command command) const {
+  bool control = command == wire::Command::kPing || command == wire::Command::kPong;
+  if (org == kOperatorUserId) {
+    if (!operator_ || client_key != operator_->transport_key) {
+      return Status(ErrorCode::kUnauthenticated, "not the broker's operator");
+    }
+    if (command == wire::Command::kAdmin || control) return Status::Ok();
+    return Status(ErrorCode::kNotAuthorized,
+                  "the broker's operator may only send admin commands, not publish or "
+                  "subscribe");
+  }
+  std::shared_ptr<const identity::Registry> registry = registry_->Get();
+  const identity::Card* card = registry->Find(org);
+  if (card == nullptr) {
+    return Status(ErrorCode::kUnauthenticated, org + " is not registered");
+  }
+  if (card->revoked) {
+    return Status(ErrorCode::kRevoked, org + " was revoked at " + card->revoked_at +
+                                           "; the broker accepts nothing more from it");
+  }
+  if (card->transport_key != client_key) {
+    return Status(ErrorCode::kUnauthenticated,
+                  "this connection's transport key is no longer " + org +
+                      "'s (its keys were rotated); reconnect with the new identity");
+  }
+  if (command == wire::Command::kAdmin) {
+    return Status(ErrorCode::kNotAuthorized,
+                  "only the broker's operator may send admin commands");
+  }
+  return Status::Ok();
+}
+
+void Broker::HandleAdmin(const transport::Incoming& in, const wire::Message& msg) {
+  std::string result;
+  Status applied = ApplyAdmin(msg, &result);
+  if (!applied.ok()) {
+    Refuse(in.peer, in.org, msg.correlation, applied.WithContext("admin command refused"));
+    return;
+  }
+  SendTo(in.peer, wire::EncodeAdminOk(msg.correlation, result));
+}
+
+Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
+  if (!operator_) {
+    return Status(ErrorCode::kNotAuthorized,
+                  "admin is disabled: the broker's config has no operator_card");
+  }
+  // The signature first: nothing unauthenticated is parsed.
+  if (!VerifyAdminCommand(msg.admin, msg.admin_signature, operator_->sign_key)) {
+    return Status(ErrorCode::kBadSignature,
+                  "the signature does not verify under the operator's signing key");
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(AdminCommand command, ParseAdminCommand(msg.admin));
+  if (command.broker_key != identity_.card.transport_key) {
+    return Status(ErrorCode::kNotAuthorized,
+                  "the command is for another broker (its \"broker\" key is not this "
+                  "broker's transport key)");
+  }
+  std::uint64_t now = NowMs();
+  CERTSHARE_RETURN_IF_ERROR(admin_replays_.Admit(command, now));
+
+  std::shared_ptr<const identity::Registry> current = registry_->Get();
+  CERTSHARE_ASSIGN_OR_RETURN(AdminOutcome outcome,
+                             ApplyAdminCommand(*current, command, *operator_, now));
+  *result = AdminResultToJson(command, outcome);
+  if (result->size() > wire::kMaxAdminResultBytes) {
+    return Status(ErrorCode::kUnavailable, "the registry is too large to send");
+  }
+  if (!outcome.changed) {
+    spdlog::info("admin: {} ({})", AdminKindName(command.kind), outcome.summary);
+    return Status::Ok();
+  }
+  // On disk first: a change the broker acts on survives a restart.
+  Status saved = files::WriteAtomic(options_.registry, outcome.registry.ToJson());
+  if (!saved.ok()) {
+    spdlog::error("admin: {} NOT applied: cannot write the registry: {}", outcome.summary,
+                  saved.ToString());
+    return saved.WithContext("the registry was not changed");
+  }
+  registry_->Set(std::move(outcome.registry));
+  spdlog::info("admin: {}; registry written to {}", outcome.summary, options_.registry);
+  CloseSubscriptionsNoLongerAdmitted();
+  return Status::Ok();
+}
+
+void Broker::CloseSubscriptionsNoLongerAdmitted() {
+  std::vector<std::pair<std::string, Status>> closing;
+  for (const auto& [peer, sub] : subscriptions_) {
+    auto known = peers_.find(peer);
+    crypto::BoxPublicKey key{};
+    if (known != peers_.end()) key = known->second.client_key;
+    Status allowed = CheckSpeaker(sub.org, key, wire::Command::kSubscribe);
+    if (!allowed.ok()) closing.emplace_back(peer, std::move(allowed));
+  }
+  for (auto& [peer, why] : closing) {
+    // What waits in the outbox is not sent: the subscription ends now.
+    outbox_.erase(peer);
+    SendTo(peer, wire::EncodeError(0, why.code(), why.message()));
+    CloseSubscription(peer, ErrorCodeName(why.code()).data());
+  }
+}
+
+}  // namespace certshare::broker

@@ -1,0 +1,120 @@
+// certshare::broker admin commands: the registry changes the broker's
+// operator may make while the broker runs, as the JSON an ADMIN frame
+// carries (docs/protocol.md, "ADMIN"; docs/operations.md, "Changing the
+// registry while the broker runs"):
+//
+//   {"format": "certshare-admin-v1",
+//    "broker": "<64 hex: the target broker's transport public key>",
+//    "issued_at_ms": 1764233247000,        // the operator's clock
+//    "nonce": "<32 hex: 16 random bytes>",
+//    "command": "add-org" | "rotate" | "revoke" | "show",
+//    "card": { <a public card> },          // add-org, rotate
+//    "keep_previous_keys": true,           // rotate; default true
+//    "org": "CERT-XX"}                     // revoke
+//
+// The operator signs exactly these bytes: Ed25519 over
+// wire::AdminSignedMessage(json) = "certshare/admin/v1" 0x00 json.
+// The broker checks, in order: sent from the operator's connection, the
+// signature (before parsing anything), the JSON, "broker" is this broker,
+// and freshness (ReplayGuard) — then applies it (ApplyAdminCommand).
+//
+// Thread-safety: free functions are thread-safe; a ReplayGuard belongs to
+// one thread (the broker's socket thread).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "broker/options.h"
+#include "common/base/status.h"
+#include "common/crypto/keys.h"
+#include "common/identity/identity.h"
+#include "common/identity/registry.h"
+#include "common/wire/frame.h"
+
+namespace certshare::broker {
+
+inline constexpr std::string_view kAdminFormat = "certshare-admin-v1";
+// The ZAP User-Id of the operator's connections. Organisation ids cannot
+// start with '@', so it can never name an organisation.
+inline constexpr std::string_view kOperatorUserId = "@operator";
+// How far an admin command's issued_at_ms may be from the broker's clock,
+// either way. Commands are remembered (by nonce) for as long as they are
+// fresh, so each is applied at most once.
+inline constexpr std::chrono::milliseconds kAdminWindow = std::chrono::minutes(5);
+
+// Sent on the wire as "command": never rename.
+enum class AdminKind { kAddOrg, kRotate, kRevoke, kShow };
+std::string_view AdminKindName(AdminKind kind);  // "add-org", ...
+
+struct AdminCommand {
+  AdminKind kind = AdminKind::kShow;
+  crypto::BoxPublicKey broker_key{};  // the broker it is meant for
+  std::uint64_t issued_at_ms = 0;
+  std::string nonce;                  // 32 hex digits
+  identity::Card card;                // add-org, rotate (public fields only)
+  bool keep_previous_keys = true;     // rotate
+  std::string org;                    // revoke
+};
+
+// A command for `broker_key`, issued now with a fresh random nonce.
+AdminCommand NewAdminCommand(AdminKind kind, const crypto::BoxPublicKey& broker_key);
+std::string AdminCommandToJson(const AdminCommand& command);
+// kInvalidArgument naming what is wrong (after kMalformedJson checks).
+Result<AdminCommand> ParseAdminCommand(std::string_view json);
+
+wire::AdminSignature SignAdminCommand(std::string_view json,
+                                      const crypto::SigningSecretKey& operator_key);
+[[nodiscard]] bool VerifyAdminCommand(std::string_view json,
+                                      const wire::AdminSignature& signature,
+                                      const crypto::SigningPublicKey& operator_key);
+
+// Refuses (kReplayed) a command issued more than kAdminWindow away from
+// `now_ms`, or one whose nonce it has admitted before; otherwise remembers
+// the nonce until the command could no longer be fresh. Remembers at most
+// kMaxRemembered nonces (kUnavailable beyond: at most that many commands
+// per window). Nonces are kept in memory only: see docs/operations.md for
+// what a restart means.
+class ReplayGuard {
+ public:
+  static constexpr std::size_t kMaxRemembered = 10000;
+  Status Admit(const AdminCommand& command, std::uint64_t now_ms);
+
+ private:
+  std::map<std::string, std::uint64_t> seen_;  // nonce -> issued_at_ms
+};
+
+// The registry after `command`, and one line saying what changed (for the
+// broker's log and the operator). "show" changes nothing. Errors leave
+// `current` as it was: kAlreadyExists, kUnknownOrganisation, kRevoked,
+// kInvalidArgument, kInvalidConfig (a key of another organisation or of
+// the operator).
+struct AdminOutcome {
+  identity::Registry registry;
+  std::string summary;
+  bool changed = false;
+};
+Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
+                                       const AdminCommand& command,
+                                       const identity::Card& operator_card,
+                                       std::uint64_t now_ms);
+
+// What ADMIN_OK carries: {"command": ..., "summary": ..., "registry": {...}}
+// with the whole registry after the command.
+std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome);
+
+// Loads options.operator_card and checks it shares no key with the
+// registry's organisations (its transport key must identify only the
+// operator). kInvalidConfig / kIoError naming the file.
+Result<identity::Card> LoadOperatorCard(const Options& options,
+                                        const identity::Registry& registry);
+
+// Milliseconds since the Unix epoch, and as RFC 3339 UTC
+// ("2026-11-27T08:47:27Z").
+std::uint64_t NowMs();
+std::string Rfc3339(std::uint64_t ms);
+
+}  // namespace certshare::broker
