@@ -79,10 +79,10 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
 
 }  // namespace
 
-Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,
-                         const identity::Identity& me,
-                         const identity::Registry& registry, envelope::Sealer& sealer) {
-  CERTSHARE_ASSIGN_OR_RETURN(schemas::Summary summary, schemas::Summarise(stix_text));
+Result<Routing> Route(std::optional<Tlp> marked, const ComposeOptions& options,
+                      const identity::Identity& me, const identity::Registry& registry) {
+  schemas::Summary summary;
+  summary.tlp = marked;
   CERTSHARE_ASSIGN_OR_RETURN(Tlp tlp, ChooseTlp(summary, options.tlp));
 
   std::vector<std::string> names = options.recipients;
@@ -99,14 +99,22 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   }
   CERTSHARE_ASSIGN_OR_RETURN(std::vector<envelope::Recipient> recipients,
                              ResolveRecipients(names, registry, me.card.org));
+  return Routing{tlp, encrypt, std::move(recipients)};
+}
+
+Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,
+                         const identity::Identity& me,
+                         const identity::Registry& registry, envelope::Sealer& sealer) {
+  CERTSHARE_ASSIGN_OR_RETURN(schemas::Summary summary, schemas::Summarise(stix_text));
+  CERTSHARE_ASSIGN_OR_RETURN(Routing routing, Route(summary.tlp, options, me, registry));
 
   envelope::Draft draft;
   draft.stix_type = summary.type;
   draft.stix_id = summary.id;
   draft.modified = summary.modified;
-  draft.tlp = tlp;
-  draft.encrypt = encrypt;
-  draft.recipients = std::move(recipients);
+  draft.tlp = routing.tlp;
+  draft.encrypt = routing.encrypt;
+  draft.recipients = std::move(routing.recipients);
   draft.payload = std::string(stix_text);
   CERTSHARE_ASSIGN_OR_RETURN(Bytes record, sealer.Seal(draft));
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record decoded, envelope::Decode(record));

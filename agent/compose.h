@@ -47,4 +47,17 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
                          const identity::Identity& me,
                          const identity::Registry& registry, envelope::Sealer& sealer);
 
+// How a record is routed, decided by the rules above before anything is
+// sealed: its TLP, whether it is encrypted, and its recipients with their
+// keys. `marked` is the document's TLP 2.0 marking (schemas::Summary::tlp).
+// Compose uses it; `certshare sensor` calls it once per TLP and seals many
+// drafts with it in one batch (agent/sensor/pipeline.h).
+struct Routing {
+  Tlp tlp = Tlp::kAmber;
+  bool encrypt = true;
+  std::vector<envelope::Recipient> recipients;
+};
+Result<Routing> Route(std::optional<Tlp> marked, const ComposeOptions& options,
+                      const identity::Identity& me, const identity::Registry& registry);
+
 }  // namespace certshare::agent

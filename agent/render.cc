@@ -43,9 +43,9 @@ Result<std::string> OpenWithAnyKey(const envelope::Record& record,
 
 }  // namespace
 
-Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
-                           const identity::Identity& me,
-                           const identity::Registry& registry) {
+Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
+                        const identity::Identity& me,
+                        const identity::Registry& registry) {
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record record, envelope::Decode(bytes));
   const envelope::Header& h = record.header;
   const identity::Card* origin = registry.Find(h.origin);
@@ -93,7 +93,26 @@ Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
   w.Key("object");
   object.Accept(w);
   w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+
+  Verified out;
+  out.sequence = sequence;
+  out.origin = h.origin;
+  out.tlp = std::string(TlpName(h.tlp));
+  out.type = h.stix_type;
+  out.id = h.stix_id;
+  out.modified = h.modified;
+  out.recipients = h.recipients;
+  out.dedupe_key = envelope::DedupeKey(h);
+  out.object = json::Write(object);
+  out.line.assign(buffer.GetString(), buffer.GetSize());
+  return out;
+}
+
+Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
+                           const identity::Identity& me,
+                           const identity::Registry& registry) {
+  CERTSHARE_ASSIGN_OR_RETURN(Verified verified, Verify(sequence, bytes, me, registry));
+  return std::move(verified.line);
 }
 
 }  // namespace certshare::agent

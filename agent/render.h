@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/base/bytes.h"
 #include "common/base/status.h"
@@ -26,6 +27,29 @@
 
 namespace certshare::agent {
 
+// A delivered record that passed every check, with what the outputs need.
+struct Verified {
+  std::uint64_t sequence = 0;
+  std::string origin;
+  std::string tlp;  // TlpName of the signed header's level
+  std::string type;
+  std::string id;
+  std::string modified;
+  std::vector<std::string> recipients;
+  // envelope::DedupeKey of the signed header (origin, id, modified).
+  std::string dedupe_key;
+  // The STIX object or bundle, verified and decrypted, compact JSON.
+  std::string object;
+  // The JSON line above (without a newline).
+  std::string line;
+};
+
+// Every check of Render; on success the record's parts and its line.
+Result<Verified> Verify(std::uint64_t sequence, ByteView record,
+                        const identity::Identity& me,
+                        const identity::Registry& registry);
+
+// Verify(...).line.
 Result<std::string> Render(std::uint64_t sequence, ByteView record,
                            const identity::Identity& me,
                            const identity::Registry& registry);

@@ -101,7 +101,7 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
   if (!saved.ok()) {
     spdlog::error("admin: {} NOT applied: cannot write the registry: {}", outcome.summary,
                   saved.ToString());
-    return saved.WithContext("the registry was not changed");
+    return saved.WithContext("the registry was not changed (the change is not in force)");
   }
   registry_->Set(std::move(outcome.registry));
   spdlog::info("admin: {}; registry written to {}", outcome.summary, options_.registry);

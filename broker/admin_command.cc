@@ -236,7 +236,10 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
       note(before->sign_key != command.card.sign_key, "signing");
       note(before->box_key != command.card.box_key, "box");
       note(before->transport_key != command.card.transport_key, "transport");
-      outcome.summary = "rotated the " + changed + " keys of " + command.card.org +
+      outcome.summary = (before->revoked ? "reinstated " + command.card.org +
+                                               " (revoked at " + before->revoked_at + "): "
+                                         : std::string()) +
+                        "rotated the " + changed + " keys of " + command.card.org +
                         (command.keep_previous_keys
                              ? " (replaced signing and box keys kept for earlier records)"
                              : " (replaced keys forgotten: earlier records no longer verify)");

@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "common/base/file_util.h"
 #include "common/base/testing.h"
 #include "schemas/rules.h"
 #include "schemas/test_util.h"
@@ -45,6 +46,28 @@ TEST(Rules, IdsAreUniqueAndDescribed) {
     EXPECT_FALSE(r.description.empty()) << r.id;
   }
   EXPECT_EQ(ids.size(), 39u);
+}
+
+// docs/records.md has a table row ("| `rule-id` | ...") for every rule.
+TEST(Rules, DocumentedInRecordsMd) {
+  Result<std::string> doc = files::Read(CERTSHARE_RECORDS_DOC);
+  ASSERT_OK(doc.status());
+  std::set<std::string> documented;
+  std::size_t at = 0;
+  while ((at = doc->find("\n| `", at)) != std::string::npos) {
+    at += 4;
+    const std::size_t end = doc->find("` |", at);
+    if (end == std::string::npos) break;
+    const std::string id = doc->substr(at, end - at);
+    if (id.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos) {
+      documented.insert(id);
+    }
+  }
+  std::set<std::string> rules;
+  for (const RuleInfo& r : AllRules()) rules.insert(std::string(r.id));
+  for (const std::string& id : rules) {
+    EXPECT_TRUE(documented.count(id)) << id << " is not in docs/records.md";
+  }
 }
 
 TEST(Check, ValidIndicator) {

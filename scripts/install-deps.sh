@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev rapidjson-dev librocksdb-dev libsodium-dev
-  libspdlog-dev libgtest-dev libcli11-dev libcpp-httplib-dev
+  libspdlog-dev libgtest-dev libcli11-dev libcpp-httplib-dev libtomlplusplus-dev
   python3 python3-jsonschema
 )
 

@@ -40,6 +40,16 @@ struct Options {
   bool create_if_missing = true;
   // fsync every append. Default true; only benchmarks turn it off.
   bool sync = true;
+  // Appends are refused (kDiskFull; not a failed state: they resume once
+  // space is freed)
+  // when the filesystem would keep less than this many bytes free (capped
+  // at a tenth of the filesystem). Default 64 MiB: room for RocksDB's own
+  // flushes and compactions, which must never meet a full disk.
+  std::uint64_t min_free_bytes = 64ull << 20;
+  // Verify every table file's checksums when opening, so that a damaged
+  // database is refused at start instead of failing later on a read.
+  // Default true; costs a full read of the database at start.
+  bool verify_on_open = true;
   // TESTS ONLY; default empty (no effect). Called under the append lock just
   // before every append's and every trim chunk's RocksDB write (not for
   // appends that are all duplicates, nor trims that remove nothing, nor

@@ -1,5 +1,7 @@
 #include "storage/rocksdb_log.h"
 
+#include <sys/statvfs.h>
+
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
@@ -55,9 +57,11 @@ rocksdb::Options MakeDbOptions(const Options& options, bool existed) {
   db_options.paranoid_checks = true;
   // Bound RocksDB's own info logs (LOG, LOG.old.*) in the log directory.
   db_options.keep_log_file_num = 10;
-  // WAL recovery stays kPointInTimeRecovery (RocksDB's default): a torn
-  // last WAL record from a crash mid-write is dropped; that write was never
-  // acknowledged.
+  // WAL recovery: a torn last WAL record (a crash mid-write; that write was
+  // never acknowledged) is dropped, but corruption anywhere else is an error
+  // at open. kPointInTimeRecovery, RocksDB's default, would silently stop
+  // replay at a corrupted record and drop every later, acknowledged one.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   return db_options;
 }
 
@@ -140,6 +144,11 @@ Result<std::unique_ptr<Log>> RocksDbLog::Open(const std::string& dir,
   CERTSHARE_RETURN_IF_ERROR(log->OpenDb(existed));
   CERTSHARE_RETURN_IF_ERROR(log->CheckFormat());
   CERTSHARE_RETURN_IF_ERROR(log->LoadState());
+  CERTSHARE_RETURN_IF_ERROR(log->CheckHighWaterMark());
+  if (options.verify_on_open) {
+    CERTSHARE_RETURN_IF_ERROR(
+        FromRocksDb(log->db_->VerifyChecksum(), "verifying the log in " + Quoted(dir)));
+  }
   return std::unique_ptr<Log>(std::move(log));
 }
 
@@ -268,6 +277,23 @@ Status RocksDbLog::CheckFormat() {
 // Derives the in-memory state from disk: the first sequence from the
 // stored floor, the last from the last record (or the floor when every
 // record was trimmed), the clamp floor of received_ms from the last record.
+// A log that ends before a sequence it once acknowledged has lost records
+// (a damaged or truncated write-ahead log): never serve it.
+Status RocksDbLog::CheckHighWaterMark() {
+  std::uint64_t recorded = 0;
+  CERTSHARE_RETURN_IF_ERROR(high_water_mark_.Open(dir_, &recorded));
+  std::uint64_t last = last_sequence_.load(std::memory_order_acquire);
+  if (last < recorded) {
+    return Status(ErrorCode::kCorruption,
+                  "the log in " + Quoted(dir_) + " ends at sequence " + std::to_string(last) +
+                      " but sequence " + std::to_string(recorded) +
+                      " was acknowledged: its write-ahead log is damaged or truncated; "
+                      "restore the data directory from a backup");
+  }
+  high_water_mark_.Record(last);
+  return Status::Ok();
+}
+
 Status RocksDbLog::LoadState() {
   const std::string context = "loading log in " + Quoted(dir_);
   auto read_u64 = [&](std::string_view key) -> Result<std::uint64_t> {
@@ -406,6 +432,30 @@ Status RocksDbLog::WriteLocked(rocksdb::WriteBatch* batch) {
   return written;
 }
 
+// Refuses a write that would leave less than the reserve free. RocksDB
+// must never meet a full disk itself: a failed WAL append leaves its writer
+// in a state it cannot recover from without a restart (and the Debian
+// build asserts). Refusing here is soft: nothing failed, so appends resume
+// by themselves once space is freed.
+Status CheckFreeSpace(const std::string& dir, std::uint64_t batch_bytes,
+                      std::uint64_t min_free_bytes) {
+  struct statvfs fs;
+  if (::statvfs(dir.c_str(), &fs) != 0) return Status::Ok();  // cannot tell: let RocksDB try
+  std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  std::uint64_t total = static_cast<std::uint64_t>(fs.f_blocks) * fs.f_frsize;
+  // The reserve: the configured floor, but never more than a tenth of a
+  // small filesystem.
+  std::uint64_t reserve = std::min<std::uint64_t>(min_free_bytes, total / 10);
+  std::uint64_t needed = 2 * batch_bytes + reserve;
+  if (free_bytes < needed) {
+    return Status(ErrorCode::kDiskFull,
+                  "disk full: " + std::to_string(free_bytes) + " bytes free in " + dir +
+                      ", this write needs " + std::to_string(needed) +
+                      " (including the reserve); free space and ingest resumes");
+  }
+  return Status::Ok();
+}
+
 Status RocksDbLog::CheckNotFailed() const {
   std::lock_guard<std::mutex> lock(failed_mu_);
   if (failed_.ok()) return Status::Ok();
@@ -436,6 +486,7 @@ void RocksDbLog::PublishLocked(std::uint64_t first, std::uint64_t last,
   stored_bytes_.store(stored_bytes, std::memory_order_release);
   first_sequence_.store(first, std::memory_order_release);
   last_sequence_.store(last, std::memory_order_release);
+  high_water_mark_.Record(last);
 }
 
 std::shared_ptr<const RocksDbLog::View> RocksDbLog::CurrentView() const {
@@ -478,6 +529,9 @@ Result<std::vector<AppendResult>> RocksDbLog::AppendBatch(
 
   std::lock_guard<std::mutex> lock(mu_);
   CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
+  std::uint64_t batch_bytes = 0;
+  for (const Entry& e : entries) batch_bytes += e.record.size() + e.dedupe_key.size() + 64;
+  CERTSHARE_RETURN_IF_ERROR(CheckFreeSpace(dir_, batch_bytes, options_.min_free_bytes));
 
   // Under mu_ nothing else writes records, ids or latest, so the live
   // database is the published state plus nothing.

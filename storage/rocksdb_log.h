@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "storage/key_format.h"
+#include "storage/high_water_mark.h"
 #include "storage/log.h"
 
 namespace certshare::storage {
@@ -92,6 +93,7 @@ class RocksDbLog final : public Log {
                               const std::string& missing);
   Status CheckFormat();
   Status LoadState();
+  Status CheckHighWaterMark();
 
   // The sequence stored under `key` in "ids" (nullopt when absent).
   Result<std::optional<std::uint64_t>> LookupId(
@@ -154,6 +156,7 @@ class RocksDbLog final : public Log {
 
   std::atomic<std::uint64_t> first_sequence_{1};
   std::atomic<std::uint64_t> last_sequence_{0};
+  HighWaterMark high_water_mark_;  // written under the append lock
   std::atomic<std::uint64_t> stored_bytes_{0};
 };
 

@@ -1,6 +1,7 @@
 #include "tests/broker_fixture.h"
 
 #include "agent/compose.h"
+#include "common/base/file_util.h"
 
 namespace certshare::testing {
 
@@ -86,6 +87,88 @@ Bytes BrokerFixture::Record(const std::string& origin, const std::vector<std::st
   envelope::Sealer sealer = SealerFor(origin);
   auto composed =
       agent::Compose(Incident(uuid, modified, tlp), options, Id(origin), registry_, sealer);
+  EXPECT_TRUE(composed.ok()) << composed.status().ToString();
+  return composed.ok() ? composed->record : Bytes{};
+}
+
+std::unique_ptr<identity::Identity> BrokerFixture::NewIdentity(const std::string& org,
+                                                               const std::string& subdir) {
+  auto files = identity::Generate(org, "", dir_.File(subdir));
+  EXPECT_TRUE(files.ok()) << files.status().ToString();
+  if (!files.ok()) return nullptr;
+  auto id = identity::LoadIdentity(files->secret_path);
+  EXPECT_TRUE(id.ok()) << id.status().ToString();
+  return id.ok() ? std::make_unique<identity::Identity>(std::move(*id)) : nullptr;
+}
+
+std::unique_ptr<agent::BrokerClient> BrokerFixture::ConnectAs(const identity::Identity& id) {
+  auto client = agent::BrokerClient::Connect(endpoint_, Id("BROKER").card, id);
+  EXPECT_TRUE(client.ok()) << client.status().ToString();
+  return client.ok() ? std::move(*client) : nullptr;
+}
+
+broker::Options BrokerFixture::AdminOptions() {
+  if (ids_.count("OPERATOR") == 0) ids_["OPERATOR"] = NewIdentity("OPERATOR", "operator");
+  broker::Options options = DefaultOptions();
+  options.registry = RegistryFile();
+  options.operator_card = dir_.File("operator/OPERATOR.card.json");
+  return options;
+}
+
+void BrokerFixture::StartAdminBroker() {
+  broker::Options options = AdminOptions();
+  ASSERT_OK(files::WriteAtomic(RegistryFile(), registry_.ToJson()));
+  StartBroker(options);
+}
+
+std::unique_ptr<broker::AdminClient> BrokerFixture::ConnectAdmin(const std::string& org) {
+  auto client = broker::AdminClient::Connect(endpoint_, Id("BROKER").card, Id(org));
+  EXPECT_TRUE(client.ok()) << client.status().ToString();
+  return client.ok() ? std::move(*client) : nullptr;
+}
+
+Result<broker::AdminAnswer> BrokerFixture::Admin(broker::AdminKind kind,
+                                                 const identity::Card* card,
+                                                 const std::string& org, bool keep_previous) {
+  auto client = ConnectAdmin();
+  if (client == nullptr) return Status(ErrorCode::kInternal, "no admin connection");
+  broker::AdminCommand command = broker::NewAdminCommand(kind, Id("BROKER").card.transport_key);
+  if (card != nullptr) command.card = *card;
+  command.org = org;
+  command.keep_previous_keys = keep_previous;
+  return client->Send(command, std::chrono::seconds(10));
+}
+
+std::vector<BrokerFixture::Delivery> BrokerFixture::UntilCaughtUp(agent::BrokerClient& client,
+                                                                  bool ack) {
+  std::vector<Delivery> got;
+  while (true) {
+    auto next = client.Next(std::chrono::seconds(10));
+    if (!next.ok()) {
+      ADD_FAILURE() << "waiting for CAUGHT_UP: " << next.status().ToString();
+      return got;
+    }
+    const wire::Message& m = next->msg;
+    if (m.command == wire::Command::kCaughtUp) return got;
+    if (m.command == wire::Command::kDeliver) {
+      got.push_back({m.sequence, Bytes(m.record.begin(), m.record.end())});
+      if (ack) EXPECT_OK(client.Acknowledge(m.sequence, 1));
+      continue;
+    }
+    if (m.command == wire::Command::kError) {
+      ADD_FAILURE() << "waiting for CAUGHT_UP: " << ErrorCodeName(m.error) << ": " << m.text;
+      return got;
+    }
+  }
+}
+
+Bytes BrokerFixture::RecordWith(const identity::Identity& origin,
+                                const agent::ComposeOptions& options,
+                                const identity::Registry& registry, Tlp tlp,
+                                const std::string& uuid, const std::string& modified) {
+  envelope::Sealer sealer(origin.card.org, origin.sign_secret, origin.box_secret);
+  auto composed =
+      agent::Compose(Incident(uuid, modified, tlp), options, origin, registry, sealer);
   EXPECT_TRUE(composed.ok()) << composed.status().ToString();
   return composed.ok() ? composed->record : Bytes{};
 }

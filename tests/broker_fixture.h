@@ -11,6 +11,7 @@
 
 #include "agent/broker_client.h"
 #include "agent/compose.h"
+#include "broker/admin_client.h"
 #include "broker/broker.h"
 #include "common/base/testing.h"
 #include "common/envelope/envelope.h"
@@ -37,6 +38,41 @@ class BrokerFixture : public ::testing::Test {
   const identity::Identity& Id(const std::string& org) { return *ids_.at(org); }
   std::unique_ptr<agent::BrokerClient> Connect(const std::string& org);
   envelope::Sealer SealerFor(const std::string& org);
+
+  // --- Registry administration (tests/registry_admin_test.cc and
+  // tests/groups_test.cc).
+  // A fresh identity for `org` in `dir_/<subdir>`, not registered (a new
+  // organisation, or new keys for a registered one).
+  std::unique_ptr<identity::Identity> NewIdentity(const std::string& org,
+                                                  const std::string& subdir);
+  std::unique_ptr<agent::BrokerClient> ConnectAs(const identity::Identity& id);
+  // DefaultOptions() with admin enabled: the registry is the file
+  // RegistryFile() and the operator is Id("OPERATOR") (made on first use).
+  broker::Options AdminOptions();
+  std::string RegistryFile() { return dir_.File("registry.json"); }
+  // Writes registry_ to RegistryFile() and (re)starts the broker with
+  // AdminOptions().
+  void StartAdminBroker();
+  // An admin connection as `org` (the operator by default), and one
+  // command through it.
+  std::unique_ptr<broker::AdminClient> ConnectAdmin(const std::string& org = "OPERATOR");
+  Result<broker::AdminAnswer> Admin(broker::AdminKind kind, const identity::Card* card,
+                                    const std::string& org = "", bool keep_previous = true);
+
+  // What a subscription delivers until CAUGHT_UP (PINGs and PONGs
+  // skipped), acknowledging each record when `ack`. A failure (an ERROR, a
+  // timeout) is a test failure.
+  struct Delivery {
+    std::uint64_t sequence;
+    Bytes record;
+  };
+  std::vector<Delivery> UntilCaughtUp(agent::BrokerClient& client, bool ack = false);
+
+  // Seals an incident with explicit compose options and registry (groups,
+  // plaintext GREEN, a registry copy after a change).
+  Bytes RecordWith(const identity::Identity& origin, const agent::ComposeOptions& options,
+                   const identity::Registry& registry, Tlp tlp, const std::string& uuid,
+                   const std::string& modified = "2026-11-01T10:00:00.000Z");
 
   // A small valid STIX incident with a fresh id (or the given one).
   static std::string Incident(const std::string& uuid, const std::string& modified,

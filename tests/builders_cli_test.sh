@@ -14,6 +14,11 @@ shared="$2"
 work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-builders-test.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
+# No configuration file, spool or CERTSHARE_* setting from the machine running
+# the test may change what the commands do.
+export XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state" HOME="$work"
+unset CERTSHARE_CONFIG CERTSHARE_IDENTITY CERTSHARE_REGISTRY CERTSHARE_BROKER \
+  CERTSHARE_BROKER_CARD CERTSHARE_PASSPHRASE_FILE
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # expect_exit <code> <command...> (stdin is /dev/null: never a terminal)
 expect_exit() {
@@ -189,6 +194,9 @@ expect_exit 2 "$certshare" new sighting "${ee[@]}" --of "$indicator_id" --count 
 expect_exit 3 "$certshare" revise --identity keys/CERT-UA.secret.json incident.json
 expect_stderr "nothing to revise"
 expect_exit 3 "$certshare" revise "${ee[@]}" v4.json --determination confirmed
+expect_exit 2 "$certshare" revise "${ee[@]}" v2.json --investigation-status done
+expect_stderr "new, open, closed"
+expect_exit 2 "$certshare" revise "${ee[@]}" v2.json --criticality 500
 expect_exit 3 "$certshare" new bundle bad.json
 expect_exit 3 "$certshare" validate bad.json
 grep -q "\[id-format\]" "$work/out" || fail "validate does not list the rule: $(cat "$work/out")"

@@ -10,6 +10,9 @@ shared="$3"
 samples="$4"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-cli-test.XXXXXX")"
+# `publish` spools records first (docs/agent.md, "Store and forward"); the
+# default spools go under $XDG_STATE_HOME: keep them in the test's folder.
+export XDG_STATE_HOME="$work/state"
 pids=()
 cleanup() {
   for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done

@@ -28,21 +28,9 @@ int ExitForPublish(const Status& s) {
 }
 
 int Publish(const std::string& text, const BuilderFlags& f) {
-  struct Needed {
-    const char* flag;
-    const char* env;
-    const std::string* value;
-  };
-  for (const Needed& n : {Needed{"--registry", "CERTSHARE_REGISTRY", &f.registry},
-                          Needed{"--broker", "CERTSHARE_BROKER", &f.broker},
-                          Needed{"--broker-card", "CERTSHARE_BROKER_CARD", &f.broker_card}}) {
-    if (n.value->empty()) {
-      return Report(Status(ErrorCode::kInvalidArgument, std::string("--publish needs ") +
-                                                            n.flag + " (or " + n.env + ")"),
-                    kExitUsage);
-    }
-  }
-  const ContextFlags context_flags{f.identity, f.registry, f.broker, f.broker_card};
+  // The registry and broker settings are there: AddBuilderFlags's parse
+  // callback refused --publish without them.
+  const ContextFlags& context_flags = f.context;  // resolved with the configuration file
   auto context = LoadContext(context_flags);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
   agent::ComposeOptions options;  // the TLP comes from the built marking
@@ -68,12 +56,10 @@ int Publish(const std::string& text, const BuilderFlags& f) {
 }  // namespace
 
 void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
-  CLI::Option* identity =
-      cmd->add_option("--identity", f->identity,
-                      "this organisation's identity file (secret file, or its public card "
-                      "when not publishing)")
-          ->envname("CERTSHARE_IDENTITY");
-  if (identity_required) identity->required();
+  cmd->add_option("--identity", f->identity,
+                  "this organisation's identity file (secret file, or its public card "
+                  "when not publishing; config: identity)")
+      ->envname("CERTSHARE_IDENTITY");
   cmd->add_option("--out", f->out, "also write the STIX JSON to this new file (never overwritten)");
   cmd->add_flag("--publish", f->publish,
                 "sign, encrypt and publish the result instead of printing it");
@@ -88,6 +74,26 @@ void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
       ->envname("CERTSHARE_BROKER");
   cmd->add_option("--broker-card", f->broker_card, "with --publish: the broker's card")
       ->envname("CERTSHARE_BROKER_CARD");
+  AddConfigFlags(cmd, &f->context);
+  // Once parsed: what flags and environment left empty comes from the
+  // configuration file; a missing setting stops the command (exit 2).
+  cmd->parse_complete_callback([f, identity_required] {
+    ContextFlags& c = f->context;
+    c.identity = f->identity;
+    c.registry = f->registry;
+    c.broker = f->broker;
+    c.broker_card = f->broker_card;
+    const Needs needs{identity_required || f->publish, f->publish, f->publish,
+                      f->publish ? "--publish" : ""};
+    int exit = kExitUsage;
+    Status s = ResolveContextFlags(&c, needs, &exit);
+    if (!s.ok()) throw CommandLineError{s, exit};
+    f->identity = c.identity;
+    f->registry = c.registry;
+    f->broker = c.broker;
+    f->broker_card = c.broker_card;
+    if (f->publish && f->to.empty()) f->to = c.config.to;
+  });
 }
 
 Result<agent::Author> LoadAuthor(const std::string& path) {
@@ -99,8 +105,10 @@ Result<agent::Author> LoadAuthor(const std::string& path) {
     CERTSHARE_ASSIGN_OR_RETURN(identity::Card card, identity::ParseCard(doc));
     return agent::Author{card.org, card.name};
   }
-  CERTSHARE_ASSIGN_OR_RETURN(identity::Identity me, identity::LoadIdentity(path));
-  return agent::Author{me.card.org, me.card.name};
+  // A secret file, possibly protected: building needs only its card fields,
+  // so no passphrase is asked here (--publish asks when it signs).
+  CERTSHARE_ASSIGN_OR_RETURN(identity::Card card, identity::LoadSecretFileCard(path));
+  return agent::Author{card.org, card.name};
 }
 
 int Emit(const std::string& text, const BuilderFlags& f) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/cli/context.h"
 #include "agent/stix_objects.h"
 #include "agent/stix_time.h"
 #include "common/base/status.h"
@@ -26,11 +27,16 @@ struct BuilderFlags {
   std::string broker_card;  // --broker-card / CERTSHARE_BROKER_CARD
   std::vector<std::string> to;
   int timeout_seconds = 10;
+  // --config and --passphrase-file, and once parsed the settings above as
+  // resolved with the configuration file (context.h); --publish uses these.
+  // Without --to, --publish sends to publish.to of the configuration.
+  ContextFlags context;
 };
 
 // Adds --identity (required when `identity_required`, else only with
-// --publish), --out, --publish, --to, --timeout and the connection flags
-// (needed only with --publish).
+// --publish), --out, --publish, --to, --timeout, the connection flags
+// (needed only with --publish), --config and --passphrase-file. A setting
+// neither flag nor environment gives comes from the configuration file.
 void AddBuilderFlags(CLI::App* cmd, BuilderFlags* flags, bool identity_required = true);
 
 // Checks a document to be attached or merged: kMalformedJson or

@@ -14,5 +14,13 @@ void AddNew(CLI::App& app, int* exit_code);
 void AddRevise(CLI::App& app, int* exit_code);
 void AddValidate(CLI::App& app, int* exit_code);
 void AddRsit(CLI::App& app, int* exit_code);
+void AddInit(CLI::App& app, int* exit_code);
+void AddProtect(CLI::App& app, int* exit_code);
+// Store and forward (docs/agent.md, "Store and forward").
+void AddFlush(CLI::App& app, int* exit_code);
+void AddStatus(CLI::App& app, int* exit_code);
+void AddGet(CLI::App& app, int* exit_code);
+// Sensors (docs/agent.md, "Sensors").
+void AddSensor(CLI::App& app, int* exit_code);
 
 }  // namespace certshare::cli

@@ -1,15 +1,30 @@
 // What most subcommands need: this organisation's identity, its copy of
-// the registry, and how to reach the broker. Flags may also come from the
-// environment (CERTSHARE_IDENTITY, CERTSHARE_REGISTRY, CERTSHARE_BROKER,
-// CERTSHARE_BROKER_CARD).
+// the registry, and how to reach the broker.
+//
+// Each setting comes from, in order of precedence: its flag, its
+// environment variable, the agent's configuration file (agent/config.h),
+// its default. The configuration file is --config FILE, else
+// CERTSHARE_CONFIG, else $XDG_CONFIG_HOME/certshare/agent.toml
+// (~/.config/certshare/agent.toml) if that exists.
+//
+//   flag               environment                configuration key
+//   --config           CERTSHARE_CONFIG           -
+//   --identity         CERTSHARE_IDENTITY         identity
+//   --registry         CERTSHARE_REGISTRY         registry
+//   --passphrase-file  CERTSHARE_PASSPHRASE_FILE  passphrase_file
+//   --broker           CERTSHARE_BROKER           broker.endpoint
+//   --broker-card      CERTSHARE_BROKER_CARD      broker.card (or broker.public_key)
+//   (publish --to)     -                          publish.to
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/broker_client.h"
+#include "agent/config.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
@@ -17,22 +32,74 @@
 namespace certshare::cli {
 
 struct ContextFlags {
-  std::string identity;
-  std::string registry;
-  std::string broker;
-  std::string broker_card;
+  std::string identity;     // --identity / CERTSHARE_IDENTITY / identity
+  std::string registry;     // --registry / CERTSHARE_REGISTRY / registry
+  std::string broker;       // --broker / CERTSHARE_BROKER / broker.endpoint
+  std::string broker_card;  // --broker-card / CERTSHARE_BROKER_CARD / broker.card
+  std::string config_file;  // --config / CERTSHARE_CONFIG
+  std::string passphrase_file;  // --passphrase-file / CERTSHARE_PASSPHRASE_FILE / passphrase_file
+  // broker.public_key, used when no broker card is given anywhere.
+  std::optional<crypto::BoxPublicKey> broker_public_key;
+  // The configuration file as read (its `source` empty if there was none):
+  // what commands use for settings without a flag here (publish.to,
+  // sensor.tlp, spool.*).
+  agent::AgentConfig config;
 };
 
-// Adds --identity and --registry (and, with `broker`, --broker and
-// --broker-card) to a subcommand.
+// What a subcommand cannot run without.
+struct Needs {
+  bool identity = true;
+  bool registry = true;
+  bool broker = false;  // endpoint and card (or public key)
+  // What needs them, for the message: "--publish" gives "--publish needs
+  // --registry ..."; empty gives "missing --registry ...".
+  const char* needed_by = "";
+};
+
+// Adds --config, --identity, --registry and --passphrase-file (and, with
+// `broker`, --broker and --broker-card) to a subcommand. Once its flags are
+// parsed, the configuration file fills what neither a flag nor the
+// environment gave, and a setting still missing stops the command (exit 2,
+// naming the flag, the variable and the configuration key).
 void AddContextFlags(CLI::App* cmd, ContextFlags* flags, bool broker);
+// The same with finer needs: `registry import|show` need only the
+// registry. Flags for settings not needed are not added.
+void AddContextFlags(CLI::App* cmd, ContextFlags* flags, const Needs& needs);
+
+// Adds only --config and --passphrase-file, for commands with flags of
+// their own (the builders); call ResolveContextFlags when parsed.
+void AddConfigFlags(CLI::App* cmd, ContextFlags* flags);
+
+// Reads the configuration file (see above) into flags->config and fills
+// every empty setting of `flags` from it; then checks `needs`. Errors:
+// kInvalidConfig for an unusable file (exit 3), kInvalidArgument for a
+// missing setting (exit 2); *exit is set accordingly.
+Status ResolveContextFlags(ContextFlags* flags, const Needs& needs, int* exit);
+
+// Reads the configuration file named by `config_file` (--config /
+// CERTSHARE_CONFIG; it must exist) or, if empty, the default one if it
+// exists. Without a file, the defaults (source empty).
+Result<agent::AgentConfig> LoadAgentConfig(const std::string& config_file);
+
+// A failure found while the command line is parsed (see AddContextFlags):
+// thrown from CLI11's parse callbacks, caught in main, which prints it with
+// Report and exits with `exit`.
+struct CommandLineError {
+  Status status;
+  int exit;
+};
 
 struct Context {
   identity::Identity me;
   identity::Registry registry;
 };
 
+// Loads the identity (asking for its passphrase if the secret file is
+// protected: agent/cli/passphrase_input.h) and the registry.
 Result<Context> LoadContext(const ContextFlags& flags);
+// The broker's card: from --broker-card (or its variable or broker.card),
+// else a card made of broker.public_key.
+Result<identity::Card> LoadBrokerCard(const ContextFlags& flags);
 Result<std::unique_ptr<agent::BrokerClient>> ConnectBroker(const ContextFlags& flags,
                                                            const Context& context);
 

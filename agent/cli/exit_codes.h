@@ -11,5 +11,6 @@ inline constexpr int kExitInvalidInput = 3;   // the file, STIX, keys or config
 inline constexpr int kExitRefused = 4;        // the broker refused the request
 inline constexpr int kExitUnreachable = 5;    // no answer, or the handshake failed
 inline constexpr int kExitVerifyFailed = 6;   // a received record failed verification
+inline constexpr int kExitSpoolFull = 7;      // the spool is at its limit: nothing accepted
 
 }  // namespace certshare::cli

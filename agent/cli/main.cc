@@ -19,6 +19,21 @@ int main(int argc, char** argv) {
   cli::AddRevise(app, &exit_code);
   cli::AddValidate(app, &exit_code);
   cli::AddRsit(app, &exit_code);
+  cli::AddInit(app, &exit_code);
+  cli::AddProtect(app, &exit_code);
+  cli::AddFlush(app, &exit_code);
+  cli::AddStatus(app, &exit_code);
+  cli::AddGet(app, &exit_code);
+  cli::AddSensor(app, &exit_code);
+
+  app.footer(
+      "Settings: a flag wins over its CERTSHARE_* environment variable, which wins over the\n"
+      "configuration file (--config FILE, CERTSHARE_CONFIG, or ~/.config/certshare/agent.toml;\n"
+      "`certshare init` writes one). `certshare <command> --help` lists a command's flags.\n"
+      "Exit status: 0 ok, 1 other failure, 2 usage (bad or missing flag or setting),\n"
+      "3 invalid input (file, STIX, keys, configuration, wrong passphrase), 4 refused by the\n"
+      "broker, 5 broker unreachable, 6 a received record failed verification, 7 spool full.\n"
+      "docs/agent.md describes every command.");
 
   Status s = crypto::Init();
   if (!s.ok()) return cli::Report(s, cli::kExitFailure);
@@ -31,6 +46,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return cli::kExitUsage;
+  } catch (const cli::CommandLineError& e) {
+    // A missing setting or an unusable configuration file (context.h).
+    return cli::Report(e.status, e.exit);
   }
   return exit_code;
 }

@@ -178,7 +178,7 @@ void AddNewIncident(CLI::App& parent, int* exit_code) {
                   "blocked, confirmed, failed-attempt, false-positive or suspected");
   cmd->add_option("--investigation-status", f->investigation_status, "new, open or closed");
   cmd->add_option("--criticality", f->criticality,
-                  "0-100 (Incident Core: 0 none, 1-29 low, 30-49 moderate, 50-89 high, 90+ extreme)");
+                  "0-100 (Incident Core: 0 false positive, 1-29 low, 30-49 moderate, 50-89 high, 90+ extreme)");
   cmd->add_option("--incident-type", f->incident_types,
                   "more Incident Core event-type-ov values for incident_types (comma-separated)")
       ->delimiter(',');

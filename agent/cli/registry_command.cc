@@ -13,15 +13,15 @@ namespace certshare::cli {
 namespace {
 
 struct RegistryFlags {
-  std::string registry;
+  ContextFlags context;  // only the registry: --registry / CERTSHARE_REGISTRY / registry
   std::vector<std::string> cards;
 };
 
 int RunImport(const RegistryFlags& f) {
   identity::Registry registry;
   std::error_code exists_error;
-  if (std::filesystem::exists(f.registry, exists_error) || exists_error) {
-    auto loaded = identity::Registry::Load(f.registry);
+  if (std::filesystem::exists(f.context.registry, exists_error) || exists_error) {
+    auto loaded = identity::Registry::Load(f.context.registry);
     if (!loaded.ok()) return Report(loaded.status(), kExitInvalidInput);
     registry = std::move(*loaded);
   }
@@ -32,13 +32,13 @@ int RunImport(const RegistryFlags& f) {
     if (!s.ok()) return Report(s.WithContext(path), kExitInvalidInput);
     std::cout << "imported " << card->org << " from " << path << "\n";
   }
-  Status s = files::WriteAtomic(f.registry, registry.ToJson());
+  Status s = files::WriteAtomic(f.context.registry, registry.ToJson());
   if (!s.ok()) return Report(s, kExitFailure);
   return kExitOk;
 }
 
 int RunShow(const RegistryFlags& f) {
-  auto registry = identity::Registry::Load(f.registry);
+  auto registry = identity::Registry::Load(f.context.registry);
   if (!registry.ok()) return Report(registry.status(), kExitInvalidInput);
   std::cout << identity::Describe(*registry);
   return kExitOk;
@@ -48,20 +48,17 @@ int RunShow(const RegistryFlags& f) {
 
 void AddRegistry(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<RegistryFlags>();
+  const Needs registry_only{/*identity=*/false, /*registry=*/true, /*broker=*/false};
   CLI::App* cmd = app.add_subcommand("registry", "manage this agent's copy of the registry");
   cmd->require_subcommand(1);
   CLI::App* import = cmd->add_subcommand(
       "import", "add or replace organisations' public cards (creates the registry if missing)");
-  import->add_option("--registry", flags->registry, "registry file")
-      ->envname("CERTSHARE_REGISTRY")
-      ->required();
+  AddContextFlags(import, &flags->context, registry_only);
   import->add_option("cards", flags->cards, "card files")->required();
   import->callback([flags, exit_code] { *exit_code = RunImport(*flags); });
   CLI::App* show = cmd->add_subcommand(
       "show", "list the registered organisations (revoked ones marked) and the sharing groups");
-  show->add_option("--registry", flags->registry, "registry file")
-      ->envname("CERTSHARE_REGISTRY")
-      ->required();
+  AddContextFlags(show, &flags->context, registry_only);
   show->callback([flags, exit_code] { *exit_code = RunShow(*flags); });
 }
 

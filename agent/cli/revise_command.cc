@@ -5,6 +5,7 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/revise.h"
+#include "agent/vocab.h"
 
 namespace certshare::cli {
 
@@ -21,8 +22,24 @@ struct ReviseFlags {
 
 int RunRevise(const ReviseFlags& f) {
   agent::ReviseOptions options;
-  if (!f.investigation_status.empty()) options.investigation_status = f.investigation_status;
-  if (!f.determination.empty()) options.determination = f.determination;
+  if (!f.investigation_status.empty()) {
+    if (!agent::kInvestigationStatuses.Contains(f.investigation_status)) {
+      return Report(Status(ErrorCode::kInvalidArgument,
+                           "--investigation-status must be one of " +
+                               agent::kInvestigationStatuses.Join()),
+                    kExitUsage);
+    }
+    options.investigation_status = f.investigation_status;
+  }
+  if (!f.determination.empty()) {
+    if (!agent::kIncidentDeterminations.Contains(f.determination)) {
+      return Report(Status(ErrorCode::kInvalidArgument,
+                           "--determination must be one of " +
+                               agent::kIncidentDeterminations.Join()),
+                    kExitUsage);
+    }
+    options.determination = f.determination;
+  }
   auto criticality = ParseIntFlag("--criticality", f.criticality, 0, 100);
   if (!criticality.ok()) return Report(criticality.status(), kExitUsage);
   if (*criticality) options.criticality = static_cast<int>(**criticality);
@@ -38,13 +55,7 @@ int RunRevise(const ReviseFlags& f) {
   Status s = CheckInputDocument(*text, f.input);
   if (!s.ok()) return Report(s, kExitInvalidInput);
   auto revised = agent::Revise(*text, options);
-  if (!revised.ok()) {
-    const bool usage = revised.status().code() == ErrorCode::kInvalidArgument &&
-                       (options.investigation_status || options.determination ||
-                        options.criticality) &&
-                       revised.status().message().find("must be one of") != std::string::npos;
-    return Report(revised.status(), usage ? kExitUsage : kExitInvalidInput);
-  }
+  if (!revised.ok()) return Report(revised.status(), kExitInvalidInput);
   return Emit(revised->json, f.output);
 }
 

@@ -31,6 +31,9 @@ bool HexDecode(std::string_view hex, Bytes* out);
 
 class ByteWriter {
  public:
+  // Room for `n` bytes in all, when the caller knows the final size: one
+  // allocation instead of a reallocation (and copy) per doubling.
+  void Reserve(std::size_t n) { out_.reserve(n); }
   void U8(std::uint8_t v) { out_.push_back(v); }
   void U16(std::uint16_t v);
   void U32(std::uint32_t v);

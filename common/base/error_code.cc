@@ -16,6 +16,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kRecordTooLarge: return "RECORD_TOO_LARGE";
     case ErrorCode::kPositionRemoved: return "POSITION_REMOVED";
     case ErrorCode::kBadSubscription: return "BAD_SUBSCRIPTION";
+    case ErrorCode::kSpoolFull: return "SPOOL_FULL";
     case ErrorCode::kInvalidConfig: return "INVALID_CONFIG";
     case ErrorCode::kBadSignature: return "BAD_SIGNATURE";
     case ErrorCode::kOriginMismatch: return "ORIGIN_MISMATCH";
@@ -33,6 +34,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNotFound: return "NOT_FOUND";
     case ErrorCode::kAlreadyExists: return "ALREADY_EXISTS";
     case ErrorCode::kInsecurePermissions: return "INSECURE_PERMISSIONS";
+    case ErrorCode::kDiskFull: return "DISK_FULL";
     case ErrorCode::kTimeout: return "TIMEOUT";
     case ErrorCode::kTransportError: return "TRANSPORT_ERROR";
     case ErrorCode::kUnavailable: return "UNAVAILABLE";

@@ -26,6 +26,7 @@ enum class ErrorCode : std::uint16_t {
   kRecordTooLarge = 122,     // a record above the configured size limit
   kPositionRemoved = 123,    // a subscription position retention has removed
   kBadSubscription = 124,    // a subscription request that cannot be served
+  kSpoolFull = 125,          // the agent's spool is at its size limit; nothing accepted
   kInvalidConfig = 130,      // a configuration or registry file is unusable
 
   // 2xx: authentication and authorisation.
@@ -47,6 +48,7 @@ enum class ErrorCode : std::uint16_t {
   kNotFound = 303,           // nothing stored under that key
   kAlreadyExists = 304,      // refusing to overwrite
   kInsecurePermissions = 305,// a secret file readable by others
+  kDiskFull = 306,           // refused: the disk would keep too little free space
 
   // 4xx: transport.
   kTimeout = 400,            // no answer within the deadline

@@ -80,6 +80,17 @@ Status WriteAtomic(const std::string& path, std::string_view data, int mode) {
     ::unlink(tmp.c_str());
     return s;
   }
+  // The rename is durable only once the directory holding it is synced
+  // (a crash could otherwise bring the old file back). Best effort if the
+  // directory cannot be opened for reading; an fsync error is reported.
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    Status s;
+    if (::fsync(dir_fd) != 0) s = Errno("syncing the directory of", path);
+    ::close(dir_fd);
+    return s;
+  }
   return Status::Ok();
 }
 

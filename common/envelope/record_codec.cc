@@ -63,6 +63,11 @@ namespace internal {
 
 Bytes EncodeRecord(ByteView header_bytes, ByteView payload, const Auth& auth) {
   ByteWriter w;
+  // The exact size (docs/protocol.md): without it the vector reallocated
+  // and copied the payload once more for the auth bytes after it, ~6% of
+  // sealing a sensor's 3 KB records (agent/sensor/sensor_bench).
+  w.Reserve(kRecordMagic.size() + 4 + header_bytes.size() + 4 + payload.size() + 1 + 4 + 4 +
+            1 + auth.proof.size() * sizeof(crypto::Hash256) + auth.signature.size());
   w.Raw(AsBytes(kRecordMagic));
   w.Blob32(header_bytes);
   w.Blob32(payload);

@@ -7,6 +7,7 @@
 
 #include "common/base/file_util.h"
 #include "common/base/json.h"
+#include "common/identity/protected_secret.h"
 
 namespace certshare::identity {
 
@@ -194,7 +195,7 @@ std::string CardToJson(const Card& card) {
 }
 
 Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
-                                const std::string& dir) {
+                                const std::string& dir, const crypto::Passphrase* passphrase) {
   if (!IsValidOrgId(org)) {
     return Status(ErrorCode::kInvalidArgument,
                   "organisation id \"" + std::string(org) +
@@ -214,67 +215,151 @@ Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
   card.sign_key = sign.public_key;
   card.box_key = box.public_key;
   card.transport_key = transport.public_key;
-
-  rapidjson::StringBuffer buffer;
-  {
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("format");
-    w.String(kSecretFormat.data(), kSecretFormat.size());
-    WriteCardFields(card, w);
-    w.Key("sign_secret");
-    w.String(HexEncode(sign.secret_key.view()));
-    w.Key("box_secret");
-    w.String(HexEncode(box.secret_key.view()));
-    w.Key("transport_secret");
-    w.String(HexEncode(transport.secret_key.view()));
-    w.EndObject();
-  }
-  std::string secret_text(buffer.GetString(), buffer.GetSize());
-  secret_text += "\n";
-  // Wipe RapidJSON's copy too: its buffer holds the hex secrets.
-  sodium_memzero(const_cast<char*>(buffer.GetString()), buffer.GetSize());
+  const Identity id{card, std::move(sign.secret_key), std::move(box.secret_key),
+                    std::move(transport.secret_key)};
 
   if (files::Read(paths.card_path).ok()) {
-    WipeString(&secret_text);
     return Status(ErrorCode::kAlreadyExists,
                   paths.card_path + " already exists; refusing to overwrite it");
   }
-  Status s = files::WriteNew(paths.secret_path, secret_text, 0600);
-  WipeString(&secret_text);
-  CERTSHARE_RETURN_IF_ERROR(s);
+  CERTSHARE_RETURN_IF_ERROR(WriteSecretFile(paths.secret_path, id, passphrase, false));
   CERTSHARE_RETURN_IF_ERROR(files::WriteNew(paths.card_path, CardToJson(card), 0644));
   return paths;
 }
 
-Result<Identity> LoadIdentity(const std::string& path) {
+namespace {
+
+// The text of a secret file for `id`, protected by `passphrase` unless it
+// is null. The caller wipes it.
+Result<std::string> SecretFileText(const Identity& id, const crypto::Passphrase* passphrase) {
+  rapidjson::StringBuffer buffer;
+  Status s;
+  {
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("format");
+    const std::string_view format = passphrase ? kProtectedSecretFormat : kSecretFormat;
+    w.String(format.data(), format.size());
+    WriteCardFields(id.card, w);
+    if (passphrase != nullptr) {
+      s = internal::WriteProtectedSecrets(id, *passphrase, w);
+    } else {
+      auto secret = [&w](const char* field, ByteView bytes) {
+        std::string hex = HexEncode(bytes);
+        w.Key(field);
+        w.String(hex);
+        WipeString(&hex);
+      };
+      secret("sign_secret", id.sign_secret.view());
+      secret("box_secret", id.box_secret.view());
+      secret("transport_secret", id.transport_secret.view());
+    }
+    w.EndObject();
+  }
+  std::string text;
+  text.reserve(buffer.GetSize() + 1);
+  text.assign(buffer.GetString(), buffer.GetSize());
+  text += "\n";
+  // Wipe RapidJSON's copy too: its buffer holds the (hex) secrets.
+  sodium_memzero(const_cast<char*>(buffer.GetString()), buffer.GetSize());
+  if (!s.ok()) {
+    WipeString(&text);
+    return s;
+  }
+  return text;
+}
+
+// Wipes the parsed copies of a plain secret file's hex secrets.
+void WipeSecretFields(rapidjson::Document* doc) {
+  if (!doc->IsObject()) return;
+  for (const char* field : {"sign_secret", "box_secret", "transport_secret"}) {
+    auto it = doc->FindMember(field);
+    if (it != doc->MemberEnd() && it->value.IsString()) {
+      sodium_memzero(const_cast<char*>(it->value.GetString()), it->value.GetStringLength());
+    }
+  }
+}
+
+// Reads and parses a secret file, mode checked; the text is wiped. Returns
+// whether it is protected (its format), or kInvalidConfig naming the path.
+Result<bool> ReadSecretDocument(const std::string& path, rapidjson::Document* doc) {
   CERTSHARE_RETURN_IF_ERROR(crypto::Init());
   CERTSHARE_RETURN_IF_ERROR(files::CheckSecretMode(path));
   CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 1u << 20));
-  rapidjson::Document doc;
-  Status parsed = json::Parse(text, &doc);
+  Status parsed = json::Parse(text, doc);
   WipeString(&text);
   if (!parsed.ok()) {
     return Status(ErrorCode::kInvalidConfig, parsed.message()).WithContext(path);
   }
-  auto fail = [&](const Status& s) { return s.WithContext(path); };
-  Status s = CheckFormat(doc, kSecretFormat);
-  if (!s.ok()) return fail(s);
+  std::string format;
+  if (json::GetString(*doc, "format", &format) && format == kProtectedSecretFormat) return true;
+  Status s = CheckFormat(*doc, kSecretFormat);
+  if (!s.ok()) {
+    WipeSecretFields(doc);
+    return Status(ErrorCode::kInvalidConfig,
+                  "\"format\" must be \"" + std::string(kSecretFormat) + "\" or \"" +
+                      std::string(kProtectedSecretFormat) + "\"")
+        .WithContext(path);
+  }
+  return false;
+}
+
+}  // namespace
+
+Status WriteSecretFile(const std::string& path, const Identity& id,
+                       const crypto::Passphrase* passphrase, bool replace) {
+  CERTSHARE_RETURN_IF_ERROR(crypto::Init());
+  CERTSHARE_ASSIGN_OR_RETURN(std::string text, SecretFileText(id, passphrase));
+  Status s = replace ? files::WriteAtomic(path, text, 0600) : files::WriteNew(path, text, 0600);
+  WipeString(&text);
+  return s;
+}
+
+Result<bool> IsProtectedSecretFile(const std::string& path) {
+  rapidjson::Document doc;
+  Result<bool> is_protected = ReadSecretDocument(path, &doc);
+  WipeSecretFields(&doc);
+  return is_protected;
+}
+
+Result<Card> LoadSecretFileCard(const std::string& path) {
+  rapidjson::Document doc;
+  Result<bool> is_protected = ReadSecretDocument(path, &doc);
+  WipeSecretFields(&doc);
+  if (!is_protected.ok()) return is_protected.status();
+  Result<Card> card = ParseCardFields(doc);
+  if (!card.ok()) return card.status().WithContext(path);
+  return card;
+}
+
+Result<Identity> LoadIdentity(const std::string& path, const PassphraseSource& passphrase) {
+  rapidjson::Document doc;
+  CERTSHARE_ASSIGN_OR_RETURN(const bool is_protected, ReadSecretDocument(path, &doc));
+  auto fail = [&](const Status& s) {
+    WipeSecretFields(&doc);
+    return s.WithContext(path);
+  };
 
   // The secret file carries the card fields too, with the public keys.
   Result<Card> card = ParseCardFields(doc);
   if (!card.ok()) return fail(card.status());
 
   Identity id{*card, {}, {}, {}};
-  s = DecodeKey<64>(doc, "sign_secret", id.sign_secret.data());
-  if (s.ok()) s = DecodeKey<32>(doc, "box_secret", id.box_secret.data());
-  if (s.ok()) s = DecodeKey<32>(doc, "transport_secret", id.transport_secret.data());
-  // Wipe the parsed copies of the hex secrets.
-  for (const char* field : {"sign_secret", "box_secret", "transport_secret"}) {
-    auto it = doc.FindMember(field);
-    if (it != doc.MemberEnd() && it->value.IsString()) {
-      sodium_memzero(const_cast<char*>(it->value.GetString()), it->value.GetStringLength());
-    }
+  Status s;
+  if (is_protected) {
+    auto ask = [&]() -> Result<crypto::Passphrase> {
+      if (!passphrase) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "the secret file is protected by a passphrase and none was given");
+      }
+      return passphrase(path);
+    };
+    s = internal::OpenProtectedSecrets(doc, ask, &id);
+  } else {
+    s = DecodeKey<64>(doc, "sign_secret", id.sign_secret.data());
+    if (s.ok()) s = DecodeKey<32>(doc, "box_secret", id.box_secret.data());
+    if (s.ok()) s = DecodeKey<32>(doc, "transport_secret", id.transport_secret.data());
+    WipeSecretFields(&doc);
   }
   if (!s.ok()) return fail(s);
   if (crypto::SigningPublicFromSecret(id.sign_secret) != id.card.sign_key ||

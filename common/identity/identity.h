@@ -9,12 +9,16 @@
 // records already encrypted.
 //
 // Files (docs/identity.md):
-//   <org>.secret.json  the secret keys, mode 0600, never overwritten
+//   <org>.secret.json  the secret keys, mode 0600, never overwritten;
+//                      optionally protected by a passphrase (format
+//                      "certshare-secret-v1-protected": the secrets sealed
+//                      under an Argon2id-derived key, crypto/passphrase.h)
 //   <org>.card.json    the public identity card, for exchange
 //
 // Thread-safety: the types are plain values; functions share no state.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +27,13 @@
 
 #include "common/base/status.h"
 #include "common/crypto/keys.h"
+#include "common/crypto/passphrase.h"
 
 namespace certshare::identity {
 
 inline constexpr std::string_view kCardFormat = "certshare-card-v1";
 inline constexpr std::string_view kSecretFormat = "certshare-secret-v1";
+inline constexpr std::string_view kProtectedSecretFormat = "certshare-secret-v1-protected";
 // Most keys a card keeps in "previous_sign_keys" / "previous_box_keys"
 // (one per rotation); a rotation beyond it forgets the oldest.
 inline constexpr std::size_t kMaxPreviousKeys = 16;
@@ -66,14 +72,53 @@ struct GeneratedFiles {
 };
 
 // Creates a fresh identity for `org` in `dir`: <org>.secret.json (0600) and
-// <org>.card.json. Refuses (kAlreadyExists) if either file exists.
+// <org>.card.json. Refuses (kAlreadyExists) if either file exists. With a
+// `passphrase`, the secret file is protected by it.
 Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
-                                const std::string& dir);
+                                const std::string& dir,
+                                const crypto::Passphrase* passphrase = nullptr);
+
+// Supplies the passphrase of a protected secret file (its path is the
+// argument) when LoadIdentity meets one; called at most once per load, and
+// only once the file's other fields are known to be well formed. Its error
+// is returned with the path as context, so it should say how to give a
+// passphrase.
+using PassphraseSource =
+    std::function<Result<crypto::Passphrase>(const std::string& secret_path)>;
 
 // Loads a secret file: refuses one readable by others
 // (kInsecurePermissions), checks every secret matches its public half
 // (kInvalidConfig otherwise). The file text is wiped from memory after use.
-Result<Identity> LoadIdentity(const std::string& path);
+// A protected file is opened with the passphrase from `passphrase`:
+// kDecryptFailed ("wrong passphrase") if it does not open; without a
+// source, kInvalidArgument.
+Result<Identity> LoadIdentity(const std::string& path,
+                              const PassphraseSource& passphrase = nullptr);
+
+// --- Protected secret files (docs/identity.md).
+
+// Whether the secret file at `path` is protected by a passphrase (read from
+// its "format"; mode checked as by LoadIdentity).
+Result<bool> IsProtectedSecretFile(const std::string& path);
+
+// The card fields of a secret file, plain or protected, without reading its
+// secrets (no passphrase needed): what building records needs.
+Result<Card> LoadSecretFileCard(const std::string& path);
+
+// Writes `id` as a secret file at `path`, mode 0600, protected by
+// `passphrase` unless it is null. With `replace`, an existing file is
+// replaced atomically (temporary file, fsync, rename); without it an
+// existing file is never overwritten (kAlreadyExists). The text is wiped
+// from memory once written.
+Status WriteSecretFile(const std::string& path, const Identity& id,
+                       const crypto::Passphrase* passphrase, bool replace);
+
+// Reads a passphrase file: its first line (without the line end) is the
+// passphrase. Refuses a file group or others may access
+// (kInsecurePermissions, saying to chmod 600), an empty one
+// (kInvalidConfig), or one whose first line is longer than
+// crypto::kMaxPassphraseLength. Its text is wiped from memory.
+Result<crypto::Passphrase> ReadPassphraseFile(const std::string& path);
 
 // Cards as JSON. ParseCard also reads the optional registry bookkeeping
 // fields ("revoked", "revoked_at", "previous_sign_keys",

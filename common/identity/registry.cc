@@ -120,7 +120,7 @@ Status Registry::Add(const Card& card) {
   if (const Card* existing = Find(card.org)) {
     return Status(ErrorCode::kAlreadyExists,
                   "organisation " + card.org + " is already registered" +
-                      (existing->revoked ? " (revoked; a revoked id cannot be reused)"
+                      (existing->revoked ? " (revoked; rotate to all-new keys reinstates it)"
                                          : "; use rotate to change its keys"));
   }
   return Put(PublicCard(card));
@@ -133,15 +133,25 @@ Status Registry::Rotate(const Card& card, bool keep_previous) {
                   "organisation " + card.org + " is not registered; use add-org");
   }
   if (current->revoked) {
-    return Status(ErrorCode::kRevoked, "organisation " + card.org +
-                                           " is revoked; its keys can no longer change");
+    // Reinstatement (a stolen laptop: revoked at once, back with new keys).
+    // Every key must be new: any of the revoked ones may be in other hands.
+    bool all_new = card.sign_key != current->sign_key && card.box_key != current->box_key &&
+                   card.transport_key != current->transport_key &&
+                   !Contains(current->previous_sign_keys, card.sign_key) &&
+                   !Contains(current->previous_box_keys, card.box_key);
+    if (!all_new) {
+      return Status(ErrorCode::kRevoked,
+                    "organisation " + card.org + " was revoked at " + current->revoked_at +
+                        "; it comes back only with a card whose signing, box and transport "
+                        "keys are all new");
+    }
   }
   if (card.sign_key == current->sign_key && card.box_key == current->box_key &&
       card.transport_key == current->transport_key) {
     return Status(ErrorCode::kInvalidArgument,
                   "the card of " + card.org + " has the registered keys: nothing to rotate");
   }
-  Card next = PublicCard(card);
+  Card next = PublicCard(card);  // not revoked: a rotation reinstates
   next.previous_sign_keys = current->previous_sign_keys;
   next.previous_box_keys = current->previous_box_keys;
   if (keep_previous) {

@@ -8,7 +8,7 @@
 //
 // A card may carry registry bookkeeping: "revoked" / "revoked_at" (the
 // organisation may no longer connect, publish or receive, but its earlier
-// records stay verifiable) and "previous_sign_keys" / "previous_box_keys"
+// records stay verifiable; a rotation to all-new keys reinstates it) and "previous_sign_keys" / "previous_box_keys"
 // (keys replaced by rotations, kept so earlier records stay verifiable and
 // openable).
 //
@@ -52,14 +52,16 @@ class Registry {
   // Each leaves the registry unchanged when it fails.
   //
   // Registers a new organisation (its public card; bookkeeping fields are
-  // ignored). kAlreadyExists if the id is registered, revoked or not
-  // (revocation is final for an id); kInvalidConfig for a reused key.
+  // ignored). kAlreadyExists if the id is registered, revoked or not;
+  // kInvalidConfig for a reused key.
   Status Add(const Card& card);
   // Replaces `card.org`'s keys (and display name) with `card`'s. The
   // replaced signing and box keys move to previous_sign_keys /
   // previous_box_keys unless `keep_previous` is false (use false when the
   // old keys are compromised: records signed with them then no longer
-  // verify). kUnknownOrganisation, kRevoked, kInvalidArgument when no key
+  // verify). A revoked organisation is reinstated, but only by a card
+  // whose signing, box and transport keys are all new (kRevoked
+  // otherwise). kUnknownOrganisation, kInvalidArgument when no key
   // changes, kInvalidConfig for a key of another organisation.
   Status Rotate(const Card& card, bool keep_previous);
   // Marks `org` revoked at `when` (RFC 3339). Its card stays, so its

@@ -126,10 +126,21 @@ TEST(RegistryTest, RevokeKeepsTheCardMarkedAndRoundTrips) {
   EXPECT_FALSE(parsed->Find("CERT-EE")->revoked);
   EXPECT_NE(Describe(*parsed).find("CERT-LV\tCERT-LV\tsign "), std::string::npos);
   EXPECT_NE(Describe(*parsed).find("\trevoked 2026-11-27T08:47:27Z\n"), std::string::npos);
-  // A revoked id cannot be registered again, with any keys.
+  // A revoked id cannot be registered again; it comes back only by a
+  // rotation to all-new keys.
   Card again = MakeCard("CERT-LV");
   EXPECT_CODE(r.Add(again), ErrorCode::kAlreadyExists);
-  EXPECT_CODE(r.Rotate(again, true), ErrorCode::kRevoked);
+  Card half_new = again;
+  half_new.transport_key = lv->transport_key;
+  EXPECT_CODE(r.Rotate(half_new, true), ErrorCode::kRevoked);
+  half_new = again;
+  half_new.sign_key = lv->sign_key;
+  EXPECT_CODE(r.Rotate(half_new, true), ErrorCode::kRevoked);
+  EXPECT_TRUE(r.Find("CERT-LV")->revoked);
+  ASSERT_OK(r.Rotate(again, true));
+  EXPECT_FALSE(r.Find("CERT-LV")->revoked);
+  EXPECT_TRUE(r.Find("CERT-LV")->revoked_at.empty());
+  EXPECT_EQ(r.Find("CERT-LV")->previous_sign_keys.size(), 1u);
 }
 
 TEST(RegistryTest, RotateKeepsPreviousKeysUnlessTold) {

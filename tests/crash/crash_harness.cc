@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "agent/broker_client.h"
+#include "tests/crash/harness_util.h"
 #include "agent/compose.h"
 #include "common/base/file_util.h"
 #include "common/identity/identity.h"
@@ -32,71 +33,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-struct Federation {
-  std::map<std::string, identity::Identity> ids;
-  identity::Registry registry;
-};
-
-// --- The broker process -------------------------------------------------
-
-class BrokerProcess {
- public:
-  BrokerProcess(std::string binary, std::string work) : binary_(std::move(binary)), work_(std::move(work)) {}
-  ~BrokerProcess() { Kill(SIGKILL); }
-
-  // Starts the broker on `listen`; waits (bounded) for its endpoint file.
-  bool Start(const std::string& listen) {
-    std::string endpoint_file = work_ + "/broker.endpoint";
-    ::unlink(endpoint_file.c_str());
-    std::string config = "{\"listen\":\"" + listen +
-                         "\",\"identity\":\"keys/BROKER.secret.json\",\"registry\":\"registry.json\","
-                         "\"data_dir\":\"data\",\"endpoint_file\":\"broker.endpoint\","
-                         "\"metrics_listen\":\"\"}";
-    if (!files::WriteAtomic(work_ + "/broker.json", config).ok()) return false;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::string log = work_ + "/broker.log";
-      FILE* out = std::freopen(log.c_str(), "a", stdout);
-      FILE* err = std::freopen(log.c_str(), "a", stderr);
-      (void)out;
-      (void)err;
-      std::string cfg = work_ + "/broker.json";
-      ::execl(binary_.c_str(), binary_.c_str(), "--config", cfg.c_str(), nullptr);
-      std::_Exit(127);
-    }
-    for (int i = 0; i < 400; ++i) {  // up to ~20 s
-      auto text = files::Read(endpoint_file);
-      if (text.ok() && !text->empty()) {
-        endpoint_ = text->substr(0, text->find('\n'));
-        return true;
-      }
-      int status;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      std::this_thread::sleep_for(milliseconds(50));
-    }
-    return false;
-  }
-
-  void Kill(int sig) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, sig);
-    int status;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
-  const std::string& endpoint() const { return endpoint_; }
-
- private:
-  std::string binary_;
-  std::string work_;
-  pid_t pid_ = -1;
-  std::string endpoint_;
-};
 
 // --- Publishers ---------------------------------------------------------
 
@@ -229,22 +165,6 @@ void Subscribe(const Federation& fed, const std::string& org, const std::functio
 }
 
 // --- Setup --------------------------------------------------------------
-
-Federation MakeFederation(const std::string& work) {
-  Federation fed;
-  for (const char* org : {"BROKER", "CERT-EE", "CERT-UA", "CERT-EU", "CERT-XX"}) {
-    auto files = identity::Generate(org, "", work + "/keys");
-    if (!files.ok()) throw std::runtime_error(files.status().ToString());
-    auto id = identity::LoadIdentity(files->secret_path);
-    if (!id.ok()) throw std::runtime_error(id.status().ToString());
-    if (std::string(org) != "BROKER") (void)fed.registry.Put(id->card);
-    fed.ids.emplace(org, std::move(*id));
-  }
-  if (!files::WriteAtomic(work + "/registry.json", fed.registry.ToJson()).ok()) {
-    throw std::runtime_error("cannot write the registry");
-  }
-  return fed;
-}
 
 int Run(const std::string& broker_bin, const std::string& work, int cycles, int per_publisher) {
   if (!crypto::Init().ok()) return 2;

@@ -1,0 +1,41 @@
+// `certshare publish --split`: one record per object of a bundle, so that
+// a 10,000-object export becomes 10,000 records that recipients receive,
+// deduplicate and filter one by one (docs/agent.md, "Publishing a large
+// bundle").
+//
+// Rules:
+//  - Each object is checked and sealed exactly as `publish` seals a single
+//    object (agent::Compose), with the command's --to and
+//    --plaintext-green.
+//  - An object marked with a TLP 2.0 marking keeps its own level; --tlp is
+//    the level of the objects that carry none. An unmarked object without
+//    --tlp is an error: certshare never guesses a TLP.
+//  - The five TLP 2.0 marking definitions are not sent as records: they are
+//    fixed, published by FIRST, and every STIX consumer knows them.
+//  - All or nothing: if any object fails, nothing is spooled, and the error
+//    names the object (its position and id).
+//  - A document that is not a bundle gives one record, as without --split.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/cli/context.h"
+#include "agent/compose.h"
+#include "common/base/status.h"
+#include "common/envelope/envelope.h"
+
+namespace certshare::cli {
+
+struct SplitRecords {
+  std::vector<agent::Composed> records;
+  std::string source_id;          // the bundle's (or the single object's) id
+  std::size_t skipped_markings = 0;
+};
+
+Result<SplitRecords> ComposeSplit(std::string_view text, const agent::ComposeOptions& options,
+                                  const Context& context, envelope::Sealer& sealer);
+
+}  // namespace certshare::cli

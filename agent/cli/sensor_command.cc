@@ -1,0 +1,264 @@
+// certshare sensor --input <-|FILE|unix:PATH> --format eve|jsonl [--tlp L] [--to ORG,...]
+//
+// Reads events continuously (agent/sensor/follow.h), turns them into STIX
+// records (Suricata EVE alerts: agent/sensor/eve_stix.h; ready STIX
+// objects: agent/sensor/jsonl.h), seals them in batches under one
+// signature each and spools them (agent/sensor/pipeline.h), while a
+// Forwarder on a second thread sends the spool to the broker. Runs until
+// the input ends (standard input) or SIGINT / SIGTERM; then hands over
+// what is batched and, after the input ended, waits up to --drain-timeout
+// for the broker to take what is spooled. docs/agent.md, "Sensors".
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "agent/cli/commands.h"
+#include "agent/cli/context.h"
+#include "agent/cli/exit_codes.h"
+#include "agent/cli/store_forward.h"
+#include "agent/forwarder.h"
+#include "agent/sensor/eve_stix.h"
+#include "agent/sensor/follow.h"
+#include "agent/sensor/jsonl.h"
+#include "agent/sensor/pipeline.h"
+
+namespace certshare::cli {
+
+namespace {
+
+// Set by SIGINT / SIGTERM (and by a forwarder that cannot go on).
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop = true; }
+
+void CatchSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocked poll() returns at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+struct SensorFlags {
+  ContextFlags context;
+  SpoolFlags spool;
+  std::string input;
+  std::string format;
+  std::string tlp;
+  std::vector<std::string> to;
+  bool plaintext_green = false;
+  bool from_beginning = false;
+  std::size_t batch_events = 256;
+  int batch_delay_ms = 100;
+  int poll_ms = 100;
+  std::size_t max_line_bytes = 1u << 20;
+  std::string socket_mode = "0600";
+  int drain_timeout_seconds = 10;
+  bool json = false;
+};
+
+// Messages from the pipeline and the forwarder's thread, one line each.
+class Messages {
+ public:
+  void Say(const std::string& text) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::cerr << "certshare: sensor: " << text << "\n";
+  }
+
+ private:
+  std::mutex mu_;
+};
+
+struct Tallies {
+  std::atomic<std::uint64_t> stored{0}, duplicates{0}, refused{0};
+};
+
+void PrintSummary(const SensorFlags& f, const agent::sensor::PipelineStats& p,
+                  const Tallies& t, const agent::Spool& spool) {
+  const std::uint64_t pending = spool.Depth();
+  if (f.json) {
+    std::cout << "{\"lines\":" << p.lines << ",\"published\":" << p.published
+              << ",\"batches\":" << p.batches << ",\"skipped\":" << p.skipped
+              << ",\"bad\":" << p.bad << ",\"stored\":" << t.stored
+              << ",\"duplicates\":" << t.duplicates << ",\"refused\":" << t.refused
+              << ",\"pending\":" << pending << ",\"spool\":" << JsonString(spool.dir())
+              << "}\n" << std::flush;
+  }
+  std::cerr << "certshare: sensor: " << p.lines << " lines: " << p.published
+            << " events spooled in " << p.batches << " batches, " << p.skipped
+            << " skipped (not events), " << p.bad << " bad; broker: " << t.stored
+            << " stored, " << t.duplicates << " already stored, " << t.refused
+            << " refused; " << pending << " records wait in " << spool.dir() << "\n";
+}
+
+int ExitForPipeline(const Status& s) {
+  if (s.code() == ErrorCode::kSpoolFull) return kExitSpoolFull;
+  return kExitFailure;
+}
+
+int RunSensor(const SensorFlags& f) {
+  // What the records are: format, TLP, recipients.
+  std::unique_ptr<agent::sensor::EventMapper> mapper;
+  if (f.format != "eve" && f.format != "jsonl") {
+    return Report(Status(ErrorCode::kInvalidArgument, "--format must be eve or jsonl"),
+                  kExitUsage);
+  }
+  agent::ComposeOptions options;
+  options.tlp = f.tlp.empty() ? f.context.config.sensor_tlp : ParseTlp(f.tlp);
+  if (!options.tlp) {
+    return Report(Status(ErrorCode::kInvalidArgument,
+                         "--tlp must be clear, green, amber, amber+strict or red"),
+                  kExitUsage);
+  }
+  options.recipients = f.to.empty() ? f.context.config.to : f.to;
+  options.encrypt_green = !f.plaintext_green;
+  unsigned socket_mode = 0;
+  try {
+    socket_mode = static_cast<unsigned>(std::stoul(f.socket_mode, nullptr, 8));
+  } catch (...) {
+    socket_mode = 01000;
+  }
+  if (socket_mode > 0777) {
+    return Report(Status(ErrorCode::kInvalidArgument, "--socket-mode must be octal, e.g. 0660"),
+                  kExitUsage);
+  }
+
+  auto context = LoadContext(f.context);
+  if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  agent::sensor::RouteCache routes(options, context->me, context->registry);
+  // Refuse at start what would refuse every event (AMBER without --to, an
+  // unknown recipient).
+  if (auto r = routes.For(std::nullopt); !r.ok()) return Report(r.status(), kExitInvalidInput);
+  if (f.format == "eve") {
+    mapper = std::make_unique<agent::sensor::EveMapper>(
+        agent::Author{context->me.card.org, context->me.card.name}, *options.tlp);
+  } else {
+    mapper = std::make_unique<agent::sensor::JsonlMapper>();
+  }
+  auto connector = MakeConnector(f.context, *context);
+  if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
+  auto spool = OpenSpool(f.spool, context->me, std::chrono::seconds(10));
+  if (!spool.ok()) return Report(spool.status(), ExitForForward(spool.status()));
+
+  agent::sensor::InputOptions input_options;
+  input_options.from_beginning = f.from_beginning;
+  input_options.poll = std::chrono::milliseconds(f.poll_ms);
+  input_options.max_line_bytes = f.max_line_bytes;
+  input_options.socket_mode = socket_mode;
+  auto source = agent::sensor::OpenInput(f.input, input_options);
+  if (!source.ok()) return Report(source.status(), kExitInvalidInput);
+
+  Messages messages;
+  Tallies tallies;
+  CatchSignals();
+
+  // The second thread: spool -> broker.
+  agent::Forwarder forwarder(**spool, *connector);
+  std::uint64_t refusals_told = 0;
+  forwarder.OnOutcome([&](const agent::Outcome& o) {
+    switch (o.kind) {
+      case agent::Outcome::Kind::kStored: ++tallies.stored; break;
+      case agent::Outcome::Kind::kDuplicate: ++tallies.duplicates; break;
+      case agent::Outcome::Kind::kRefused:
+        ++tallies.refused;
+        if (++refusals_told <= 100) {
+          messages.Say(DescribeRecord(o.dedupe_key) + " REFUSED by the broker: " +
+                       o.refusal.ToString() + " (kept in the refused area of the spool)");
+        }
+        break;
+    }
+  });
+  std::atomic<bool> forwarder_stop{false};
+  Status forwarded;
+  std::thread forwarding([&] {
+    forwarded = forwarder.Run(forwarder_stop);
+    if (!forwarded.ok()) g_stop = true;  // nothing would leave the spool: stop reading
+  });
+
+  // This thread: input -> spool.
+  agent::sensor::PipelineOptions pipeline_options;
+  pipeline_options.batch_events = f.batch_events;
+  pipeline_options.batch_delay = std::chrono::milliseconds(f.batch_delay_ms);
+  envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
+                          context->me.box_secret);
+  agent::sensor::SpoolSink sink(**spool);
+  agent::sensor::Pipeline pipeline(**source, *mapper, routes, sealer, sink, pipeline_options,
+                                   [&](const std::string& m) { messages.Say(m); });
+  messages.Say("reading " + (*source)->name() + " (" + f.format + ", TLP:" +
+               std::string(TlpName(*options.tlp)) + ")");
+  const Status piped = pipeline.Run(g_stop);
+
+  // The input ended: give the broker a moment to take what is spooled.
+  if (piped.ok() && !g_stop && f.drain_timeout_seconds > 0) {
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::seconds(f.drain_timeout_seconds);
+    while (!g_stop && (*spool)->Depth() > 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  forwarder_stop = true;
+  forwarding.join();
+
+  PrintSummary(f, pipeline.stats(), tallies, **spool);
+  if (!piped.ok()) return Report(piped, ExitForPipeline(piped));
+  if (!forwarded.ok()) return Report(forwarded, ExitForForward(forwarded));
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddSensor(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<SensorFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "sensor",
+      "publish events continuously: Suricata EVE alerts as STIX sightings, or JSON lines of "
+      "STIX objects; batched, signed once per batch, spooled, forwarded");
+  cmd->add_option("--input", flags->input,
+                  "- (standard input), a file to follow like tail -F, or unix:PATH (a socket "
+                  "to listen on)")
+      ->required();
+  cmd->add_option("--format", flags->format, "eve (Suricata EVE JSON) or jsonl (STIX per line)")
+      ->required()
+      ->check(CLI::IsMember({"eve", "jsonl"}));
+  cmd->add_option("--tlp", flags->tlp,
+                  "clear|green|amber|amber+strict|red: the TLP of the records (default: "
+                  "sensor.tlp of the configuration file, else green); a jsonl line's own "
+                  "marking must agree");
+  cmd->add_option("--to", flags->to,
+                  "recipient organisations or group:NAME (default: publish.to of the "
+                  "configuration file); required for amber and red")
+      ->delimiter(',');
+  cmd->add_flag("--plaintext-green", flags->plaintext_green,
+                "TLP:GREEN records signed but not encrypted");
+  cmd->add_flag("--from-beginning", flags->from_beginning,
+                "a followed file: read what it already holds (default: only what is added)");
+  cmd->add_option("--batch-size", flags->batch_events,
+                  "most events sealed under one signature (default 256)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
+  cmd->add_option("--batch-delay-ms", flags->batch_delay_ms,
+                  "longest an event waits for its batch (default 100)")
+      ->check(CLI::Range(1, 60000));
+  cmd->add_option("--poll-ms", flags->poll_ms,
+                  "a followed file: how often to look for data and rotation (default 100)")
+      ->check(CLI::Range(10, 10000));
+  cmd->add_option("--max-line-bytes", flags->max_line_bytes,
+                  "longer lines are reported and skipped (default 1048576)")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{16} << 20));
+  cmd->add_option("--socket-mode", flags->socket_mode,
+                  "unix:PATH: the socket's file mode, octal (default 0600: only this user "
+                  "may write events)");
+  cmd->add_option("--drain-timeout", flags->drain_timeout_seconds,
+                  "when the input ends, seconds to wait for the broker to take what is "
+                  "spooled (default 10; 0: exit at once, records stay spooled)")
+      ->check(CLI::Range(0, 3600));
+  cmd->add_flag("--json", flags->json, "print the final summary as one JSON object");
+  AddContextFlags(cmd, &flags->context, true);
+  AddSpoolFlags(cmd, &flags->spool, true);
+  cmd->callback([flags, exit_code] { *exit_code = RunSensor(*flags); });
+}
+
+}  // namespace certshare::cli

@@ -1,0 +1,237 @@
+// certshare status [--timeout S] [--refused] [--json]
+//
+// What an analyst or a monitoring script asks first: who am I (the
+// identity and its keys), can I reach the broker (a PING round trip), and
+// is anything waiting (the spool's depth and oldest record, and records
+// the broker refused). Exit 0 when the broker answered, 5 when it did not,
+// 1 when the spool cannot be read. docs/agent.md, "certshare status".
+#include <time.h>
+
+#include <iostream>
+
+#include "agent/cli/commands.h"
+#include "agent/cli/context.h"
+#include "agent/cli/exit_codes.h"
+#include "agent/cli/store_forward.h"
+
+namespace certshare::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct StatusFlags {
+  ContextFlags context;
+  SpoolFlags spool;
+  int timeout_seconds = 5;
+  bool refused = false;
+  bool json = false;
+};
+
+struct BrokerProbe {
+  bool reachable = false;
+  std::chrono::milliseconds round_trip{0};
+  Status error;
+};
+
+BrokerProbe Probe(const ContextFlags& flags, const Context& context,
+                  std::chrono::milliseconds timeout) {
+  BrokerProbe probe;
+  auto card = LoadBrokerCard(flags);  // broker.card or broker.public_key
+  if (!card.ok()) {
+    probe.error = card.status();
+    return probe;
+  }
+  auto client = agent::BrokerClient::Connect(flags.broker, *card, context.me);
+  if (!client.ok()) {
+    probe.error = client.status();
+    return probe;
+  }
+  const auto start = Clock::now();
+  const auto deadline = start + timeout;
+  Status sent = (*client)->Ping();
+  if (!sent.ok()) {
+    probe.error = sent;
+    return probe;
+  }
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      probe.error = Status(ErrorCode::kTimeout, "no answer to a PING within " +
+                                                    std::to_string(timeout.count() / 1000) +
+                                                    " s");
+      return probe;
+    }
+    auto msg = (*client)->Next(left);
+    if (!msg.ok()) {
+      if (msg.status().code() == ErrorCode::kTimeout) continue;
+      probe.error = msg.status();
+      return probe;
+    }
+    if (msg->msg.command == wire::Command::kPong) {
+      probe.reachable = true;
+      probe.round_trip =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+      return probe;
+    }
+  }
+}
+
+std::uint64_t NowMs() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+std::string Rfc3339(std::uint64_t ms) {
+  time_t seconds = static_cast<time_t>(ms / 1000);
+  struct tm tm = {};
+  gmtime_r(&seconds, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string Age(std::uint64_t ms) {
+  std::uint64_t s = ms / 1000;
+  if (s < 120) return std::to_string(s) + " s";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  if (s < 172800) return std::to_string(s / 3600) + " h " + std::to_string(s / 60 % 60) + " min";
+  return std::to_string(s / 86400) + " d " + std::to_string(s / 3600 % 24) + " h";
+}
+
+std::string Size(std::uint64_t bytes) {
+  if (bytes < 10 * 1024) return std::to_string(bytes) + " B";
+  if (bytes < 10 * 1024 * 1024) return std::to_string(bytes / 1024) + " KiB";
+  return std::to_string(bytes >> 20) + " MiB";
+}
+
+void PrintText(const Context& context, const ContextFlags& flags, const BrokerProbe& probe,
+               const std::string& dir, const Result<agent::SpoolCounts>& counts,
+               const std::vector<agent::RefusedRecord>& refused) {
+  const identity::Card& me = context.me.card;
+  std::cout << "organisation  " << me.org << (me.name.empty() || me.name == me.org
+                                                  ? std::string()
+                                                  : " (" + me.name + ")")
+            << "\n";
+  std::cout << "keys          sign " << HexEncode(me.sign_key).substr(0, 16) << "…  box "
+            << HexEncode(me.box_key).substr(0, 16) << "…  transport "
+            << HexEncode(me.transport_key).substr(0, 16) << "…\n";
+  std::cout << "broker        " << flags.broker << ": ";
+  if (probe.reachable) {
+    std::cout << "reachable, round trip " << probe.round_trip.count() << " ms\n";
+  } else {
+    std::cout << "NOT reachable: " << probe.error.ToString() << "\n";
+  }
+  std::cout << "spool         " << dir << ": ";
+  if (!counts.ok()) {
+    std::cout << "cannot be read: " << counts.status().ToString() << "\n";
+    return;
+  }
+  std::cout << counts->pending << " pending";
+  if (counts->pending > 0) std::cout << " (" << Size(counts->pending_bytes) << ")";
+  if (counts->oldest_accepted_ms) {
+    std::uint64_t now = NowMs();
+    std::uint64_t age = now > *counts->oldest_accepted_ms ? now - *counts->oldest_accepted_ms : 0;
+    std::cout << ", oldest accepted " << Age(age) << " ago ("
+              << Rfc3339(*counts->oldest_accepted_ms) << ")";
+  }
+  std::cout << ", " << counts->refused << " refused\n";
+  for (const agent::RefusedRecord& r : refused) {
+    std::cout << "refused       " << r.spooled.id << "  " << StixIdOf(r.spooled.dedupe_key)
+              << "  " << ModifiedOf(r.spooled.dedupe_key) << "  " << Rfc3339(r.refused_ms)
+              << "  " << ErrorCodeName(r.code) << " (" << static_cast<int>(r.code)
+              << "): " << r.message << "\n";
+  }
+}
+
+void PrintJson(const Context& context, const ContextFlags& flags, const BrokerProbe& probe,
+               const std::string& dir, const Result<agent::SpoolCounts>& counts,
+               const std::vector<agent::RefusedRecord>& refused, bool list_refused) {
+  const identity::Card& me = context.me.card;
+  std::cout << "{\"org\":" << JsonString(me.org) << ",\"name\":" << JsonString(me.name)
+            << ",\"keys\":{\"sign\":\"" << HexEncode(me.sign_key) << "\",\"box\":\""
+            << HexEncode(me.box_key) << "\",\"transport\":\"" << HexEncode(me.transport_key)
+            << "\"},\"broker\":{\"endpoint\":" << JsonString(flags.broker)
+            << ",\"reachable\":" << (probe.reachable ? "true" : "false");
+  if (probe.reachable) {
+    std::cout << ",\"round_trip_ms\":" << probe.round_trip.count();
+  } else {
+    std::cout << ",\"error\":" << JsonString(probe.error.ToString());
+  }
+  std::cout << "},\"spool\":{\"dir\":" << JsonString(dir);
+  if (!counts.ok()) {
+    std::cout << ",\"error\":" << JsonString(counts.status().ToString()) << "}}\n";
+    return;
+  }
+  std::cout << ",\"pending\":" << counts->pending << ",\"pending_bytes\":"
+            << counts->pending_bytes << ",\"refused\":" << counts->refused
+            << ",\"refused_bytes\":" << counts->refused_bytes << ",\"oldest_accepted\":";
+  if (counts->oldest_accepted_ms) {
+    std::uint64_t now = NowMs();
+    std::uint64_t age = now > *counts->oldest_accepted_ms ? now - *counts->oldest_accepted_ms : 0;
+    std::cout << "\"" << Rfc3339(*counts->oldest_accepted_ms)
+              << "\",\"oldest_age_seconds\":" << age / 1000;
+  } else {
+    std::cout << "null,\"oldest_age_seconds\":null";
+  }
+  if (list_refused) {
+    std::cout << ",\"refused_records\":[";
+    for (std::size_t i = 0; i < refused.size(); ++i) {
+      const agent::RefusedRecord& r = refused[i];
+      std::cout << (i ? "," : "") << "{\"spool_id\":" << r.spooled.id
+                << ",\"id\":" << JsonString(StixIdOf(r.spooled.dedupe_key))
+                << ",\"modified\":" << JsonString(ModifiedOf(r.spooled.dedupe_key))
+                << ",\"refused_at\":\"" << Rfc3339(r.refused_ms) << "\",\"code\":\""
+                << ErrorCodeName(r.code) << "\",\"message\":" << JsonString(r.message) << "}";
+    }
+    std::cout << "]";
+  }
+  std::cout << "}}\n";
+}
+
+int RunStatus(const StatusFlags& f) {
+  auto context = LoadContext(f.context);
+  if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  auto dir = SpoolDir(f.spool, context->me);
+  if (!dir.ok()) return Report(dir.status(), kExitUsage);
+  // The spool is read without taking it: a sensor may be using it.
+  Result<agent::SpoolCounts> counts = agent::Spool::Inspect(*dir);
+  std::vector<agent::RefusedRecord> refused;
+  if (f.refused && counts.ok()) {
+    auto listed = agent::Spool::InspectRefused(*dir, SIZE_MAX);
+    if (!listed.ok()) {
+      counts = listed.status();
+    } else {
+      refused = std::move(*listed);
+    }
+  }
+  BrokerProbe probe = Probe(f.context, *context, std::chrono::seconds(f.timeout_seconds));
+  if (f.json) {
+    PrintJson(*context, f.context, probe, *dir, counts, refused, f.refused);
+  } else {
+    PrintText(*context, f.context, probe, *dir, counts, refused);
+  }
+  if (!counts.ok()) return kExitFailure;
+  return probe.reachable ? kExitOk : kExitUnreachable;
+}
+
+}  // namespace
+
+void AddStatus(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<StatusFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "status",
+      "this organisation's identity, whether the broker answers, and what waits in the spool");
+  cmd->add_option("--timeout", flags->timeout_seconds,
+                  "seconds to wait for the broker's answer to a PING (default 5)")
+      ->check(CLI::Range(1, 3600));
+  cmd->add_flag("--refused", flags->refused,
+                "also list the records the broker refused (kept in the spool)");
+  cmd->add_flag("--json", flags->json, "print the status as one JSON object");
+  AddContextFlags(cmd, &flags->context, true);
+  AddSpoolFlags(cmd, &flags->spool, false, &flags->context);
+  cmd->callback([flags, exit_code] { *exit_code = RunStatus(*flags); });
+}
+
+}  // namespace certshare::cli

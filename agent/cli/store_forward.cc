@@ -1,0 +1,104 @@
+#include "agent/cli/store_forward.h"
+
+#include <cstdlib>
+
+#include "agent/cli/exit_codes.h"
+#include "agent/config.h"
+#include "common/base/json.h"
+
+namespace certshare::cli {
+
+void AddSpoolFlags(CLI::App* cmd, SpoolFlags* flags, bool limits, const ContextFlags* context) {
+  flags->context = context;
+  cmd->add_option("--spool", flags->dir,
+                  "spool directory (config: spool.path; default: "
+                  "~/.local/state/certshare/spool/<org>-<key>)")
+      ->envname("CERTSHARE_SPOOL");
+  if (!limits) return;
+  cmd->add_option("--spool-max-mb", flags->max_mb,
+                  "refuse new records once the spool holds this many MiB (config: "
+                  "spool.limit; default 1024)")
+      ->envname("CERTSHARE_SPOOL_MAX_MB")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
+  cmd->add_option("--spool-max-records", flags->max_records,
+                  "refuse new records once the spool holds this many (default 1000000)")
+      ->envname("CERTSHARE_SPOOL_MAX_RECORDS")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+}
+
+Result<std::string> SpoolDir(const SpoolFlags& flags, const identity::Identity& me) {
+  if (!flags.dir.empty()) return flags.dir;
+  if (flags.context != nullptr && !flags.context->config.spool_path.empty()) {
+    return flags.context->config.spool_path;
+  }
+  return agent::DefaultSpoolPath(std::getenv("XDG_STATE_HOME"), std::getenv("HOME")) + "/" +
+         me.card.org + "-" + HexEncode(me.card.sign_key).substr(0, 8);
+}
+
+Result<std::unique_ptr<agent::Spool>> OpenSpool(const SpoolFlags& flags,
+                                                const identity::Identity& me,
+                                                std::chrono::milliseconds lock_wait) {
+  CERTSHARE_ASSIGN_OR_RETURN(std::string dir, SpoolDir(flags, me));
+  agent::SpoolOptions options;
+  options.max_bytes = flags.max_mb > 0 ? flags.max_mb << 20
+                    : flags.context != nullptr ? flags.context->config.spool_limit_bytes
+                                               : agent::SpoolOptions{}.max_bytes;
+  options.max_records = flags.max_records;
+  options.lock_wait = lock_wait;
+  return agent::Spool::Open(dir, options);
+}
+
+Result<agent::Forwarder::Connector> MakeConnector(const ContextFlags& flags,
+                                                  const Context& context) {
+  CERTSHARE_ASSIGN_OR_RETURN(identity::Card broker, LoadBrokerCard(flags));
+  // Connecting makes the socket and parses the endpoint; no packet is sent
+  // yet, so this only checks what retrying would never fix.
+  CERTSHARE_RETURN_IF_ERROR(
+      agent::BrokerClient::Connect(flags.broker, broker, context.me).status());
+  std::string endpoint = flags.broker;
+  const identity::Identity* me = &context.me;
+  return agent::Forwarder::Connector([endpoint, broker, me] {
+    return agent::BrokerClient::Connect(endpoint, broker, *me);
+  });
+}
+
+int ExitForForward(const Status& s) {
+  switch (s.code()) {
+    case ErrorCode::kTimeout:
+    case ErrorCode::kTransportError:
+    case ErrorCode::kUnauthenticated:
+      return kExitUnreachable;
+    case ErrorCode::kSpoolFull:
+      return kExitSpoolFull;
+    default:
+      return kExitFailure;
+  }
+}
+
+namespace {
+// A dedupe key is origin \n stix_id \n modified (envelope::DedupeKey).
+std::string Part(const std::string& key, int index) {
+  std::size_t start = 0;
+  for (int i = 0; i < index; ++i) {
+    std::size_t nl = key.find('\n', start);
+    if (nl == std::string::npos) return "";
+    start = nl + 1;
+  }
+  std::size_t end = key.find('\n', start);
+  return key.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+}  // namespace
+
+std::string StixIdOf(const std::string& dedupe_key) { return Part(dedupe_key, 1); }
+std::string ModifiedOf(const std::string& dedupe_key) { return Part(dedupe_key, 2); }
+
+std::string DescribeRecord(const std::string& dedupe_key) {
+  return StixIdOf(dedupe_key) + " (modified " + ModifiedOf(dedupe_key) + ")";
+}
+
+std::string JsonString(std::string_view text) {
+  rapidjson::Value v(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return json::Write(v);
+}
+
+}  // namespace certshare::cli

@@ -1,0 +1,87 @@
+#include "agent/cli/subscribe_feed.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "agent/output/directory_output.h"
+#include "agent/output/exec_output.h"
+#include "agent/output/json_lines_output.h"
+#include "common/base/file_util.h"
+
+namespace certshare::cli {
+
+std::string DefaultStateDir(const SubscribeFlags& f) {
+  if (f.output_dir.empty()) return "";
+  std::filesystem::path dir = std::filesystem::absolute(f.output_dir).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();  // "feed/" -> "feed"
+  if (!dir.has_filename() || dir == dir.root_path()) return "";
+  return dir.string() + ".state";
+}
+
+namespace {
+
+Result<std::unique_ptr<agent::Output>> MakeOutput(const SubscribeFlags& f) {
+  if (!f.output_dir.empty()) {
+    agent::DirectoryOutputOptions options;
+    options.dir = f.output_dir;
+    options.roll_count = f.roll_count;
+    options.roll_seconds = std::chrono::seconds(f.roll_seconds);
+    CERTSHARE_ASSIGN_OR_RETURN(auto output, agent::DirectoryOutput::Open(std::move(options)));
+    return std::unique_ptr<agent::Output>(std::move(output));
+  }
+  if (!f.exec.empty()) {
+    agent::ExecOutputOptions options;
+    options.command = f.exec;
+    options.retries = f.exec_retries;
+    return std::unique_ptr<agent::Output>(new agent::ExecOutput(std::move(options)));
+  }
+  return std::unique_ptr<agent::Output>(new agent::JsonLinesOutput(STDOUT_FILENO));
+}
+
+}  // namespace
+
+Result<OpenedFeed> OpenFeed(const SubscribeFlags& f, const Context& context) {
+  OpenedFeed opened;
+  opened.state_dir = f.state_dir.empty() ? DefaultStateDir(f) : f.state_dir;
+  if (!f.exec.empty() && opened.state_dir.empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--exec needs --state-dir DIR: where certshare remembers which records the "
+                  "command has taken, so that a restart never runs it twice for one record");
+  }
+  if (!f.output_dir.empty() && opened.state_dir.empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "give --state-dir for --output-dir " + f.output_dir);
+  }
+  if (!f.output_dir.empty()) {
+    namespace fs = std::filesystem;
+    auto normal = [](const std::string& p) {
+      fs::path n = fs::absolute(p).lexically_normal();
+      return n.has_filename() ? n : n.parent_path();
+    };
+    if (normal(f.output_dir) == normal(opened.state_dir)) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--state-dir must not be the --output-dir: the directory is for the "
+                    "bundle files only");
+    }
+  }
+  agent::FeedParts parts;
+  CERTSHARE_ASSIGN_OR_RETURN(parts.output, MakeOutput(f));
+  if (!opened.state_dir.empty()) {
+    CERTSHARE_RETURN_IF_ERROR(files::MakeDirs(opened.state_dir));
+    ::chmod(opened.state_dir.c_str(), 0700);
+    CERTSHARE_ASSIGN_OR_RETURN(parts.seen, storage::SeenStore::Open(opened.state_dir + "/seen"));
+  }
+  opened.quarantine = !f.quarantine.empty()       ? f.quarantine
+                      : !opened.state_dir.empty() ? opened.state_dir + "/quarantine"
+                                                  : "";
+  if (!opened.quarantine.empty()) {
+    CERTSHARE_ASSIGN_OR_RETURN(parts.quarantine, agent::Quarantine::Open(opened.quarantine));
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(opened.feed,
+                             agent::Feed::Open(std::move(parts), context.me, context.registry));
+  return opened;
+}
+
+}  // namespace certshare::cli

@@ -1,0 +1,241 @@
+#include "agent/cli/subscribe_session.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
+#include "agent/cli/context.h"
+#include "agent/cli/exit_codes.h"
+
+namespace certshare::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Heartbeat: after this much silence the subscriber repeats its last
+// acknowledgement, which also tells it whether the broker still holds the
+// subscription (a restarted broker answers BAD_SUBSCRIPTION and the
+// subscriber subscribes again from where it is). It gives up after
+// kBrokerSilence without any message (the broker PINGs idle subscribers).
+constexpr auto kPingAfter = std::chrono::seconds(5);
+constexpr auto kBrokerSilence = std::chrono::seconds(20);
+// How long the last acknowledgement may take to reach the broker at exit.
+constexpr auto kFlushWait = std::chrono::seconds(2);
+
+// TESTS ONLY (tests/subscribe_outputs_test.sh): with
+// CERTSHARE_TEST_KILL_AFTER_COMMITS=N in the environment the subscriber
+// kills itself with SIGKILL right after its Nth output commit that held
+// records, before acknowledging them: the crash between writing and
+// acknowledging, on purpose. Unset (always, in production): no effect.
+int KillAfterCommits() {
+  const char* value = std::getenv("CERTSHARE_TEST_KILL_AFTER_COMMITS");
+  return value == nullptr ? 0 : std::atoi(value);
+}
+
+class Session {
+ public:
+  Session(const SubscribeFlags& flags, agent::BrokerClient& client,
+          wire::SubscribeRequest request, const wire::Message& subscribed, agent::Feed& feed)
+      : f_(flags),
+        client_(client),
+        req_(std::move(request)),
+        feed_(feed),
+        acked_(subscribed.sequence > 0 ? subscribed.sequence - 1 : 0),
+        kill_after_commits_(KillAfterCommits()) {}
+
+  int Run();
+
+ private:
+  // The next wait for a message: until the next heartbeat, or sooner when
+  // the output must roll a file.
+  std::chrono::milliseconds NextWait(Clock::time_point now) const;
+  // Commits the output if it holds records and, when `due_only`, is due.
+  Status CommitIfNeeded(bool due_only, Clock::time_point now);
+  // CONSUMED(what the feed has done) and `credit` more records.
+  Status Acknowledge(std::uint32_t credit);
+  // Commits, acknowledges and flushes; returns `exit`.
+  int Finish(int exit);
+  int Fail(const Status& status, int exit);
+  Status Resubscribe();
+  // Handles a DELIVER; returns an exit status to stop with, or -1.
+  int Deliver(const wire::Message& msg, Clock::time_point now);
+  int DoneExit() const { return quarantined_ > 0 ? kExitVerifyFailed : kExitOk; }
+
+  const SubscribeFlags& f_;
+  agent::BrokerClient& client_;
+  wire::SubscribeRequest req_;
+  agent::Feed& feed_;
+  std::uint64_t acked_;
+  bool acked_since_start_ = false;
+  std::uint64_t passed_ = 0;
+  std::uint64_t quarantined_ = 0;
+  int commits_with_records_ = 0;
+  int kill_after_commits_;
+};
+
+std::chrono::milliseconds Session::NextWait(Clock::time_point now) const {
+  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPingAfter);
+  if (auto deadline = feed_.CommitDeadline()) {
+    auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now);
+    wait = std::clamp(until + std::chrono::milliseconds(1), std::chrono::milliseconds(0), wait);
+  }
+  return wait;
+}
+
+Status Session::CommitIfNeeded(bool due_only, Clock::time_point now) {
+  if (feed_.Pending() == 0) return Status::Ok();
+  if (due_only && !feed_.CommitDue(now)) return Status::Ok();
+  CERTSHARE_RETURN_IF_ERROR(feed_.Commit());
+  if (kill_after_commits_ > 0 && ++commits_with_records_ >= kill_after_commits_) {
+    ::raise(SIGKILL);  // TESTS ONLY, see KillAfterCommits
+  }
+  return Status::Ok();
+}
+
+Status Session::Acknowledge(std::uint32_t credit) {
+  std::uint64_t done = std::max(acked_, feed_.DoneThrough());
+  if (done > acked_) acked_since_start_ = true;
+  acked_ = done;
+  return client_.Acknowledge(acked_, credit);
+}
+
+int Session::Fail(const Status& status, int exit) { return Report(status, exit); }
+
+int Session::Finish(int exit) {
+  Status committed = CommitIfNeeded(false, Clock::now());
+  if (!committed.ok()) return Report(committed, kExitFailure);
+  if (!Acknowledge(0).ok() || !acked_since_start_) return exit;
+  // The connection does not linger: wait for a PONG, which the broker sends
+  // after reading everything before the PING, our acknowledgements included.
+  if (!client_.Ping().ok()) return exit;
+  auto until = Clock::now() + kFlushWait;
+  while (Clock::now() < until) {
+    auto next = client_.Next(std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - Clock::now()));
+    if (!next.ok() || next->msg.command == wire::Command::kPong) break;
+  }
+  return exit;
+}
+
+Status Session::Resubscribe() {
+  if (req_.name.empty()) {
+    // Not durable: start again after what is done (records taken but not
+    // committed come again and the feed skips them).
+    req_.start = wire::StartKind::kSequence;
+    req_.start_value = acked_ + 1;
+  } else {
+    req_.start = wire::StartKind::kResume;
+  }
+  std::cerr << "certshare: the broker lost the subscription; subscribing again\n";
+  auto again = client_.Subscribe(req_, std::chrono::seconds(10));
+  return again.ok() ? Status::Ok() : again.status();
+}
+
+int Session::Deliver(const wire::Message& msg, Clock::time_point now) {
+  auto taken = feed_.Take(msg.sequence, msg.record);
+  if (!taken.ok()) {
+    // Not acknowledged: the record comes again on the next run. What came
+    // before it is committed and acknowledged.
+    Finish(0);
+    return Fail(taken.status().WithContext("record " + std::to_string(msg.sequence) +
+                                           " not output, not acknowledged"),
+                kExitFailure);
+  }
+  switch (taken->what) {
+    case agent::Taken::What::kWritten:
+      ++passed_;
+      break;
+    case agent::Taken::What::kDuplicate:
+      std::cerr << "certshare: record " << msg.sequence
+                << " was already output; skipped (delivered again)\n";
+      break;
+    case agent::Taken::What::kQuarantined:
+      ++quarantined_;
+      std::cerr << "certshare: record " << msg.sequence
+                << " REJECTED, not output: " << taken->why.ToString()
+                << (taken->quarantined.empty() ? "" : "; quarantined in " + taken->quarantined)
+                << "\n";
+      break;
+  }
+  Status committed = CommitIfNeeded(true, now);
+  if (!committed.ok()) return Fail(committed, kExitFailure);
+  // Only what the feed has done may move the cursor; one more record of
+  // credit either way.
+  Status acked = Acknowledge(1);
+  if (!acked.ok()) return Fail(acked, kExitUnreachable);
+  if (f_.count > 0 && passed_ + quarantined_ >= f_.count) return Finish(DoneExit());
+  return -1;
+}
+
+int Session::Run() {
+  const auto idle_limit = f_.timeout_seconds > 0 ? std::chrono::seconds(f_.timeout_seconds)
+                                                 : std::chrono::seconds::max();
+  Clock::time_point last_heard = Clock::now();
+  Clock::time_point last_record = Clock::now();
+  while (true) {
+    auto next = client_.Next(NextWait(Clock::now()));
+    auto now = Clock::now();
+    Status rolled = CommitIfNeeded(true, now);
+    if (!rolled.ok()) return Fail(rolled, kExitFailure);
+    if (!next.ok()) {
+      if (next.status().code() != ErrorCode::kTimeout) {
+        Finish(0);
+        return Fail(next.status(), kExitUnreachable);
+      }
+      if (now - last_record >= idle_limit) {
+        std::cerr << "certshare: no record for " << f_.timeout_seconds << " s; stopping after "
+                  << passed_ << " records\n";
+        return Finish(kExitUnreachable);
+      }
+      if (now - last_heard >= kBrokerSilence) {
+        Finish(0);
+        return Fail(Status(ErrorCode::kTimeout, "the broker stopped answering"),
+                    kExitUnreachable);
+      }
+      // A probe; also moves the cursor after a roll by time.
+      Status probed = Acknowledge(0);
+      if (!probed.ok()) return Fail(probed, kExitUnreachable);
+      continue;
+    }
+    last_heard = now;
+    const wire::Message& msg = next->msg;
+    if (msg.command == wire::Command::kError && msg.error == ErrorCode::kBadSubscription) {
+      // The broker no longer knows this subscription (it restarted).
+      Status again = Resubscribe();
+      if (!again.ok()) {
+        Finish(0);
+        return Fail(again, kExitUnreachable);
+      }
+      continue;
+    }
+    if (msg.command == wire::Command::kError) {
+      Finish(0);
+      return Fail(Status(msg.error, "the broker ended the subscription: " + msg.text),
+                  kExitRefused);
+    }
+    if (msg.command == wire::Command::kCaughtUp) {
+      std::cerr << "certshare: caught up with the broker at sequence " << msg.sequence << " ("
+                << passed_ << " records received)\n";
+      if (f_.until_caught_up) return Finish(DoneExit());
+      continue;
+    }
+    if (msg.command != wire::Command::kDeliver) continue;
+    last_record = now;
+    int stop = Deliver(msg, now);
+    if (stop >= 0) return stop;
+  }
+}
+
+}  // namespace
+
+int RunSubscribeSession(const SubscribeFlags& flags, agent::BrokerClient& client,
+                        wire::SubscribeRequest request, const wire::Message& subscribed,
+                        agent::Feed& feed) {
+  Session session(flags, client, std::move(request), subscribed, feed);
+  return session.Run();
+}
+
+}  // namespace certshare::cli

@@ -1,0 +1,495 @@
+// Parsing agent.toml with toml++ (Debian's libtomlplusplus-dev).
+//
+// toml++ reports a syntax error by throwing unless TOML_EXCEPTIONS is 0,
+// and Debian's compiled libtomlplusplus exports only the throwing variant
+// (toml::v3::ex). So this file, the only one that includes toml++, uses it
+// header-only (TOML_HEADER_ONLY=1) with TOML_EXCEPTIONS=0: toml::parse then
+// returns a toml::parse_result holding the table or the error, and nothing
+// is thrown for bad input. The catch-all below only guards against
+// std::bad_alloc.
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+#include "agent/config.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+
+#include "common/base/bytes.h"
+#include "common/identity/identity.h"
+#include "common/identity/registry.h"
+
+namespace certshare::agent {
+
+namespace {
+
+// The keys the file may hold, as "table.key" ("" table: top level).
+struct KnownKey {
+  std::string_view table;
+  std::string_view key;
+};
+constexpr std::array<KnownKey, 10> kKnownKeys{{
+    {"", "identity"},
+    {"", "registry"},
+    {"", "passphrase_file"},
+    {"broker", "endpoint"},
+    {"broker", "card"},
+    {"broker", "public_key"},
+    {"publish", "to"},
+    {"sensor", "tlp"},
+    {"spool", "path"},
+    {"spool", "limit"},
+}};
+constexpr std::array<std::string_view, 4> kTables{"broker", "publish", "sensor", "spool"};
+
+std::string Qualified(std::string_view table, std::string_view key) {
+  return table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
+}
+
+// Levenshtein distance, for "did you mean".
+std::size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                             std::tolower(static_cast<unsigned char>(b[j - 1]))
+                                         ? 0
+                                         : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The closest known key to an unknown one (within two edits), as it
+// should be written: "\"endpoint\"" in the same table, "\"endpoint\" in
+// [broker]" in another; "" if none is close.
+std::string Suggest(std::string_view table, std::string_view key) {
+  std::string best;
+  std::size_t best_distance = 3;
+  auto consider = [&](std::size_t d, std::string text) {
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::move(text);
+    }
+  };
+  // Keys of this table first: on a tie they win.
+  for (const KnownKey& k : kKnownKeys) {
+    if (k.table == table) consider(Distance(key, k.key), "\"" + std::string(k.key) + "\"");
+  }
+  for (const KnownKey& k : kKnownKeys) {
+    if (k.table == table) continue;
+    consider(Distance(key, k.key),
+             "\"" + std::string(k.key) + "\"" +
+                 (k.table.empty() ? " at the top, before any [table]"
+                                  : " in [" + std::string(k.table) + "]"));
+  }
+  return best;
+}
+
+// The closest table name, as "[broker]"; "" if none is close.
+std::string SuggestTable(std::string_view name) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (std::string_view t : kTables) {
+    const std::size_t d = Distance(name, t);
+    if (d < best_distance) {
+      best_distance = d;
+      best = "[" + std::string(t) + "]";
+    }
+  }
+  return best;
+}
+
+class Parser {
+ public:
+  Parser(std::string base_dir, std::string home)
+      : base_dir_(std::move(base_dir)), home_(std::move(home)) {}
+
+  void Root(const toml::table& root) {
+    for (auto&& [key, node] : root) {
+      const std::string name(key.str());
+      const bool is_table_name =
+          std::find(kTables.begin(), kTables.end(), name) != kTables.end();
+      if (is_table_name) {
+        if (const toml::table* table = node.as_table()) {
+          Table(name, *table);
+        } else {
+          Problem(key.source().begin.line,
+                  name + " must be a table: write [" + name + "] on a line of its own and its "
+                  "keys below it");
+        }
+        continue;
+      }
+      Value("", name, key.source().begin.line, node);
+    }
+    if (!config_.broker_card.empty() && config_.broker_public_key) {
+      Problem(broker_card_line_, "give broker.card or broker.public_key, not both");
+    }
+  }
+
+  AgentConfig& config() { return config_; }
+
+  void Problem(toml::source_index line, const std::string& message) {
+    problems_.emplace_back(line, "line " + std::to_string(line) + ": " + message);
+  }
+
+  // The problems in the order of their lines (toml++ keeps keys sorted by
+  // name, not by position).
+  std::vector<std::string> SortedProblems() const {
+    std::vector<std::pair<toml::source_index, std::string>> sorted = problems_;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (auto& [line, text] : sorted) out.push_back(std::move(text));
+    return out;
+  }
+
+ private:
+  void Table(const std::string& table, const toml::table& values) {
+    for (auto&& [key, node] : values) {
+      Value(table, std::string(key.str()), key.source().begin.line, node);
+    }
+  }
+
+  // One key = value.
+  void Value(const std::string& table, const std::string& key, toml::source_index line,
+             const toml::node& node) {
+    const std::string name = Qualified(table, key);
+    if (name == "identity") return Path(name, line, node, &config_.identity);
+    if (name == "registry") return Path(name, line, node, &config_.registry);
+    if (name == "passphrase_file") return Path(name, line, node, &config_.passphrase_file);
+    if (name == "broker.endpoint") return Endpoint(name, line, node);
+    if (name == "broker.card") {
+      broker_card_line_ = line;
+      return Path(name, line, node, &config_.broker_card);
+    }
+    if (name == "broker.public_key") return PublicKey(name, line, node);
+    if (name == "publish.to") return Recipients(name, line, node);
+    if (name == "sensor.tlp") return SensorTlp(name, line, node);
+    if (name == "spool.path") return Path(name, line, node, &config_.spool_path);
+    if (name == "spool.limit") return SpoolLimit(name, line, node);
+    std::string message;
+    std::string suggestion;
+    if (node.is_table() || node.is_array_of_tables()) {
+      message = "unknown table [" + name + "]";
+      if (table.empty()) suggestion = SuggestTable(key);
+    } else {
+      message = "unknown key \"" + name + "\"";
+      suggestion = Suggest(table, key);
+    }
+    if (!suggestion.empty()) message += "; did you mean " + suggestion + "?";
+    Problem(line, message + " (docs/agent.md lists every key)");
+  }
+
+  const std::string* String(const std::string& name, toml::source_index line,
+                            const toml::node& node) {
+    const toml::value<std::string>* s = node.as_string();
+    if (s == nullptr) {
+      Problem(line, name + " must be a string (in double quotes)");
+      return nullptr;
+    }
+    if (s->get().empty()) {
+      Problem(line, name + " is empty; remove the line (or comment it out) to leave it unset");
+      return nullptr;
+    }
+    return &s->get();
+  }
+
+  void Path(const std::string& name, toml::source_index line, const toml::node& node,
+            std::string* out) {
+    const std::string* s = String(name, line, node);
+    if (s == nullptr) return;
+    const std::string& path = *s;
+    if (path.rfind("~/", 0) == 0 && !home_.empty()) {
+      *out = home_ + path.substr(1);
+    } else if (path.front() == '/' || base_dir_.empty()) {
+      *out = path;
+    } else {
+      *out = base_dir_ + "/" + path;
+    }
+  }
+
+  void Endpoint(const std::string& name, toml::source_index line, const toml::node& node) {
+    const std::string* s = String(name, line, node);
+    if (s == nullptr) return;
+    if (s->find("://") == std::string::npos) {
+      Problem(line, name + " must be a ZeroMQ endpoint such as \"tcp://broker.example:7700\", "
+                    "not \"" + *s + "\"");
+      return;
+    }
+    config_.broker_endpoint = *s;
+  }
+
+  void PublicKey(const std::string& name, toml::source_index line, const toml::node& node) {
+    const std::string* s = String(name, line, node);
+    if (s == nullptr) return;
+    Bytes raw;
+    if (!HexDecode(*s, &raw) || raw.size() != 32) {
+      Problem(line, name + " must be 64 hex digits (the \"transport_public\" of the broker's "
+                    "card)");
+      return;
+    }
+    crypto::BoxPublicKey key;
+    std::copy(raw.begin(), raw.end(), key.begin());
+    config_.broker_public_key = key;
+  }
+
+  void Recipients(const std::string& name, toml::source_index line, const toml::node& node) {
+    const toml::array* list = node.as_array();
+    if (list == nullptr) {
+      Problem(line, name + " must be a list of strings, e.g. [\"CERT-UA\", \"group:baltic\"]");
+      return;
+    }
+    for (const toml::node& item : *list) {
+      const toml::value<std::string>* s = item.as_string();
+      const toml::source_index item_line = item.source().begin.line;
+      if (s == nullptr) {
+        Problem(item_line, name + " must be a list of strings, e.g. [\"CERT-UA\", "
+                           "\"group:baltic\"]");
+        return;
+      }
+      const std::string& recipient = s->get();
+      const std::string_view prefix = identity::kGroupPrefix;
+      const bool ok =
+          recipient.rfind(prefix, 0) == 0
+              ? identity::Registry::IsValidGroupName(std::string_view(recipient).substr(prefix.size()))
+              : identity::IsValidOrgId(recipient);
+      if (!ok) {
+        Problem(item_line, name + ": \"" + recipient + "\" is neither an organisation id (1-64 "
+                           "of A-Z a-z 0-9 . _ -) nor \"group:<name>\" (1-64 of a-z 0-9 . _ -)");
+        continue;
+      }
+      config_.to.push_back(recipient);
+    }
+  }
+
+  void SensorTlp(const std::string& name, toml::source_index line, const toml::node& node) {
+    const std::string* s = String(name, line, node);
+    if (s == nullptr) return;
+    std::optional<Tlp> tlp = ParseTlp(*s);
+    if (!tlp) {
+      Problem(line, name + " must be \"clear\", \"green\", \"amber\", \"amber+strict\" or "
+                    "\"red\", not \"" + *s + "\"");
+      return;
+    }
+    config_.sensor_tlp = *tlp;
+  }
+
+  void SpoolLimit(const std::string& name, toml::source_index line, const toml::node& node) {
+    const std::string hint = name + " must be a number of bytes or a size such as \"512 MiB\", "
+                                    "\"1 GiB\" or \"2 GB\"";
+    if (const toml::value<std::int64_t>* n = node.as_integer()) {
+      if (n->get() <= 0) return Problem(line, hint + ", above zero");
+      config_.spool_limit_bytes = static_cast<std::uint64_t>(n->get());
+      return;
+    }
+    const toml::value<std::string>* s = node.as_string();
+    std::optional<std::uint64_t> bytes = s ? ParseSize(s->get()) : std::nullopt;
+    if (!bytes || *bytes == 0) return Problem(line, hint);
+    config_.spool_limit_bytes = *bytes;
+  }
+
+  // "1 GiB", "512MiB", "2 GB", "100000" (bytes). Units are case-insensitive.
+  static std::optional<std::uint64_t> ParseSize(std::string_view text) {
+    std::uint64_t number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec != std::errc() || end == text.data()) return std::nullopt;
+    std::string unit(end, text.data() + text.size());
+    unit.erase(0, unit.find_first_not_of(' '));
+    std::transform(unit.begin(), unit.end(), unit.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 10> kUnits{{
+        {"", 1},
+        {"b", 1},
+        {"kb", 1000},
+        {"mb", 1000ull * 1000},
+        {"gb", 1000ull * 1000 * 1000},
+        {"tb", 1000ull * 1000 * 1000 * 1000},
+        {"kib", 1ull << 10},
+        {"mib", 1ull << 20},
+        {"gib", 1ull << 30},
+        {"tib", 1ull << 40},
+    }};
+    for (const auto& [name, factor] : kUnits) {
+      if (unit != name) continue;
+      if (number > UINT64_MAX / factor) return std::nullopt;
+      return number * factor;
+    }
+    return std::nullopt;
+  }
+
+  std::string base_dir_;
+  std::string home_;
+  AgentConfig config_;
+  std::vector<std::pair<toml::source_index, std::string>> problems_;
+  toml::source_index broker_card_line_ = 0;
+};
+
+// A TOML basic string: quoted, with quotes, backslashes and control
+// characters escaped.
+std::string TomlString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Result<AgentConfig> ParseAgentConfig(std::string_view toml_text, const std::string& base_dir,
+                                     const std::string& home) {
+  try {
+    toml::parse_result parsed = toml::parse(toml_text, std::string_view("agent.toml"));
+    if (!parsed) {
+      const toml::parse_error& error = parsed.error();
+      return Status(ErrorCode::kInvalidConfig,
+                    "line " + std::to_string(error.source().begin.line) + ", column " +
+                        std::to_string(error.source().begin.column) +
+                        ": not valid TOML: " + std::string(error.description()));
+    }
+    Parser parser(base_dir, home);
+    parser.Root(parsed.table());
+    const std::vector<std::string> problems = parser.SortedProblems();
+    if (problems.size() == 1) return Status(ErrorCode::kInvalidConfig, problems[0]);
+    if (!problems.empty()) {
+      std::string message = std::to_string(problems.size()) + " problems:";
+      for (const std::string& p : problems) message += "\n  " + p;
+      return Status(ErrorCode::kInvalidConfig, message);
+    }
+    return std::move(parser.config());
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::kInvalidConfig,
+                  std::string("cannot read the configuration: ") + e.what());
+  }
+}
+
+std::string DefaultConfigPath(const char* xdg_config_home, const char* home) {
+  if (xdg_config_home != nullptr && xdg_config_home[0] == '/') {
+    return std::string(xdg_config_home) + "/certshare/agent.toml";
+  }
+  if (home != nullptr && home[0] != '\0') {
+    return std::string(home) + "/.config/certshare/agent.toml";
+  }
+  return "";
+}
+
+std::string DefaultSpoolPath(const char* xdg_state_home, const char* home) {
+  if (xdg_state_home != nullptr && xdg_state_home[0] == '/') {
+    return std::string(xdg_state_home) + "/certshare/spool";
+  }
+  if (home != nullptr && home[0] != '\0') {
+    return std::string(home) + "/.local/state/certshare/spool";
+  }
+  return "certshare-spool";
+}
+
+std::string RenderConfigTemplate(const ConfigTemplate& v) {
+  const std::string identity_line =
+      v.org.empty() ? "# identity = \"keys/<ORG>.secret.json\"\n"
+                    : "identity = " + TomlString("keys/" + v.org + ".secret.json") + "\n";
+  const std::string endpoint_line =
+      v.broker_endpoint.empty() ? "# endpoint = \"tcp://broker.example:7700\"\n"
+                                : "endpoint = " + TomlString(v.broker_endpoint) + "\n";
+  std::string t;
+  t += "# certshare agent configuration, written by `certshare init`"
+       + (v.org.empty() ? std::string() : " for " + v.org) + ".\n";
+  t += R"(#
+# TOML (https://toml.io): `key = value`, text in double quotes, # starts a
+# comment. Relative paths are relative to the folder of this file; "~/" is
+# the home folder. A flag on the command line wins over its environment
+# variable, which wins over this file, which wins over the default. A key
+# certshare does not know is an error, so a misspelt key never goes
+# unnoticed. docs/agent.md ("Configuration") describes every key.
+
+# This organisation's secret identity file: its signing, encryption and
+# transport secret keys, made by `certshare keygen --org ORG --out keys`
+# (mode 0600; keep it private). No default: publish and subscribe need it.
+# Change it if the keys live elsewhere (e.g. /etc/certshare/).
+# Flag --identity, environment CERTSHARE_IDENTITY.
+)";
+  t += identity_line;
+  t += R"(
+# This agent's registry: the public cards of the organisations it trusts,
+# maintained with `certshare registry import`. Recipients must be in it and
+# received records are verified with it. No default.
+# Flag --registry, environment CERTSHARE_REGISTRY.
+registry = "registry.json"
+
+# Only for a secret file protected by a passphrase (`certshare protect`): a
+# file, mode 0600, whose first line is the passphrase. Set it for agents
+# that run unattended (sensors, feeds); leave it unset to be asked on the
+# terminal. Default: none (then the environment variable
+# CERTSHARE_PASSPHRASE, then a prompt).
+# Flag --passphrase-file, environment CERTSHARE_PASSPHRASE_FILE.
+# passphrase_file = "keys/passphrase"
+
+[broker]
+# The broker's ZeroMQ endpoint, from the broker's operator. No default.
+# Flag --broker, environment CERTSHARE_BROKER.
+)";
+  t += endpoint_line;
+  t += R"(
+# The broker's public card, from the broker's operator: it pins the
+# broker's key, so a different server is refused. No default.
+# Flag --broker-card, environment CERTSHARE_BROKER_CARD.
+card = "keys/BROKER.card.json"
+
+# Instead of card: the broker's transport public key, 64 hex digits (the
+# card's "transport_public"). Give card or public_key, not both.
+# public_key = "<64 hex digits>"
+
+[publish]
+# Default recipients, used when a command is given no --to: organisation
+# ids and "group:<name>" for the registry's sharing groups. Default: none
+# (AMBER and RED then need --to; GREEN goes to every registered
+# organisation). Set it when this agent nearly always shares with the same
+# partners, e.g. to = ["CERT-UA", "group:eu-csirts-network"].
+to = []
+
+[sensor]
+# The TLP of records `certshare sensor` makes from events that carry no
+# marking: "clear", "green", "amber", "amber+strict" or "red". Default
+# "green" (the whole community, encrypted to every registered
+# organisation). Use "amber" with publish.to when the sensor's events must
+# reach only named partners.
+tlp = "green"
+
+[spool]
+# The folder where accepted records wait until the broker acknowledges
+# them. Default: $XDG_STATE_HOME/certshare/spool, i.e.
+# ~/.local/state/certshare/spool. Change it to a disk with room that
+# survives reboots (e.g. /var/lib/certshare/spool for a service).
+# path = "spool"
+
+# The most the spool may hold: bytes, or a size such as "512 MiB" or
+# "2 GB". When it is full, new records are refused with an error; nothing
+# is dropped. Default "1 GiB". Raise it if the broker may be unreachable
+# for long while sensors keep publishing.
+limit = "1 GiB"
+)";
+  return t;
+}
+
+}  // namespace certshare::agent

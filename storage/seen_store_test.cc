@@ -1,0 +1,87 @@
+// The subscriber's seen store: keys and redo actions survive reopening,
+// a foreign database is refused, one process at a time.
+#include "storage/seen_store.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "common/base/testing.h"
+
+namespace certshare::storage {
+namespace {
+
+using certshare::testing::TempDir;
+
+std::unique_ptr<SeenStore> MustOpen(const std::string& dir) {
+  auto store = SeenStore::Open(dir);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+TEST(SeenStoreTest, KeysAddedAreSeenAfterReopening) {
+  TempDir dir;
+  {
+    auto store = MustOpen(dir.File("seen"));
+    ASSERT_NE(store, nullptr);
+    auto before = store->Contains("CERT-EE\nincident--1\n2026-01-01T00:00:00Z");
+    ASSERT_TRUE(before.ok());
+    EXPECT_FALSE(*before);
+    std::vector<std::string> keys = {"CERT-EE\nincident--1\n2026-01-01T00:00:00Z",
+                                     "CERT-EE\nincident--2\n2026-01-01T00:00:00Z"};
+    ASSERT_OK(store->Add(keys, ""));
+  }
+  auto store = MustOpen(dir.File("seen"));
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(*store->Contains("CERT-EE\nincident--1\n2026-01-01T00:00:00Z"));
+  EXPECT_TRUE(*store->Contains("CERT-EE\nincident--2\n2026-01-01T00:00:00Z"));
+  // Another origin, or another version, is another record.
+  EXPECT_FALSE(*store->Contains("CERT-UA\nincident--1\n2026-01-01T00:00:00Z"));
+  EXPECT_FALSE(*store->Contains("CERT-EE\nincident--1\n2026-01-02T00:00:00Z"));
+  EXPECT_EQ(*store->CountKeys(), 2u);
+  EXPECT_TRUE(store->PendingRedo()->empty());
+}
+
+TEST(SeenStoreTest, RedoActionsStayPendingUntilCleared) {
+  TempDir dir;
+  {
+    auto store = MustOpen(dir.File("seen"));
+    std::vector<std::string> keys = {"k1"};
+    ASSERT_OK(store->Add(keys, "dir-rename\tb.json"));
+    ASSERT_OK(store->Add({}, "dir-rename\ta.json"));
+  }
+  auto store = MustOpen(dir.File("seen"));
+  auto pending = store->PendingRedo();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(*pending, (std::vector<std::string>{"dir-rename\ta.json", "dir-rename\tb.json"}));
+  EXPECT_TRUE(*store->Contains("k1"));
+  ASSERT_OK(store->ClearRedo("dir-rename\ta.json"));
+  ASSERT_OK(store->ClearRedo("not there"));
+  EXPECT_EQ(*store->PendingRedo(), (std::vector<std::string>{"dir-rename\tb.json"}));
+  EXPECT_EQ(*store->CountKeys(), 1u);
+}
+
+TEST(SeenStoreTest, RefusesADatabaseThatIsNotASeenStore) {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.File("other"), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "x", "y").ok());
+  }
+  auto store = SeenStore::Open(dir.File("other"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kInvalidConfig) << store.status().ToString();
+}
+
+TEST(SeenStoreTest, OneProcessAtATime) {
+  TempDir dir;
+  auto first = MustOpen(dir.File("seen"));
+  ASSERT_NE(first, nullptr);
+  auto second = SeenStore::Open(dir.File("seen"));
+  EXPECT_FALSE(second.ok());
+}
+
+}  // namespace
+}  // namespace certshare::storage

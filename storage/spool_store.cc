@@ -1,0 +1,583 @@
+// SpoolStore on RocksDB. The contract is in spool_store.h (and
+// agent/spool.h); the bytes in spool_format.h.
+#include "storage/spool_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
+#include <rocksdb/write_batch.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "common/base/file_util.h"
+#include "storage/rocksdb_status.h"
+#include "storage/spool_format.h"
+
+namespace certshare::storage {
+
+namespace {
+
+namespace fmt = spool_format;
+using Clock = std::chrono::steady_clock;
+
+// Handle order of the column families.
+enum Family : std::size_t { kDefault = 0, kPending, kKeys, kRefused, kMeta, kFamilyCount };
+
+const std::vector<std::string>& FamilyNames() {
+  static const std::vector<std::string> names = {
+      rocksdb::kDefaultColumnFamilyName, std::string(fmt::kPendingFamily),
+      std::string(fmt::kKeysFamily), std::string(fmt::kRefusedFamily),
+      std::string(fmt::kMetaFamily)};
+  return names;
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+std::string Quoted(const std::string& dir) { return "'" + dir + "'"; }
+
+std::uint64_t NowMs() {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  return ms > 0 ? static_cast<std::uint64_t>(ms) : 0;
+}
+
+// RocksDB reports a LOCK held by another process (or another Open in this
+// one) as an IOError mentioning the lock.
+bool IsLockError(const rocksdb::Status& s) {
+  if (!s.IsIOError()) return false;
+  std::string text = s.ToString();
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text.find("lock") != std::string::npos;
+}
+
+Status Malformed(const std::string& dir, std::string_view what) {
+  return Status(ErrorCode::kCorruption,
+                "spool in " + Quoted(dir) + " holds a malformed " + std::string(what));
+}
+
+// The database and its column family handles, closed together.
+struct Db {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* cf(Family f) const { return handles[f]; }
+  ~Db() {
+    if (!db) return;
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    db->Close().PermitUncheckedError();
+  }
+};
+
+rocksdb::Options DbOptions(bool create) {
+  rocksdb::Options options;
+  options.create_if_missing = create;
+  options.create_missing_column_families = create;
+  options.paranoid_checks = true;
+  options.keep_log_file_num = 3;
+  // A spool is small and mostly empty: one memtable of 16 MiB is plenty.
+  options.write_buffer_size = 16u << 20;
+  return options;
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db, std::size_t family) {
+  rocksdb::ColumnFamilyOptions options(db);
+  if (family == kPending || family == kKeys) {
+    // A queue: records are deleted from the front as they are
+    // acknowledged. Compact files that are mostly tombstones so that
+    // seeking to the front stays cheap.
+    options.table_properties_collector_factories.emplace_back(
+        rocksdb::NewCompactOnDeletionCollectorFactory(1024, 512));
+  }
+  return options;
+}
+
+Status CheckFamilies(const std::string& dir, const rocksdb::Options& options) {
+  std::vector<std::string> present;
+  CERTSHARE_RETURN_IF_ERROR(
+      FromRocksDb(rocksdb::DB::ListColumnFamilies(options, dir, &present),
+                  "opening spool in " + Quoted(dir)));
+  std::vector<std::string> wanted = FamilyNames();
+  std::sort(present.begin(), present.end());
+  std::sort(wanted.begin(), wanted.end());
+  if (present != wanted) {
+    return Status(ErrorCode::kCorruption, Quoted(dir) +
+                                              " holds a database that is not a certshare "
+                                              "spool: choose another --spool directory");
+  }
+  return Status::Ok();
+}
+
+bool SpoolExists(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(dir + "/CURRENT", ec);
+}
+
+Result<std::unique_ptr<Db>> OpenDb(const std::string& dir, bool read_only,
+                                   std::chrono::milliseconds lock_wait) {
+  const bool existed = SpoolExists(dir);
+  rocksdb::Options options = DbOptions(!existed && !read_only);
+  if (existed) CERTSHARE_RETURN_IF_ERROR(CheckFamilies(dir, options));
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (std::size_t i = 0; i < kFamilyCount; ++i) {
+    descriptors.emplace_back(FamilyNames()[i], FamilyOptions(options, i));
+  }
+  auto db = std::make_unique<Db>();
+  const auto give_up = Clock::now() + lock_wait;
+  while (true) {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s =
+        read_only ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &db->handles, &raw)
+                  : rocksdb::DB::Open(options, dir, descriptors, &db->handles, &raw);
+    if (s.ok()) {
+      db->db.reset(raw);
+      return db;
+    }
+    if (!IsLockError(s)) return FromRocksDb(s, "opening spool in " + Quoted(dir));
+    if (Clock::now() >= give_up) {
+      return Status(ErrorCode::kUnavailable,
+                    "the spool " + Quoted(dir) +
+                        " is in use by another certshare process (a sensor, or another "
+                        "publish or flush); wait for it to finish, or give this command "
+                        "another --spool");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+Result<fmt::State> ReadState(const Db& db, const std::string& dir) {
+  std::string value;
+  rocksdb::Status s =
+      db.db->Get(rocksdb::ReadOptions(), db.cf(kMeta), ToSlice(fmt::kStateKey), &value);
+  if (s.IsNotFound()) return fmt::State{};
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool in " + Quoted(dir)));
+  auto state = fmt::DecodeState(value);
+  if (!state) return Malformed(dir, "state entry");
+  return *state;
+}
+
+// The first pending record with id >= from, if any.
+Result<std::optional<SpooledRecord>> FirstPending(const Db& db, const std::string& dir,
+                                                  std::uint64_t from) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db->NewIterator(rocksdb::ReadOptions(), db.cf(kPending)));
+  it->Seek(fmt::EncodeId(from));
+  std::optional<SpooledRecord> out;
+  if (it->Valid()) {
+    auto id = fmt::DecodeId(ToView(it->key()));
+    if (!id) return Malformed(dir, "pending key");
+    out = fmt::DecodePending(*id, ToView(it->value()));
+    if (!out) return Malformed(dir, "pending record");
+  }
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading spool in " + Quoted(dir)));
+  return out;
+}
+
+Result<std::vector<RefusedRecord>> ReadRefused(const Db& db, const std::string& dir,
+                                               std::size_t max) {
+  std::vector<RefusedRecord> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db->NewIterator(rocksdb::ReadOptions(), db.cf(kRefused)));
+  for (it->SeekToFirst(); it->Valid() && out.size() < max; it->Next()) {
+    auto id = fmt::DecodeId(ToView(it->key()));
+    if (!id) return Malformed(dir, "refused key");
+    auto rec = fmt::DecodeRefused(*id, ToView(it->value()));
+    if (!rec) return Malformed(dir, "refused record");
+    out.push_back(std::move(*rec));
+  }
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading spool " + Quoted(dir)));
+  return out;
+}
+
+// Opens `dir` read-only (no lock: another process may hold it) and calls
+// `read`. The open can fail if the owner compacts files away meanwhile, so
+// it is tried a few times.
+template <typename T>
+Result<T> ReadOnly(const std::string& dir, const std::function<Result<T>(const Db&)>& read) {
+  Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto db = OpenDb(dir, true, std::chrono::milliseconds(0));
+    if (db.ok()) return read(**db);
+    last = db.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return last;
+}
+
+class RocksSpoolStore final : public SpoolStore {
+ public:
+  RocksSpoolStore(std::string dir, SpoolOptions options, std::unique_ptr<Db> db,
+                  fmt::State state)
+      : dir_(std::move(dir)), options_(std::move(options)), db_(std::move(db)), state_(state) {
+    depth_ = state.pending;
+    last_id_ = state.last_id;
+  }
+
+  Status Init(bool fresh) {
+    if (!fresh) {
+      std::string marker;
+      rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kMeta),
+                                       ToSlice(fmt::kFormatKey), &marker);
+      if (s.ok() && marker == fmt::kFormatValue) return Status::Ok();
+      if (!s.ok() && !s.IsNotFound()) return FromRocksDb(s, "reading spool " + Quoted(dir_));
+      if (s.ok()) {
+        return Status(ErrorCode::kCorruption, "spool in " + Quoted(dir_) + " has format '" +
+                                                  marker + "', expected '" +
+                                                  std::string(fmt::kFormatValue) + "'");
+      }
+      // No marker: a spool whose first Open stopped before writing it.
+    }
+    rocksdb::WriteBatch batch;
+    batch.Put(db_->cf(kMeta), ToSlice(fmt::kFormatKey), ToSlice(fmt::kFormatValue));
+    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(state_));
+    std::lock_guard<std::mutex> lock(mu_);
+    return WriteLocked(&batch, true);
+  }
+
+  Result<std::vector<std::uint64_t>> Add(std::span<const SpoolEntry> entries) override {
+    if (entries.empty()) return std::vector<std::uint64_t>{};
+    for (const SpoolEntry& e : entries) {
+      if (e.dedupe_key.empty()) {
+        return Status(ErrorCode::kInvalidArgument, "a spool entry has an empty dedupe key");
+      }
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    std::vector<std::uint64_t> ids(entries.size());
+    std::unordered_map<std::string, std::uint64_t> seen;
+    fmt::State next = state_;
+    std::uint64_t added = 0;
+    const std::uint64_t now = NowMs();
+    rocksdb::WriteBatch batch;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const std::string& key = entries[i].dedupe_key;
+      if (auto it = seen.find(key); it != seen.end()) {
+        ids[i] = it->second;
+        continue;
+      }
+      CERTSHARE_ASSIGN_OR_RETURN(std::optional<std::uint64_t> pending, LookupKey(key));
+      if (pending) {
+        ids[i] = *pending;
+        seen.emplace(key, *pending);
+        continue;
+      }
+      const std::uint64_t id = ++next.last_id;
+      ids[i] = id;
+      seen.emplace(key, id);
+      const std::string id_key = fmt::EncodeId(id);
+      batch.Put(db_->cf(kPending), id_key,
+                fmt::EncodePendingValue(now, key, entries[i].record));
+      batch.Put(db_->cf(kKeys), ToSlice(key), id_key);
+      ++next.pending;
+      next.pending_bytes += entries[i].record.size();
+      ++added;
+    }
+    if (added == 0) return ids;
+    CERTSHARE_RETURN_IF_ERROR(CheckLimits(next, added, entries.size()));
+    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/true));
+    CommitLocked(next);
+    lock.unlock();
+    added_cv_.notify_all();
+    return ids;
+  }
+
+  Result<std::vector<SpooledRecord>> Pending(std::uint64_t from, std::size_t max) override {
+    const FrontView front = Front();
+    const std::uint64_t start = std::max(from, front.front);
+    std::vector<SpooledRecord> out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->db->NewIterator(rocksdb::ReadOptions(), db_->cf(kPending)));
+    for (it->Seek(fmt::EncodeId(start)); it->Valid() && out.size() < max; it->Next()) {
+      auto id = fmt::DecodeId(ToView(it->key()));
+      if (!id) return Malformed(dir_, "pending key");
+      auto rec = fmt::DecodePending(*id, ToView(it->value()));
+      if (!rec) return Malformed(dir_, "pending record");
+      out.push_back(std::move(*rec));
+    }
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading spool " + Quoted(dir_)));
+    if (from <= front.front) {
+      // Started at the front: nothing is pending below what was found.
+      AdvanceFront(front.gen, out.empty() ? front.last_id + 1 : out.front().id);
+    }
+    return out;
+  }
+
+  Status Remove(std::span<const std::uint64_t> ids) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    fmt::State next = state_;
+    rocksdb::WriteBatch batch;
+    std::set<std::uint64_t> unique(ids.begin(), ids.end());
+    bool any = false;
+    for (std::uint64_t id : unique) {
+      CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> rec, GetPending(id));
+      if (!rec) continue;
+      batch.Delete(db_->cf(kPending), fmt::EncodeId(id));
+      batch.Delete(db_->cf(kKeys), ToSlice(rec->dedupe_key));
+      --next.pending;
+      next.pending_bytes -= rec->record.size();
+      any = true;
+    }
+    if (!any) return Status::Ok();
+    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/false));
+    CommitLocked(next);
+    return Status::Ok();
+  }
+
+  Status Refuse(std::uint64_t id, const Status& why) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> rec, GetPending(id));
+    if (!rec) return Status::Ok();
+    fmt::State next = state_;
+    --next.pending;
+    next.pending_bytes -= rec->record.size();
+    ++next.refused;
+    next.refused_bytes += rec->record.size();
+    RefusedRecord refused{std::move(*rec), NowMs(), why.code(), why.message()};
+    rocksdb::WriteBatch batch;
+    batch.Delete(db_->cf(kPending), fmt::EncodeId(id));
+    batch.Delete(db_->cf(kKeys), ToSlice(refused.spooled.dedupe_key));
+    batch.Put(db_->cf(kRefused), fmt::EncodeId(id), fmt::EncodeRefused(refused));
+    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/false));
+    CommitLocked(next);
+    return Status::Ok();
+  }
+
+  Result<std::vector<RefusedRecord>> Refused(std::size_t max) override {
+    return ReadRefused(*db_, dir_, max);
+  }
+
+  Result<std::uint64_t> RetryRefused() override { return MoveRefused(/*retry=*/true); }
+  Result<std::uint64_t> DropRefused() override { return MoveRefused(/*retry=*/false); }
+
+  std::uint64_t Depth() const override { return depth_.load(); }
+
+  Result<SpoolCounts> Counts() override {
+    fmt::State state;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      state = state_;
+    }
+    SpoolCounts counts{state.pending, state.pending_bytes, state.refused, state.refused_bytes,
+                       std::nullopt};
+    CERTSHARE_ASSIGN_OR_RETURN(std::vector<SpooledRecord> first, Pending(0, 1));
+    if (!first.empty()) counts.oldest_accepted_ms = first.front().accepted_ms;
+    return counts;
+  }
+
+  std::uint64_t LastId() const override { return last_id_.load(); }
+
+  bool WaitForNewerThan(std::uint64_t last_id, std::chrono::milliseconds timeout) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    return added_cv_.wait_for(lock, timeout, [&] { return state_.last_id > last_id; });
+  }
+
+  const std::string& dir() const override { return dir_; }
+
+ private:
+  struct FrontView {
+    std::uint64_t front;
+    std::uint64_t gen;
+    std::uint64_t last_id;
+  };
+
+  // Scans start at max(from, front_): no record below front_ is pending
+  // (acknowledged records leave tombstones there until compaction, and
+  // seeking past them keeps reads cheap).
+  FrontView Front() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {front_, front_gen_, state_.last_id};
+  }
+  void AdvanceFront(std::uint64_t gen, std::uint64_t front) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // RetryRefused may have put older ids back meanwhile (front_gen_).
+    if (gen == front_gen_ && front > front_) front_ = front;
+  }
+
+  // REQUIRES: mu_ held.
+  Result<std::optional<std::uint64_t>> LookupKey(const std::string& key) {
+    std::string value;
+    rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kKeys), ToSlice(key), &value);
+    if (s.IsNotFound()) return std::optional<std::uint64_t>();
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool " + Quoted(dir_)));
+    auto id = fmt::DecodeId(value);
+    if (!id) return Malformed(dir_, "key entry");
+    return std::optional<std::uint64_t>(*id);
+  }
+
+  // REQUIRES: mu_ held.
+  Result<std::optional<SpooledRecord>> GetPending(std::uint64_t id) {
+    std::string value;
+    rocksdb::Status s =
+        db_->db->Get(rocksdb::ReadOptions(), db_->cf(kPending), fmt::EncodeId(id), &value);
+    if (s.IsNotFound()) return std::optional<SpooledRecord>();
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool " + Quoted(dir_)));
+    auto rec = fmt::DecodePending(id, value);
+    if (!rec) return Malformed(dir_, "pending record");
+    return std::optional<SpooledRecord>(std::move(*rec));
+  }
+
+  // REQUIRES: mu_ held.
+  Status CheckLimits(const fmt::State& next, std::uint64_t added, std::size_t offered) const {
+    const std::uint64_t records = next.pending + next.refused;
+    const std::uint64_t bytes = next.pending_bytes + next.refused_bytes;
+    if (records <= options_.max_records && bytes <= options_.max_bytes) return Status::Ok();
+    const std::uint64_t mib = 1u << 20;
+    return Status(
+        ErrorCode::kSpoolFull,
+        "the spool " + Quoted(dir_) + " is full: it holds " +
+            std::to_string(state_.pending) + " pending and " + std::to_string(state_.refused) +
+            " refused records (" + std::to_string((state_.pending_bytes + state_.refused_bytes) / mib) +
+            " MiB) and " + std::to_string(added) + " more (of " + std::to_string(offered) +
+            " offered) would pass its limit of " + std::to_string(options_.max_records) +
+            " records / " + std::to_string(options_.max_bytes / mib) +
+            " MiB; nothing was accepted. Records leave the spool when the broker "
+            "acknowledges them: check the broker (certshare status) and run certshare "
+            "flush; drop refused records with certshare flush --drop-refused, or raise "
+            "--spool-max-mb / --spool-max-records");
+  }
+
+  Result<std::uint64_t> MoveRefused(bool retry) {
+    std::lock_guard<std::mutex> lock(mu_);
+    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    fmt::State next = state_;
+    rocksdb::WriteBatch batch;
+    std::uint64_t moved = 0;
+    std::uint64_t lowest = 0;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->db->NewIterator(rocksdb::ReadOptions(), db_->cf(kRefused)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto id = fmt::DecodeId(ToView(it->key()));
+      if (!id) return Malformed(dir_, "refused key");
+      auto rec = fmt::DecodeRefused(*id, ToView(it->value()));
+      if (!rec) return Malformed(dir_, "refused record");
+      batch.Delete(db_->cf(kRefused), ToSlice(ToView(it->key())));
+      --next.refused;
+      next.refused_bytes -= rec->spooled.record.size();
+      if (!retry) {
+        ++moved;
+        continue;
+      }
+      CERTSHARE_ASSIGN_OR_RETURN(std::optional<std::uint64_t> pending,
+                                 LookupKey(rec->spooled.dedupe_key));
+      if (pending) continue;  // the same version is pending again: keep that one
+      batch.Put(db_->cf(kPending), ToSlice(ToView(it->key())), fmt::EncodePending(rec->spooled));
+      batch.Put(db_->cf(kKeys), ToSlice(rec->spooled.dedupe_key), ToSlice(ToView(it->key())));
+      ++next.pending;
+      next.pending_bytes += rec->spooled.record.size();
+      if (moved == 0) lowest = *id;
+      ++moved;
+    }
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading spool " + Quoted(dir_)));
+    it.reset();
+    if (next.refused == state_.refused) return moved;
+    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/true));
+    CommitLocked(next);
+    if (retry && moved > 0) {
+      front_ = std::min(front_, lowest);
+      ++front_gen_;
+    }
+    return moved;
+  }
+
+  // REQUIRES: mu_ held.
+  Status WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
+    Status written;
+    if (options_.before_write_hook) written = options_.before_write_hook();
+    if (written.ok()) {
+      rocksdb::WriteOptions write_options;
+      write_options.sync = sync;
+      written = FromRocksDb(db_->db->Write(write_options, batch), "writing spool " + Quoted(dir_));
+    }
+    // After a failed write the state on disk is unknown: stop writing
+    // until a reopen reads it back (as storage::Log does).
+    if (!written.ok() && failed_.ok()) failed_ = written;
+    return written;
+  }
+
+  // REQUIRES: mu_ held.
+  Status CheckNotFailedLocked() const {
+    if (failed_.ok()) return Status::Ok();
+    return Status(ErrorCode::kUnavailable, "the spool is in a failed state after a write "
+                                           "error: " +
+                                               failed_.ToString() + "; restart required");
+  }
+
+  // REQUIRES: mu_ held.
+  void CommitLocked(const fmt::State& next) {
+    state_ = next;
+    depth_ = next.pending;
+    last_id_ = next.last_id;
+  }
+
+  const std::string dir_;
+  const SpoolOptions options_;
+  const std::unique_ptr<Db> db_;
+
+  // Lock order: mu_ is the only lock. It serialises writes (including
+  // Add's fsync) and guards everything below.
+  mutable std::mutex mu_;
+  std::condition_variable added_cv_;
+  fmt::State state_;
+  std::uint64_t front_ = 0;      // no pending id below it
+  std::uint64_t front_gen_ = 0;  // bumped when ids below front_ become pending again
+  Status failed_;
+  std::atomic<std::uint64_t> depth_{0};
+  std::atomic<std::uint64_t> last_id_{0};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SpoolStore>> SpoolStore::Open(const std::string& dir,
+                                                     const SpoolOptions& options) {
+  if (dir.empty()) return Status(ErrorCode::kInvalidArgument, "the spool directory is empty");
+  const bool fresh = !SpoolExists(dir);
+  if (fresh) {
+    CERTSHARE_RETURN_IF_ERROR(files::MakeDirs(dir));
+    // Signed records, some of them plaintext: for this user only.
+    if (::chmod(dir.c_str(), 0700) != 0) {
+      return Status(ErrorCode::kIoError, "cannot make " + Quoted(dir) + " private (mode 0700)");
+    }
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, OpenDb(dir, false, options.lock_wait));
+  CERTSHARE_ASSIGN_OR_RETURN(fmt::State state, ReadState(*db, dir));
+  auto spool = std::make_unique<RocksSpoolStore>(dir, options, std::move(db), state);
+  CERTSHARE_RETURN_IF_ERROR(spool->Init(fresh));
+  return std::unique_ptr<SpoolStore>(std::move(spool));
+}
+
+Result<SpoolCounts> SpoolStore::Inspect(const std::string& dir) {
+  if (!SpoolExists(dir)) return SpoolCounts{};
+  return ReadOnly<SpoolCounts>(dir, [&](const Db& db) -> Result<SpoolCounts> {
+    CERTSHARE_ASSIGN_OR_RETURN(fmt::State state, ReadState(db, dir));
+    SpoolCounts counts{state.pending, state.pending_bytes, state.refused, state.refused_bytes,
+                       std::nullopt};
+    CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> first, FirstPending(db, dir, 0));
+    if (first) counts.oldest_accepted_ms = first->accepted_ms;
+    return counts;
+  });
+}
+
+Result<std::vector<RefusedRecord>> SpoolStore::InspectRefused(const std::string& dir,
+                                                         std::size_t max) {
+  if (!SpoolExists(dir)) return std::vector<RefusedRecord>{};
+  return ReadOnly<std::vector<RefusedRecord>>(
+      dir, [&](const Db& db) { return ReadRefused(db, dir, max); });
+}
+
+}  // namespace certshare::storage

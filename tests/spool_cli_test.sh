@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# ctest: store and forward with the real programs (docs/agent.md, "Store and
+# forward"):
+#   (a) publish --no-wait (and a waiting publish) while the broker is down,
+#       then start it and flush: each record reaches the subscriber once;
+#   (b) kill -9 of `certshare flush` at random moments while it forwards a
+#       few hundred spooled records, several times, then finish: every
+#       accepted record is at the broker exactly once;
+#   (c) a full spool refuses new input with SPOOL_FULL (exit 7) and drops
+#       nothing; a --split bundle is accepted whole or not at all;
+#   (d) status and get, and a record the broker refuses (exit 4, kept in
+#       the refused area, listed by status --refused, dropped by flush).
+# usage: spool_cli_test.sh <certshare> <certshare-broker>
+set -euo pipefail
+certshare="$1"
+broker_bin="$2"
+work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-spool-test.XXXXXX")"
+# Default spools go under $XDG_STATE_HOME: keep them in the test's folder.
+export XDG_STATE_HOME="$work/state"
+unset CERTSHARE_SPOOL CERTSHARE_SPOOL_MAX_MB CERTSHARE_SPOOL_MAX_RECORDS
+broker_pid=""
+flush_pid=""
+cleanup() {
+  for pid in "$flush_pid" "$broker_pid"; do
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+  done
+  for pid in "$flush_pid" "$broker_pid"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_exit() {
+  local want="$1"; shift
+  set +e
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  set -e
+  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/out" "$work/err")"
+}
+expect_out() { grep -q -- "$1" "$work/out" || fail "stdout lacks '$1': $(cat "$work/out")"; }
+expect_err() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
+
+# gen_incidents <file> <first> <count> [bundle]: CLEAR incidents with
+# fresh ids, one object (count 1) or a bundle that also carries the TLP
+# marking definition (which --split does not send).
+gen() {
+  python3 - "$@" <<'PY'
+import json, sys, uuid
+path, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+clear = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"
+def incident(n):
+    return {"type": "incident", "spec_version": "2.1", "id": f"incident--{uuid.uuid4()}",
+            "created": "2026-11-01T10:00:00.000Z", "modified": "2026-11-01T10:00:00.000Z",
+            "name": f"Spool test incident {n}", "object_marking_refs": [clear]}
+objs = [incident(n) for n in range(first, first + count)]
+if len(sys.argv) > 4:
+    marking = {"type": "marking-definition", "spec_version": "2.1", "id": clear,
+               "created": "2022-10-01T00:00:00.000Z", "name": "TLP:CLEAR",
+               "extensions": {"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":
+                              {"extension_type": "property-extension", "tlp_2_0": "clear"}}}
+    doc = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [marking] + objs}
+else:
+    doc = objs[0]
+json.dump(doc, open(path, "w"))
+PY
+}
+# ids_of <file>: the incident ids a generated file holds, one per line.
+ids_of() {
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("\n".join(o["id"] for o in d.get("objects",[d]) if o["type"]=="incident"))' "$1"
+}
+
+echo "--- setup: identities, registry, a broker endpoint that stays fixed"
+for org in BROKER CERT-EE CERT-UA CERT-XX; do
+  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
+done
+"$certshare" registry import --registry "$work/registry.json" "$work/keys/CERT-EE.card.json" \
+  "$work/keys/CERT-UA.card.json" "$work/keys/CERT-XX.card.json" >/dev/null
+write_config() {
+  cat >"$work/broker.json" <<JSON
+{
+  "listen": "$1",
+  "metrics_listen": "127.0.0.1:0",
+  "identity": "keys/BROKER.secret.json",
+  "registry": "registry.json",
+  "data_dir": "broker-data",
+  "endpoint_file": "broker.endpoint",
+  "max_record_bytes": 2048
+}
+JSON
+}
+start_broker() {
+  rm -f "$work/broker.endpoint"
+  "$broker_bin" --config "$work/broker.json" >>"$work/broker.log" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 400); do [ -s "$work/broker.endpoint" ] && break; sleep 0.05; done
+  [ -s "$work/broker.endpoint" ] || fail "the broker did not start: $(tail -5 "$work/broker.log")"
+}
+stop_broker() {
+  kill -TERM "$broker_pid"
+  wait "$broker_pid" || fail "the broker did not stop cleanly"
+  broker_pid=""
+}
+# An ephemeral port, then the same port for every later start.
+write_config "tcp://127.0.0.1:*"
+start_broker
+endpoint="$(cat "$work/broker.endpoint")"
+stop_broker
+write_config "$endpoint"
+
+agent() {  # agent <org> <subcommand> [args...]
+  local org="$1" sub="$2"; shift 2
+  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
+    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
+}
+# received: every record CERT-UA can read, one JSON line each, in $work/out.
+received() { expect_exit 0 agent CERT-UA subscribe --from 1 --until-caught-up --timeout 30; }
+# check_once <ids-file>: each id in the file was received exactly once.
+check_once() {
+  received
+  python3 - "$work/out" "$1" <<'PY' || fail "delivery check failed"
+import json, sys, collections
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+seqs = [l["sequence"] for l in lines]
+assert len(seqs) == len(set(seqs)), "a sequence was delivered twice"
+ids = collections.Counter(l["id"] for l in lines)
+want = [w for w in open(sys.argv[2]).read().split() if w]
+missing = [w for w in want if ids[w] == 0]
+twice = [w for w in want if ids[w] > 1]
+assert not missing, f"{len(missing)} accepted records missing, e.g. {missing[:3]}"
+assert not twice, f"{len(twice)} records stored twice, e.g. {twice[:3]}"
+print(f"  {len(want)} accepted records, each at the broker exactly once ({len(lines)} received)")
+PY
+}
+
+echo "--- (a) the broker is down: publish --no-wait spools and exits 0"
+gen "$work/a1.json" 1 1
+gen "$work/a2.json" 2 1
+expect_exit 0 agent CERT-EE publish "$work/a1.json" --no-wait
+expect_out "^spooled incident--"
+expect_out "1 records wait in $XDG_STATE_HOME/certshare/spool/CERT-EE-"
+echo "  $(cat "$work/out")"
+echo "--- (a) a waiting publish gives up after --timeout with exit 5; the record stays"
+expect_exit 5 agent CERT-EE publish "$work/a2.json" --timeout 2
+expect_err "TIMEOUT"
+expect_err "stays in the spool"
+expect_exit 5 agent CERT-EE status --timeout 1
+expect_out "NOT reachable"
+expect_out "2 pending"
+echo "--- (a) the broker starts; flush delivers both, each once"
+start_broker
+expect_exit 0 agent CERT-EE flush --timeout 30
+expect_out "flushed 2 records: 2 published, 0 already published, 0 refused; 0 pending"
+{ ids_of "$work/a1.json"; ids_of "$work/a2.json"; } >"$work/accepted.txt"
+check_once "$work/accepted.txt"
+expect_exit 0 agent CERT-EE flush --timeout 30
+expect_out "flushed 0 records"
+expect_exit 0 agent CERT-EE publish "$work/a1.json"
+expect_out "already published: incident--"
+check_once "$work/accepted.txt"
+
+echo "--- (b) kill -9 of certshare flush at random moments while it forwards"
+gen "$work/big.json" 100 400 bundle
+expect_exit 0 agent CERT-EE publish "$work/big.json" --split --no-wait
+expect_out "spooled 400 records of bundle--"
+ids_of "$work/big.json" >>"$work/accepted.txt"
+kills=0
+for round in 1 2 3 4 5 6; do
+  agent CERT-EE flush --timeout 30 >"$work/flush-$round.out" 2>&1 &
+  flush_pid=$!
+  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+  if kill -9 "$flush_pid" 2>/dev/null; then kills=$((kills + 1)); fi
+  wait "$flush_pid" 2>/dev/null || true
+  flush_pid=""
+  pending="$(agent CERT-EE status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["spool"]["pending"])')"
+  echo "  round $round: killed, $pending records still pending"
+  # Put some more in between kills: the spool is taken over cleanly.
+  if [ "$round" -eq 3 ]; then
+    gen "$work/more.json" 600 50 bundle
+    expect_exit 0 agent CERT-EE publish "$work/more.json" --split --no-wait
+    ids_of "$work/more.json" >>"$work/accepted.txt"
+  fi
+done
+[ "$kills" -gt 0 ] || fail "no flush was killed while running"
+expect_exit 0 agent CERT-EE flush --timeout 30
+expect_out "0 pending"
+check_once "$work/accepted.txt"
+
+echo "--- (c) a full spool refuses new input (exit 7) and drops nothing"
+small=(--spool "$work/small-spool" --spool-max-records 3)
+for n in 1 2 3 4; do gen "$work/c$n.json" $((900 + n)) 1; done
+stop_broker
+for n in 1 2 3; do expect_exit 0 agent CERT-EE publish "$work/c$n.json" --no-wait "${small[@]}"; done
+expect_exit 7 agent CERT-EE publish "$work/c4.json" --no-wait "${small[@]}"
+expect_err "SPOOL_FULL (125)"
+expect_err "nothing was accepted"
+expect_exit 7 agent CERT-EE publish "$work/c4.json" "${small[@]}"
+gen "$work/c-bundle.json" 950 5 bundle
+expect_exit 7 agent CERT-EE publish "$work/c-bundle.json" --split --no-wait \
+  --spool "$work/small-spool" --spool-max-records 7
+expect_exit 5 agent CERT-EE status --spool "$work/small-spool" --timeout 1
+expect_out "3 pending"
+start_broker
+expect_exit 0 agent CERT-EE flush --spool "$work/small-spool" --timeout 30
+expect_out "3 published"
+expect_exit 0 agent CERT-EE publish "$work/c4.json" "${small[@]}"
+expect_out "^published incident--"
+for n in 1 2 3 4; do ids_of "$work/c$n.json"; done >>"$work/accepted.txt"
+check_once "$work/accepted.txt"
+
+echo "--- (d) status"
+expect_exit 0 agent CERT-EE status
+expect_out "organisation  CERT-EE"
+expect_out "reachable, round trip"
+expect_out "0 pending"
+expect_exit 0 agent CERT-EE status --json
+python3 - "$work/out" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sign_public"])' "$work/keys/CERT-EE.card.json")" <<'PY' || fail "status --json: $(cat "$work/out")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["org"] == "CERT-EE", s
+assert s["broker"]["reachable"] is True, s
+assert s["spool"]["pending"] == 0 and s["spool"]["oldest_accepted"] is None, s
+assert len(s["keys"]["sign"]) == 64, s
+if sys.argv[2]:
+    assert s["keys"]["sign"] == sys.argv[2], "sign key differs from the card"
+PY
+
+echo "--- (d) get: a record by sequence, verified; one this organisation may not read"
+gen "$work/amber.json" 990 1
+python3 - "$work/amber.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["object_marking_refs"] = ["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]
+json.dump(d, open(sys.argv[1], "w"))
+PY
+expect_exit 0 agent CERT-EE publish "$work/amber.json" --to CERT-UA --json
+amber_seq="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sequence"])' "$work/out")"
+amber_id="$(ids_of "$work/amber.json")"
+expect_exit 0 agent CERT-UA get "$amber_seq"
+python3 - "$work/out" "$amber_seq" "$amber_id" <<'PY' || fail "get printed: $(cat "$work/out")"
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+assert r["sequence"] == int(sys.argv[2]) and r["id"] == sys.argv[3] and r["tlp"] == "amber", r
+assert r["object"]["id"] == sys.argv[3], r
+PY
+expect_exit 4 agent CERT-XX get "$amber_seq"
+expect_err "not available to CERT-XX"
+expect_exit 4 agent CERT-UA get 999999
+expect_err "no record at sequence 999999 yet"
+
+echo "--- (d) a record the broker refuses: exit 4, kept apart, listed, dropped"
+python3 - "$work/huge.json" <<'PY'
+import json, sys, uuid
+json.dump({"type": "incident", "spec_version": "2.1", "id": f"incident--{uuid.uuid4()}",
+           "created": "2026-11-01T10:00:00.000Z", "modified": "2026-11-01T10:00:00.000Z",
+           "name": "Too large for this broker", "description": "x" * 4000,
+           "object_marking_refs": ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]},
+          open(sys.argv[1], "w"))
+PY
+expect_exit 4 agent CERT-EE publish "$work/huge.json"
+expect_err "RECORD_TOO_LARGE"
+expect_err "refused area"
+expect_exit 0 agent CERT-EE status --refused
+expect_out "1 refused"
+expect_out "RECORD_TOO_LARGE (122)"
+expect_exit 0 agent CERT-EE flush --drop-refused
+expect_err "dropping incident--"
+expect_exit 0 agent CERT-EE status --json
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["spool"]["refused"]==0, s' \
+  "$work/out" || fail "refused record not dropped"
+
+echo "--- the broker down: status says so (exit 5)"
+stop_broker
+expect_exit 5 agent CERT-EE status --timeout 1
+expect_out "NOT reachable"
+echo "PASS"

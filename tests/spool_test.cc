@@ -1,0 +1,297 @@
+// agent::Spool: durability contract, dedupe, limits, refused area, failed
+// state, the lock between processes, read-only inspection. Records are
+// real sealed records (the spool decodes them for their dedupe key); the
+// fixture's broker is not used here.
+#include "agent/spool.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "storage/log.h"
+#include "tests/broker_fixture.h"
+
+namespace certshare::testing {
+namespace {
+
+using agent::Spool;
+using agent::SpoolOptions;
+
+std::string Uuid(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+class SpoolTest : public BrokerFixture {
+ protected:
+  Bytes Clear(int n) { return Record("CERT-EE", {}, Tlp::kClear, Uuid(n)); }
+  std::unique_ptr<Spool> OpenOk(const SpoolOptions& options = {}) {
+    auto spool = Spool::Open(spool_dir_.path() + "/spool", options);
+    EXPECT_TRUE(spool.ok()) << spool.status().ToString();
+    return spool.ok() ? std::move(*spool) : nullptr;
+  }
+  std::string Dir() const { return spool_dir_.path() + "/spool"; }
+  TempDir spool_dir_;
+};
+
+TEST_F(SpoolTest, AddAssignsIdsInOrderAndSurvivesReopen) {
+  std::vector<Bytes> records = {Clear(1), Clear(2), Clear(3)};
+  {
+    auto spool = OpenOk();
+    auto ids = spool->Add(records);
+    ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+    EXPECT_EQ(*ids, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(spool->Depth(), 3u);
+    EXPECT_EQ(spool->LastId(), 3u);
+  }
+  auto spool = OpenOk();
+  EXPECT_EQ(spool->Depth(), 3u);
+  auto pending = spool->Pending(0, 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*pending)[i].id, i + 1);
+    EXPECT_EQ((*pending)[i].record, records[i]);
+    EXPECT_GT((*pending)[i].accepted_ms, 0u);
+    auto key = agent::DedupeKeyOf(records[i]);
+    ASSERT_TRUE(key.ok());
+    EXPECT_EQ((*pending)[i].dedupe_key, *key);
+  }
+  auto counts = spool->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->pending, 3u);
+  EXPECT_EQ(counts->pending_bytes, records[0].size() + records[1].size() + records[2].size());
+  EXPECT_EQ(counts->oldest_accepted_ms, (*pending)[0].accepted_ms);
+  // New ids continue after the highest ever assigned.
+  auto more = spool->Add(std::vector<Bytes>{Clear(4)});
+  ASSERT_TRUE(more.ok());
+  EXPECT_EQ(more->front(), 4u);
+}
+
+TEST_F(SpoolTest, PendingPagesFromAnId) {
+  auto spool = OpenOk();
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(1), Clear(2), Clear(3), Clear(4)}).ok());
+  auto page = spool->Pending(2, 2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, 2u);
+  EXPECT_EQ((*page)[1].id, 3u);
+  std::uint64_t one = 1;
+  ASSERT_OK(spool->Remove(std::span<const std::uint64_t>(&one, 1)));
+  page = spool->Pending(0, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 3u);
+  EXPECT_EQ(page->front().id, 2u);
+}
+
+TEST_F(SpoolTest, AMalformedRecordRefusesTheWholeBatch) {
+  auto spool = OpenOk();
+  Bytes garbage = {1, 2, 3};
+  auto ids = spool->Add(std::vector<Bytes>{Clear(1), garbage});
+  EXPECT_FALSE(ids.ok());
+  EXPECT_EQ(ids.status().code(), ErrorCode::kMalformedRecord) << ids.status().ToString();
+  EXPECT_EQ(spool->Depth(), 0u);
+}
+
+TEST_F(SpoolTest, APendingVersionIsStoredOnce) {
+  auto spool = OpenOk();
+  Bytes a = Clear(1);
+  // The same STIX id and modified sealed again, encrypted this time: other
+  // bytes, same version.
+  Bytes a_again = Record("CERT-EE", {"CERT-UA"}, Tlp::kClear, Uuid(1));
+  ASSERT_NE(a, a_again);
+  auto ids = spool->Add(std::vector<Bytes>{a, Clear(2), a_again});
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, (std::vector<std::uint64_t>{1, 2, 1}));
+  auto again = spool->Add(std::vector<Bytes>{a_again});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->front(), 1u);
+  EXPECT_EQ(spool->Depth(), 2u);
+  // Once acknowledged and removed, the same version may be spooled again.
+  std::uint64_t one = 1;
+  ASSERT_OK(spool->Remove(std::span<const std::uint64_t>(&one, 1)));
+  again = spool->Add(std::vector<Bytes>{a});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->front(), 3u);
+}
+
+TEST_F(SpoolTest, RemoveIgnoresUnknownIdsAndRepeats) {
+  auto spool = OpenOk();
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(1), Clear(2)}).ok());
+  std::vector<std::uint64_t> ids = {2, 2, 99};
+  ASSERT_OK(spool->Remove(ids));
+  EXPECT_EQ(spool->Depth(), 1u);
+  auto counts = spool->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->pending, 1u);
+}
+
+TEST_F(SpoolTest, RefusedRecordsAreKeptApartAndCanBeRetriedOrDropped) {
+  auto spool = OpenOk();
+  std::vector<Bytes> records = {Clear(1), Clear(2)};
+  ASSERT_TRUE(spool->Add(records).ok());
+  ASSERT_OK(spool->Refuse(1, Status(ErrorCode::kRecordTooLarge, "too big for the broker")));
+  EXPECT_EQ(spool->Depth(), 1u);
+  auto refused = spool->Refused(10);
+  ASSERT_TRUE(refused.ok());
+  ASSERT_EQ(refused->size(), 1u);
+  EXPECT_EQ(refused->front().spooled.id, 1u);
+  EXPECT_EQ(refused->front().code, ErrorCode::kRecordTooLarge);
+  EXPECT_EQ(refused->front().message, "too big for the broker");
+  EXPECT_EQ(refused->front().spooled.record, records[0]);
+  auto counts = spool->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->refused, 1u);
+  EXPECT_GT(counts->refused_bytes, 0u);
+
+  auto moved = spool->RetryRefused();
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(*moved, 1u);
+  EXPECT_EQ(spool->Depth(), 2u);
+  auto pending = spool->Pending(0, 10);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->front().id, 1u);  // back at the front, same id
+
+  ASSERT_OK(spool->Refuse(1, Status(ErrorCode::kBadSignature, "no")));
+  auto dropped = spool->DropRefused();
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(*dropped, 1u);
+  counts = spool->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->refused, 0u);
+  EXPECT_EQ(counts->refused_bytes, 0u);
+  EXPECT_EQ(counts->pending, 1u);
+}
+
+TEST_F(SpoolTest, AFullSpoolRefusesNewRecordsAndKeepsEveryOne) {
+  SpoolOptions options;
+  options.max_records = 3;
+  auto spool = OpenOk(options);
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(1), Clear(2)}).ok());
+  auto full = spool->Add(std::vector<Bytes>{Clear(3), Clear(4)});
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.status().code(), ErrorCode::kSpoolFull);
+  EXPECT_NE(full.status().message().find("nothing was accepted"), std::string::npos)
+      << full.status().ToString();
+  EXPECT_EQ(spool->Depth(), 2u);  // all or nothing
+  // A record already pending costs nothing and is still accepted.
+  EXPECT_TRUE(spool->Add(std::vector<Bytes>{Clear(1)}).ok());
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(3)}).ok());
+  // Refused records count too: they are on disk.
+  ASSERT_OK(spool->Refuse(1, Status(ErrorCode::kBadSignature, "no")));
+  EXPECT_EQ(spool->Add(std::vector<Bytes>{Clear(5)}).status().code(), ErrorCode::kSpoolFull);
+  auto pending = spool->Pending(0, 10);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 2u);
+
+  SpoolOptions tiny;
+  tiny.max_bytes = 100;  // smaller than one record
+  TempDir other;
+  auto small = Spool::Open(other.path() + "/spool", tiny);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ((*small)->Add(std::vector<Bytes>{Clear(1)}).status().code(), ErrorCode::kSpoolFull);
+  EXPECT_EQ((*small)->Depth(), 0u);
+}
+
+TEST_F(SpoolTest, AFailedWriteStopsTheSpoolUntilReopened) {
+  bool fail = false;
+  SpoolOptions options;
+  options.before_write_hook = [&] {
+    return fail ? Status(ErrorCode::kIoError, "injected fsync failure") : Status::Ok();
+  };
+  {
+    auto spool = OpenOk(options);
+    ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(1)}).ok());
+    fail = true;
+    EXPECT_EQ(spool->Add(std::vector<Bytes>{Clear(2)}).status().code(), ErrorCode::kIoError);
+    fail = false;
+    EXPECT_EQ(spool->Add(std::vector<Bytes>{Clear(3)}).status().code(), ErrorCode::kUnavailable);
+    std::uint64_t one = 1;
+    EXPECT_EQ(spool->Remove(std::span<const std::uint64_t>(&one, 1)).code(),
+              ErrorCode::kUnavailable);
+    EXPECT_EQ(spool->Depth(), 1u);
+  }
+  auto spool = OpenOk();
+  EXPECT_EQ(spool->Depth(), 1u);
+  EXPECT_TRUE(spool->Add(std::vector<Bytes>{Clear(2)}).ok());
+}
+
+TEST_F(SpoolTest, OneOpenAtATimeAndOthersWaitForIt) {
+  auto first = OpenOk();
+  auto second = Spool::Open(Dir());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("in use"), std::string::npos);
+
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    first.reset();
+  });
+  SpoolOptions wait;
+  wait.lock_wait = std::chrono::seconds(10);
+  auto third = Spool::Open(Dir(), wait);
+  release.join();
+  EXPECT_TRUE(third.ok()) << third.status().ToString();
+}
+
+TEST_F(SpoolTest, InspectReadsASpoolAnotherOpenHolds) {
+  auto none = Spool::Inspect(Dir());
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->pending, 0u);
+  EXPECT_FALSE(none->oldest_accepted_ms);
+
+  auto spool = OpenOk();
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(1), Clear(2)}).ok());
+  ASSERT_OK(spool->Refuse(2, Status(ErrorCode::kOriginMismatch, "not yours")));
+  auto counts = Spool::Inspect(Dir());
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->pending, 1u);
+  EXPECT_EQ(counts->refused, 1u);
+  EXPECT_TRUE(counts->oldest_accepted_ms);
+  auto refused = Spool::InspectRefused(Dir(), 10);
+  ASSERT_TRUE(refused.ok());
+  ASSERT_EQ(refused->size(), 1u);
+  EXPECT_EQ(refused->front().code, ErrorCode::kOriginMismatch);
+}
+
+TEST_F(SpoolTest, OldestAgeAndWaitForNewer) {
+  auto spool = OpenOk();
+  auto age = spool->OldestAge();
+  ASSERT_TRUE(age.ok());
+  EXPECT_FALSE(*age);
+  EXPECT_FALSE(spool->WaitForNewerThan(0, std::chrono::milliseconds(20)));
+  std::thread adder([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(spool->Add(std::vector<Bytes>{Clear(1)}).ok());
+  });
+  EXPECT_TRUE(spool->WaitForNewerThan(0, std::chrono::seconds(10)));
+  adder.join();
+  age = spool->OldestAge();
+  ASSERT_TRUE(age.ok());
+  ASSERT_TRUE(*age);
+  EXPECT_GE(age->value().count(), 0);
+  EXPECT_LT(age->value().count(), 60'000);
+}
+
+TEST_F(SpoolTest, ADirectoryOfAnotherDatabaseIsRefused) {
+  {
+    auto log = storage::Log::Open(Dir());
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+  }
+  auto spool = Spool::Open(Dir());
+  ASSERT_FALSE(spool.ok());
+  EXPECT_EQ(spool.status().code(), ErrorCode::kCorruption);
+  EXPECT_NE(spool.status().message().find("not a certshare spool"), std::string::npos);
+}
+
+TEST_F(SpoolTest, TheDirectoryIsPrivate) {
+  auto spool = OpenOk();
+  struct stat st;
+  ASSERT_EQ(::stat(Dir().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+}  // namespace
+}  // namespace certshare::testing

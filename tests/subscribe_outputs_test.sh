@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# ctest: the subscriber's outputs end to end with the real programs
+# (docs/agent.md, "Subscriber feeds"):
+#   - --output-dir rolled by count: every file a valid STIX 2.1 bundle
+#     (each object checked with the OASIS schemas), nothing twice;
+#   - a crash between writing a file and acknowledging it (the subscriber
+#     SIGKILLs itself there on purpose, and a kill -9 from outside while it
+#     follows live records): after a restart with the same --name nothing is
+#     lost and nothing is output twice;
+#   - --exec with a command that fails once, then succeeds; one that keeps
+#     failing stops the subscriber without acknowledging or skipping;
+#   - a record whose signed header names another object than its payload
+#     (made by the forge_record test helper) is quarantined, not output, and
+#     acknowledged.
+# usage: subscribe_outputs_test.sh <certshare> <certshare-broker> <forge_record> <shared-dir>
+set -euo pipefail
+certshare="$1"
+broker_bin="$2"
+forge="$3"
+shared="$4"
+work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-outputs-test.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# wait_until <what> <command...>: polls the command (bounded, 15 s).
+wait_until() {
+  local what="$1"; shift
+  for _ in $(seq 300); do "$@" && return 0; sleep 0.05; done
+  fail "timed out waiting for $what"
+}
+# expect_exit <code> <command...>: runs the command, checks its exit status.
+expect_exit() {
+  local want="$1"; shift
+  set +e
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  set -e
+  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/err")"
+}
+expect_stderr() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
+
+[ -x "$shared/tools/validate-stix" ] || fail "validate-stix not found under $shared/tools"
+
+echo "--- a broker, CERT-EE publishing, CERT-UA subscribing"
+for org in BROKER CERT-EE CERT-UA; do "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null; done
+"$certshare" registry import --registry "$work/registry.json" \
+  "$work/keys/CERT-EE.card.json" "$work/keys/CERT-UA.card.json" >/dev/null
+cat >"$work/broker.json" <<JSON
+{
+  "listen": "tcp://127.0.0.1:*",
+  "metrics_listen": "127.0.0.1:0",
+  "identity": "keys/BROKER.secret.json",
+  "registry": "registry.json",
+  "data_dir": "broker-data",
+  "endpoint_file": "broker.endpoint"
+}
+JSON
+"$broker_bin" --config "$work/broker.json" >"$work/broker.log" 2>&1 &
+pids+=($!)
+wait_until "the broker's endpoint file" test -s "$work/broker.endpoint"
+endpoint="$(cat "$work/broker.endpoint")"
+agent() {
+  local org="$1" sub="$2"; shift 2
+  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
+    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
+}
+published=0
+# publish_indicators <n>: CERT-EE publishes n new TLP:AMBER indicators to CERT-UA.
+publish_indicators() {
+  for _ in $(seq "$1"); do
+    published=$((published + 1))
+    "$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
+      --ip "203.0.113.$published" --tlp amber --out "$work/indicator-$published.json"
+    agent CERT-EE publish "$work/indicator-$published.json" --to CERT-UA >/dev/null
+  done
+}
+# The ids of the indicators published so far, one per line, sorted.
+published_ids() {
+  for i in $(seq "$published"); do
+    python3 -c 'import json,sys; print([o["id"] for o in json.load(open(sys.argv[1]))["objects"] if o["type"] == "indicator"][0])' \
+      "$work/indicator-$i.json"
+  done | sort
+}
+# check_bundles <dir>: every *.json is a valid bundle with each (id, version)
+# once; prints the indicator ids of all files, one per line, sorted (so a
+# duplicate across files shows).
+check_bundles() {
+  python3 - "$1" "$work/objects" <<'PY'
+import json, os, sys
+d, objdir = sys.argv[1], sys.argv[2]
+os.makedirs(objdir, exist_ok=True)
+ids, n = [], 0
+for name in sorted(os.listdir(d)):
+    if name.startswith("."):
+        sys.exit(f"a temporary file is left in the feed directory: {name}")
+    b = json.load(open(os.path.join(d, name)))
+    assert b["type"] == "bundle" and b["id"].startswith("bundle--"), name
+    keys = [(o["id"], o.get("modified", o.get("created", ""))) for o in b["objects"]]
+    assert len(keys) == len(set(keys)), f"{name} holds an object version twice"
+    for o in b["objects"]:
+        n += 1
+        json.dump(o, open(os.path.join(objdir, f"{n}.json"), "w"))
+        if o["type"] == "indicator":
+            ids.append(o["id"])
+print("\n".join(sorted(ids)))
+PY
+  /usr/bin/python3 "$shared/tools/validate-stix" "$work"/objects/*.json >"$work/validation.txt" ||
+    fail "a feed object fails the OASIS STIX 2.1 schemas: $(cat "$work/validation.txt")"
+  rm -rf "$work/objects"
+}
+count_files() { find "$1" -maxdepth 1 -name '*.json' | wc -l; }
+
+echo "--- usage errors"
+expect_exit 2 agent CERT-UA subscribe --exec cat --until-caught-up
+expect_stderr "needs --state-dir"
+expect_exit 2 agent CERT-UA subscribe --roll-count 5 --until-caught-up
+expect_exit 2 agent CERT-UA subscribe --exec cat --output-dir "$work/x" --state-dir "$work/y"
+
+echo "--- --output-dir rolled by count: valid bundles, each record once"
+publish_indicators 5
+feed="$work/feed"
+sub_dir() {
+  agent CERT-UA subscribe --name dir-feed --output-dir "$feed" --roll-count 2 "$@"
+}
+expect_exit 0 sub_dir --until-caught-up --timeout 30
+[ "$(count_files "$feed")" -eq 3 ] || fail "5 records by 2 should make 3 files: $(ls -a "$feed")"
+ls "$feed" | grep -qx 'certshare-amber-000000000001-000000000002.json' ||
+  fail "unexpected file names: $(ls "$feed")"
+[ -d "$work/feed.state/seen" ] || fail "no state directory beside the feed"
+check_bundles "$feed" >"$work/ids"
+diff <(published_ids) "$work/ids" >/dev/null || fail "feed ids differ: $(diff <(published_ids) "$work/ids")"
+# Resuming the durable subscription: nothing new, nothing again.
+expect_exit 0 sub_dir --until-caught-up --timeout 30
+[ "$(count_files "$feed")" -eq 3 ] || fail "a resumed subscription wrote again: $(ls "$feed")"
+
+echo "--- a crash between writing a file and acknowledging it"
+publish_indicators 4
+expect_exit 137 env CERTSHARE_TEST_KILL_AFTER_COMMITS=1 "$certshare" subscribe \
+  --identity "$work/keys/CERT-UA.secret.json" --registry "$work/registry.json" \
+  --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" \
+  --name dir-feed --output-dir "$feed" --roll-count 2 --until-caught-up --timeout 30
+[ "$(count_files "$feed")" -eq 4 ] || fail "the file before the crash is missing: $(ls "$feed")"
+expect_exit 0 sub_dir --until-caught-up --timeout 30
+expect_stderr "was already output; skipped"
+check_bundles "$feed" >"$work/ids"
+diff <(published_ids) "$work/ids" >/dev/null ||
+  fail "after the crash the feed lost or repeated records: $(diff <(published_ids) "$work/ids")"
+
+echo "--- kill -9 while following live records, then restart"
+sub_dir --roll-count 1 --timeout 60 >"$work/live.out" 2>"$work/live.err" &
+live=$!
+pids+=($live)
+wait_until "the live subscriber" grep -q "subscribed" "$work/live.err"
+before="$(count_files "$feed")"
+publish_indicators 3
+wait_until "a file from the live subscriber" test "$(count_files "$feed")" -gt "$before"
+kill -9 "$live"
+wait "$live" 2>/dev/null || true
+expect_exit 0 sub_dir --until-caught-up --timeout 30
+check_bundles "$feed" >"$work/ids"
+diff <(published_ids) "$work/ids" >/dev/null ||
+  fail "after kill -9 the feed lost or repeated records: $(diff <(published_ids) "$work/ids")"
+
+echo "--- --exec: a command that fails once, then succeeds"
+cat >"$work/handler.sh" <<SH
+#!/bin/sh
+if [ ! -e "$work/failed-once" ]; then touch "$work/failed-once"; exit 1; fi
+env >"$work/handler.env"
+cat >>"$work/exec.jsonl"
+SH
+chmod +x "$work/handler.sh"
+expect_exit 0 env CERTSHARE_PASSPHRASE=not-for-the-command \
+  "$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
+  --registry "$work/registry.json" --broker "$endpoint" \
+  --broker-card "$work/keys/BROKER.card.json" \
+  --name exec-feed --exec "$work/handler.sh" --state-dir "$work/exec-state" \
+  --until-caught-up --timeout 30
+expect_stderr "the --exec command failed for record 1 (exit status 1); running it again in 1 s"
+python3 -c 'import json,sys; print("\n".join(sorted(o["id"] for l in open(sys.argv[1]) for o in json.loads(l)["object"]["objects"] if o["type"] == "indicator")))' \
+  "$work/exec.jsonl" >"$work/ids"
+diff <(published_ids) "$work/ids" >/dev/null || fail "--exec lost or repeated records: $(cat "$work/ids")"
+! grep -q "not-for-the-command" "$work/handler.env" || fail "the command saw certshare's environment"
+grep -q "^CERTSHARE_ORIGIN=CERT-EE$" "$work/handler.env" || fail "the command lacks CERTSHARE_ORIGIN"
+
+echo "--- --exec: a command that keeps failing stops the subscriber, nothing skipped"
+expect_exit 1 agent CERT-UA subscribe --name exec-feed-2 --exec 'exit 4' --exec-retries 1 \
+  --state-dir "$work/exec-state-2" --until-caught-up --timeout 30
+expect_stderr "failed for record 1 .* 2 times, last with exit status 4"
+expect_stderr "not acknowledged"
+rm -f "$work/exec.jsonl"
+expect_exit 0 agent CERT-UA subscribe --name exec-feed-2 --exec "cat >>'$work/exec.jsonl'" \
+  --state-dir "$work/exec-state-2" --until-caught-up --timeout 30
+[ "$(head -c 40 "$work/exec.jsonl")" = '{"sequence":1,"origin":"CERT-EE","tlp":"' ] ||
+  fail "the next run did not start with the record that failed: $(head -c 80 "$work/exec.jsonl")"
+[ "$(wc -l <"$work/exec.jsonl")" -eq "$published" ] || fail "--exec lost or repeated records"
+
+echo "--- a record whose payload is not what its signed header names is quarantined"
+"$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
+  --domain forged.example --tlp amber --out "$work/forged.json"
+forged_seq="$("$forge" "$work/keys/CERT-EE.secret.json" "$work/registry.json" "$endpoint" \
+  "$work/keys/BROKER.card.json" CERT-UA "$work/forged.json")"
+publish_indicators 1
+expect_exit 6 sub_dir --until-caught-up --timeout 30
+expect_stderr "record $forged_seq REJECTED, not output: INVALID_STIX (102)"
+expect_stderr "quarantined in $work/feed.state/quarantine/"
+q="$work/feed.state/quarantine"
+[ "$(find "$q" -name '*.record' | wc -l)" -eq 1 ] || fail "no raw record in the quarantine"
+python3 - "$q" "$forged_seq" <<'PY' || fail "the quarantine reason is wrong"
+import glob, json, sys
+[path] = glob.glob(sys.argv[1] + "/*.json")
+why = json.load(open(path))
+assert why["sequence"] == int(sys.argv[2]), why
+assert why["error"] == "INVALID_STIX" and why["code"] == 102, why
+assert "is not what the signed header names" in why["message"], why
+assert why["claimed"]["origin"] == "CERT-EE", why
+PY
+forged_id="$(python3 -c 'import json,sys; print([o["id"] for o in json.load(open(sys.argv[1]))["objects"] if o["type"] == "indicator"][0])' "$work/forged.json")"
+check_bundles "$feed" >"$work/ids"
+! grep -q "$forged_id" "$work/ids" || fail "the forged record reached the feed"
+diff <(published_ids) "$work/ids" >/dev/null || fail "the feed lost or repeated records"
+# Acknowledged: not delivered again.
+expect_exit 0 sub_dir --until-caught-up --timeout 30
+! grep -q "REJECTED" "$work/err" || fail "the quarantined record was delivered again"
+
+echo "--- standard output still works, with a quarantine when asked"
+expect_exit 6 agent CERT-UA subscribe --until-caught-up --timeout 30 --quarantine "$work/q2"
+[ "$(wc -l <"$work/out")" -eq "$published" ] || fail "stdout: expected $published lines"
+[ "$(find "$work/q2" -name '*.json' | wc -l)" -eq 1 ] || fail "stdout: nothing quarantined"
+
+kill -TERM "${pids[0]}"
+wait "${pids[0]}" || fail "broker did not stop cleanly"
+pids[0]=""
+echo "PASS"
