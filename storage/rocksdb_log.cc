@@ -113,6 +113,10 @@ RocksDbLog::~RocksDbLog() {
   // The View's deleter releases its snapshot through db_. No reader may be
   // running (the caller owns the log), so this is the last reference.
   view_.reset();
+  // A clean close leaves the memtables in table files (checksummed,
+  // verified when verify_on_open is set) so that the next start need not
+  // replay the write-ahead log. Best effort: the log holds everything anyway.
+  db_->Flush(rocksdb::FlushOptions(), handles_).PermitUncheckedError();
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
@@ -162,8 +166,15 @@ Status RocksDbLog::OpenDb(bool existed) {
     // set first: a database of another program (or of an earlier format)
     // is refused untouched.
     std::vector<std::string> present;
-    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
-        rocksdb::DB::ListColumnFamilies(db_options, dir_, &present), context));
+    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_options, dir_, &present);
+    if (listed.IsPathNotFound()) {
+      // CURRENT is there but names a manifest that is not: damaged.
+      return Status(ErrorCode::kCorruption,
+                    context + ": a file the database needs is missing (" +
+                        listed.ToString() +
+                        "); the data directory is damaged: restore it from a backup");
+    }
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(listed, context));
     for (const std::string& name : present) {
       if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) {
         return Status(ErrorCode::kCorruption,

@@ -129,7 +129,10 @@ echo "--- after a restart"
 stop_broker
 start_broker
 expect_exit 5 agent CERT-XX subscribe --until-caught-up --timeout 10
-expect_exit 0 agent CERT-FI subscribe --until-caught-up --timeout 30
+# CERT-FI's keys were made in new/, the registry entry came from add-org.
+expect_exit 0 "$certshare" subscribe --identity new/CERT-FI.secret.json \
+  --registry agent-registry.json --broker "$endpoint" --broker-card keys/BROKER.card.json \
+  --until-caught-up --timeout 30
 expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
 [ "$(wc -l <"$work/out")" -eq 1 ] || fail "CERT-UA should still hold its record"
 grep -q "admin: revoked CERT-XX at" broker.log || fail "the revocation is not logged"

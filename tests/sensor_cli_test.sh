@@ -68,6 +68,13 @@ agent() {  # agent <org> <subcommand> [args...]
     --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
 }
 sensor() { agent CERT-EE sensor --tlp amber --to CERT-UA "$@"; }
+# sensor_bg: the same, for `sensor_bg ... &`: exec makes $! the certshare
+# process itself, so that kill -TERM reaches it and not a subshell.
+sensor_bg() {
+  exec "$certshare" sensor --identity "$work/keys/CERT-EE.secret.json" \
+    --registry "$work/registry.json" --broker "$endpoint" \
+    --broker-card "$work/keys/BROKER.card.json" --tlp amber --to CERT-UA "$@"
+}
 
 # eve_alert <second> <sid> [src_ip]: one EVE alert line (Suricata's documented format).
 eve_alert() {
@@ -129,10 +136,13 @@ expect_exit 0 sensor --input - --format eve --spool "$work/spool-1" --json <"$wo
 count_received 3 || fail "still 3 records for CERT-UA"
 
 echo "--- following a file across a rotation (rename and recreate)"
-sensor --input "$work/follow/eve.json" --format eve --spool "$work/spool-2" --poll-ms 20 \
+sensor_bg --input "$work/follow/eve.json" --format eve --spool "$work/spool-2" --poll-ms 20 \
   --batch-delay-ms 20 >"$work/follow.out" 2>"$work/follow.err" &
 follow_pid=$!
 pids+=($follow_pid)
+# The file must appear after the sensor has looked for it (a file present
+# at start is followed from its end, like tail -F).
+wait_until "the following sensor to start" grep -q "reading .*eve.json" "$work/follow.err"
 mkdir -p "$work/follow"
 eve_alert 11 7001 >>"$work/follow/eve.json"   # appeared after start: read from its start
 wait_until "the first followed alert" count_received 4
@@ -147,7 +157,7 @@ grep -q "rotated" "$work/follow.err" || fail "the rotation was not reported: $(c
 check_sightings "$work/ua.jsonl"
 
 echo "--- a Unix socket"
-sensor --input "unix:$work/eve.sock" --format eve --spool "$work/spool-3" \
+sensor_bg --input "unix:$work/eve.sock" --format eve --spool "$work/spool-3" \
   --batch-delay-ms 20 >"$work/socket.out" 2>"$work/socket.err" &
 socket_pid=$!
 pids+=($socket_pid)

@@ -114,6 +114,15 @@ agent() {  # agent <org> <subcommand> [args...]
   "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
     --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
 }
+# agent_exec: the same, replacing the shell it runs in, so that
+# `agent_exec ... &` makes $! the certshare process itself (kill -9 must hit
+# it, not a subshell around it).
+agent_exec() {
+  local org="$1" sub="$2"; shift 2
+  exec "$certshare" "$sub" --identity "$work/keys/$org.secret.json" \
+    --registry "$work/registry.json" --broker "$endpoint" \
+    --broker-card "$work/keys/BROKER.card.json" "$@"
+}
 # received: every record CERT-UA can read, one JSON line each, in $work/out.
 received() { expect_exit 0 agent CERT-UA subscribe --from 1 --until-caught-up --timeout 30; }
 # check_once <ids-file>: each id in the file was received exactly once.
@@ -161,29 +170,45 @@ expect_out "already published: incident--"
 check_once "$work/accepted.txt"
 
 echo "--- (b) kill -9 of certshare flush at random moments while it forwards"
-gen "$work/big.json" 100 400 bundle
-expect_exit 0 agent CERT-EE publish "$work/big.json" --split --no-wait
-expect_out "spooled 400 records of bundle--"
-ids_of "$work/big.json" >>"$work/accepted.txt"
-kills=0
-for round in 1 2 3 4 5 6; do
-  agent CERT-EE flush --timeout 30 >"$work/flush-$round.out" 2>&1 &
+pending() {
+  agent CERT-EE status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["spool"]["pending"])'
+}
+# The moment of each kill is random around a delay that adapts: shorter
+# after a flush that finished first, longer after one killed before any
+# ACK, so that most kills land while ACKs come in. At least 6 rounds, and
+# more (up to 14) until 2 kills have interrupted a flush half way.
+partial=0
+round=0
+delay=100  # centiseconds
+while [ "$round" -lt 14 ] && { [ "$round" -lt 6 ] || [ "$partial" -lt 2 ]; }; do
+  round=$((round + 1))
+  # More records each round, on top of what earlier kills left behind.
+  gen "$work/big-$round.json" $((round * 10000)) 1000 bundle
+  expect_exit 0 agent CERT-EE publish "$work/big-$round.json" --split --no-wait
+  expect_out "spooled 1000 records of bundle--"
+  ids_of "$work/big-$round.json" >>"$work/accepted.txt"
+  before="$(pending)"
+  agent_exec CERT-EE flush --timeout 30 >"$work/flush-$round.out" 2>&1 &
   flush_pid=$!
-  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
-  if kill -9 "$flush_pid" 2>/dev/null; then kills=$((kills + 1)); fi
+  wait_cs=$((delay * (70 + RANDOM % 61) / 100))
+  sleep "$((wait_cs / 100)).$(printf %02d $((wait_cs % 100)))"
+  kill -9 "$flush_pid" 2>/dev/null || true
   wait "$flush_pid" 2>/dev/null || true
   flush_pid=""
-  pending="$(agent CERT-EE status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["spool"]["pending"])')"
-  echo "  round $round: killed, $pending records still pending"
-  # Put some more in between kills: the spool is taken over cleanly.
-  if [ "$round" -eq 3 ]; then
-    gen "$work/more.json" 600 50 bundle
-    expect_exit 0 agent CERT-EE publish "$work/more.json" --split --no-wait
-    ids_of "$work/more.json" >>"$work/accepted.txt"
+  after="$(pending)"
+  if grep -q "^flushed" "$work/flush-$round.out"; then
+    echo "  round $round: $before pending, the flush finished before kill -9 at ${wait_cs}0 ms"
+    delay=$((delay * 2 / 3 + 1))
+  elif [ "$after" -eq "$before" ]; then
+    echo "  round $round: $before pending, killed at ${wait_cs}0 ms before any ACK"
+    delay=$((delay * 3 / 2 + 1))
+  else
+    echo "  round $round: $before pending, killed at ${wait_cs}0 ms with $after still pending"
+    partial=$((partial + 1))
   fi
 done
-[ "$kills" -gt 0 ] || fail "no flush was killed while running"
-expect_exit 0 agent CERT-EE flush --timeout 30
+[ "$partial" -gt 0 ] || fail "no flush was killed in the middle of forwarding"
+expect_exit 0 agent CERT-EE flush --timeout 60
 expect_out "0 pending"
 check_once "$work/accepted.txt"
 
@@ -207,6 +232,27 @@ expect_out "3 published"
 expect_exit 0 agent CERT-EE publish "$work/c4.json" "${small[@]}"
 expect_out "^published incident--"
 for n in 1 2 3 4; do ids_of "$work/c$n.json"; done >>"$work/accepted.txt"
+check_once "$work/accepted.txt"
+
+echo "--- a large bundle: progress bar on a terminal only, summary always"
+gen "$work/split.json" 70000 300 bundle
+expect_exit 0 agent CERT-EE publish "$work/split.json" --split
+expect_out "^bundle--.*: 300 records: 300 published, 0 already published, 0 refused (1 TLP marking definitions not sent)"
+! grep -q "publishing \[" "$work/err" || fail "a progress bar without a terminal: $(cat "$work/err")"
+ids_of "$work/split.json" >>"$work/accepted.txt"
+if command -v script >/dev/null; then
+  # script(1) gives the command a terminal: now the bar is drawn.
+  gen "$work/split-tty.json" 71000 300 bundle
+  script -qec "$(printf '%q ' "$certshare" publish "$work/split-tty.json" --split \
+    --identity "$work/keys/CERT-EE.secret.json" --registry "$work/registry.json" \
+    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json")" /dev/null >"$work/tty.out"
+  grep -q "publishing \[#*-*\]  [0-9]*/300" "$work/tty.out" || fail "no progress bar on a terminal: $(cat -v "$work/tty.out")"
+  grep -q "300 records: 300 published" "$work/tty.out" || fail "no summary: $(cat -v "$work/tty.out")"
+  ids_of "$work/split-tty.json" >>"$work/accepted.txt"
+fi
+expect_exit 0 agent CERT-EE publish "$work/split.json" --split --json
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["records"]==300 and s["duplicates"]==300 and s["published"]==0 and s["refused"]==[] and s["pending"]==0, s' \
+  "$work/out" || fail "publish --split --json: $(cat "$work/out")"
 check_once "$work/accepted.txt"
 
 echo "--- (d) status"

@@ -124,8 +124,9 @@ expect_exit 2 agent CERT-UA subscribe --exec cat --output-dir "$work/x" --state-
 echo "--- --output-dir rolled by count: valid bundles, each record once"
 publish_indicators 5
 feed="$work/feed"
+roll=2
 sub_dir() {
-  agent CERT-UA subscribe --name dir-feed --output-dir "$feed" --roll-count 2 "$@"
+  agent CERT-UA subscribe --name dir-feed --output-dir "$feed" --roll-count "$roll" "$@"
 }
 expect_exit 0 sub_dir --until-caught-up --timeout 30
 [ "$(count_files "$feed")" -eq 3 ] || fail "5 records by 2 should make 3 files: $(ls -a "$feed")"
@@ -152,15 +153,22 @@ diff <(published_ids) "$work/ids" >/dev/null ||
   fail "after the crash the feed lost or repeated records: $(diff <(published_ids) "$work/ids")"
 
 echo "--- kill -9 while following live records, then restart"
-sub_dir --roll-count 1 --timeout 60 >"$work/live.out" 2>"$work/live.err" &
+"$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
+  --registry "$work/registry.json" --broker "$endpoint" \
+  --broker-card "$work/keys/BROKER.card.json" \
+  --name dir-feed --output-dir "$feed" --roll-count 1 --timeout 60 \
+  >"$work/live.out" 2>"$work/live.err" &
 live=$!
 pids+=($live)
+live_index=$((${#pids[@]} - 1))
 wait_until "the live subscriber" grep -q "subscribed" "$work/live.err"
 before="$(count_files "$feed")"
+more_files() { [ "$(count_files "$feed")" -gt "$before" ]; }
 publish_indicators 3
-wait_until "a file from the live subscriber" test "$(count_files "$feed")" -gt "$before"
+wait_until "a file from the live subscriber" more_files
 kill -9 "$live"
 wait "$live" 2>/dev/null || true
+pids[$live_index]=""
 expect_exit 0 sub_dir --until-caught-up --timeout 30
 check_bundles "$feed" >"$work/ids"
 diff <(published_ids) "$work/ids" >/dev/null ||

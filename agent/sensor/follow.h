@@ -28,7 +28,9 @@
 // after the first rotation, ...), the connection number for a socket.
 // Describe() names a line for messages ("eve.json (file 2) line 17").
 //
-// Thread-safety: one thread at a time.
+// Thread-safety: one thread at a time, except name() and Describe(), which
+// read only what is fixed at construction and may be called from any
+// thread (the pipeline's sealer reports lines with them).
 #pragma once
 
 #include <chrono>

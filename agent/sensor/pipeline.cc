@@ -41,44 +41,65 @@ Pipeline::Pipeline(LineSource& source, EventMapper& mapper, RouteCache& routes,
       sealer_(sealer),
       sink_(sink),
       options_(options),
-      report_(std::move(report)) {
-  batch_.reserve(options_.batch_events);
-  batch_lines_.reserve(options_.batch_events);
+      report_(std::move(report)) {}
+
+PipelineStats Pipeline::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
 }
 
-// The hot path: read, map, batch, seal, hand over.
 Status Pipeline::Run(const std::atomic<bool>& stop) {
+  std::thread sealer([this, &stop] { SealLoop(stop); });
+  Status read = Read(stop);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+  }
+  changed_.notify_all();
+  sealer.join();
+  if (!failed_.ok()) {
+    return failed_.WithContext(std::to_string(lost_) + " events were not spooled");
+  }
+  return read;
+}
+
+// The reader: read, map, route, batch. Returns at the end of the input, at
+// `stop`, or when the sealer has failed.
+Status Pipeline::Read(const std::atomic<bool>& stop) {
   std::vector<Line> lines;
-  while (!stop) {
-    if (source_.ended()) break;
+  while (!stop && !source_.ended()) {
     auto wait = kIdleWait;
-    if (!batch_.empty()) {
+    if (!batch_.drafts.empty()) {
       const auto left = batch_started_ + options_.batch_delay - Clock::now();
       wait = std::max(std::chrono::milliseconds(0),
                       std::chrono::duration_cast<std::chrono::milliseconds>(left));
     }
     lines.clear();
-    const Status read = source_.Read(wait, options_.batch_events - batch_.size(), &lines);
-    for (const std::string& notice : source_.TakeNotices()) report_(notice);
+    const Status read =
+        source_.Read(wait, options_.batch_events - batch_.drafts.size(), &lines);
+    for (const std::string& notice : source_.TakeNotices()) Say(notice);
     for (const Line& line : lines) {
       Take(line);
-      if (batch_.size() >= options_.batch_events) CERTSHARE_RETURN_IF_ERROR(Flush(stop));
+      if (batch_.drafts.size() >= options_.batch_events) CERTSHARE_RETURN_IF_ERROR(Submit());
     }
     if (!read.ok()) {
-      CERTSHARE_RETURN_IF_ERROR(Flush(stop));
+      CERTSHARE_RETURN_IF_ERROR(Submit());
       return read;
     }
-    if (!batch_.empty() && Clock::now() >= batch_started_ + options_.batch_delay) {
-      CERTSHARE_RETURN_IF_ERROR(Flush(stop));
+    if (!batch_.drafts.empty() && Clock::now() >= batch_started_ + options_.batch_delay) {
+      CERTSHARE_RETURN_IF_ERROR(Submit());
     }
   }
-  return Flush(stop);
+  return Submit();
 }
 
 // One line: mapped, routed and added to the batch as a draft, or counted
 // as skipped or bad.
 void Pipeline::Take(const Line& line) {
-  ++stats_.lines;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.lines;
+  }
   if (line.too_long) {
     Bad(line, "longer than the line limit; skipped");
     return;
@@ -89,6 +110,7 @@ void Pipeline::Take(const Line& line) {
     return;
   }
   if (!*mapped) {
+    std::lock_guard<std::mutex> lock(mu_);
     ++stats_.skipped;
     return;
   }
@@ -106,36 +128,63 @@ void Pipeline::Take(const Line& line) {
   draft.encrypt = (*routing)->encrypt;
   draft.recipients = (*routing)->recipients;
   draft.payload = std::move(event.payload);
-  if (batch_.empty()) batch_started_ = Clock::now();
-  batch_.push_back(std::move(draft));
-  batch_lines_.push_back(Line{{}, line.number, line.stream, false});
+  if (batch_.drafts.empty()) batch_started_ = Clock::now();
+  batch_.drafts.push_back(std::move(draft));
+  batch_.lines.push_back(Line{{}, line.number, line.stream, false});
 }
 
-Status Pipeline::Flush(const std::atomic<bool>& stop) {
-  if (batch_.empty()) return Status::Ok();
-  Result<std::vector<Bytes>> records = Seal();
-  const std::size_t events = batch_.size();
-  batch_.clear();
-  batch_lines_.clear();
-  if (!records.ok()) return records.status();
-  if (records->empty()) return Status::Ok();
-  Status handed = Hand(std::move(*records), stop);
-  if (!handed.ok()) {
-    return handed.WithContext(std::to_string(events) + " events were not spooled");
+// Hands the batch to the sealer, waiting while kQueuedBatches wait already.
+Status Pipeline::Submit() {
+  if (batch_.drafts.empty()) return Status::Ok();
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [this] { return queue_.size() < kQueuedBatches || !failed_.ok(); });
+  if (!failed_.ok()) {
+    lost_ += batch_.drafts.size();
+    batch_ = Batch();
+    return failed_;
   }
+  queue_.push_back(std::move(batch_));
+  batch_ = Batch();
+  lock.unlock();
+  changed_.notify_all();
   return Status::Ok();
+}
+
+// The sealer: one signature per batch, then the sink.
+void Pipeline::SealLoop(const std::atomic<bool>& stop) {
+  for (;;) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return;  // closed, and everything handed over
+    Batch batch = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    changed_.notify_all();  // room for the reader
+
+    Status handed = Hand(Seal(batch), stop);
+    if (!handed.ok()) {
+      lock.lock();
+      failed_ = std::move(handed);
+      lost_ += batch.drafts.size();
+      for (const Batch& b : queue_) lost_ += b.drafts.size();
+      queue_.clear();
+      lock.unlock();
+      changed_.notify_all();
+      return;
+    }
+  }
 }
 
 // One signature for the whole batch. If the envelope refuses a draft, the
 // batch is sealed again one by one so that only the bad drafts are lost.
-Result<std::vector<Bytes>> Pipeline::Seal() {
-  Result<std::vector<Bytes>> sealed = sealer_.SealBatch(batch_);
-  if (sealed.ok()) return sealed;
+std::vector<Bytes> Pipeline::Seal(const Batch& batch) {
+  Result<std::vector<Bytes>> sealed = sealer_.SealBatch(batch.drafts);
+  if (sealed.ok()) return std::move(*sealed);
   std::vector<Bytes> records;
-  for (std::size_t i = 0; i < batch_.size(); ++i) {
-    Result<Bytes> one = sealer_.Seal(batch_[i]);
+  for (std::size_t i = 0; i < batch.drafts.size(); ++i) {
+    Result<Bytes> one = sealer_.Seal(batch.drafts[i]);
     if (!one.ok()) {
-      Bad(batch_lines_[i], one.status().ToString());
+      Bad(batch.lines[i], one.status().ToString());
       continue;
     }
     records.push_back(std::move(*one));
@@ -145,20 +194,24 @@ Result<std::vector<Bytes>> Pipeline::Seal() {
 
 // Gives the records to the sink, waiting while the spool is full.
 Status Pipeline::Hand(std::vector<Bytes> records, const std::atomic<bool>& stop) {
+  if (records.empty()) return Status::Ok();
   bool told = false;
   for (;;) {
     Status s = sink_.Accept(records);
     if (s.ok()) {
-      stats_.published += records.size();
-      ++stats_.batches;
-      if (told) report_("the spool has room again; reading input again");
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stats_.published += records.size();
+        ++stats_.batches;
+      }
+      if (told) Say("the spool has room again; reading input again");
       return Status::Ok();
     }
     if (s.code() != ErrorCode::kSpoolFull || stop) return s;
     if (!told) {
-      report_(s.ToString() + "; holding " + std::to_string(records.size()) +
-              " events and waiting for the broker to take records (input is not read "
-              "meanwhile, nothing is dropped)");
+      Say(s.ToString() + "; holding " + std::to_string(records.size()) +
+          " events and waiting for the broker to take records (input is not read "
+          "meanwhile, nothing is dropped)");
       told = true;
     }
     std::this_thread::sleep_for(options_.full_retry);
@@ -166,13 +219,20 @@ Status Pipeline::Hand(std::vector<Bytes> records, const std::atomic<bool>& stop)
 }
 
 void Pipeline::Bad(const Line& line, const std::string& why) {
-  ++stats_.bad;
-  if (stats_.bad <= options_.max_reports) {
-    report_(source_.Describe(line) + ": " + why);
-    if (stats_.bad == options_.max_reports) {
-      report_("further bad lines are counted but not reported");
-    }
+  std::uint64_t bad;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    bad = ++stats_.bad;
   }
+  if (bad <= options_.max_reports) {
+    Say(source_.Describe(line) + ": " + why);
+    if (bad == options_.max_reports) Say("further bad lines are counted but not reported");
+  }
+}
+
+void Pipeline::Say(const std::string& message) {
+  std::lock_guard<std::mutex> lock(report_mu_);
+  report_(message);
 }
 
 }  // namespace certshare::agent::sensor

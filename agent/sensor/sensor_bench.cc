@@ -8,7 +8,7 @@
 // and the cost of each stage alone. Not a test: it prints figures.
 //
 // usage: sensor_bench [events (default 200000)] [batch (256)] [recipients (3)]
-//                     [--no-spool]
+//                     [--no-spool] [--no-stages]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -124,10 +124,13 @@ int main(int argc, char** argv) {
   std::size_t batch = 256;
   int recipients = 3;
   bool spool = true;
+  bool stages = true;
   int positional = 0;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--no-spool") == 0) {
       spool = false;
+    } else if (std::strcmp(argv[i], "--no-stages") == 0) {
+      stages = false;
     } else if (positional == 0) {
       events = std::atoi(argv[i]), ++positional;
     } else if (positional == 1) {
@@ -176,7 +179,7 @@ int main(int argc, char** argv) {
               events, static_cast<double>(line_bytes) / events, batch, recipients);
 
   // Stage costs, each alone, on a sample.
-  const int sample = std::min(events, 20000);
+  const int sample = stages ? std::min(events, 20000) : 0;
   EveMapper mapper({"CERT-EE", "CERT Estonia"}, Tlp::kAmber);
   std::vector<SensorEvent> mapped;
   mapped.reserve(sample);
@@ -215,7 +218,7 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   for (const auto& d : drafts) (void)sealer.Seal(d);
   const double seal_alone_us = Seconds(t0) * 1e6 / sample;
-  std::printf("per event: parse %.1f us, parse+map+check %.1f us (%.0f-byte bundles), "
+  if (stages) std::printf("per event: parse %.1f us, parse+map+check %.1f us (%.0f-byte bundles), "
               "seal in batches %.1f us (alone, one signature each: %.1f us)\n",
               parse_us, map_us, static_cast<double>(payload_bytes) / sample, seal_us,
               seal_alone_us);

@@ -5,6 +5,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <charconv>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -105,8 +108,41 @@ class StrictHandler {
   bool Int64(int64_t i) { return next_.Int64(i); }
   bool Uint64(uint64_t u) { return next_.Uint64(u); }
   bool Double(double d) { return next_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return next_.RawNumber(s, n, copy);
+  // Every number arrives here as its text (kParseNumbersAsStringsFlag) and
+  // is converted with std::from_chars, exact and locale-free, into the
+  // same kinds RapidJSON would choose. RapidJSON 1.1.0's own full-precision
+  // conversion returns garbage for a zero significand with a large
+  // exponent: "0e-40" became 2.3e18 or -7.4e-273 depending on the compiler
+  // (found by tests/fuzz json_fuzz; tests/fuzz/crashes/json/).
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool /*copy*/) {
+    const char* end = s + n;
+    if (std::find_if(s, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; }) == end) {
+      if (*s == '-') {
+        std::int64_t i;
+        if (std::from_chars(s, end, i).ec == std::errc()) {
+          return i >= INT32_MIN ? next_.Int(static_cast<int>(i)) : next_.Int64(i);
+        }
+      } else {
+        std::uint64_t u;
+        if (std::from_chars(s, end, u).ec == std::errc()) {
+          return u <= UINT32_MAX ? next_.Uint(static_cast<unsigned>(u)) : next_.Uint64(u);
+        }
+      }
+      // Beyond 64 bits: a double, as RapidJSON does.
+    }
+    double d = 0;
+    const std::from_chars_result r = std::from_chars(s, end, d);
+    if (r.ec == std::errc::result_out_of_range) {
+      if (!Underflows(std::string_view(s, n))) {
+        error_ = "number too big to be stored in a double";
+        return false;
+      }
+      d = *s == '-' ? -0.0 : 0.0;  // as RapidJSON: underflow is zero
+    } else if (r.ec != std::errc() || r.ptr != end) {
+      error_ = "invalid number";  // the reader has checked the grammar
+      return false;
+    }
+    return next_.Double(d);
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
     return next_.String(s, n, copy);
@@ -140,6 +176,31 @@ class StrictHandler {
   const std::string& error() const { return error_; }
 
  private:
+  // Whether a number that does not fit a double is too small rather than
+  // too large: the decimal exponent of its first significant digit is
+  // negative. REQUIRES: JSON number grammar.
+  static bool Underflows(std::string_view number) {
+    const std::size_t e = number.find_first_of("eE");
+    const std::string_view mantissa = number.substr(0, e);
+    const std::size_t point = std::min(mantissa.find('.'), mantissa.size());
+    const std::size_t first = mantissa.find_first_of("123456789");
+    if (first == std::string_view::npos) return true;  // zero
+    // Position of the first significant digit: 0 for the units digit.
+    std::int64_t order = first < point ? static_cast<std::int64_t>(point - first - 1)
+                                       : -static_cast<std::int64_t>(first - point);
+    if (e != std::string_view::npos) {
+      std::string_view exponent = number.substr(e + 1);
+      const bool negative = !exponent.empty() && exponent[0] == '-';
+      if (!exponent.empty() && (exponent[0] == '-' || exponent[0] == '+')) {
+        exponent.remove_prefix(1);
+      }
+      std::int64_t value = 0;  // saturates: 16 MiB of digits stays far below
+      for (char c : exponent) value = std::min<std::int64_t>(value * 10 + (c - '0'), 1ll << 40);
+      order += negative ? -value : value;
+    }
+    return order < 0;
+  }
+
   bool Push() {
     if (++depth_ > max_depth_) {
       error_ = "nesting deeper than " + std::to_string(max_depth_) + " levels";
@@ -160,7 +221,7 @@ class StrictHandler {
 // of the time to parse a STIX incident; the whole text is checked, eight
 // ASCII bytes at a time, so nothing invalid reaches the reader.
 constexpr unsigned kParseFlags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
+    rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
 
 // The offset of the first byte that is not part of well-formed UTF-8
 // (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or

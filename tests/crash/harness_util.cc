@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <stdexcept>
 #include <thread>
 
@@ -42,6 +43,10 @@ bool BrokerProcess::Start(const std::string& listen, const std::string& data_dir
                        "\"data_dir\":\"" + data_dir + "\",\"endpoint_file\":\"broker.endpoint\","
                        "\"metrics_listen\":\"\"}";
   if (!files::WriteAtomic(work_ + "/broker.json", config).ok()) return false;
+  // The child must not inherit (and write out again) what the parent has
+  // buffered: flush first.
+  std::cout.flush();
+  std::fflush(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     std::string log = work_ + "/broker.log";
