@@ -115,6 +115,11 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   draft.tlp = routing.tlp;
   draft.encrypt = routing.encrypt;
   draft.recipients = std::move(routing.recipients);
+  std::set<std::string> topics(options.topics.begin(), options.topics.end());
+  if (DerivesTopics(options.topic_mode, routing.tlp)) {
+    for (std::string& t : DeriveTopics(stix_text)) topics.insert(std::move(t));
+  }
+  draft.topics.assign(topics.begin(), topics.end());
   draft.payload = std::string(stix_text);
   CERTSHARE_ASSIGN_OR_RETURN(Bytes record, sealer.Seal(draft));
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record decoded, envelope::Decode(record));

@@ -17,6 +17,8 @@
 //    members, without this organisation itself and without revoked
 //    members: the record's header names each member, so the broker
 //    expands nothing.
+//  - Topics: those given, and those the document implies when topic_mode
+//    allows it for the record's TLP (topics.h), sorted and unique.
 #pragma once
 
 #include <optional>
@@ -24,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/topics.h"
 #include "common/base/status.h"
 #include "common/base/tlp.h"
 #include "common/envelope/envelope.h"
@@ -36,6 +39,10 @@ struct ComposeOptions {
   std::optional<Tlp> tlp;               // --tlp
   std::vector<std::string> recipients;  // --to: organisation ids, "group:<name>"
   bool encrypt_green = true;
+  // Routing topics (topics.h): given by hand (--topic), plus, as
+  // topic_mode says, those the document implies.
+  std::vector<std::string> topics;
+  TopicMode topic_mode = TopicMode::kDefault;
 };
 
 struct Composed {

@@ -192,6 +192,18 @@ TEST(AgentConfigTest, HostileInputIsAnErrorNotACrash) {
   EXPECT_FALSE(ParseAgentConfig(deep, "/x").ok());
 }
 
+// toml++ 3.3.0 broke a precondition on these (found by fuzzing; see the
+// comment at the top of config.cc): each must be a plain syntax error.
+TEST(AgentConfigTest, MalformedTableHeadersAreSyntaxErrors) {
+  for (const char* text : {"[ = 1\n", "[[[1]]]\n", "[[=\n", "[ = { b = { g ={ d  = [[[\n"}) {
+    Result<AgentConfig> config = ParseAgentConfig(text, "/x");
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_EQ(config.status().code(), ErrorCode::kInvalidConfig);
+    EXPECT_NE(config.status().message().find("line 1"), std::string::npos)
+        << config.status().ToString();
+  }
+}
+
 TEST(AgentConfigTest, TemplateParsesAndRoundTrips) {
   const std::string text = RenderConfigTemplate({"CERT-EE", "tcp://127.0.0.1:7700"});
   auto config = ParseAgentConfig(text, "/home/a/.config/certshare");

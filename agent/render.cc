@@ -90,6 +90,10 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   w.StartArray();
   for (const auto& r : h.recipients) w.String(r);
   w.EndArray();
+  w.Key("topics");
+  w.StartArray();
+  for (const auto& t : h.topics) w.String(t);
+  w.EndArray();
   w.Key("object");
   object.Accept(w);
   w.EndObject();

@@ -74,6 +74,7 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
       spdlog::warn("refused a connection of {}: revoked at {}", card->org, card->revoked_at);
       return std::nullopt;
     }
+    spdlog::debug("admitted a connection of {}", card->org);
     return card->org;
   };
   server_options.max_frame_bytes =

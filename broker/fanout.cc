@@ -196,6 +196,7 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
       if (sent != transport::SendOutcome::kSent) return false;
       --budget;
       --sub.credit;
+      spdlog::trace("delivered {} to {}", seq, sub.org);
       metrics_.Delivered(sub.cursor_key.empty() ? sub.org : sub.cursor_key);
     }
     sub.next = seq + 1;

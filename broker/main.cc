@@ -36,6 +36,11 @@ int main(int argc, char** argv) {
   bool check_only = false;
   app.add_option("--config", config_path, "broker config file (JSON, see docs/operations.md)");
   app.add_flag("--check-config", check_only, "check the config, identity and registry, then exit");
+  std::string log_level;
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error or off (overrides log_level of the config; "
+                 "default info); no level logs keys or payloads")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   std::string metrics_address = broker::Options{}.metrics_listen;
   CLI::App* status = app.add_subcommand(
       "status", "print a running broker's figures, read from its metrics endpoint");
@@ -57,6 +62,8 @@ int main(int argc, char** argv) {
   std::string base = std::filesystem::path(config_path).parent_path().string();
   auto options = broker::ParseConfig(*text, base);
   if (!options.ok()) return Fail(options.status().WithContext(config_path));
+  if (!log_level.empty()) options->log_level = log_level;
+  spdlog::set_level(spdlog::level::from_str(options->log_level));
   auto identity = identity::LoadIdentity(options->identity);
   if (!identity.ok()) return Fail(identity.status());
   auto registry = identity::Registry::Load(options->registry);

@@ -19,6 +19,13 @@ std::string Resolve(const std::string& path, const std::string& base_dir) {
 
 }  // namespace
 
+bool IsLogLevel(std::string_view level) {
+  for (std::string_view known : {"trace", "debug", "info", "warn", "error", "off"}) {
+    if (level == known) return true;
+  }
+  return false;
+}
+
 Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) {
   rapidjson::Document doc;
   Status parsed = json::Parse(text, &doc);
@@ -33,7 +40,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
                                  "heartbeat_interval_ms", "heartbeat_timeout_ms",
                                  "retention_max_age_seconds", "retention_max_bytes",
                                  "retention_interval_seconds", "metrics_listen",
-                                 "operator_card"};
+                                 "operator_card", "log_level"};
   for (const auto& m : doc.GetObject()) {
     std::string name = m.name.GetString();
     bool known = false;
@@ -50,7 +57,12 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
       problems.push_back(std::string("\"") + name + "\" must be a non-empty string");
       return;
     }
-    *out = v->GetString();
+    std::string value(v->GetString(), v->GetStringLength());
+    if (value.find('\0') != std::string::npos) {  // "\u0000": no path or endpoint holds one
+      problems.push_back(std::string("\"") + name + "\" must not contain a NUL character");
+      return;
+    }
+    *out = std::move(value);
   };
   str("listen", &options.listen, false);
   str("identity", &options.identity, true);
@@ -58,6 +70,10 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   str("data_dir", &options.data_dir, true);
   str("endpoint_file", &options.endpoint_file, false);
   str("operator_card", &options.operator_card, false);
+  str("log_level", &options.log_level, false);
+  if (!IsLogLevel(options.log_level)) {
+    problems.push_back("\"log_level\" must be trace, debug, info, warn, error or off");
+  }
   if (const rapidjson::Value* v = json::Member(doc, "max_record_bytes")) {
     if (!v->IsUint64() || v->GetUint64() < 1024 || v->GetUint64() > (16ull << 20)) {
       problems.push_back("\"max_record_bytes\" must be a whole number from 1024 to 16777216 "
@@ -95,11 +111,13 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
     bool ok = v->IsArray();
     if (ok) {
       for (const auto& org : v->GetArray()) {
-        if (!org.IsString() || org.GetStringLength() == 0) {
+        if (!org.IsString() || org.GetStringLength() == 0 ||
+            std::string_view(org.GetString(), org.GetStringLength()).find('\0') !=
+                std::string_view::npos) {
           ok = false;
           break;
         }
-        options.green_community.emplace_back(org.GetString());
+        options.green_community.emplace_back(org.GetString(), org.GetStringLength());
       }
     }
     if (!ok) problems.push_back("\"green_community\" must be a list of organisation ids");
@@ -108,7 +126,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
     if (!v->IsString()) {
       problems.push_back("\"metrics_listen\" must be a string: host:port, or \"\" to disable");
     } else {
-      options.metrics_listen = v->GetString();
+      options.metrics_listen.assign(v->GetString(), v->GetStringLength());
       if (!options.metrics_listen.empty()) {
         Result<HostPort> where = ParseHostPort(options.metrics_listen);
         if (!where.ok()) problems.push_back("\"metrics_listen\": " + where.status().message());

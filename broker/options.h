@@ -68,7 +68,15 @@ struct Options {
   // broker must be able to replace that file. Default: none, and admin
   // is disabled (the operator's key is not even admitted).
   std::string operator_card;
+  // How much the broker logs: "trace" (every delivery), "debug" (every
+  // connection and stored record, by id), "info" (default: start, stop,
+  // subscriptions, refusals, admin), "warn", "error" or "off". No level
+  // logs a key or a payload. `--log-level` overrides it.
+  std::string log_level = "info";
 };
+
+// Whether `level` is one of the names log_level accepts.
+bool IsLogLevel(std::string_view level);
 
 // Parses the JSON config. Relative paths are resolved against `base_dir`
 // (the config file's folder). kInvalidConfig names every problem found.

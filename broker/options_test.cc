@@ -45,5 +45,31 @@ TEST(BrokerOptionsTest, RefusesNonJson) {
   EXPECT_EQ(ParseConfig("[]", "").status().code(), ErrorCode::kInvalidConfig);
 }
 
+TEST(BrokerOptionsTest, LogLevel) {
+  const std::string base = R"({"identity":"i","registry":"r","data_dir":"d")";
+  auto o = ParseConfig(base + "}", "/x");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->log_level, "info");
+  o = ParseConfig(base + R"(,"log_level":"trace"})", "/x");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->log_level, "trace");
+  o = ParseConfig(base + R"(,"log_level":"verbose"})", "/x");
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("\"log_level\" must be trace, debug"), std::string::npos);
+}
+
+// Found by fuzzing: "\u0000" cut a path short to nothing.
+TEST(BrokerOptionsTest, RefusesNulInStrings) {
+  auto o = ParseConfig(R"({"identity":"\u0000keys","registry":"r","data_dir":"d"})", "/x");
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.status().code(), ErrorCode::kInvalidConfig);
+  EXPECT_NE(o.status().message().find("\"identity\" must not contain a NUL"), std::string::npos)
+      << o.status().ToString();
+  EXPECT_FALSE(
+      ParseConfig(R"({"identity":"i","registry":"r","data_dir":"d","green_community":["A\u0000"]})",
+                  "/x")
+          .ok());
+}
+
 }  // namespace
 }  // namespace certshare::broker

@@ -129,6 +129,12 @@ void Broker::FinishIngested() {
       metrics_.RecordsStored(1);
       stored_any = true;
     }
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("{} {} from {} (modified {}) as sequence {}",
+                    job.stored.duplicate ? "duplicate of" : "stored", job.object_id.substr(
+                        job.object_id.find('\n') + 1), job.org, job.dedupe_key.substr(
+                        job.dedupe_key.rfind('\n') + 1), job.stored.sequence);
+    }
     SendTo(job.peer, wire::EncodeAck(job.correlation, job.stored.sequence, job.stored.duplicate));
   }
   if (stored_any) metrics_.SetLastSequence(log_->LastSequence());

@@ -2,11 +2,16 @@
 # The certshare walking skeleton, end to end, with real processes:
 #   four CERT identities and a broker identity are created, a broker starts
 #   on loopback (ephemeral port, CURVE), a CERT-EE analyst builds a TLP:AMBER
-#   incident with `certshare new indicator` and `certshare new incident`
-#   (RSIT-classified, the indicator attached) and publishes it to CERT-UA and
+#   incident with `certshare new incident` (RSIT class/type, determination,
+#   investigation status, criticality, sector, country, first/last seen), an
+#   indicator linked to it with `certshare new indicator`, puts both in one
+#   bundle with `certshare new bundle` and publishes that to CERT-UA and
 #   CERT-EU, then shares a hand-written STIX file (samples/incident-amber.json)
 #   with CERT-EU; the recipients' subscribers print what they may read,
 #   verified and decrypted, and the bystander CERT-XX receives nothing.
+# What the builders wrote stays in <work-dir>: incident.json, indicator.json
+# and bundle.json (what was published), each checked with `certshare
+# validate` and, given <shared-dir>, with its tools/validate-stix.
 # Every step is checked: the script exits non-zero if anything deviates.
 # It stops every process it started.
 #
@@ -68,7 +73,8 @@ JSON
 
 step "Starting the broker on loopback (CURVE; only registered keys get in)"
 rm -f "$work/broker.endpoint"
-"$broker_bin" --config "$work/broker.json" >"$work/broker.log" 2>&1 &
+"$broker_bin" --config "$work/broker.json" --log-level "${CERTSHARE_BROKER_LOG_LEVEL:-info}" \
+  >"$work/broker.log" 2>&1 &
 pids+=($!)
 wait_for_file "$work/broker.endpoint"
 endpoint="$(cat "$work/broker.endpoint")"
@@ -89,34 +95,73 @@ agent CERT-EU subscribe --count 2 --timeout 30 >"$work/CERT-EU.jsonl" 2>"$work/C
 pids+=($!)
 eu_pid=$!
 
-step "A CERT-EE analyst builds an indicator and a TLP:AMBER incident, no JSON by hand"
-"$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
-  --domain tax-refund-portal.example --ip 203.0.113.47 --tlp amber \
+# What the analyst types is printed before it runs ("$ certshare ..."), with
+# the connection flags (identity, registry, broker) left out for
+# readability: an analyst writes those once with `certshare init`.
+show() {  # show <line>...: prints a command as the analyst would type it
+  printf '  $ %s' "$1"
+  shift
+  for line in "$@"; do printf ' \\\n      %s' "$line"; done
+  printf '\n'
+}
+id_of() {  # id_of <bundle file> <type>: the id of the first object of that type
+  python3 -c 'import json,sys
+print(next(o["id"] for o in json.load(open(sys.argv[1]))["objects"] if o["type"] == sys.argv[2]))' "$1" "$2"
+}
+ee_id=(--identity "$work/keys/CERT-EE.secret.json")
+incident_description="Since 2026-03-02 06:00 UTC, staff mailboxes at three ministries have received emails posing as a tax-refund notice. The link leads to tax-refund-portal.example, which serves a loader that beacons over HTTPS to 203.0.113.47. Two workstations ran the payload; both are isolated. Please check mail and proxy logs for the indicator and report hits to CERT-EE."
+
+step "A CERT-EE analyst builds a TLP:AMBER incident (certshare new incident), no JSON by hand"
+show "certshare new incident --name \"Tax-refund phishing delivering a loader to government mail users\"" \
+  "--description \"Since 2026-03-02 06:00 UTC, staff mailboxes at three ministries ...\"" \
+  "--rsit fraud/phishing --incident-type dissemination-phishing-emails" \
+  "--determination confirmed --investigation-status open --criticality 65" \
+  "--sector government-national --country EE" \
+  "--first-seen 2026-03-02T06:00:00Z --last-seen 2026-03-04T16:40:05Z" \
+  "--tlp amber --out incident.json"
+"$certshare" new incident "${ee_id[@]}" \
+  --name "Tax-refund phishing delivering a loader to government mail users" \
+  --description "$incident_description" \
+  --rsit fraud/phishing --incident-type dissemination-phishing-emails \
+  --determination confirmed --investigation-status open --criticality 65 \
+  --sector government-national --country EE \
+  --first-seen 2026-03-02T06:00:00Z --last-seen 2026-03-04T16:40:05Z \
+  --tlp amber --out "$work/incident.json" 2>&1 | sed "s|$work/||; s/^/  /" ||
+  fail "certshare new incident failed"
+incident_id="$(id_of "$work/incident.json" incident)" ||
+  fail "no incident in what certshare new incident wrote"
+
+step "... an indicator of its infrastructure, linked to the incident (certshare new indicator)"
+show "certshare new indicator --domain tax-refund-portal.example --ip 203.0.113.47" \
+  "--name \"Tax-refund lure infrastructure and loader C2\" --valid-from 2026-03-02T06:00:00Z" \
+  "--incident $incident_id" \
+  "--tlp amber --out indicator.json"
+"$certshare" new indicator "${ee_id[@]}" \
+  --domain tax-refund-portal.example --ip 203.0.113.47 \
   --name "Tax-refund lure infrastructure and loader C2" \
   --description "Landing domain of the phishing emails and the HTTPS command-and-control address of the loader." \
-  --valid-from 2026-03-02T06:00:00Z --out "$work/indicator.json"
-echo "  certshare new indicator --domain tax-refund-portal.example --ip 203.0.113.47 --tlp amber ..."
-echo "  $("$certshare" validate "$work/indicator.json")"
-incident_flags=(
-  --name "Tax-refund phishing delivering a loader to government mail users"
-  --description "Since 2026-03-02 06:00 UTC, staff mailboxes at three ministries have received emails posing as a tax-refund notice. The link leads to tax-refund-portal.example, which serves a loader that beacons over HTTPS to 203.0.113.47. Two workstations ran the payload; both are isolated. Please check mail and proxy logs for the indicator and report hits to CERT-EE."
-  --rsit fraud/phishing --incident-type dissemination-phishing-emails
-  --determination confirmed --investigation-status open --criticality 65
-  --sector government-national --country EE
-  --first-seen 2026-03-02T06:00:00Z --last-seen 2026-03-04T16:40:05Z
-  --tlp amber --attach "$work/indicator.json"
-)
-echo "  certshare new incident --rsit fraud/phishing --determination confirmed --tlp amber --attach indicator.json ..."
+  --valid-from 2026-03-02T06:00:00Z --incident "$incident_id" \
+  --tlp amber --out "$work/indicator.json" 2>&1 | sed "s|$work/||; s/^/  /" ||
+  fail "certshare new indicator failed"
+echo "  pattern: $(python3 -c 'import json,sys
+print(next(o["pattern"] for o in json.load(open(sys.argv[1]))["objects"] if o["type"] == "indicator"))' \
+  "$work/indicator.json")"
 
-step "CERT-EE publishes the incident to CERT-UA and CERT-EU (certshare new incident --publish)"
-"$certshare" new incident --identity "$work/keys/CERT-EE.secret.json" "${incident_flags[@]}" \
-  --out "$work/incident.json" --publish --to CERT-UA,CERT-EU \
+step "... puts both in one bundle and publishes it to CERT-UA and CERT-EU (certshare new bundle --publish)"
+show "certshare new bundle incident.json indicator.json --out bundle.json --publish --to CERT-UA,CERT-EU"
+"$certshare" new bundle "${ee_id[@]}" "$work/incident.json" "$work/indicator.json" \
+  --out "$work/bundle.json" --publish --to CERT-UA,CERT-EU \
   --registry "$work/registry.json" --broker "$endpoint" \
-  --broker-card "$work/keys/BROKER.card.json" | sed 's/^/  /'
-echo "  $("$certshare" validate "$work/incident.json")"
+  --broker-card "$work/keys/BROKER.card.json" 2>&1 | sed "s|$work/||; s/^/  /" ||
+  fail "certshare new bundle --publish failed"
+for built in incident indicator bundle; do
+  verdict="$("$certshare" validate "$work/$built.json" 2>&1)" ||
+    fail "certshare validate refuses $built.json: $verdict"
+  echo "  ${verdict#"$work/"}"
+done
 if [ -n "$shared" ]; then
-  /usr/bin/python3 "$shared/tools/validate-stix" "$work/indicator.json" "$work/incident.json" \
-    >"$work/built-validation.txt" ||
+  /usr/bin/python3 "$shared/tools/validate-stix" "$work/incident.json" "$work/indicator.json" \
+    "$work/bundle.json" >"$work/built-validation.txt" ||
     fail "the OASIS STIX 2.1 schemas refuse what the builders made: $(cat "$work/built-validation.txt")"
   echo "  the OASIS STIX 2.1 schemas accept every object the builders made"
 fi
@@ -146,8 +191,17 @@ for line in lines:
         if o["type"] == "incident":
             if o.get("labels"):
                 print(f"      labels: {', '.join(o['labels'])}")
+            core = o.get("extensions", {}).get(
+                "extension-definition--ef765651-680c-498d-9894-99799f2fa126")
+            if core:
+                print(f"      determination {core.get('determination')}, "
+                      f"investigation {core.get('investigation_status')}, "
+                      f"criticality {core.get('criticality', '-')}, "
+                      f"incident_types: {', '.join(core.get('incident_types', []))}")
             if o.get("description"):
                 print(f"      \"{o['description'][:150]}\"")
+        if o["type"] == "indicator":
+            print(f"      {o['pattern']}")
 PY
 done
 

@@ -57,7 +57,7 @@ ee=(--identity keys/CERT-EE.secret.json)
 echo "--- certshare rsit"
 "$certshare" rsit --json >rsit.json
 check rsit.json 'len(d) == 39 and {"class": "fraud", "type": "phishing", "label": "rsit:fraud=\"phishing\""}.items() <= [t for t in d if t["type"] == "phishing"][0].items()'
-"$certshare" rsit | grep -q "fraud/phishing" || fail "certshare rsit lacks fraud/phishing"
+grep -q "fraud/phishing" <<< "$("$certshare" rsit)" || fail "certshare rsit lacks fraud/phishing"
 
 echo "--- new indicator: every kind of observable, patterns escaped"
 "$certshare" new indicator "${ee[@]}" --ip 203.0.113.47 --ip 2001:db8::/32 \

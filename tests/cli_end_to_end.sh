@@ -34,9 +34,25 @@ expect_stderr() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat 
 
 [ -x "$shared/tools/validate-stix" ] || fail "validate-stix not found under $shared/tools"
 
-echo "--- the demo scenario"
-"$here/../scripts/demo-scenario.sh" "$certshare" "$broker_bin" "$work/demo" "$samples" "$shared"
+echo "--- the demo scenario (the broker logging at its most detailed level, trace)"
+CERTSHARE_BROKER_LOG_LEVEL=trace "$here/../scripts/demo-scenario.sh" "$certshare" "$broker_bin" "$work/demo" "$samples" "$shared"
 demo="$work/demo"
+
+echo "--- what the builders made (new incident, new indicator, new bundle) passes the OASIS schemas"
+for built in incident indicator bundle; do
+  [ -s "$demo/$built.json" ] || fail "the demo left no $built.json"
+done
+/usr/bin/python3 "$shared/tools/validate-stix" "$demo/incident.json" "$demo/indicator.json" \
+  "$demo/bundle.json" >"$work/built-validation.txt" ||
+  fail "validate-stix refuses what the builders made: $(cat "$work/built-validation.txt")"
+python3 - "$demo/bundle.json" "$demo/CERT-UA.jsonl" <<'PY2' || fail "CERT-UA did not receive the built bundle"
+import json, sys
+built = json.load(open(sys.argv[1]))
+received = json.loads(open(sys.argv[2]).readline())["object"]
+assert received == built, "the received bundle differs from bundle.json"
+types = {o["type"] for o in built["objects"]}
+assert {"incident", "indicator", "relationship", "marking-definition"} <= types, types
+PY2
 
 echo "--- keygen never overwrites; secrets are 0600"
 before="$(sha256sum "$demo/keys/CERT-EE.secret.json")"
@@ -55,7 +71,7 @@ expect_stderr '"identity" is required'
 
 echo "--- restart: every acknowledged record is still there"
 rm -f "$demo/broker.endpoint"
-"$broker_bin" --config "$demo/broker.json" >>"$demo/broker.log" 2>&1 &
+"$broker_bin" --config "$demo/broker.json" --log-level trace >>"$demo/broker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 300); do [ -s "$demo/broker.endpoint" ] && break; sleep 0.05; done
 endpoint="$(cat "$demo/broker.endpoint")"
@@ -113,7 +129,10 @@ python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).readl
 /usr/bin/python3 "$shared/tools/validate-stix" "$work/clear-object.json" >/dev/null ||
   fail "the CLEAR notice as received fails the OASIS schemas"
 
-echo "--- no key or payload in the broker's log"
+echo "--- no key or payload in the broker's log, at trace level"
+grep -q "debug broker: stored [a-z-]*--" "$demo/broker.log" &&
+  grep -q "trace broker: delivered " "$demo/broker.log" ||
+  fail "the broker did not log at trace level: $(head -20 "$demo/broker.log")"
 for org in CERT-EE CERT-UA BROKER; do
   secret_hex="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sign_secret"][:32])' \
     "$demo/keys/$org.secret.json")"

@@ -198,6 +198,20 @@ expect_exit 2 sensor --input - --format eve --tlp purple </dev/null
 touch "$work/not-a-socket"
 expect_exit 3 sensor --input "unix:$work/not-a-socket" --format eve --spool "$work/spool-5"
 expect_stderr "not a socket"
+for mode in 0660x 08 1777 ""; do
+  expect_exit 2 sensor --input "unix:$work/mode.sock" --format eve --socket-mode "$mode" </dev/null
+  expect_stderr "socket-mode must be an octal file mode"
+done
+
+echo "--- the configuration file's [spool] path is the sensor's spool"
+cat >"$work/agent.toml" <<TOML
+[spool]
+path = "$work/spool-from-config"
+TOML
+eve_alert 31 7301 >"$work/one-alert.json"
+expect_exit 0 sensor --config "$work/agent.toml" --input - --format eve --json <"$work/one-alert.json"
+[ "$(json_field "$work/out" published)" -eq 1 ] || fail "one alert: $(cat "$work/out")"
+[ -d "$work/spool-from-config" ] || fail "the sensor did not use spool.path of the configuration"
 
 kill -TERM "${pids[0]}"
 wait "${pids[0]}" || fail "broker did not stop cleanly"

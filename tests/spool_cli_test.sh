@@ -86,7 +86,7 @@ write_config() {
   "registry": "registry.json",
   "data_dir": "broker-data",
   "endpoint_file": "broker.endpoint",
-  "max_record_bytes": 2048
+  "max_record_bytes": ${2:-2048}
 }
 JSON
 }
@@ -157,11 +157,18 @@ expect_err "stays in the spool"
 expect_exit 5 agent CERT-EE status --timeout 1
 expect_out "NOT reachable"
 expect_out "2 pending"
-echo "--- (a) the broker starts; flush delivers both, each once"
+echo "--- (a) the builders' --publish spools too: the broker down, the record stays"
+expect_exit 5 "$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
+  --registry "$work/registry.json" --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" \
+  --ip 198.51.100.23 --tlp amber --to CERT-UA --publish --timeout 2 --out "$work/a3.json"
+expect_err "stays in the spool"
+echo "--- (a) the broker starts; flush delivers all three, each once"
 start_broker
 expect_exit 0 agent CERT-EE flush --timeout 30
-expect_out "flushed 2 records: 2 published, 0 already published, 0 refused; 0 pending"
-{ ids_of "$work/a1.json"; ids_of "$work/a2.json"; } >"$work/accepted.txt"
+expect_out "flushed 3 records: 3 published, 0 already published, 0 refused; 0 pending"
+{ ids_of "$work/a1.json"; ids_of "$work/a2.json"
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/a3.json"  # one record: the bundle
+} >"$work/accepted.txt"
 check_once "$work/accepted.txt"
 expect_exit 0 agent CERT-EE flush --timeout 30
 expect_out "flushed 0 records"
@@ -315,6 +322,38 @@ expect_err "dropping incident--"
 expect_exit 0 agent CERT-EE status --json
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["spool"]["refused"]==0, s' \
   "$work/out" || fail "refused record not dropped"
+
+echo "--- topics: derived for GREEN, only when asked for AMBER; subscribers filter on them"
+stop_broker
+write_config "$endpoint" 65536  # room for whole incident bundles
+start_broker
+build() {  # build <out> <tlp> [flags...]: an incident by the builder, published
+  local out="$1" tlp="$2"; shift 2
+  expect_exit 0 "$certshare" new incident --identity "$work/keys/CERT-EE.secret.json" \
+    --registry "$work/registry.json" --broker "$endpoint" \
+    --broker-card "$work/keys/BROKER.card.json" --name "Topic test $tlp" \
+    --rsit intrusions/system-compromise --determination confirmed \
+    --investigation-status open --sector energy --country EE --tlp "$tlp" \
+    --out "$out" --publish "$@"
+}
+build "$work/t-green.json" green
+build "$work/t-amber.json" amber --to CERT-UA
+build "$work/t-amber-auto.json" amber --to CERT-UA --derive-topics always --topic campaign:x
+expect_exit 0 agent CERT-UA subscribe --from 1 --until-caught-up --timeout 30 --topic sector:energy
+python3 - "$work/out" "$work/t-green.json" "$work/t-amber.json" "$work/t-amber-auto.json" <<'PY' ||
+import json, sys
+got = {r["id"]: r["topics"] for r in (json.loads(l) for l in open(sys.argv[1]) if l.strip())}
+green, amber, auto = (json.load(open(p))["id"] for p in sys.argv[2:5])
+want = ["country:EE", "rsit:intrusions", "sector:energy"]
+assert got.get(green) == want, ("green", got)
+assert amber not in got, ("an AMBER record without topics matched a topic filter", got)
+assert got.get(auto) == sorted(want + ["campaign:x"]), ("amber, derive always", got)
+assert len(got) == 2, got
+PY
+  fail "topic filter: $(cat "$work/out")"
+expect_exit 0 agent CERT-UA subscribe --from 1 --until-caught-up --timeout 30 --topic country:UA
+[ ! -s "$work/out" ] || fail "nothing has the topic country:UA: $(cat "$work/out")"
+expect_exit 2 agent CERT-EE publish "$work/t-green.json" --derive-topics sometimes
 
 echo "--- the broker down: status says so (exit 5)"
 stop_broker

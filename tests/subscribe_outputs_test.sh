@@ -240,6 +240,29 @@ expect_exit 6 agent CERT-UA subscribe --until-caught-up --timeout 30 --quarantin
 [ "$(wc -l <"$work/out")" -eq "$published" ] || fail "stdout: expected $published lines"
 [ "$(find "$work/q2" -name '*.json' | wc -l)" -eq 1 ] || fail "stdout: nothing quarantined"
 
+last_seq="$(python3 -c 'import json,sys; print(max(json.loads(l)["sequence"] for l in open(sys.argv[1])))' "$work/out")"
+echo "--- an idle subscriber outlives the broker's silence limit (20 s) and still receives"
+"$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
+  --registry "$work/registry.json" --broker "$endpoint" \
+  --broker-card "$work/keys/BROKER.card.json" --name idle-feed --timeout 0 --from "$((last_seq + 1))" \
+  >"$work/idle.out" 2>"$work/idle.err" &
+idle=$!
+pids+=($idle)
+idle_index=$((${#pids[@]} - 1))
+wait_until "the idle subscriber" grep -q "subscribed" "$work/idle.err"
+lines_before="$(wc -l <"$work/idle.out")"
+# 26 s with nothing to receive: it must stay connected (polled every 0.5 s).
+for _ in $(seq 52); do
+  kill -0 "$idle" 2>/dev/null || fail "the idle subscriber stopped: $(cat "$work/idle.err")"
+  sleep 0.5
+done
+publish_indicators 1
+idle_received() { [ "$(wc -l <"$work/idle.out")" -gt "$lines_before" ]; }
+wait_until "a record for the subscriber that was idle" idle_received
+kill -TERM "$idle"
+wait "$idle" 2>/dev/null || true
+pids[$idle_index]=""
+
 kill -TERM "${pids[0]}"
 wait "${pids[0]}" || fail "broker did not stop cleanly"
 pids[0]=""

@@ -6,6 +6,7 @@
 
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
+#include "agent/cli/send_records.h"
 #include "agent/compose.h"
 #include "common/base/file_util.h"
 #include "common/base/json.h"
@@ -16,17 +17,9 @@ namespace certshare::cli {
 
 namespace {
 
-int ExitForPublish(const Status& s) {
-  switch (s.code()) {
-    case ErrorCode::kTimeout:
-    case ErrorCode::kTransportError:
-    case ErrorCode::kUnauthenticated:
-      return kExitUnreachable;
-    default:
-      return kExitRefused;
-  }
-}
-
+// Exactly as `certshare publish <file>` (one record): sealed, spooled with
+// a synced write, then sent; on a timeout the record stays spooled for
+// `certshare flush`.
 int Publish(const std::string& text, const BuilderFlags& f) {
   // The registry and broker settings are there: AddBuilderFlags's parse
   // callback refused --publish without them.
@@ -35,22 +28,19 @@ int Publish(const std::string& text, const BuilderFlags& f) {
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
   agent::ComposeOptions options;  // the TLP comes from the built marking
   options.recipients = f.to;
+  options.topics = f.topics;
+  options.topic_mode = ParseTopicMode(f.derive_topics);
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
   auto composed = agent::Compose(text, options, context->me, context->registry, sealer);
   if (!composed.ok()) return Report(composed.status(), kExitInvalidInput);
-  auto client = ConnectBroker(context_flags, *context);
-  if (!client.ok()) return Report(client.status(), kExitInvalidInput);
-  auto ack = (*client)->Publish(composed->record, std::chrono::seconds(f.timeout_seconds));
-  if (!ack.ok()) return Report(ack.status(), ExitForPublish(ack.status()));
-  const envelope::Header& h = composed->header;
-  std::cout << (ack->duplicate ? "already published: " : "published ") << h.stix_id
-            << " as sequence " << ack->sequence << " (TLP:" << TlpName(h.tlp);
-  for (std::size_t i = 0; i < h.recipients.size(); ++i) {
-    std::cout << (i ? ", " : ", to ") << h.recipients[i];
-  }
-  std::cout << (h.encrypted ? ", encrypted" : ", signed, not encrypted") << ")\n";
-  return kExitOk;
+  SplitRecords records;
+  records.source_id = composed->header.stix_id;
+  records.records.push_back(std::move(*composed));
+  SendOptions send;
+  send.spool = f.spool;
+  send.timeout_seconds = f.timeout_seconds;
+  return SpoolAndSend(send, records, context_flags, *context);
 }
 
 }  // namespace
@@ -75,6 +65,8 @@ void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
   cmd->add_option("--broker-card", f->broker_card, "with --publish: the broker's card")
       ->envname("CERTSHARE_BROKER_CARD");
   AddConfigFlags(cmd, &f->context);
+  AddSpoolFlags(cmd, &f->spool, true, &f->context);
+  AddTopicFlags(cmd, &f->topics, &f->derive_topics);
   // Once parsed: what flags and environment left empty comes from the
   // configuration file; a missing setting stops the command (exit 2).
   cmd->parse_complete_callback([f, identity_required] {
@@ -112,8 +104,10 @@ Result<agent::Author> LoadAuthor(const std::string& path) {
 }
 
 int Emit(const std::string& text, const BuilderFlags& f) {
-  if (!f.publish && !f.to.empty()) {
-    return Report(Status(ErrorCode::kInvalidArgument, "--to applies only with --publish"),
+  if (!f.publish && (!f.to.empty() || !f.topics.empty())) {
+    return Report(Status(ErrorCode::kInvalidArgument,
+                         std::string(f.to.empty() ? "--topic" : "--to") +
+                             " applies only with --publish"),
                   kExitUsage);
   }
   const schemas::Report report = schemas::CheckText(text);
@@ -128,6 +122,7 @@ int Emit(const std::string& text, const BuilderFlags& f) {
   if (!f.out.empty()) {
     Status s = files::WriteNew(f.out, text, 0644);
     if (!s.ok()) return Report(s, kExitInvalidInput);
+    std::cerr << "certshare: wrote " << report.summary.id << " to " << f.out << "\n";
   }
   if (f.publish) {
     if (f.identity.empty()) {

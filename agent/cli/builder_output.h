@@ -1,7 +1,7 @@
 // What the builder subcommands (`new ...`, `revise`) share: who the author
 // is (--identity), and where the built STIX goes: standard output, a file
-// (--out), or the broker (--publish, through agent::Compose as `publish`
-// does).
+// (--out), or the broker (--publish: sealed, spooled and sent exactly as
+// `certshare publish` does, send_records.h).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agent/cli/context.h"
+#include "agent/cli/store_forward.h"
 #include "agent/stix_objects.h"
 #include "agent/stix_time.h"
 #include "common/base/status.h"
@@ -27,6 +28,9 @@ struct BuilderFlags {
   std::string broker_card;  // --broker-card / CERTSHARE_BROKER_CARD
   std::vector<std::string> to;
   int timeout_seconds = 10;
+  SpoolFlags spool;  // --spool and its limits: --publish spools first
+  std::vector<std::string> topics;            // --topic
+  std::string derive_topics = "clear-green";  // --derive-topics
   // --config and --passphrase-file, and once parsed the settings above as
   // resolved with the configuration file (context.h); --publish uses these.
   // Without --to, --publish sends to publish.to of the configuration.

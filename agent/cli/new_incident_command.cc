@@ -155,12 +155,7 @@ int RunNewIncident(NewIncidentFlags& f) {
     auto linked = agent::LinkToIncident(*incident_id, stamp, &bundle);
     if (!linked.ok()) return Report(linked.status(), kExitInvalidInput);
   }
-  const int exit = Emit(bundle.ToJson(), f.output);
-  if (exit == kExitOk && !f.output.publish && !f.output.out.empty()) {
-    std::cerr << "certshare: wrote " << *incident_id << " (a bundle of " << bundle.size()
-              << " objects) to " << f.output.out << "\n";
-  }
-  return exit;
+  return Emit(bundle.ToJson(), f.output);
 }
 
 }  // namespace

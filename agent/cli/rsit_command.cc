@@ -3,7 +3,6 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include <iomanip>
 #include <iostream>
 
 #include "agent/cli/commands.h"
@@ -49,7 +48,9 @@ void PrintText() {
     std::cout << c.title << "\n";
     for (const agent::rsit::Type& t : agent::rsit::Types()) {
       if (t.klass != c.name) continue;
-      std::cout << "  " << std::left << std::setw(52) << agent::rsit::Name(t) << t.title;
+      const std::string name = agent::rsit::Name(t);  // at least one space before the title
+      std::cout << "  " << name << std::string(name.size() < 52 ? 52 - name.size() : 1, ' ')
+                << t.title;
       if (!t.incident_type.empty()) std::cout << "  (incident_types: " << t.incident_type << ")";
       std::cout << "\n";
     }

@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <charconv>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -116,14 +117,14 @@ int RunSensor(const SensorFlags& f) {
   }
   options.recipients = f.to.empty() ? f.context.config.to : f.to;
   options.encrypt_green = !f.plaintext_green;
+  // Octal digits only, all of them: "0660x" or "08" are refused, not cut short.
   unsigned socket_mode = 0;
-  try {
-    socket_mode = static_cast<unsigned>(std::stoul(f.socket_mode, nullptr, 8));
-  } catch (...) {
-    socket_mode = 01000;
-  }
-  if (socket_mode > 0777) {
-    return Report(Status(ErrorCode::kInvalidArgument, "--socket-mode must be octal, e.g. 0660"),
+  const std::string& m = f.socket_mode;
+  const auto [end, ec] = std::from_chars(m.data(), m.data() + m.size(), socket_mode, 8);
+  if (m.empty() || ec != std::errc() || end != m.data() + m.size() || socket_mode > 0777) {
+    return Report(Status(ErrorCode::kInvalidArgument,
+                         "--socket-mode must be an octal file mode from 0 to 0777, e.g. 0660, "
+                         "not \"" + m + "\""),
                   kExitUsage);
   }
 
@@ -257,7 +258,7 @@ void AddSensor(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(0, 3600));
   cmd->add_flag("--json", flags->json, "print the final summary as one JSON object");
   AddContextFlags(cmd, &flags->context, true);
-  AddSpoolFlags(cmd, &flags->spool, true);
+  AddSpoolFlags(cmd, &flags->spool, true, &flags->context);
   cmd->callback([flags, exit_code] { *exit_code = RunSensor(*flags); });
 }
 

@@ -96,7 +96,8 @@ void AddSubscribe(CLI::App& app, int* exit_code) {
   cmd->add_flag("--until-caught-up", flags->until_caught_up,
                 "stop once every stored record has been received");
   cmd->add_option("--timeout", flags->timeout_seconds,
-                  "give up after this many seconds without a record (default: wait forever)");
+                  "give up after this many seconds without a record (default 0: wait forever)")
+      ->check(CLI::Range(0, 365 * 86400));
 
   CLI::Option* dir =
       cmd->add_option("--output-dir", flags->output_dir,

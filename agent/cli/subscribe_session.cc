@@ -19,7 +19,8 @@ using Clock = std::chrono::steady_clock;
 // acknowledgement, which also tells it whether the broker still holds the
 // subscription (a restarted broker answers BAD_SUBSCRIPTION and the
 // subscriber subscribes again from where it is). It gives up after
-// kBrokerSilence without any message (the broker PINGs idle subscribers).
+// kBrokerSilence without any message; each probe carries a PING, which the
+// broker answers.
 constexpr auto kPingAfter = std::chrono::seconds(5);
 constexpr auto kBrokerSilence = std::chrono::seconds(20);
 // How long the last acknowledgement may take to reach the broker at exit.
@@ -171,8 +172,12 @@ int Session::Deliver(const wire::Message& msg, Clock::time_point now) {
 }
 
 int Session::Run() {
-  const auto idle_limit = f_.timeout_seconds > 0 ? std::chrono::seconds(f_.timeout_seconds)
-                                                 : std::chrono::seconds::max();
+  // In the clock's own unit: seconds::max() would overflow when compared
+  // with a steady_clock duration (nanoseconds) and stop at once.
+  const Clock::duration idle_limit =
+      f_.timeout_seconds > 0
+          ? Clock::duration(std::chrono::seconds(f_.timeout_seconds))
+          : Clock::duration::max();
   Clock::time_point last_heard = Clock::now();
   Clock::time_point last_record = Clock::now();
   while (true) {
@@ -195,8 +200,12 @@ int Session::Run() {
         return Fail(Status(ErrorCode::kTimeout, "the broker stopped answering"),
                     kExitUnreachable);
       }
-      // A probe; also moves the cursor after a roll by time.
+      // A probe: the acknowledgement also moves the cursor after a roll by
+      // time; the PING is what the broker answers (PONG), so a quiet but
+      // healthy broker is heard from. (Our own messages keep the broker
+      // from PINGing us, so without it an idle feed would hear nothing.)
       Status probed = Acknowledge(0);
+      if (probed.ok()) probed = client_.Ping();
       if (!probed.ok()) return Fail(probed, kExitUnreachable);
       continue;
     }

@@ -112,5 +112,43 @@ TEST(JsonTest, RejectsOversizedAndTruncatedAndEmpty) {
   EXPECT_CODE(json::Parse("{} trailing", &doc), ErrorCode::kMalformedJson);
 }
 
+
+// Escapes that decode to half a UTF-16 pair would make a string that is not
+// UTF-8 (found by fuzzing): refused. A proper pair is one character.
+TEST(JsonTest, LoneSurrogateEscapesAreRefused) {
+  rapidjson::Document doc;
+  for (const char* bad : {R"({"a":"\udc00"})", R"({"a":"x\ud800"})", R"({"a":"\ud800x"})",
+                          R"({"\ude00":1})", R"(["\ud42d\ude00"])", R"(["\udbff\udbff"])"}) {
+    Status s = json::Parse(bad, &doc);
+    EXPECT_EQ(s.code(), ErrorCode::kMalformedJson) << bad;
+    EXPECT_NE(s.message().find("surrogate"), std::string::npos) << s.ToString();
+    EXPECT_TRUE(doc.IsNull());
+  }
+  ASSERT_OK(json::Parse(R"({"a":"\ud83d\ude00 \ud7ff \ue000"})", &doc));
+  EXPECT_EQ(std::string(doc["a"].GetString()), "\xF0\x9F\x98\x80 \xED\x9F\xBF \xEE\x80\x80");
+}
+
+// Numbers are converted exactly (std::from_chars): integers to 2^64 - 1
+// keep every digit, tiny ones are zero, ones too big for a double are
+// refused.
+TEST(JsonTest, NumbersAreExactOrRefused) {
+  rapidjson::Document doc;
+  ASSERT_OK(json::Parse("[9007199254740993, 18446744073709551615, -9223372036854775808, "
+                        "0e-40, -0.0e-999, 1e-400, 2.5]",
+                        &doc));
+  EXPECT_EQ(doc[0].GetUint64(), 9007199254740993ull);
+  EXPECT_EQ(doc[1].GetUint64(), 18446744073709551615ull);
+  EXPECT_EQ(doc[2].GetInt64(), INT64_MIN);
+  EXPECT_EQ(doc[3].GetDouble(), 0.0);
+  EXPECT_EQ(doc[4].GetDouble(), 0.0);
+  EXPECT_EQ(doc[5].GetDouble(), 0.0);
+  EXPECT_EQ(doc[6].GetDouble(), 2.5);
+  for (const char* big : {"[1e400]", "[-1.5e309]", "[100000000000000000000e300]", "[1e+99999999999]"}) {
+    Status s = json::Parse(big, &doc);
+    EXPECT_EQ(s.code(), ErrorCode::kMalformedJson) << big;
+    EXPECT_NE(s.message().find("too big"), std::string::npos) << s.ToString();
+  }
+}
+
 }  // namespace
 }  // namespace certshare
