@@ -79,6 +79,28 @@ Status BrokerClient::Ping() {
   return client_->Send(wire::EncodePing(next_correlation_++), kSendTimeout);
 }
 
+Result<SubscriptionPositions> BrokerClient::Positions(std::chrono::milliseconds timeout) {
+  std::uint64_t correlation = next_correlation_++;
+  CERTSHARE_RETURN_IF_ERROR(client_->Send(wire::EncodePositions(correlation), kSendTimeout));
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return Status(ErrorCode::kTimeout, "the broker did not list the subscriptions within " +
+                                             std::to_string(timeout.count()) + " ms");
+    }
+    CERTSHARE_ASSIGN_OR_RETURN(Received r, Next(left));
+    if (r.msg.correlation != correlation) continue;  // a stale answer, or a push
+    if (r.msg.command == wire::Command::kPositionsOk) {
+      return SubscriptionPositions{r.msg.head, r.msg.first, std::move(r.msg.positions)};
+    }
+    if (r.msg.command == wire::Command::kError) {
+      return Status(r.msg.error, "the broker refused to list the subscriptions: " + r.msg.text);
+    }
+  }
+}
+
 Result<Received> BrokerClient::Next(std::chrono::milliseconds timeout) {
   Received r;
   CERTSHARE_ASSIGN_OR_RETURN(r.frame, client_->Receive(timeout));

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/base/status.h"
 #include "common/identity/identity.h"
@@ -20,6 +21,16 @@ namespace certshare::agent {
 struct Ack {
   std::uint64_t sequence = 0;
   bool duplicate = false;
+};
+
+// The organisation's durable subscriptions as the broker sees them
+// (POSITIONS_OK): the log's head and oldest sequence held (0 if none), and
+// each subscription's acknowledged position and whether a connection holds
+// it now.
+struct SubscriptionPositions {
+  std::uint64_t head = 0;
+  std::uint64_t first = 0;
+  std::vector<wire::Position> subscriptions;  // by name
 };
 
 // A message from the broker, owning its bytes (msg.record points into them).
@@ -51,6 +62,12 @@ class BrokerClient {
   // cursor moves) and grants `credit` more records.
   Status Acknowledge(std::uint64_t sequence, std::uint32_t credit);
   Status Ping();
+  // Asks the broker for this organisation's durable subscriptions
+  // (POSITIONS) and waits for the answer. A refusal comes back as the
+  // broker's error code (a broker older than POSITIONS: UNKNOWN_COMMAND);
+  // kTimeout when no answer came in time. Meant for a connection without
+  // a subscription: other messages arriving meanwhile are dropped.
+  Result<SubscriptionPositions> Positions(std::chrono::milliseconds timeout);
   // The next message from the broker (DELIVER, CAUGHT_UP, ERROR, PING,
   // PONG), or kTimeout. PINGs from the broker are answered here.
   Result<Received> Next(std::chrono::milliseconds timeout);

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <optional>
 
 #include "common/base/bytes.h"
 #include "common/identity/identity.h"
@@ -372,8 +373,91 @@ std::string TomlString(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// toml++ 3.3.0's is_non_ascii_horizontal_whitespace() reaches
+// __builtin_unreachable() for most non-ASCII characters (e.g. U+00E9, or a
+// byte-order mark after "[[", found by tests/fuzz agent_config): undefined
+// behaviour wherever the parser asks whether such a character is blank,
+// which it does between tokens and inside multi-line strings. So before
+// toml++ sees the text, non-ASCII characters are allowed only where the
+// parser never asks that: in comments and in one-line strings ("..." and
+// '...', where paths and names live). Nothing in agent.toml needs them
+// elsewhere. Returns the refusal, or nothing.
+std::optional<std::string> NonAsciiWhereTomlCannotTakeIt(std::string_view text) {
+  enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+  constexpr std::string_view kBom = "\xEF\xBB\xBF", kMultiQuote = "\"\"\"", kMultiApos = "'''";
+  In in = In::kCode;
+  std::size_t line = 1;
+  std::size_t i = text.substr(0, 3) == kBom ? 3 : 0;  // a leading BOM is fine
+  auto at = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
+      continue;
+    }
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) continue;
+      return "line " + std::to_string(line) +
+             ": a non-ASCII character outside a comment or a one-line string (\"...\" or "
+             "'...'); write it inside quotes";
+    }
+    switch (in) {
+      case In::kCode:
+        if (c == '#') {
+          in = In::kComment;
+        } else if (at(kMultiQuote)) {
+          in = In::kMultiBasic;
+          i += 2;
+        } else if (at(kMultiApos)) {
+          in = In::kMultiLiteral;
+          i += 2;
+        } else if (c == '"') {
+          in = In::kBasic;
+        } else if (c == '\'') {
+          in = In::kLiteral;
+        }
+        break;
+      case In::kBasic:
+        if (c == '\\') {
+          ++i;  // an escape: the next character does not end the string
+        } else if (c == '"') {
+          in = In::kCode;
+        }
+        break;
+      case In::kLiteral:
+        if (c == '\'') in = In::kCode;
+        break;
+      case In::kMultiBasic:
+        if (c == '\\') {
+          ++i;
+        } else if (at(kMultiQuote)) {
+          in = In::kCode;
+          i += 2;
+        }
+        break;
+      case In::kMultiLiteral:
+        if (at(kMultiApos)) {
+          in = In::kCode;
+          i += 2;
+        }
+        break;
+      case In::kComment:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<AgentConfig> ParseAgentConfig(std::string_view toml_text, const std::string& base_dir,
                                      const std::string& home) {
+  if (auto refused = NonAsciiWhereTomlCannotTakeIt(toml_text)) {
+    return Status(ErrorCode::kInvalidConfig, *refused);
+  }
   try {
     toml::parse_result parsed = toml::parse(toml_text, std::string_view("agent.toml"));
     if (!parsed) {

@@ -192,6 +192,29 @@ TEST(AgentConfigTest, HostileInputIsAnErrorNotACrash) {
   EXPECT_FALSE(ParseAgentConfig(deep, "/x").ok());
 }
 
+// toml++ 3.3.0 reaches __builtin_unreachable() when it asks whether most
+// non-ASCII characters are blank (found by fuzzing; see config.cc): such
+// characters are refused outside comments and one-line strings, before
+// toml++ sees them, and accepted inside.
+TEST(AgentConfigTest, NonAsciiOnlyInCommentsAndOneLineStrings) {
+  auto ok = ParseAgentConfig(
+      "\xEF\xBB\xBF# J\xC3\xBCri's agent\nidentity = \"/home/j\xC3\xBCri/k.json\"\n"
+      "registry = 'reg/\xC3\xBF.json' # \xC3\xA9\n",
+      "/x");
+  ASSERT_OK(ok.status());
+  EXPECT_EQ(ok->identity, "/home/j\xC3\xBCri/k.json");
+  for (const char* bad :
+       {"[[\xEF\xBB\xBF \"", "identity = \"a\" \xC2\xA1\n", "\xC3\xA9 = 1\n",
+        "identity = \"\"\"a\n\xC3\xA9\"\"\"\n", "a = '''\xE3\x80\x81'''\n",
+        "a = \"x\\\"\" \xC2\xA0\n"}) {
+    auto refused = ParseAgentConfig(bad, "/x");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidConfig);
+    EXPECT_NE(refused.status().message().find("non-ASCII character outside"), std::string::npos)
+        << refused.status().ToString();
+  }
+}
+
 // toml++ 3.3.0 broke a precondition on these (found by fuzzing; see the
 // comment at the top of config.cc): each must be a plain syntax error.
 TEST(AgentConfigTest, MalformedTableHeadersAreSyntaxErrors) {

@@ -20,6 +20,7 @@ bool IsTransientRefusal(ErrorCode code) {
     case ErrorCode::kCorruption:
     case ErrorCode::kTimeout:
     case ErrorCode::kTransportError:
+    case ErrorCode::kDiskFull:  // the broker resumes by itself once space is back
       return true;
     default:
       return false;

@@ -185,6 +185,9 @@ void Broker::HandleMessage(const transport::Incoming& in) {
     case wire::Command::kCredit:
       HandleCredit(in, msg);
       return;
+    case wire::Command::kPositions:
+      HandlePositions(in, msg);
+      return;
     case wire::Command::kPing:
       SendTo(in.peer, wire::EncodePong(msg.correlation));
       return;
@@ -226,6 +229,18 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
 void Broker::SendTo(const std::string& peer, Bytes frame) {
   auto it = outbox_.find(peer);
   if (it != outbox_.end()) {
+    if (it->second.size() >= kMaxQueuedReplies) {
+      // A peer that sends and never reads (see kMaxQueuedReplies).
+      if (dropping_replies_.insert(peer).second) {
+        auto p = peers_.find(peer);
+        spdlog::warn("a connection of {} leaves {} replies unread; dropping further replies "
+                     "to it until it reads them",
+                     p != peers_.end() ? p->second.org : std::string("an organisation"),
+                     kMaxQueuedReplies);
+      }
+      metrics_.ReplyDropped();
+      return;
+    }
     it->second.push_back(std::move(frame));
     return;
   }
@@ -244,6 +259,7 @@ void Broker::FlushOutbox() {
       queue.pop_front();
     }
     if (queue.empty() || sent == transport::SendOutcome::kGone) {
+      dropping_replies_.erase(it->first);
       it = outbox_.erase(it);
     } else {
       ++it;

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,12 @@ class Broker {
   Status Run(const std::atomic<bool>& stop);
 
   const Metrics& metrics() const { return metrics_; }
+
+  // Replies queued for one busy peer, at most, above ZeroMQ's own
+  // high-water mark: an agent reads its replies as they come, so only a
+  // peer that sends and never reads gets there, and its further replies
+  // are dropped (counted, and logged once) instead of held without bound.
+  static constexpr std::size_t kMaxQueuedReplies = 100'000;
   // OK while the broker can acknowledge records; kUnavailable (with the
   // reason) once a failed write has put storage in its failed state.
   // Thread-safe (the metrics server's /healthz calls it).
@@ -107,6 +114,9 @@ class Broker {
                                      const std::string& cursor_key);
   void HandleConsumed(const transport::Incoming& in, const wire::Message& msg);
   void HandleCredit(const transport::Incoming& in, const wire::Message& msg);
+  // POSITIONS: the sender's own durable subscriptions (stored cursors, and
+  // which a live connection holds), answered with POSITIONS_OK.
+  void HandlePositions(const transport::Incoming& in, const wire::Message& msg);
   void CloseSubscription(const std::string& peer, const char* why);
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
@@ -145,7 +155,9 @@ class Broker {
   std::unique_ptr<storage::Log> log_;
   std::unique_ptr<transport::Server> server_;
   std::unique_ptr<IngestPipeline> pipeline_;  // after server_: uses its notifier
-  std::map<std::string, std::deque<Bytes>> outbox_;  // replies to busy peers
+  // Replies to busy peers, at most kMaxQueuedReplies each (see there).
+  std::map<std::string, std::deque<Bytes>> outbox_;
+  std::set<std::string> dropping_replies_;  // peers told about in the log
   RoutingPolicy routing_;
   std::map<std::string, Subscription> subscriptions_;  // by peer routing id
   std::map<std::string, Peer> peers_;                  // by peer routing id

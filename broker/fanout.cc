@@ -5,6 +5,9 @@
 // or other subscribers, and memory does not grow with its backlog.
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <vector>
+
 #include "broker/broker.h"
 #include "common/envelope/envelope.h"
 
@@ -139,6 +142,46 @@ void Broker::HandleCredit(const transport::Incoming& in, const wire::Message& ms
     return;
   }
   it->second.credit = std::min<std::uint64_t>(it->second.credit + msg.credit, kMaxCredit);
+}
+
+// Answered from the cursors family and the live subscriptions: one bounded
+// RocksDB iteration over the sender's own prefix, on request only, never on
+// the ingest or fan-out path. The prefix "<org>/" can match no other
+// organisation: organisation ids and subscription names have no '/'.
+void Broker::HandlePositions(const transport::Incoming& in, const wire::Message& msg) {
+  const std::string prefix = in.org + "/";
+  auto cursors = log_->ListCursors(prefix, wire::kMaxPositions + 1);
+  if (!cursors.ok()) {
+    Refuse(in.peer, in.org, msg.correlation, cursors.status());
+    return;
+  }
+  std::map<std::string, wire::Position> by_name;
+  for (const auto& [key, sequence] : *cursors) {
+    std::string name = key.substr(prefix.size());
+    if (name.empty() || name.size() > kMaxNameLength) continue;  // not the broker's key
+    by_name[name] = wire::Position{name, sequence, false};
+  }
+  // Durable subscriptions held by a live connection; one not yet
+  // acknowledged has no stored cursor and is listed at 0.
+  for (const auto& [peer, sub] : subscriptions_) {
+    if (sub.org != in.org || sub.cursor_key.empty()) continue;
+    wire::Position& p = by_name[sub.name];
+    p.name = sub.name;
+    p.connected = true;
+  }
+  std::vector<wire::Position> positions;
+  for (auto& [name, p] : by_name) {
+    if (positions.size() == wire::kMaxPositions) {
+      spdlog::warn("{} has more than {} durable subscriptions; POSITIONS lists the first {}",
+                   in.org, wire::kMaxPositions, wire::kMaxPositions);
+      break;
+    }
+    positions.push_back(std::move(p));
+  }
+  const std::uint64_t head = log_->LastSequence();
+  const std::uint64_t first = log_->FirstSequence();
+  SendTo(in.peer, wire::EncodePositionsOk(msg.correlation, head, first <= head ? first : 0,
+                                          positions));
 }
 
 void Broker::CloseSubscription(const std::string& peer, const char* why) {

@@ -179,6 +179,8 @@ void Metrics::ForgetSubscription(const std::string& subscription) {
   if (it != subscriptions_.end()) subscriptions_.erase(it);
 }
 
+void Metrics::ReplyDropped() { replies_dropped_.fetch_add(1, std::memory_order_relaxed); }
+
 void Metrics::SetConnectedPeers(std::uint64_t n) {
   connected_peers_.store(n, std::memory_order_relaxed);
 }
@@ -244,6 +246,9 @@ std::string Metrics::RenderPrometheus() const {
   AppendFamily(&out, "certshare_connected_peers", "gauge",
                "Agents connected to the broker now.");
   AppendSample(&out, "certshare_connected_peers", connected_peers_.load());
+  AppendFamily(&out, "certshare_replies_dropped_total", "counter",
+               "Replies discarded because their peer left too many unread.");
+  AppendSample(&out, "certshare_replies_dropped_total", replies_dropped_.load());
   AppendFamily(&out, "certshare_last_sequence", "gauge",
                "Sequence number of the newest stored record (0: none).");
   AppendSample(&out, "certshare_last_sequence", last_sequence_.load());

@@ -43,6 +43,10 @@ class Metrics {
   void ForgetSubscription(const std::string& subscription);
   void SetConnectedPeers(std::uint64_t n);
   void SetLastSequence(std::uint64_t seq);
+  // A reply discarded because its peer left Broker::kMaxQueuedReplies
+  // unread (a peer that sends and never reads).
+  void ReplyDropped();
+  std::uint64_t replies_dropped() const { return replies_dropped_.load(); }
 
   // The Prometheus text exposition format (version 0.0.4).
   std::string RenderPrometheus() const;
@@ -90,6 +94,7 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kRefusedSlots> refused_{};
   std::atomic<std::uint64_t> connected_peers_{0};
   std::atomic<std::uint64_t> last_sequence_{0};
+  std::atomic<std::uint64_t> replies_dropped_{0};
   const double start_time_ =
       std::chrono::duration<double>(
           std::chrono::system_clock::now().time_since_epoch())

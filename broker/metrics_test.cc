@@ -316,7 +316,7 @@ TEST(MetricsTest, WholeExpositionIsWellFormed) {
     ++samples;
   }
   EXPECT_EQ(helped, typed);
-  EXPECT_EQ(helped.size(), 11u);
+  EXPECT_EQ(helped.size(), 12u);
   EXPECT_GT(samples, 40);
 }
 

@@ -9,9 +9,19 @@
 #   CERT-EU, then shares a hand-written STIX file (samples/incident-amber.json)
 #   with CERT-EU; the recipients' subscribers print what they may read,
 #   verified and decrypted, and the bystander CERT-XX receives nothing.
+#   Then CERT-EU, the European cyber centre, runs a durable feed
+#   (`certshare subscribe --name eu-feed --output-dir feed/CERT-EU`) while a
+#   Suricata sensor at CERT-EE (`certshare sensor --format eve`, four EVE
+#   lines: three alerts and a flow event, which is skipped) publishes
+#   TLP:AMBER sightings to CERT-EU: the feed directory fills up with STIX
+#   bundle files (the analyst's records, then the sightings). Running the
+#   sensor and the feed again (even `--from 1`) writes nothing twice.
 # What the builders wrote stays in <work-dir>: incident.json, indicator.json
 # and bundle.json (what was published), each checked with `certshare
-# validate` and, given <shared-dir>, with its tools/validate-stix.
+# validate` and, given <shared-dir>, with its tools/validate-stix (as are
+# what the subscribers received and the feed's files). Also there: eve.json
+# (the sensor's input) and feed/CERT-EU/ (the feed's bundle files; its state
+# in feed/CERT-EU.state/).
 # Every step is checked: the script exits non-zero if anything deviates.
 # It stops every process it started.
 #
@@ -87,11 +97,20 @@ agent() {  # agent <org> <subcommand> [args...]
     --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
 }
 
+# agent_bg: the same, for `agent_bg ... &`: exec makes $! the certshare
+# process itself, so that cleanup's kill reaches it and not a subshell.
+agent_bg() {
+  local org="$1" sub="$2"
+  shift 2
+  exec "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
+    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
+}
+
 step "CERT-UA and CERT-EU subscribe"
-agent CERT-UA subscribe --count 1 --timeout 30 >"$work/CERT-UA.jsonl" 2>"$work/CERT-UA.err" &
+agent_bg CERT-UA subscribe --count 1 --timeout 30 >"$work/CERT-UA.jsonl" 2>"$work/CERT-UA.err" &
 pids+=($!)
 ua_pid=$!
-agent CERT-EU subscribe --count 2 --timeout 30 >"$work/CERT-EU.jsonl" 2>"$work/CERT-EU.err" &
+agent_bg CERT-EU subscribe --count 2 --timeout 30 >"$work/CERT-EU.jsonl" 2>"$work/CERT-EU.err" &
 pids+=($!)
 eu_pid=$!
 
@@ -212,14 +231,147 @@ sed 's/^/  /' "$work/CERT-XX.err"
 [ ! -s "$work/CERT-XX.jsonl" ] || fail "CERT-XX received records it must not: $(cat "$work/CERT-XX.jsonl")"
 echo "  CERT-XX received nothing: the AMBER record was never sent to it."
 
+# --- A sensor publishes all day; a centre's feed directory fills up ---------
+
+# wait_until <what> <command...>: polls (bounded, 20 s) until the command succeeds.
+wait_until() {
+  local what="$1"
+  shift
+  for _ in $(seq 400); do "$@" && return 0; sleep 0.05; done
+  fail "timed out waiting for $what"
+}
+feed="$work/feed/CERT-EU"
+feed_files() { [ -d "$feed" ] && find "$feed" -maxdepth 1 -name 'certshare-*.json' | sort; }
+feed_count_is() { [ "$(feed_files | wc -l)" -eq "$1" ]; }
+running() { kill -0 "$1" 2>/dev/null; }
+# show_feed <file>...: what each bundle file in the feed directory holds.
+show_feed() {
+  python3 - "$@" <<'PY'
+import collections, json, os, re, stat, sys
+for path in sys.argv[1:]:
+    b = json.load(open(path))
+    objs = b["objects"]
+    by_id = {o["id"]: o for o in objs}
+    m = re.match(r"certshare-(.+)-0*(\d+)-0*(\d+)\.json$", os.path.basename(path))
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    print(f"  {os.path.basename(path)}  (mode {mode:o})")
+    print(f"    {b['id']}: records {m.group(2)}-{m.group(3)}, TLP:{m.group(1).upper()}, "
+          f"{len(objs)} objects")
+    counts = collections.Counter(o["type"] for o in objs)
+    print("    " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    for o in objs:
+        if o["type"] in ("incident", "indicator", "attack-pattern"):
+            print(f"    {o['id']}  {o.get('name', '')}")
+        elif o["type"] == "sighting":
+            seen = by_id[o["observed_data_refs"][0]]
+            flow = next(by_id[r] for r in seen["object_refs"] if r.startswith("network-traffic--"))
+            src, dst = by_id[flow["src_ref"]]["value"], by_id[flow["dst_ref"]]["value"]
+            print(f"    {o['id']}  {src}:{flow.get('src_port', '')} -> {dst}:{flow.get('dst_port', '')} "
+                  f"at {o['first_seen']}, of {o['sighting_of_ref'].split('--')[0]} "
+                  f"\"{by_id[o['sighting_of_ref']]['name']}\"")
+PY
+}
+feed_show_cmd="certshare subscribe --name eu-feed --output-dir feed/CERT-EU"
+
+step "CERT-EU, the European cyber centre, turns its feed into STIX bundle files for its own tools"
+show "$feed_show_cmd --roll-seconds 1 --count 5"
+echo "  (a centre runs it as a service, without --count; the demo stops it after 5 records)"
+agent_bg CERT-EU subscribe --name eu-feed --output-dir "$feed" --roll-seconds 1 --count 5 \
+  >"$work/feed-1.out" 2>"$work/feed-1.err" &
+pids+=($!)
+feed_pid=$!
+wait_until "the first file in CERT-EU's feed directory" feed_count_is 1
+sed "s|$work/||g; s/^/  /" "$work/feed-1.err"
+echo "  feed/CERT-EU holds the two records CERT-EE sent CERT-EU so far, in one bundle file:"
+mapfile -t files < <(feed_files)
+show_feed "${files[@]}" || fail "cannot read CERT-EU's feed"
+
+step "Meanwhile a Suricata sensor at CERT-EE publishes its alerts as sightings (certshare sensor)"
+# Suricata's EVE JSON format (docs.suricata.io, "Eve JSON Format"): two
+# alerts of a local rule for the loader's C2 beacon (with the rule text:
+# shared as an indicator), one alert without it (an attack-pattern), and a
+# flow event, which is not a detection and is skipped.
+cat >"$work/eve.json" <<'EVE'
+{"timestamp":"2026-03-04T09:12:44.318702+0200","flow_id":1402297734021558,"in_iface":"eth1","event_type":"alert","src_ip":"10.20.30.41","src_port":49822,"dest_ip":"203.0.113.47","dest_port":443,"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":9000101,"rev":1,"signature":"CERT-EE LOCAL tax-refund loader HTTPS beacon to C2","category":"A Network Trojan was detected","severity":1,"rule":"alert tls $HOME_NET any -> 203.0.113.47 443 (msg:\"CERT-EE LOCAL tax-refund loader HTTPS beacon to C2\"; flow:established,to_server; sid:9000101; rev:1;)"},"app_proto":"tls"}
+{"timestamp":"2026-03-04T09:12:50.004127+0200","flow_id":1402297734021558,"in_iface":"eth1","event_type":"flow","src_ip":"10.20.30.41","src_port":49822,"dest_ip":"203.0.113.47","dest_port":443,"proto":"TCP","app_proto":"tls","flow":{"pkts_toserver":9,"pkts_toclient":7,"bytes_toserver":1534,"bytes_toclient":4210,"start":"2026-03-04T09:12:44.301055+0200","end":"2026-03-04T09:12:50.004127+0200","age":6,"state":"closed","reason":"timeout","alerted":true}}
+{"timestamp":"2026-03-04T10:03:17.552910+0200","flow_id":877001923451207,"in_iface":"eth1","event_type":"alert","src_ip":"10.20.31.17","src_port":51544,"dest_ip":"203.0.113.47","dest_port":443,"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":9000101,"rev":1,"signature":"CERT-EE LOCAL tax-refund loader HTTPS beacon to C2","category":"A Network Trojan was detected","severity":1,"rule":"alert tls $HOME_NET any -> 203.0.113.47 443 (msg:\"CERT-EE LOCAL tax-refund loader HTTPS beacon to C2\"; flow:established,to_server; sid:9000101; rev:1;)"},"app_proto":"tls"}
+{"timestamp":"2026-03-04T10:41:02.090311+0200","flow_id":311582061188403,"in_iface":"eth1","event_type":"alert","src_ip":"10.20.32.8","src_port":53211,"dest_ip":"10.20.0.53","dest_port":53,"proto":"UDP","alert":{"action":"allowed","gid":1,"signature_id":9000102,"rev":1,"signature":"CERT-EE LOCAL DNS query for the tax-refund lure domain","category":"Potentially Bad Traffic","severity":2},"app_proto":"dns"}
+EVE
+python3 - "$work/eve.json" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    what = f"alert {e['alert']['signature_id']} \"{e['alert']['signature']}\"" \
+        if e["event_type"] == "alert" else f"{e['event_type']} event"
+    print(f"  eve.json: {e['src_ip']} -> {e['dest_ip']}:{e['dest_port']}  {what}")
+PY
+show "certshare sensor --input - --format eve --tlp amber --to CERT-EU --spool sensor-spool < eve.json"
+echo "  (in service: --input /var/log/suricata/eve.json, followed like tail -F)"
+agent CERT-EE sensor --input - --format eve --tlp amber --to CERT-EU --spool "$work/sensor-spool" \
+  --json <"$work/eve.json" >"$work/sensor-1.json" 2>"$work/sensor-1.err" ||
+  fail "certshare sensor failed: $(cat "$work/sensor-1.err")"
+sed "s|$work/||g; s/^/  /" "$work/sensor-1.err"
+python3 - "$work/sensor-1.json" <<'PY' || fail "the sensor did not publish 3 sightings: $(cat "$work/sensor-1.json")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert (s["lines"], s["published"], s["skipped"], s["bad"], s["stored"], s["pending"]) == (4, 3, 1, 0, 3, 0), s
+PY
+
+step "CERT-EU's feed directory fills up: a second file, with the sightings"
+wait_until "the sensor's records in CERT-EU's feed directory" feed_count_is 2
+for _ in $(seq 400); do running "$feed_pid" || break; sleep 0.05; done
+running "$feed_pid" && fail "CERT-EU's feed did not stop after 5 records"
+wait "$feed_pid" || fail "CERT-EU's feed failed: $(cat "$work/feed-1.err")"
+echo "  \$ ls feed/CERT-EU"
+feed_files | sed "s|$feed/|    |"
+mapfile -t files < <(feed_files)
+show_feed "${files[-1]}" || fail "cannot read CERT-EU's feed"
+[ -z "$(find "$feed" -name '.*.tmp')" ] || fail "a temporary file was left in CERT-EU's feed"
+python3 - "${files[@]}" <<'PY' || fail "CERT-EU's feed does not hold what was published"
+import json, sys
+first, second = (json.load(open(f)) for f in sys.argv[1:])
+assert sys.argv[1].endswith("-000000000001-000000000002.json"), sys.argv[1]
+assert sys.argv[2].endswith("-000000000003-000000000005.json"), sys.argv[2]
+types = lambda b: [o["type"] for o in b["objects"]]
+assert types(first).count("incident") == 2 and "indicator" in types(first), types(first)
+assert types(second).count("sighting") == 3, types(second)
+PY
+feed_sums="$(cd "$feed" && sha256sum certshare-*.json)"
+
+step "Running it all again writes nothing twice"
+echo "  CERT-EE's sensor restarts and reads the same alerts: the broker already has them"
+show "certshare sensor --input - --format eve --tlp amber --to CERT-EU --spool sensor-spool < eve.json"
+agent CERT-EE sensor --input - --format eve --tlp amber --to CERT-EU --spool "$work/sensor-spool" \
+  --json <"$work/eve.json" >"$work/sensor-2.json" 2>"$work/sensor-2.err" ||
+  fail "certshare sensor failed: $(cat "$work/sensor-2.err")"
+sed "s|$work/||g; s/^/  /" "$work/sensor-2.err" | tail -n +2
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["stored"], s["duplicates"]) == (0, 3), s' \
+  "$work/sensor-2.json" || fail "the sensor's second run stored something: $(cat "$work/sensor-2.json")"
+echo "  CERT-EU's feed resumes after the last record it wrote: nothing new"
+show "$feed_show_cmd --until-caught-up"
+agent CERT-EU subscribe --name eu-feed --output-dir "$feed" --until-caught-up \
+  >"$work/feed-2.out" 2>"$work/feed-2.err" || fail "CERT-EU's feed failed: $(cat "$work/feed-2.err")"
+sed "s|$work/||g; s/^/  /" "$work/feed-2.err"
+grep -q "(0 records received)" "$work/feed-2.err" || fail "CERT-EU's feed received records again"
+echo "  even told to start again at sequence 1, it skips every record it already wrote"
+show "$feed_show_cmd --until-caught-up --from 1"
+agent CERT-EU subscribe --name eu-feed --output-dir "$feed" --until-caught-up --from 1 \
+  >"$work/feed-3.out" 2>"$work/feed-3.err" || fail "CERT-EU's feed failed: $(cat "$work/feed-3.err")"
+sed "s|$work/||g; s/^/  /" "$work/feed-3.err"
+[ "$(grep -c "was already output; skipped" "$work/feed-3.err")" -eq 5 ] ||
+  fail "CERT-EU's feed did not skip the 5 records it already wrote: $(cat "$work/feed-3.err")"
+[ "$(cd "$feed" && sha256sum certshare-*.json)" = "$feed_sums" ] ||
+  fail "CERT-EU's feed directory changed: $(ls -a "$feed")"
+echo "  feed/CERT-EU still holds the same $(feed_files | wc -l) files, unchanged; the state (what was written) is in feed/CERT-EU.state"
+
 if [ -n "$shared" ]; then
-  step "Checking what the subscribers output against the OASIS STIX 2.1 schemas"
+  step "Checking what the subscribers output and CERT-EU's feed files against the OASIS STIX 2.1 schemas"
   python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).readline())["object"]))' \
     "$work/CERT-UA.jsonl" >"$work/received-object.json"
   python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).readlines()[1])["object"]))' \
     "$work/CERT-EU.jsonl" >"$work/received-object-2.json"
   /usr/bin/python3 "$shared/tools/validate-stix" "$work/received-object.json" \
-    "$work/received-object-2.json" | sed 's/^/  /'
+    "$work/received-object-2.json" "$feed" | sed "s|$work/||g; s/^/  /"
 fi
 
 step "Stopping the broker"

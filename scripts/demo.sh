@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # certshare demo: installs what is missing, builds, then runs a local
-# broker, three CERTs and a bystander exchanging a real signed, encrypted
-# TLP:AMBER incident (scripts/demo-scenario.sh). Stops all it started.
+# broker where an analyst (with the builders) and a Suricata sensor at
+# CERT-EE publish signed, encrypted TLP:AMBER records, CERT-UA and CERT-EU
+# receive them, CERT-EU's feed directory fills up with STIX bundle files,
+# and a bystander gets nothing (scripts/demo-scenario.sh). Stops all it
+# started.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"

@@ -1,4 +1,5 @@
-// Durable subscription cursors: PutCursor / GetCursor / DeleteCursor.
+// Durable subscription cursors: PutCursor / GetCursor / DeleteCursor /
+// ListCursors.
 #include <atomic>
 #include <limits>
 #include <memory>
@@ -46,6 +47,51 @@ TEST(CursorTest, NamesAreOpaqueBytesAndEmptyIsRefused) {
   EXPECT_CODE(log->PutCursor("", 1), ErrorCode::kInvalidArgument);
   EXPECT_CODE(StatusOf(log->GetCursor("")), ErrorCode::kInvalidArgument);
   EXPECT_CODE(log->DeleteCursor(""), ErrorCode::kInvalidArgument);
+}
+
+TEST(CursorTest, ListCursorsByPrefixInNameOrderAndBounded) {
+  using List = std::vector<std::pair<std::string, std::uint64_t>>;
+  TempDir dir;
+  auto log = MustOpen(dir.path());
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(*log->ListCursors("CERT-UA/", 100), List{});
+  ASSERT_OK(log->PutCursor("CERT-UA/nightly", 3));
+  ASSERT_OK(log->PutCursor("CERT-UA/eu-feed", 120));
+  ASSERT_OK(log->PutCursor("CERT-UA.x/feed", 1));  // shares "CERT-UA", not "CERT-UA/"
+  ASSERT_OK(log->PutCursor("CERT-U/feed", 2));      // sorts before the prefix
+  ASSERT_OK(log->PutCursor("CERT-EE/eu-feed", 7));
+  ASSERT_OK(log->PutCursor("CERT-UA/zero", 0));
+  EXPECT_EQ(*log->ListCursors("CERT-UA/", 100),
+            (List{{"CERT-UA/eu-feed", 120}, {"CERT-UA/nightly", 3}, {"CERT-UA/zero", 0}}));
+  EXPECT_EQ(*log->ListCursors("CERT-EE/", 100), (List{{"CERT-EE/eu-feed", 7}}));
+  EXPECT_EQ(*log->ListCursors("CERT-XX/", 100), List{});
+  // Bounded: the first ones by name.
+  EXPECT_EQ(*log->ListCursors("CERT-UA/", 2),
+            (List{{"CERT-UA/eu-feed", 120}, {"CERT-UA/nightly", 3}}));
+  EXPECT_EQ(*log->ListCursors("CERT-UA/", 0), List{});
+  // An empty prefix lists every cursor; a caller reads its own writes.
+  EXPECT_EQ(log->ListCursors("", 100)->size(), 6u);
+  ASSERT_OK(log->DeleteCursor("CERT-UA/nightly"));
+  ASSERT_OK(log->PutCursor("CERT-UA/eu-feed", 121));
+  EXPECT_EQ(*log->ListCursors("CERT-UA/", 100),
+            (List{{"CERT-UA/eu-feed", 121}, {"CERT-UA/zero", 0}}));
+}
+
+TEST(CursorTest, ListCursorsRefusesAMalformedValue) {
+  TempDir dir;
+  {
+    auto log = MustOpen(dir.path());
+    ASSERT_NE(log, nullptr);
+    ASSERT_OK(log->PutCursor("CERT-UA/feed", 1));
+  }
+  {
+    RawDb raw(dir.path());
+    ASSERT_TRUE(raw.db->Put({}, raw.handles[RawDb::kCursors], "CERT-UA/bad", "short").ok());
+  }
+  auto log = MustOpen(dir.path());
+  ASSERT_NE(log, nullptr);
+  EXPECT_CODE(StatusOf(log->ListCursors("CERT-UA/", 100)), ErrorCode::kCorruption);
+  EXPECT_EQ(log->ListCursors("CERT-EE/", 100)->size(), 0u);
 }
 
 TEST(CursorTest, SurviveReopenAndAreNotTouchedByTrim) {

@@ -26,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/base/bytes.h"
@@ -164,6 +165,12 @@ class Log {
   virtual Status PutCursor(std::string_view name, std::uint64_t sequence) = 0;
   virtual Result<std::uint64_t> GetCursor(std::string_view name) = 0;  // kNotFound
   virtual Status DeleteCursor(std::string_view name) = 0;
+  // The cursors whose name starts with `prefix` (empty: all), as (name,
+  // sequence) in bytewise name order, at most `max_count` of them (the
+  // first ones). Reads the live database, as GetCursor. kCorruption for a
+  // malformed stored value.
+  virtual Result<std::vector<std::pair<std::string, std::uint64_t>>> ListCursors(
+      std::string_view prefix, std::size_t max_count) = 0;
 };
 
 }  // namespace certshare::storage

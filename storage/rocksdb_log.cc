@@ -924,4 +924,26 @@ Status RocksDbLog::DeleteCursor(std::string_view name) {
   return s;
 }
 
+Result<std::vector<std::pair<std::string, std::uint64_t>>> RocksDbLog::ListCursors(
+    std::string_view prefix, std::size_t max_count) {
+  const std::string context = "listing the cursors of log in " + Quoted(dir_);
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  // The live database, as GetCursor: a caller reads its own PutCursor.
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cursors_));
+  for (it->Seek(ToSlice(prefix)); it->Valid() && out.size() < max_count;
+       it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (!key.starts_with(ToSlice(prefix))) break;
+    std::optional<std::uint64_t> seq = DecodeSequence(ToView(it->value()));
+    if (!seq) {
+      return Status(ErrorCode::kCorruption,
+                    "log in " + Quoted(dir_) + " holds a malformed cursor");
+    }
+    out.emplace_back(key.ToString(), *seq);
+  }
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), context));
+  return out;
+}
+
 }  // namespace certshare::storage

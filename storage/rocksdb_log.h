@@ -68,6 +68,8 @@ class RocksDbLog final : public Log {
   Status PutCursor(std::string_view name, std::uint64_t sequence) override;
   Result<std::uint64_t> GetCursor(std::string_view name) override;
   Status DeleteCursor(std::string_view name) override;
+  Result<std::vector<std::pair<std::string, std::uint64_t>>> ListCursors(
+      std::string_view prefix, std::size_t max_count) override;
 
   // Records removed per trim write. A chunk is one WriteBatch holding a
   // delete per record, per id and per latest entry (about 100 bytes each),

@@ -123,7 +123,12 @@ Result<std::unique_ptr<SeenStore>> SeenStore::Open(const std::string& dir) {
   std::string format;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), ToSlice(kFormatKey), &format);
   if (s.IsNotFound()) {
-    if (existed) {
+    // No format key: a new store, or one whose creation a kill interrupted
+    // (RocksDB writes CURRENT first), which holds nothing at all. A
+    // database with other keys is someone else's.
+    std::unique_ptr<rocksdb::Iterator> any(db->NewIterator(rocksdb::ReadOptions()));
+    any->SeekToFirst();
+    if (existed && any->Valid()) {
       return Status(ErrorCode::kInvalidConfig,
                     "'" + dir + "' holds a database that is not a subscriber's seen store; "
                     "give --state-dir a directory of its own");

@@ -75,6 +75,24 @@ TEST(SeenStoreTest, RefusesADatabaseThatIsNotASeenStore) {
   EXPECT_EQ(store.status().code(), ErrorCode::kInvalidConfig) << store.status().ToString();
 }
 
+// kill -9 while a seen store is first created can leave an empty RocksDB
+// database without the format key (tests/agent_kill_test.sh): it is
+// finished on the next open, not refused as someone else's.
+TEST(SeenStoreTest, AnEmptyDatabaseLeftByAnInterruptedCreationIsFinished) {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.File("seen"), &raw).ok());
+    delete raw;
+  }
+  auto store = SeenStore::Open(dir.File("seen"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store->reset();
+  EXPECT_TRUE(SeenStore::Open(dir.File("seen")).ok());
+}
+
 TEST(SeenStoreTest, OneProcessAtATime) {
   TempDir dir;
   auto first = MustOpen(dir.File("seen"));

@@ -102,20 +102,24 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db, std::size
   return options;
 }
 
-Status CheckFamilies(const std::string& dir, const rocksdb::Options& options) {
+// Whether the spool's column families are all there: true; false for a
+// spool whose creation was interrupted (RocksDB writes CURRENT before it
+// creates the families: a kill -9 in between leaves some of ours and
+// nothing else). Anything foreign is kCorruption.
+Result<bool> CheckFamilies(const std::string& dir, const rocksdb::Options& options) {
   std::vector<std::string> present;
   CERTSHARE_RETURN_IF_ERROR(
       FromRocksDb(rocksdb::DB::ListColumnFamilies(options, dir, &present),
                   "opening spool in " + Quoted(dir)));
-  std::vector<std::string> wanted = FamilyNames();
-  std::sort(present.begin(), present.end());
-  std::sort(wanted.begin(), wanted.end());
-  if (present != wanted) {
-    return Status(ErrorCode::kCorruption, Quoted(dir) +
-                                              " holds a database that is not a certshare "
-                                              "spool: choose another --spool directory");
+  const std::vector<std::string> wanted = FamilyNames();
+  for (const std::string& name : present) {
+    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) {
+      return Status(ErrorCode::kCorruption, Quoted(dir) +
+                                                " holds a database that is not a certshare "
+                                                "spool: choose another --spool directory");
+    }
   }
-  return Status::Ok();
+  return present.size() == wanted.size();
 }
 
 bool SpoolExists(const std::string& dir) {
@@ -123,11 +127,21 @@ bool SpoolExists(const std::string& dir) {
   return std::filesystem::exists(dir + "/CURRENT", ec);
 }
 
+// *unfinished: the spool's creation had been interrupted (see
+// CheckFamilies); read-only, such a spool is kNotFound (it holds nothing).
 Result<std::unique_ptr<Db>> OpenDb(const std::string& dir, bool read_only,
-                                   std::chrono::milliseconds lock_wait) {
+                                   std::chrono::milliseconds lock_wait,
+                                   bool* unfinished = nullptr) {
   const bool existed = SpoolExists(dir);
-  rocksdb::Options options = DbOptions(!existed && !read_only);
-  if (existed) CERTSHARE_RETURN_IF_ERROR(CheckFamilies(dir, options));
+  bool complete = true;
+  if (existed) {
+    CERTSHARE_ASSIGN_OR_RETURN(complete, CheckFamilies(dir, DbOptions(false)));
+  }
+  if (!complete && read_only) {
+    return Status(ErrorCode::kNotFound, "the spool in " + Quoted(dir) + " was never finished");
+  }
+  if (unfinished != nullptr) *unfinished = !complete;
+  rocksdb::Options options = DbOptions(!read_only && (!existed || !complete));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (std::size_t i = 0; i < kFamilyCount; ++i) {
     descriptors.emplace_back(FamilyNames()[i], FamilyOptions(options, i));
@@ -208,6 +222,7 @@ Result<T> ReadOnly(const std::string& dir, const std::function<Result<T>(const D
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto db = OpenDb(dir, true, std::chrono::milliseconds(0));
     if (db.ok()) return read(**db);
+    if (db.status().code() == ErrorCode::kNotFound) return db.status();  // never finished
     last = db.status();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -223,11 +238,17 @@ class RocksSpoolStore final : public SpoolStore {
     last_id_ = state.last_id;
   }
 
-  Status Init(bool fresh) {
+  // `unfinished`: the families had to be completed (see CheckFamilies);
+  // then there must be no format marker either, else the spool is damaged.
+  Status Init(bool fresh, bool unfinished) {
     if (!fresh) {
       std::string marker;
       rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kMeta),
                                        ToSlice(fmt::kFormatKey), &marker);
+      if (s.ok() && unfinished) {
+        return Status(ErrorCode::kCorruption,
+                      "spool in " + Quoted(dir_) + " has lost some of its column families");
+      }
       if (s.ok() && marker == fmt::kFormatValue) return Status::Ok();
       if (!s.ok() && !s.IsNotFound()) return FromRocksDb(s, "reading spool " + Quoted(dir_));
       if (s.ok()) {
@@ -554,16 +575,18 @@ Result<std::unique_ptr<SpoolStore>> SpoolStore::Open(const std::string& dir,
       return Status(ErrorCode::kIoError, "cannot make " + Quoted(dir) + " private (mode 0700)");
     }
   }
-  CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, OpenDb(dir, false, options.lock_wait));
+  bool unfinished = false;
+  CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db,
+                             OpenDb(dir, false, options.lock_wait, &unfinished));
   CERTSHARE_ASSIGN_OR_RETURN(fmt::State state, ReadState(*db, dir));
   auto spool = std::make_unique<RocksSpoolStore>(dir, options, std::move(db), state);
-  CERTSHARE_RETURN_IF_ERROR(spool->Init(fresh));
+  CERTSHARE_RETURN_IF_ERROR(spool->Init(fresh, unfinished));
   return std::unique_ptr<SpoolStore>(std::move(spool));
 }
 
 Result<SpoolCounts> SpoolStore::Inspect(const std::string& dir) {
   if (!SpoolExists(dir)) return SpoolCounts{};
-  return ReadOnly<SpoolCounts>(dir, [&](const Db& db) -> Result<SpoolCounts> {
+  Result<SpoolCounts> counts = ReadOnly<SpoolCounts>(dir, [&](const Db& db) -> Result<SpoolCounts> {
     CERTSHARE_ASSIGN_OR_RETURN(fmt::State state, ReadState(db, dir));
     SpoolCounts counts{state.pending, state.pending_bytes, state.refused, state.refused_bytes,
                        std::nullopt};
@@ -571,13 +594,18 @@ Result<SpoolCounts> SpoolStore::Inspect(const std::string& dir) {
     if (first) counts.oldest_accepted_ms = first->accepted_ms;
     return counts;
   });
+  // A spool whose creation was interrupted holds nothing.
+  if (counts.status().code() == ErrorCode::kNotFound) return SpoolCounts{};
+  return counts;
 }
 
 Result<std::vector<RefusedRecord>> SpoolStore::InspectRefused(const std::string& dir,
                                                          std::size_t max) {
   if (!SpoolExists(dir)) return std::vector<RefusedRecord>{};
-  return ReadOnly<std::vector<RefusedRecord>>(
+  Result<std::vector<RefusedRecord>> refused = ReadOnly<std::vector<RefusedRecord>>(
       dir, [&](const Db& db) { return ReadRefused(db, dir, max); });
+  if (refused.status().code() == ErrorCode::kNotFound) return std::vector<RefusedRecord>{};
+  return refused;
 }
 
 }  // namespace certshare::storage

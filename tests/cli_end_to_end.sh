@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctest: the certshare and certshare-broker programs end to end on
 # loopback: the demo scenario (with the OASIS schema check of what the
-# subscribers print), then the command-line error paths and a restart.
+# subscribers print, of CERT-EU's feed directory, and of the sensor's
+# sightings in it), then the command-line error paths and a restart.
 # usage: cli_end_to_end.sh <certshare> <certshare-broker> <shared-dir> <samples-dir>
 set -euo pipefail
 certshare="$1"
@@ -54,6 +55,54 @@ types = {o["type"] for o in built["objects"]}
 assert {"incident", "indicator", "relationship", "marking-definition"} <= types, types
 PY2
 
+echo "--- CERT-EU's feed directory: two bundle files, atomic, passing the OASIS schemas"
+feed="$demo/feed/CERT-EU"
+[ "$(cd "$feed" && ls -A)" = "certshare-amber-000000000001-000000000002.json
+certshare-amber-000000000003-000000000005.json" ] ||
+  fail "CERT-EU's feed should hold exactly the files of records 1-2 and 3-5: $(ls -A "$feed")"
+for f in "$feed"/*.json; do
+  [ $((8#$(stat -c %a "$f") & 8#007)) -eq 0 ] || fail "$f is readable by others"
+done
+/usr/bin/python3 "$shared/tools/validate-stix" "$feed" >"$work/feed-validation.txt" ||
+  fail "validate-stix refuses CERT-EU's feed files: $(cat "$work/feed-validation.txt")"
+grep -q "files  *2$" "$work/feed-validation.txt" ||
+  fail "validate-stix did not check both feed files: $(cat "$work/feed-validation.txt")"
+# The sightings' file also passes as a whole bundle (common/bundle.json).
+/usr/bin/python3 "$shared/tools/validate-stix" --bundle \
+  "$feed/certshare-amber-000000000003-000000000005.json" >"$work/feed-validation.txt" ||
+  fail "validate-stix --bundle refuses the sightings' feed file: $(cat "$work/feed-validation.txt")"
+
+echo "--- the sensor's sightings arrived in CERT-EU's feed, one per EVE alert"
+python3 - "$demo/eve.json" "$feed" "$demo/bundle.json" <<'PY2' || fail "CERT-EU's feed lacks what was published"
+import glob, json, sys
+alerts = [e for e in map(json.loads, open(sys.argv[1])) if e["event_type"] == "alert"]
+assert len(alerts) == 3, alerts
+first, second = (json.load(open(f)) for f in sorted(glob.glob(sys.argv[2] + "/*.json")))
+# records 1-2: the analyst's built bundle (and the shared sample)
+ids = {o["id"] for o in first["objects"]}
+assert {o["id"] for o in json.load(open(sys.argv[3]))["objects"]} <= ids, "built bundle missing"
+# records 3-5: the sightings
+objs = second["objects"]
+by_id = {o["id"]: o for o in objs}
+assert len(by_id) == len(objs), "an object appears twice in one file"
+assert all(o["type"] not in ("incident", "bundle") for o in objs), [o["type"] for o in objs]
+ee = [o for o in objs if o["type"] == "identity" and o["name"] == "CERT-EE"]
+amber = [o for o in objs if o["type"] == "marking-definition" and o.get("name") == "TLP:AMBER"]
+assert len(ee) == 1 and len(amber) == 1, (ee, amber)
+seen = set()
+for s in (o for o in objs if o["type"] == "sighting"):
+    assert s["where_sighted_refs"] == [ee[0]["id"]], s
+    assert s["object_marking_refs"] == [amber[0]["id"]], s
+    signature = by_id[s["sighting_of_ref"]]
+    data = by_id[s["observed_data_refs"][0]]
+    flow = next(by_id[r] for r in data["object_refs"] if r.startswith("network-traffic--"))
+    seen.add((by_id[flow["src_ref"]]["value"], flow["src_port"], by_id[flow["dst_ref"]]["value"],
+              flow["dst_port"], signature["name"]))
+want = {(a["src_ip"], a["src_port"], a["dest_ip"], a["dest_port"], a["alert"]["signature"])
+        for a in alerts}
+assert seen == want, (seen, want)
+PY2
+
 echo "--- keygen never overwrites; secrets are 0600"
 before="$(sha256sum "$demo/keys/CERT-EE.secret.json")"
 expect_exit 3 "$certshare" keygen --org CERT-EE --out "$demo/keys"
@@ -83,6 +132,20 @@ agent() {
 expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
 [ "$(wc -l <"$work/out")" -eq 1 ] || fail "CERT-UA should hold 1 record after restart"
 grep -q '"sequence":1' "$work/out" || fail "sequence 1 missing after restart"
+# CERT-EU's feed file of records 3-5 holds exactly the objects of the
+# sensor's three records, as CERT-EU receives them (bundles flattened,
+# each object once).
+expect_exit 0 agent CERT-EU subscribe --from 3 --until-caught-up --timeout 30
+python3 - "$work/out" "$demo/feed/CERT-EU/certshare-amber-000000000003-000000000005.json" <<'PY2' ||
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1])]
+assert [(r["sequence"], r["origin"], r["tlp"], r["recipients"]) for r in records] == \
+    [(n, "CERT-EE", "amber", ["CERT-EU"]) for n in (3, 4, 5)], records
+received = {json.dumps(o, sort_keys=True) for r in records for o in r["object"]["objects"]}
+in_file = [json.dumps(o, sort_keys=True) for o in json.load(open(sys.argv[2]))["objects"]]
+assert len(in_file) == len(set(in_file)) and set(in_file) == received, "feed file differs"
+PY2
+  fail "the feed file of records 3-5 differs from the sensor's records as CERT-EU receives them"
 
 echo "--- publishing errors are clear and specific"
 expect_exit 0 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA,CERT-EU

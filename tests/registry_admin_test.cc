@@ -5,6 +5,8 @@
 // survives a restart. Over loopback against an in-process broker.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "agent/render.h"
 #include "broker/options.h"
 #include "common/base/file_util.h"
@@ -174,6 +176,56 @@ TEST_F(RegistryAdminTest, RotateRefusesTheOldTransportKeyAdmitsTheNewAndOldRecor
                 .status()
                 .code(),
             ErrorCode::kBadSignature);
+}
+
+// TLP routing across registry changes: an organisation added later gets
+// only what it may (CLEAR; not encrypted GREEN, AMBER or RED addressed to
+// others before it existed), and after a key rotation the rotated
+// organisation still gets exactly its records while a bystander still
+// gets none of them.
+TEST_F(RegistryAdminTest, AfterAddAndRotateEachOrganisationReceivesExactlyWhatItMay) {
+  auto ee = Connect("CERT-EE");
+  auto seq = [&](const Bytes& record) {
+    auto ack = PublishOn(*ee, record);
+    EXPECT_TRUE(ack.ok()) << ack.status().ToString();
+    return ack.ok() ? ack->sequence : 0;
+  };
+  const std::uint64_t clear = seq(Record("CERT-EE", {}, Tlp::kClear, Uuid(1)));
+  const std::uint64_t green = seq(Record("CERT-EE", {}, Tlp::kGreen, Uuid(2)));  // encrypted
+  const std::uint64_t amber = seq(Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, Uuid(3)));
+  const std::uint64_t red = seq(Record("CERT-EE", {"CERT-UA"}, Tlp::kRed, Uuid(4)));
+  const std::uint64_t baltic = seq(Record("CERT-EE", {"group:baltic"}, Tlp::kAmber, Uuid(5)));
+
+  // Sequences an identity receives from the start.
+  auto received = [&](const identity::Identity& id) {
+    auto c = ConnectAs(id);
+    EXPECT_TRUE(c->Subscribe(FromSequence(1), kWait).ok());
+    std::set<std::uint64_t> got;
+    for (const auto& d : UntilCaughtUp(*c)) got.insert(d.sequence);
+    return got;
+  };
+  using Seqs = std::set<std::uint64_t>;
+
+  auto fi = NewIdentity("CERT-FI", "new");
+  auto added = Admin(AdminKind::kAddOrg, &fi->card);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(received(*fi), (Seqs{clear}));
+  EXPECT_EQ(received(Id("CERT-XX")), (Seqs{clear, green}));
+
+  auto new_ua = NewIdentity("CERT-UA", "rotated");
+  auto rotated = Admin(AdminKind::kRotate, &new_ua->card);
+  ASSERT_TRUE(rotated.ok()) << rotated.status().ToString();
+  EXPECT_EQ(received(*new_ua), (Seqs{clear, green, amber, red, baltic}));
+
+  // New records after both changes: AMBER to the rotated CERT-UA, and
+  // GREEN to everyone now registered (the newcomer included).
+  identity::Registry copy = rotated->registry;
+  const std::uint64_t amber2 =
+      seq(RecordWith(Id("CERT-EE"), To({"CERT-UA"}), copy, Tlp::kAmber, Uuid(6)));
+  const std::uint64_t green2 = seq(RecordWith(Id("CERT-EE"), To({}), copy, Tlp::kGreen, Uuid(7)));
+  EXPECT_EQ(received(*new_ua), (Seqs{clear, green, amber, red, baltic, amber2, green2}));
+  EXPECT_EQ(received(*fi), (Seqs{clear, green2}));
+  EXPECT_EQ(received(Id("CERT-XX")), (Seqs{clear, green, green2}));
 }
 
 TEST_F(RegistryAdminTest, RotateCanForgetCompromisedKeys) {

@@ -187,6 +187,37 @@ expect_exit 0 sensor --input - --format jsonl --spool "$work/spool-4" --json <"$
 expect_stderr "standard input line 2: INVALID_STIX"
 count_received 9 || fail "CERT-UA should have the indicator too"
 
+echo "--- kill -9 and restart: a followed file resumes where the spool left it"
+received CERT-UA "$work/ua.jsonl"
+base="$(wc -l <"$work/ua.jsonl")"
+mkdir -p "$work/resume"
+eve_alert 41 7401 >"$work/resume/eve.json"
+sensor_bg --input "$work/resume/eve.json" --format eve --spool "$work/spool-6" --poll-ms 20 \
+  --batch-delay-ms 20 --from-beginning >"$work/resume.out" 2>"$work/resume.err" &
+resume_pid=$!
+pids+=($resume_pid)
+wait_until "the first alert of the resumed file" count_received $((base + 1))
+saved_position() { ls "$work/spool-6/sensor-positions/"*.json >/dev/null 2>&1; }
+wait_until "the sensor's saved position" saved_position
+kill -9 "$resume_pid"
+wait "$resume_pid" 2>/dev/null || true
+eve_alert 42 7402 >>"$work/resume/eve.json"   # written while the sensor is down
+eve_alert 43 7403 >>"$work/resume/eve.json"
+# Without --from-beginning now: a plain restart must not skip what came meanwhile.
+sensor_bg --input "$work/resume/eve.json" --format eve --spool "$work/spool-6" --poll-ms 20 \
+  --batch-delay-ms 20 >"$work/resume.out" 2>"$work/resume.err" &
+resume_pid=$!
+pids+=($resume_pid)
+wait_until "the alerts written while the sensor was down" count_received $((base + 3))
+grep -q "resuming .*eve.json at byte" "$work/resume.err" || fail "no resume notice: $(cat "$work/resume.err")"
+kill -TERM "$resume_pid"
+wait "$resume_pid" || fail "the resumed sensor did not stop cleanly: $(cat "$work/resume.err")"
+python3 - "$work/ua.jsonl" <<'PY' || fail "a record was received twice"
+import json, sys, collections
+ids = collections.Counter(json.loads(l)["id"] for l in open(sys.argv[1]))
+assert max(ids.values()) == 1, [i for i, n in ids.items() if n > 1]
+PY
+
 echo "--- errors are clear"
 expect_exit 3 agent CERT-EE sensor --input - --format eve --tlp amber --spool "$work/spool-5" </dev/null
 expect_stderr "needs named recipients"

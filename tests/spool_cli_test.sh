@@ -8,8 +8,9 @@
 #       accepted record is at the broker exactly once;
 #   (c) a full spool refuses new input with SPOOL_FULL (exit 7) and drops
 #       nothing; a --split bundle is accepted whole or not at all;
-#   (d) status and get, and a record the broker refuses (exit 4, kept in
-#       the refused area, listed by status --refused, dropped by flush).
+#   (d) status (with a durable subscription's lag) and get, and a record
+#       the broker refuses (exit 4, kept in the refused area, listed by
+#       status --refused, dropped by flush).
 # usage: spool_cli_test.sh <certshare> <certshare-broker>
 set -euo pipefail
 certshare="$1"
@@ -279,6 +280,39 @@ if sys.argv[2]:
     assert s["keys"]["sign"] == sys.argv[2], "sign key differs from the card"
 PY
 
+echo "--- (d) status: subscription lag (POSITIONS)"
+expect_exit 0 agent CERT-EE status
+expect_out "^subscriptions none$"
+# CERT-UA's first durable subscription: everything acknowledged, then one
+# record more than it has seen.
+expect_exit 0 agent CERT-UA subscribe --name eu-feed --until-caught-up --timeout 30
+acked="$(python3 -c 'import json,sys; print(max(json.loads(l)["sequence"] for l in open(sys.argv[1]) if l.strip()))' "$work/out")"
+gen "$work/lag.json" 980 1
+expect_exit 0 agent CERT-EE publish "$work/lag.json" --json
+lag_head="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sequence"])' "$work/out")"
+behind=$((lag_head - acked))
+[ "$behind" -ge 1 ] || fail "head $lag_head not after the acknowledged $acked"
+# The broker learns that the subscriber's connection is gone when a send to
+# it fails (here: the new record) or by heartbeat: wait for it.
+for _ in $(seq 60); do
+  expect_exit 0 agent CERT-UA status
+  grep -q "^subscriptions eu-feed: .*, not connected$" "$work/out" && break
+  sleep 0.5
+done
+expect_out "^subscriptions eu-feed: acknowledged through $acked of $lag_head ($behind behind), not connected$"
+expect_exit 0 agent CERT-UA status --json
+python3 - "$work/out" "$acked" "$lag_head" <<'PY' || fail "status --json subscriptions: $(cat "$work/out")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+acked, head = int(sys.argv[2]), int(sys.argv[3])
+assert s["subscriptions"] == [{"name": "eu-feed", "acknowledged": acked, "head": head,
+                               "behind": head - acked, "connected": False,
+                               "position_removed": False}], s
+PY
+expect_exit 0 agent CERT-EE status --json
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["subscriptions"]==[], s' \
+  "$work/out" || fail "CERT-EE sees subscriptions: $(cat "$work/out")"
+
 echo "--- (d) get: a record by sequence, verified; one this organisation may not read"
 gen "$work/amber.json" 990 1
 python3 - "$work/amber.json" <<'PY'
@@ -359,4 +393,8 @@ echo "--- the broker down: status says so (exit 5)"
 stop_broker
 expect_exit 5 agent CERT-EE status --timeout 1
 expect_out "NOT reachable"
+expect_out "^subscriptions unknown (the broker is not reachable)$"
+expect_exit 5 agent CERT-EE status --timeout 1 --json
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["subscriptions"] is None and s["subscriptions_error"], s' \
+  "$work/out" || fail "status --json, broker down: $(cat "$work/out")"
 echo "PASS"

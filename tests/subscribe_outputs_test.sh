@@ -260,8 +260,48 @@ publish_indicators 1
 idle_received() { [ "$(wc -l <"$work/idle.out")" -gt "$lines_before" ]; }
 wait_until "a record for the subscriber that was idle" idle_received
 kill -TERM "$idle"
-wait "$idle" 2>/dev/null || true
+wait "$idle" || fail "SIGTERM: the subscriber should stop with exit 0: $(cat "$work/idle.err")"
 pids[$idle_index]=""
+grep -q "stopping on a signal after 1 records" "$work/idle.err" ||
+  fail "SIGTERM was not reported: $(cat "$work/idle.err")"
+
+echo "--- SIGTERM commits the bundle file in progress, and the next run starts after it"
+# (last_seq + 1 is the record the idle subscriber received.)
+term_feed="$work/term-feed"
+"$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
+  --registry "$work/registry.json" --broker "$endpoint" \
+  --broker-card "$work/keys/BROKER.card.json" --name term-feed --output-dir "$term_feed" \
+  --roll-count 1000 --from "$((last_seq + 2))" >"$work/term.out" 2>"$work/term.err" &
+term=$!
+pids+=($term)
+term_index=$((${#pids[@]} - 1))
+wait_until "the subscriber with a large roll count" grep -q "subscribed" "$work/term.err"
+publish_indicators 2
+# Both records reach the subscriber at some moment; nothing is committed
+# before 1000 records or the signal. Whenever the signal lands, what was
+# taken is committed and acknowledged, and the next run brings the rest:
+# together each record exactly once.
+wait_until "the feed's state folder" test -d "$term_feed.state"
+kill -TERM "$term"
+wait "$term" || fail "SIGTERM: exit 0 expected: $(cat "$work/term.err")"
+pids[$term_index]=""
+taken="$(sed -n 's/.*stopping on a signal after \([0-9]*\) records.*/\1/p' "$work/term.err")"
+[ -n "$taken" ] || fail "SIGTERM was not reported: $(cat "$work/term.err")"
+if [ "$taken" -gt 0 ]; then
+  [ "$(count_files "$term_feed")" -eq 1 ] ||
+    fail "SIGTERM after $taken records did not commit the file in progress: $(ls -a "$term_feed")"
+fi
+expect_exit 0 "$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
+  --registry "$work/registry.json" --broker "$endpoint" \
+  --broker-card "$work/keys/BROKER.card.json" --name term-feed --output-dir "$term_feed" \
+  --roll-count 1000 --until-caught-up --timeout 30
+python3 - "$term_feed" <<'PY' || fail "after SIGTERM and a restart the feed lost or repeated a record"
+import glob, json, sys, collections
+ids = collections.Counter(o["id"] for f in glob.glob(sys.argv[1] + "/*.json")
+                          for o in json.load(open(f))["objects"] if o["type"] == "indicator")
+assert len(ids) == 2 and set(ids.values()) == {1}, ids
+PY
+echo "  SIGTERM after $taken of 2 records; together with the next run each once"
 
 kill -TERM "${pids[0]}"
 wait "${pids[0]}" || fail "broker did not stop cleanly"

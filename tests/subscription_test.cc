@@ -55,6 +55,16 @@ class SubscriptionTest : public BrokerFixture {
     }
   }
 
+  // A PING round trip: everything `c` sent before it has been handled.
+  void RoundTrip(agent::BrokerClient& c) {
+    ASSERT_OK(c.Ping());
+    while (true) {
+      auto next = c.Next(kWait);
+      ASSERT_TRUE(next.ok()) << next.status().ToString();
+      if (next->msg.command == wire::Command::kPong) return;
+    }
+  }
+
   wire::SubscribeRequest Durable(const std::string& name, std::uint32_t credit = 100) {
     wire::SubscribeRequest req;
     req.name = name;
@@ -253,6 +263,75 @@ TEST_F(SubscriptionTest, BrokerPingsAQuietSubscriber) {
     pinged = next->msg.command == wire::Command::kPing;
   }
   EXPECT_TRUE(pinged);
+}
+
+// POSITIONS (certshare status): an organisation's durable subscriptions
+// with their acknowledged positions, the head, and which a live connection
+// holds; never another organisation's.
+TEST_F(SubscriptionTest, PositionsListOnlyTheOrganisationsOwnDurableSubscriptions) {
+  using Positions = std::vector<wire::Position>;
+  for (int n = 1; n <= 5; ++n) PublishAmber(n);  // sequences 1..5, for CERT-UA
+  {
+    // CERT-UA "nightly": everything acknowledged, then gone.
+    auto ua = Connect("CERT-UA");
+    ASSERT_TRUE(ua->Subscribe(Durable("nightly"), kWait).ok());
+    EXPECT_EQ(Drain(*ua).size(), 5u);
+    RoundTrip(*ua);
+    // CERT-EE's own subscription under the same name as CERT-UA's below.
+    auto ee = Connect("CERT-EE");
+    ASSERT_TRUE(ee->Subscribe(Durable("eu-feed"), kWait).ok());
+    EXPECT_TRUE(Drain(*ee, false).empty());  // it may receive none of them
+    ASSERT_OK(ee->Acknowledge(2, 0));
+    RoundTrip(*ee);
+  }
+  // A restart: no connection holds any subscription any more.
+  StartBroker();
+  // CERT-UA "eu-feed": sent all five, acknowledged through 3, connected.
+  auto feed = Connect("CERT-UA");
+  ASSERT_TRUE(feed->Subscribe(Durable("eu-feed"), kWait).ok());
+  EXPECT_EQ(Drain(*feed, false), (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+  ASSERT_OK(feed->Acknowledge(3, 0));
+  RoundTrip(*feed);
+  // CERT-EU "fresh": connected, nothing acknowledged yet (no stored cursor).
+  auto eu = Connect("CERT-EU");
+  ASSERT_TRUE(eu->Subscribe(Durable("fresh"), kWait).ok());
+  // A non-durable subscription is not listed.
+  auto ua_plain = Connect("CERT-UA");
+  ASSERT_TRUE(ua_plain->Subscribe(FromSequence(1), kWait).ok());
+
+  auto ua = Connect("CERT-UA")->Positions(kWait);
+  ASSERT_TRUE(ua.ok()) << ua.status().ToString();
+  EXPECT_EQ(ua->head, 5u);
+  EXPECT_EQ(ua->first, 1u);
+  EXPECT_EQ(ua->subscriptions,
+            (Positions{{"eu-feed", 3, true}, {"nightly", 5, false}}));
+
+  auto ee = Connect("CERT-EE")->Positions(kWait);
+  ASSERT_TRUE(ee.ok()) << ee.status().ToString();
+  EXPECT_EQ(ee->head, 5u);
+  EXPECT_EQ(ee->subscriptions, (Positions{{"eu-feed", 2, false}}));  // its own, not CERT-UA's
+
+  auto eu_positions = Connect("CERT-EU")->Positions(kWait);
+  ASSERT_TRUE(eu_positions.ok()) << eu_positions.status().ToString();
+  EXPECT_EQ(eu_positions->subscriptions, (Positions{{"fresh", 0, true}}));
+
+  auto xx = Connect("CERT-XX")->Positions(kWait);
+  ASSERT_TRUE(xx.ok()) << xx.status().ToString();
+  EXPECT_TRUE(xx->subscriptions.empty());
+  EXPECT_EQ(xx->head, 5u);
+
+  // The connection holding the subscription may ask too.
+  auto own = feed->Positions(kWait);
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->subscriptions, (Positions{{"eu-feed", 3, true}, {"nightly", 5, false}}));
+}
+
+TEST_F(SubscriptionTest, PositionsOnAnEmptyLog) {
+  auto empty = Connect("CERT-UA")->Positions(kWait);
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->head, 0u);
+  EXPECT_EQ(empty->first, 0u);  // nothing held
+  EXPECT_TRUE(empty->subscriptions.empty());
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "agent/sensor/follow.h"
 #include "agent/sensor/jsonl.h"
 #include "agent/sensor/pipeline.h"
+#include "agent/sensor/position_file.h"
 
 namespace certshare::cli {
 
@@ -150,6 +151,19 @@ int RunSensor(const SensorFlags& f) {
   input_options.poll = std::chrono::milliseconds(f.poll_ms);
   input_options.max_line_bytes = f.max_line_bytes;
   input_options.socket_mode = socket_mode;
+  // A followed file resumes where the last run left it (position_file.h).
+  const bool followed = f.input != "-" && f.input.rfind("unix:", 0) != 0;
+  const std::string position_file =
+      followed ? agent::sensor::PositionFilePath((*spool)->dir(), f.input) : "";
+  if (followed) {
+    auto saved = agent::sensor::LoadPosition(position_file, f.input);
+    if (!saved.ok()) {
+      std::cerr << "certshare: sensor: " << saved.status().ToString()
+                << "; starting without it\n";
+    } else {
+      input_options.resume = *saved;
+    }
+  }
   auto source = agent::sensor::OpenInput(f.input, input_options);
   if (!source.ok()) return Report(source.status(), kExitInvalidInput);
 
@@ -184,6 +198,14 @@ int RunSensor(const SensorFlags& f) {
   agent::sensor::PipelineOptions pipeline_options;
   pipeline_options.batch_events = f.batch_events;
   pipeline_options.batch_delay = std::chrono::milliseconds(f.batch_delay_ms);
+  if (followed) {
+    pipeline_options.spooled = [&](const agent::sensor::Line& last) {
+      if (last.file_ino == 0) return;
+      Status saved = agent::sensor::SavePosition(position_file, f.input,
+                                                 {last.file_dev, last.file_ino, last.end});
+      if (!saved.ok()) messages.Say("cannot save the input position: " + saved.ToString());
+    };
+  }
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
   agent::sensor::SpoolSink sink(**spool);

@@ -3,8 +3,10 @@
 // What an analyst or a monitoring script asks first: who am I (the
 // identity and its keys), can I reach the broker (a PING round trip), and
 // is anything waiting (the spool's depth and oldest record, and records
-// the broker refused). Exit 0 when the broker answered, 5 when it did not,
-// 1 when the spool cannot be read. docs/agent.md, "certshare status".
+// the broker refused), and how far behind each durable subscription is
+// (POSITIONS: its acknowledged position against the log's head). Exit 0
+// when the broker answered, 5 when it did not, 1 when the spool cannot be
+// read. docs/agent.md, "certshare status".
 #include <time.h>
 
 #include <iostream>
@@ -32,6 +34,11 @@ struct BrokerProbe {
   bool reachable = false;
   std::chrono::milliseconds round_trip{0};
   Status error;
+  // The durable subscriptions (asked once the broker answered the PING);
+  // unknown (with why) when the broker was not reachable or did not list
+  // them.
+  Result<agent::SubscriptionPositions> positions =
+      Status(ErrorCode::kUnavailable, "the broker is not reachable");
 };
 
 BrokerProbe Probe(const ContextFlags& flags, const Context& context,
@@ -72,6 +79,7 @@ BrokerProbe Probe(const ContextFlags& flags, const Context& context,
       probe.reachable = true;
       probe.round_trip =
           std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+      probe.positions = (*client)->Positions(timeout);
       return probe;
     }
   }
@@ -100,10 +108,82 @@ std::string Age(std::uint64_t ms) {
   return std::to_string(s / 86400) + " d " + std::to_string(s / 3600 % 24) + " h";
 }
 
+// Records stored after the acknowledged position (not all of them are
+// necessarily for this organisation: the broker skips what it may not
+// receive, so this is an upper bound of what the subscriber will be sent).
+std::uint64_t Behind(std::uint64_t head, const wire::Position& p) {
+  return head > p.acknowledged ? head - p.acknowledged : 0;
+}
+
+// Retention removed the record after the acknowledged position: resuming
+// this subscription is refused with POSITION_REMOVED.
+bool PositionRemoved(const agent::SubscriptionPositions& s, const wire::Position& p) {
+  return s.first != 0 && p.acknowledged + 1 < s.first;
+}
+
+// A name as the broker sent it, safe to print on a terminal (the broker's
+// names are plain ASCII; a hostile one's need not be).
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u >= 0x20 && u < 0x7f ? c : '?');
+  }
+  return out;
+}
+
 std::string Size(std::uint64_t bytes) {
   if (bytes < 10 * 1024) return std::to_string(bytes) + " B";
   if (bytes < 10 * 1024 * 1024) return std::to_string(bytes / 1024) + " KiB";
   return std::to_string(bytes >> 20) + " MiB";
+}
+
+void PrintSpoolText(const agent::SpoolCounts& counts,
+                    const std::vector<agent::RefusedRecord>& refused) {
+  std::cout << counts.pending << " pending";
+  if (counts.pending > 0) std::cout << " (" << Size(counts.pending_bytes) << ")";
+  if (counts.oldest_accepted_ms) {
+    std::uint64_t now = NowMs();
+    std::uint64_t age = now > *counts.oldest_accepted_ms ? now - *counts.oldest_accepted_ms : 0;
+    std::cout << ", oldest accepted " << Age(age) << " ago ("
+              << Rfc3339(*counts.oldest_accepted_ms) << ")";
+  }
+  std::cout << ", " << counts.refused << " refused\n";
+  for (const agent::RefusedRecord& r : refused) {
+    std::cout << "refused       " << r.spooled.id << "  " << StixIdOf(r.spooled.dedupe_key)
+              << "  " << ModifiedOf(r.spooled.dedupe_key) << "  " << Rfc3339(r.refused_ms)
+              << "  " << ErrorCodeName(r.code) << " (" << static_cast<int>(r.code)
+              << "): " << r.message << "\n";
+  }
+}
+
+// One line per durable subscription, e.g.
+//   subscriptions eu-feed: acknowledged through 120 of 150 (30 behind), connected
+void PrintSubscriptionsText(const BrokerProbe& probe) {
+  constexpr const char* kLabel = "subscriptions ";
+  if (!probe.reachable) {
+    std::cout << kLabel << "unknown (the broker is not reachable)\n";
+    return;
+  }
+  if (!probe.positions.ok()) {
+    std::cout << kLabel << "unknown: " << probe.positions.status().ToString() << "\n";
+    return;
+  }
+  const agent::SubscriptionPositions& s = *probe.positions;
+  if (s.subscriptions.empty()) {
+    std::cout << kLabel << "none\n";
+    return;
+  }
+  for (const wire::Position& p : s.subscriptions) {
+    std::cout << kLabel << Printable(p.name) << ": acknowledged through " << p.acknowledged << " of "
+              << s.head << " (" << Behind(s.head, p) << " behind), "
+              << (p.connected ? "connected" : "not connected");
+    if (PositionRemoved(s, p)) {
+      std::cout << "; records after it were removed by retention (oldest held " << s.first
+                << ")";
+    }
+    std::cout << "\n";
+  }
 }
 
 void PrintText(const Context& context, const ContextFlags& flags, const BrokerProbe& probe,
@@ -126,23 +206,57 @@ void PrintText(const Context& context, const ContextFlags& flags, const BrokerPr
   std::cout << "spool         " << dir << ": ";
   if (!counts.ok()) {
     std::cout << "cannot be read: " << counts.status().ToString() << "\n";
+  } else {
+    PrintSpoolText(*counts, refused);
+  }
+  PrintSubscriptionsText(probe);
+}
+
+void PrintSpoolJson(const agent::SpoolCounts& counts,
+                    const std::vector<agent::RefusedRecord>& refused, bool list_refused) {
+  std::cout << ",\"pending\":" << counts.pending << ",\"pending_bytes\":"
+            << counts.pending_bytes << ",\"refused\":" << counts.refused
+            << ",\"refused_bytes\":" << counts.refused_bytes << ",\"oldest_accepted\":";
+  if (counts.oldest_accepted_ms) {
+    std::uint64_t now = NowMs();
+    std::uint64_t age = now > *counts.oldest_accepted_ms ? now - *counts.oldest_accepted_ms : 0;
+    std::cout << "\"" << Rfc3339(*counts.oldest_accepted_ms)
+              << "\",\"oldest_age_seconds\":" << age / 1000;
+  } else {
+    std::cout << "null,\"oldest_age_seconds\":null";
+  }
+  if (list_refused) {
+    std::cout << ",\"refused_records\":[";
+    for (std::size_t i = 0; i < refused.size(); ++i) {
+      const agent::RefusedRecord& r = refused[i];
+      std::cout << (i ? "," : "") << "{\"spool_id\":" << r.spooled.id
+                << ",\"id\":" << JsonString(StixIdOf(r.spooled.dedupe_key))
+                << ",\"modified\":" << JsonString(ModifiedOf(r.spooled.dedupe_key))
+                << ",\"refused_at\":\"" << Rfc3339(r.refused_ms) << "\",\"code\":\""
+                << ErrorCodeName(r.code) << "\",\"message\":" << JsonString(r.message) << "}";
+    }
+    std::cout << "]";
+  }
+}
+
+// "subscriptions": [...] , or null with "subscriptions_error" when unknown.
+void PrintSubscriptionsJson(const BrokerProbe& probe) {
+  if (!probe.positions.ok()) {
+    std::cout << ",\"subscriptions\":null,\"subscriptions_error\":"
+              << JsonString(probe.positions.status().ToString());
     return;
   }
-  std::cout << counts->pending << " pending";
-  if (counts->pending > 0) std::cout << " (" << Size(counts->pending_bytes) << ")";
-  if (counts->oldest_accepted_ms) {
-    std::uint64_t now = NowMs();
-    std::uint64_t age = now > *counts->oldest_accepted_ms ? now - *counts->oldest_accepted_ms : 0;
-    std::cout << ", oldest accepted " << Age(age) << " ago ("
-              << Rfc3339(*counts->oldest_accepted_ms) << ")";
+  const agent::SubscriptionPositions& s = *probe.positions;
+  std::cout << ",\"subscriptions\":[";
+  for (std::size_t i = 0; i < s.subscriptions.size(); ++i) {
+    const wire::Position& p = s.subscriptions[i];
+    std::cout << (i ? "," : "") << "{\"name\":" << JsonString(Printable(p.name))
+              << ",\"acknowledged\":" << p.acknowledged << ",\"head\":" << s.head
+              << ",\"behind\":" << Behind(s.head, p)
+              << ",\"connected\":" << (p.connected ? "true" : "false")
+              << ",\"position_removed\":" << (PositionRemoved(s, p) ? "true" : "false") << "}";
   }
-  std::cout << ", " << counts->refused << " refused\n";
-  for (const agent::RefusedRecord& r : refused) {
-    std::cout << "refused       " << r.spooled.id << "  " << StixIdOf(r.spooled.dedupe_key)
-              << "  " << ModifiedOf(r.spooled.dedupe_key) << "  " << Rfc3339(r.refused_ms)
-              << "  " << ErrorCodeName(r.code) << " (" << static_cast<int>(r.code)
-              << "): " << r.message << "\n";
-  }
+  std::cout << "]";
 }
 
 void PrintJson(const Context& context, const ContextFlags& flags, const BrokerProbe& probe,
@@ -161,33 +275,13 @@ void PrintJson(const Context& context, const ContextFlags& flags, const BrokerPr
   }
   std::cout << "},\"spool\":{\"dir\":" << JsonString(dir);
   if (!counts.ok()) {
-    std::cout << ",\"error\":" << JsonString(counts.status().ToString()) << "}}\n";
-    return;
-  }
-  std::cout << ",\"pending\":" << counts->pending << ",\"pending_bytes\":"
-            << counts->pending_bytes << ",\"refused\":" << counts->refused
-            << ",\"refused_bytes\":" << counts->refused_bytes << ",\"oldest_accepted\":";
-  if (counts->oldest_accepted_ms) {
-    std::uint64_t now = NowMs();
-    std::uint64_t age = now > *counts->oldest_accepted_ms ? now - *counts->oldest_accepted_ms : 0;
-    std::cout << "\"" << Rfc3339(*counts->oldest_accepted_ms)
-              << "\",\"oldest_age_seconds\":" << age / 1000;
+    std::cout << ",\"error\":" << JsonString(counts.status().ToString());
   } else {
-    std::cout << "null,\"oldest_age_seconds\":null";
+    PrintSpoolJson(*counts, refused, list_refused);
   }
-  if (list_refused) {
-    std::cout << ",\"refused_records\":[";
-    for (std::size_t i = 0; i < refused.size(); ++i) {
-      const agent::RefusedRecord& r = refused[i];
-      std::cout << (i ? "," : "") << "{\"spool_id\":" << r.spooled.id
-                << ",\"id\":" << JsonString(StixIdOf(r.spooled.dedupe_key))
-                << ",\"modified\":" << JsonString(ModifiedOf(r.spooled.dedupe_key))
-                << ",\"refused_at\":\"" << Rfc3339(r.refused_ms) << "\",\"code\":\""
-                << ErrorCodeName(r.code) << "\",\"message\":" << JsonString(r.message) << "}";
-    }
-    std::cout << "]";
-  }
-  std::cout << "}}\n";
+  std::cout << "}";
+  PrintSubscriptionsJson(probe);
+  std::cout << "}\n";
 }
 
 int RunStatus(const StatusFlags& f) {
@@ -222,9 +316,11 @@ void AddStatus(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<StatusFlags>();
   CLI::App* cmd = app.add_subcommand(
       "status",
-      "this organisation's identity, whether the broker answers, and what waits in the spool");
+      "this organisation's identity, whether the broker answers, what waits in the spool, "
+      "and how far behind its durable subscriptions are");
   cmd->add_option("--timeout", flags->timeout_seconds,
-                  "seconds to wait for the broker's answer to a PING (default 5)")
+                  "seconds to wait for the broker's answer to a PING, and to the subscriptions "
+                  "request (default 5)")
       ->check(CLI::Range(1, 3600));
   cmd->add_flag("--refused", flags->refused,
                 "also list the records the broker refused (kept in the spool)");

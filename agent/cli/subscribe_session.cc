@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 
@@ -22,6 +23,19 @@ using Clock = std::chrono::steady_clock;
 // kBrokerSilence without any message; each probe carries a PING, which the
 // broker answers.
 constexpr auto kPingAfter = std::chrono::seconds(5);
+
+// SIGTERM and SIGINT: stop taking records, commit what the output holds,
+// acknowledge it, exit (0, or 6 if something was quarantined).
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+void CatchSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocked poll() returns at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 constexpr auto kBrokerSilence = std::chrono::seconds(20);
 // How long the last acknowledgement may take to reach the broker at exit.
 constexpr auto kFlushWait = std::chrono::seconds(2);
@@ -59,6 +73,12 @@ class Session {
   Status Acknowledge(std::uint32_t credit);
   // Commits, acknowledges and flushes; returns `exit`.
   int Finish(int exit);
+  // After SIGTERM or SIGINT.
+  int Stopped() {
+    std::cerr << "certshare: stopping on a signal after " << passed_
+              << " records; what was output is committed and acknowledged\n";
+    return Finish(DoneExit());
+  }
   int Fail(const Status& status, int exit);
   Status Resubscribe();
   // Handles a DELIVER; returns an exit status to stop with, or -1.
@@ -181,7 +201,9 @@ int Session::Run() {
   Clock::time_point last_heard = Clock::now();
   Clock::time_point last_record = Clock::now();
   while (true) {
+    if (g_stop) return Stopped();
     auto next = client_.Next(NextWait(Clock::now()));
+    if (g_stop) return Stopped();
     auto now = Clock::now();
     Status rolled = CommitIfNeeded(true, now);
     if (!rolled.ok()) return Fail(rolled, kExitFailure);
@@ -243,6 +265,7 @@ int Session::Run() {
 int RunSubscribeSession(const SubscribeFlags& flags, agent::BrokerClient& client,
                         wire::SubscribeRequest request, const wire::Message& subscribed,
                         agent::Feed& feed) {
+  CatchSignals();
   Session session(flags, client, std::move(request), subscribed, feed);
   return session.Run();
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 namespace certshare::agent::sensor {
@@ -23,7 +24,12 @@ class FileFollower final : public LineSource {
  public:
   FileFollower(std::string path, const InputOptions& options)
       : path_(std::move(path)), options_(options), splitter_(options.max_line_bytes, 1) {
-    Open();  // "at start" is now: what the file holds now is skipped (unless from_beginning)
+    if (options_.resume && !options_.from_beginning) {
+      first_open_ = false;  // the saved position decides, not "at start"
+      Resume(*options_.resume);
+    } else {
+      Open();  // "at start" is now: what the file holds now is skipped (unless from_beginning)
+    }
   }
   ~FileFollower() override { Close(); }
 
@@ -34,10 +40,10 @@ class FileFollower final : public LineSource {
       if (fd_ < 0) Open();
       if (fd_ >= 0) {
         ReadToEnd(max_lines, out);
-        if (out->size() > before) return Status::Ok();
+        if (out->size() > before) return Tag(out, before);
         // At the end of the file: has it been truncated or replaced?
         if (CheckTruncated() || CheckRotated(out)) {
-          if (out->size() > before) return Status::Ok();
+          if (out->size() > before) return Tag(out, before);
           continue;  // read the new content at once
         }
       }
@@ -57,6 +63,76 @@ class FileFollower final : public LineSource {
   }
 
  private:
+  // Names the file each new line came from (for FilePosition). A line
+  // from the old file at a rotation is tagged in CheckRotated.
+  Status Tag(std::vector<Line>* out, std::size_t from) {
+    for (std::size_t i = from; i < out->size(); ++i) {
+      Line& line = (*out)[i];
+      if (line.file_ino == 0) {
+        line.file_dev = static_cast<std::uint64_t>(dev_);
+        line.file_ino = static_cast<std::uint64_t>(ino_);
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Opens the file at `saved` (see follow.h, "Resuming").
+  void Resume(const FilePosition& saved) {
+    struct stat st {};
+    const bool same = ::stat(path_.c_str(), &st) == 0 &&
+                      static_cast<std::uint64_t>(st.st_dev) == saved.dev &&
+                      static_cast<std::uint64_t>(st.st_ino) == saved.ino;
+    std::string where = same ? path_ : FindInFolder(saved);
+    if (where.empty()) {
+      notices_.push_back("the file read before (inode " + std::to_string(saved.ino) +
+                         ") is no longer in the folder of " + path_ + "; reading " + path_ +
+                         " from its beginning (what was written to the old file after byte " +
+                         std::to_string(saved.offset) + " was not read)");
+      Open();
+      return;
+    }
+    const int fd = ::open(where.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+      if (fd >= 0) ::close(fd);
+      Open();
+      return;
+    }
+    fd_ = fd;
+    dev_ = st.st_dev;
+    ino_ = st.st_ino;
+    offset_ = static_cast<off_t>(saved.offset);
+    if (st.st_size < offset_) {
+      notices_.push_back(where + " is shorter than when it was left (truncated); reading it "
+                         "from its beginning");
+      offset_ = 0;
+    } else if (where == path_) {
+      notices_.push_back("resuming " + path_ + " at byte " + std::to_string(offset_));
+    } else {
+      notices_.push_back(path_ + " was rotated while the sensor was stopped: reading the rest "
+                         "of " + where + " from byte " + std::to_string(offset_) +
+                         ", then " + path_ + " from its beginning");
+    }
+    splitter_ = LineSplitter(options_.max_line_bytes, generation_,
+                             static_cast<std::uint64_t>(offset_));
+  }
+
+  // A file in the folder of path_ with the saved identity (a rotated
+  // copy), or "".
+  std::string FindInFolder(const FilePosition& saved) const {
+    const std::size_t slash = path_.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+      struct stat st {};
+      if (::stat(entry.path().c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+          static_cast<std::uint64_t>(st.st_dev) == saved.dev &&
+          static_cast<std::uint64_t>(st.st_ino) == saved.ino) {
+        return entry.path().string();
+      }
+    }
+    return "";
+  }
+
   void Open() {
     const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     const bool at_start = first_open_;
@@ -89,6 +165,7 @@ class FileFollower final : public LineSource {
         splitter_.SkipToNextLine();  // do not start in the middle of a line
       }
     }
+    splitter_.Rebase(static_cast<std::uint64_t>(offset_));
   }
 
   void Close() {
@@ -121,6 +198,7 @@ class FileFollower final : public LineSource {
     if (splitter_.DropPartial()) note += " (an unfinished line was dropped)";
     notices_.push_back(std::move(note));
     offset_ = 0;
+    splitter_.Rebase(0);
     return true;
   }
 
@@ -132,8 +210,10 @@ class FileFollower final : public LineSource {
     if (st.st_dev == dev_ && st.st_ino == ino_) return false;
     // A last read: the writer may have written after ours and before it
     // moved to the new file.
+    const std::size_t from = out->size();
     ReadToEnd(static_cast<std::size_t>(-1), out);
     splitter_.Finish(out);
+    Tag(out, from);  // still the old file's identity
     Close();
     ++generation_;
     splitter_ = LineSplitter(options_.max_line_bytes, generation_);

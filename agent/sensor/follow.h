@@ -22,6 +22,15 @@
 //     partial line waits. At a rename, a partial line left at the end of
 //     the old file is delivered as it is (the writer has moved on).
 //   - When idle it looks for data and rotation every InputOptions::poll.
+//   - Resuming (InputOptions::resume, what `certshare sensor` saved after
+//     its last spooled batch): the same file (device and inode) is read
+//     from the saved offset (from its beginning if it is now shorter:
+//     truncated); if the path names another file, the file read before
+//     is looked for in the same folder (a rotation while the sensor was
+//     stopped: eve.json.1, ...) and read to its end from the saved offset,
+//     then the path's file from its beginning; if it is gone, the path's
+//     file is read from its beginning, with a notice. from_beginning
+//     ignores the saved position.
 //
 // Lines are numbered from 1 within a stream: Line::stream is 0 for
 // standard input, the file's generation for a followed file (1, then 2
@@ -35,7 +44,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +55,14 @@
 #include "common/base/status.h"
 
 namespace certshare::agent::sensor {
+
+// Where a followed file was left: its identity and the offset just after
+// the last line taken (Line::end).
+struct FilePosition {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  std::uint64_t offset = 0;
+};
 
 struct InputOptions {
   // Longest line kept, in bytes; longer lines are reported and skipped.
@@ -66,6 +85,8 @@ struct InputOptions {
   // the socket's group in (e.g. a Suricata running as another user in a
   // group shared with the sensor).
   unsigned socket_mode = 0600;
+  // A followed file: where to resume (see above). Default none.
+  std::optional<FilePosition> resume;
 };
 
 class LineSource {

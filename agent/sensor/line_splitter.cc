@@ -6,6 +6,7 @@ void LineSplitter::Emit(std::vector<Line>* out) {
   Line line;
   line.number = ++number_;
   line.stream = stream_;
+  line.end = offset_;
   if (oversize_) {
     line.too_long = true;
   } else {
@@ -20,9 +21,11 @@ void LineSplitter::Emit(std::vector<Line>* out) {
 void LineSplitter::Feed(std::string_view bytes, std::vector<Line>* out) {
   while (!bytes.empty()) {
     const std::size_t nl = bytes.find('\n');
+    const bool complete = nl != std::string_view::npos;
     const std::string_view piece = bytes.substr(0, nl);
+    offset_ += complete ? nl + 1 : bytes.size();  // a completed line ends after its '\n'
     if (skipping_) {
-      if (nl != std::string_view::npos) skipping_ = false;
+      if (complete) skipping_ = false;
     } else {
       if (!oversize_) {
         if (partial_.size() + piece.size() > max_) {
@@ -33,9 +36,9 @@ void LineSplitter::Feed(std::string_view bytes, std::vector<Line>* out) {
           partial_.append(piece);
         }
       }
-      if (nl != std::string_view::npos) Emit(out);
+      if (complete) Emit(out);
     }
-    if (nl == std::string_view::npos) break;
+    if (!complete) break;
     bytes.remove_prefix(nl + 1);
   }
 }

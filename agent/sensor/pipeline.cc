@@ -130,7 +130,13 @@ void Pipeline::Take(const Line& line) {
   draft.payload = std::move(event.payload);
   if (batch_.drafts.empty()) batch_started_ = Clock::now();
   batch_.drafts.push_back(std::move(draft));
-  batch_.lines.push_back(Line{{}, line.number, line.stream, false});
+  Line kept;  // without its text: for messages and the position
+  kept.number = line.number;
+  kept.stream = line.stream;
+  kept.end = line.end;
+  kept.file_dev = line.file_dev;
+  kept.file_ino = line.file_ino;
+  batch_.lines.push_back(std::move(kept));
 }
 
 // Hands the batch to the sealer, waiting while kQueuedBatches wait already.
@@ -162,6 +168,9 @@ void Pipeline::SealLoop(const std::atomic<bool>& stop) {
     changed_.notify_all();  // room for the reader
 
     Status handed = Hand(Seal(batch), stop);
+    if (handed.ok() && options_.spooled && !batch.lines.empty()) {
+      options_.spooled(batch.lines.back());  // everything up to it is spooled or skipped
+    }
     if (!handed.ok()) {
       lock.lock();
       failed_ = std::move(handed);

@@ -110,6 +110,10 @@ struct PipelineOptions {
   // Bad lines reported one by one; after that they are only counted (the
   // summary has the total). Default 100.
   std::size_t max_reports = 100;
+  // Called on the sealer's thread after each batch the sink took, with the
+  // batch's last line: every line up to it is spooled or was not an
+  // event. `certshare sensor` saves a followed file's position with it.
+  std::function<void(const Line& last)> spooled;
 };
 
 struct PipelineStats {

@@ -118,6 +118,17 @@ class ZmqClient final : public Client {
                     "the broker refused this organisation's transport key (status " +
                         std::to_string(value) + "): is it in the broker's registry?");
     }
+    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+      // The connection closed during the handshake. A broker that cannot
+      // open our HELLO (we hold the wrong public key for it) does that, but
+      // so does a network cut or a broker restarting: callers retry it like
+      // an unreachable broker, and the message names both causes.
+      return Status(ErrorCode::kTransportError,
+                    "the connection to the broker closed during the CURVE handshake (" +
+                        std::string(std::strerror(static_cast<int>(value))) +
+                        "): the network, a restarting broker, or the wrong public key for "
+                        "the broker (check its card)");
+    }
     return Status(ErrorCode::kUnauthenticated,
                   "the CURVE handshake with the broker failed: check the broker's "
                   "public key (its card) and that this organisation is registered");

@@ -108,24 +108,31 @@ class ZmqServer final : public Server {
       }
       if (!routing_id.more()) return std::optional<Incoming>();
       (void)socket_.recv(body);
-      bool extra = body.more();
-      while (extra) {  // a certshare message is one frame: drop the rest
+      // A certshare message is one frame: the rest of a multi-part message
+      // is dropped and the message is handed on as an empty (malformed)
+      // frame. The sender's identity is read from the first part, which
+      // carries the connection's properties (a fresh message_t has none:
+      // asking it threw and stopped the broker; tests/hostile_input_test).
+      bool multipart = false;
+      for (bool extra = body.more(); extra;) {
         zmq::message_t skip;
         (void)socket_.recv(skip);
         extra = skip.more();
-        body = zmq::message_t();  // treat as malformed: empty frame
+        multipart = true;
       }
       Incoming in;
       in.peer = routing_id.to_string();
-      const char* user = body.gets("User-Id");
+      const char* user = zmq_msg_gets(body.handle(), "User-Id");
       in.org = user ? user : "";
       Bytes key;
       const char* hex = zmq_msg_gets(body.handle(), kClientKeyProperty);
       if (hex != nullptr && HexDecode(hex, &key) && key.size() == in.client_key.size()) {
         std::copy(key.begin(), key.end(), in.client_key.begin());
       }
-      const auto* data = static_cast<const std::uint8_t*>(body.data());
-      in.frame.assign(data, data + body.size());
+      if (!multipart) {
+        const auto* data = static_cast<const std::uint8_t*>(body.data());
+        in.frame.assign(data, data + body.size());
+      }
       return std::optional<Incoming>(std::move(in));
     } catch (const zmq::error_t& e) {
       // A signal (SIGTERM) interrupted the wait: no message, let the caller

@@ -59,6 +59,28 @@ Status DecodeSubscribe(ByteReader& r, SubscribeRequest* req) {
   return Status::Ok();
 }
 
+Status DecodePositionsOk(ByteReader& r, Message* out) {
+  std::uint16_t n = 0;
+  if (!r.U64(&out->head) || !r.U64(&out->first) || !r.U16(&n)) {
+    return Malformed("truncated POSITIONS_OK");
+  }
+  if (n > kMaxPositions) {
+    return Malformed("POSITIONS_OK lists more than " + std::to_string(kMaxPositions) +
+                     " subscriptions");
+  }
+  out->positions.resize(n);
+  for (Position& p : out->positions) {
+    std::uint8_t connected = 0;
+    if (!r.Str8(&p.name) || !r.U64(&p.acknowledged) || !r.U8(&connected)) {
+      return Malformed("truncated POSITIONS_OK");
+    }
+    if (p.name.empty()) return Malformed("POSITIONS_OK with an empty subscription name");
+    if (connected > 1) return Malformed("POSITIONS_OK connected must be 0 or 1");
+    p.connected = connected == 1;
+  }
+  return Status::Ok();
+}
+
 Status DecodeBody(ByteReader& r, Message* out) {
   switch (out->command) {
     case Command::kPublish:
@@ -95,6 +117,10 @@ Status DecodeBody(ByteReader& r, Message* out) {
       break;
     case Command::kPing:
     case Command::kPong:
+    case Command::kPositions:
+      break;
+    case Command::kPositionsOk:
+      CERTSHARE_RETURN_IF_ERROR(DecodePositionsOk(r, out));
       break;
     case Command::kAdmin: {
       ByteView command, signature;
@@ -185,6 +211,24 @@ Bytes EncodeConsumed(std::uint64_t correlation, std::uint64_t sequence) {
 Bytes EncodeCredit(std::uint64_t correlation, std::uint32_t credit) {
   ByteWriter w = Start(Command::kCredit, correlation);
   w.U32(credit);
+  return w.Take();
+}
+
+Bytes EncodePositions(std::uint64_t correlation) {
+  return Start(Command::kPositions, correlation).Take();
+}
+
+Bytes EncodePositionsOk(std::uint64_t correlation, std::uint64_t head, std::uint64_t first,
+                        const std::vector<Position>& positions) {
+  ByteWriter w = Start(Command::kPositionsOk, correlation);
+  w.U64(head);
+  w.U64(first);
+  w.U16(static_cast<std::uint16_t>(positions.size()));
+  for (const Position& p : positions) {
+    w.Str8(p.name);
+    w.U64(p.acknowledged);
+    w.U8(p.connected ? 1 : 0);
+  }
   return w.Take();
 }
 

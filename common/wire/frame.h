@@ -33,6 +33,9 @@ enum class Command : std::uint8_t {
   kSubscribed = 0x13,  // broker -> agent: start:u64 head:u64 first:u64
   kConsumed = 0x14,    // agent -> broker: sequence:u64 (processed up to)
   kCredit = 0x15,      // agent -> broker: credit:u32 (more records allowed)
+  kPositions = 0x16,   // agent -> broker: no body ("my durable subscriptions")
+  kPositionsOk = 0x17, // broker -> agent: head:u64 first:u64 count:u16
+                       //   count x {name:str8 acknowledged:u64 connected:u8}
   kPing = 0x20,        // either way: no body; answered with PONG
   kPong = 0x21,        // either way: no body
   kAdmin = 0x30,       // operator -> broker: command:u32-blob signature:64 bytes
@@ -64,6 +67,18 @@ struct SubscribeRequest {
 // Limits enforced by Decode.
 inline constexpr std::size_t kMaxFilterEntries = 256;
 
+// POSITIONS_OK: at most this many subscriptions (the broker lists the
+// first ones by name).
+inline constexpr std::size_t kMaxPositions = 1024;
+
+// One durable subscription in POSITIONS_OK.
+struct Position {
+  std::string name;               // the durable name (1 to 255 bytes)
+  std::uint64_t acknowledged = 0;  // its stored cursor; 0 if none yet
+  bool connected = false;          // a live connection holds it now
+  bool operator==(const Position&) const = default;
+};
+
 // ACK flags.
 inline constexpr std::uint8_t kAckDuplicate = 0x01;
 
@@ -91,8 +106,10 @@ struct Message {
   std::string text;                  // ERROR
   ByteView record;                   // PUBLISH, DELIVER
   SubscribeRequest subscribe;        // SUBSCRIBE
-  std::uint64_t head = 0;            // SUBSCRIBED
-  std::uint64_t first = 0;           // SUBSCRIBED: oldest sequence still held
+  std::uint64_t head = 0;            // SUBSCRIBED, POSITIONS_OK
+  std::uint64_t first = 0;           // SUBSCRIBED, POSITIONS_OK: oldest sequence
+                                     // still held (POSITIONS_OK: 0 if none)
+  std::vector<Position> positions;   // POSITIONS_OK
   std::uint32_t credit = 0;          // CREDIT
   std::string admin;                 // ADMIN: the command; ADMIN_OK: the result
   AdminSignature admin_signature{};  // ADMIN
@@ -106,6 +123,11 @@ Bytes EncodeSubscribed(std::uint64_t correlation, std::uint64_t start, std::uint
                        std::uint64_t first);
 Bytes EncodeConsumed(std::uint64_t correlation, std::uint64_t sequence);
 Bytes EncodeCredit(std::uint64_t correlation, std::uint32_t credit);
+Bytes EncodePositions(std::uint64_t correlation);
+// REQUIRES: at most kMaxPositions entries, each name 1 to 255 bytes
+// (callers check; Decode refuses anything else).
+Bytes EncodePositionsOk(std::uint64_t correlation, std::uint64_t head, std::uint64_t first,
+                        const std::vector<Position>& positions);
 Bytes EncodePing(std::uint64_t correlation);
 Bytes EncodePong(std::uint64_t correlation);
 Bytes EncodeDeliver(std::uint64_t correlation, std::uint64_t sequence, ByteView record);
@@ -117,7 +139,8 @@ Bytes EncodeAdmin(std::uint64_t correlation, std::string_view command,
 Bytes EncodeAdminOk(std::uint64_t correlation, std::string_view result);
 
 // Decodes a frame. kMalformedFrame (bad magic, truncation, trailing bytes,
-// unknown flags), kUnsupportedVersion, kUnknownCommand; the message says
+// unknown flags, a POSITIONS_OK with more than kMaxPositions entries, an
+// empty name or a connected byte other than 0 or 1), kUnsupportedVersion, kUnknownCommand; the message says
 // which. The correlation is filled in whenever the fixed prefix was read,
 // so an error reply can still name the request.
 Status Decode(ByteView frame, Message* out);

@@ -178,6 +178,72 @@ TEST(FrameTest, AdminRoundTripsAndIsBounded) {
   EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
 }
 
+TEST(FrameTest, PositionsRoundTrip) {
+  Message m;
+  Bytes ask = EncodePositions(31);
+  ASSERT_EQ(ask.size(), 12u);  // no body
+  ASSERT_OK(Decode(ask, &m));
+  EXPECT_EQ(m.command, Command::kPositions);
+  EXPECT_EQ(m.correlation, 31u);
+
+  const std::vector<Position> positions = {
+      {"eu-feed", 120, true}, {"nightly", 0, false}, {std::string(255, 'n'), UINT64_MAX, false}};
+  Bytes ok = EncodePositionsOk(32, 150, 3, positions);
+  ASSERT_OK(Decode(ok, &m));
+  EXPECT_EQ(m.command, Command::kPositionsOk);
+  EXPECT_EQ(m.correlation, 32u);
+  EXPECT_EQ(m.head, 150u);
+  EXPECT_EQ(m.first, 3u);
+  EXPECT_EQ(m.positions, positions);
+  // Canonical: decoding and encoding again gives the same bytes.
+  EXPECT_EQ(EncodePositionsOk(m.correlation, m.head, m.first, m.positions), ok);
+
+  // The layout: prefix, head, first, count, then name, acknowledged, connected.
+  Bytes one = EncodePositionsOk(1, 2, 1, {{"ab", 5, true}});
+  ASSERT_EQ(one.size(), 12u + 8 + 8 + 2 + 1 + 2 + 8 + 1);
+  EXPECT_EQ(one[3], 0x17);
+  EXPECT_EQ(one[29], 1);  // count, big-endian
+  EXPECT_EQ(one[30], 2);  // name length
+  EXPECT_EQ(one.back(), 1);
+
+  ASSERT_OK(Decode(EncodePositionsOk(33, 0, 0, {}), &m));
+  EXPECT_TRUE(m.positions.empty());
+  EXPECT_EQ(m.head, 0u);
+
+  std::vector<Position> most(kMaxPositions, Position{"feed", 1, false});
+  ASSERT_OK(Decode(EncodePositionsOk(34, 1, 1, most), &m));
+  EXPECT_EQ(m.positions.size(), kMaxPositions);
+}
+
+TEST(FrameTest, PositionsTruncatedOversizedAndTrailingAreRefused) {
+  Message m;
+  for (const Bytes& full :
+       {EncodePositions(1), EncodePositionsOk(1, 9, 2, {}),
+        EncodePositionsOk(1, 9, 2, {{"eu-feed", 7, true}, {"x", 9, false}})}) {
+    for (std::size_t n = 0; n < full.size(); ++n) {
+      EXPECT_EQ(Decode(ByteView(full.data(), n), &m).code(), ErrorCode::kMalformedFrame)
+          << "length " << n;
+    }
+    Bytes longer = full;
+    longer.push_back(0);
+    EXPECT_CODE(Decode(longer, &m), ErrorCode::kMalformedFrame);
+  }
+  // More entries than kMaxPositions, even if they are all there.
+  std::vector<Position> too_many(kMaxPositions + 1, Position{"feed", 1, false});
+  EXPECT_CODE(Decode(EncodePositionsOk(1, 1, 1, too_many), &m), ErrorCode::kMalformedFrame);
+  // A count larger than what follows.
+  Bytes f = EncodePositionsOk(1, 1, 1, {{"a", 1, false}});
+  f[29] = 2;
+  EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
+  // A connected byte other than 0 or 1 would not encode back the same.
+  f = EncodePositionsOk(1, 1, 1, {{"a", 1, true}});
+  f.back() = 2;
+  EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
+  // An empty name.
+  EXPECT_CODE(Decode(EncodePositionsOk(1, 1, 1, {{"", 1, false}}), &m),
+              ErrorCode::kMalformedFrame);
+}
+
 TEST(FrameTest, AdminSignedMessageIsDomainSeparated) {
   Bytes signed_message = AdminSignedMessage("{}");
   std::string expected = std::string("certshare/admin/v1") + '\0' + "{}";

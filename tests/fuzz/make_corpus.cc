@@ -137,6 +137,9 @@ void WriteFrames() {
   Write("wire", "credit", wire::EncodeCredit(11, 128));
   Write("wire", "ping", wire::EncodePing(12));
   Write("wire", "pong", wire::EncodePong(12));
+  Write("wire", "positions", wire::EncodePositions(14));
+  Write("wire", "positions-ok",
+        wire::EncodePositionsOk(14, 500, 3, {{"eu-feed", 470, true}, {"nightly", 0, false}}));
   wire::AdminSignature signature{};
   signature.fill(0xab);
   Write("wire", "admin", wire::EncodeAdmin(13, R"({"command":"show"})", signature));

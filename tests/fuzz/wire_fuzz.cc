@@ -37,6 +37,10 @@ Bytes Reencode(const Message& m) {
       return EncodeConsumed(m.correlation, m.sequence);
     case Command::kCredit:
       return EncodeCredit(m.correlation, m.credit);
+    case Command::kPositions:
+      return EncodePositions(m.correlation);
+    case Command::kPositionsOk:
+      return EncodePositionsOk(m.correlation, m.head, m.first, m.positions);
     case Command::kPing:
       return EncodePing(m.correlation);
     case Command::kPong:
