@@ -388,6 +388,11 @@ std::optional<std::string> NonAsciiWhereTomlCannotTakeIt(std::string_view text) 
   enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
   constexpr std::string_view kBom = "\xEF\xBB\xBF", kMultiQuote = "\"\"\"", kMultiApos = "'''";
   In in = In::kCode;
+  // The last character in code that is not a blank: a quote opens a string
+  // only where TOML puts one (a key or a value), not in the middle of a
+  // token ("66"6" is no string to toml++, which then classifies what
+  // follows), so such a quote leaves us in code.
+  char last = '\n';
   std::size_t line = 1;
   std::size_t i = text.substr(0, 3) == kBom ? 3 : 0;  // a leading BOM is fine
   auto at = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
@@ -395,6 +400,7 @@ std::optional<std::string> NonAsciiWhereTomlCannotTakeIt(std::string_view text) 
     const char c = text[i];
     if (c == '\n') {
       ++line;
+      last = '\n';
       if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
       continue;
     }
@@ -405,7 +411,11 @@ std::optional<std::string> NonAsciiWhereTomlCannotTakeIt(std::string_view text) 
              "'...'); write it inside quotes";
     }
     switch (in) {
-      case In::kCode:
+      case In::kCode: {
+        const bool opens = last == '\n' || last == '=' || last == '[' || last == ',' ||
+                           last == '{' || last == '.';
+        if (c != ' ' && c != '\t') last = c;
+        if ((c == '"' || c == '\'') && !opens) break;  // not a string: part of a token
         if (c == '#') {
           in = In::kComment;
         } else if (at(kMultiQuote)) {
@@ -420,27 +430,34 @@ std::optional<std::string> NonAsciiWhereTomlCannotTakeIt(std::string_view text) 
           in = In::kLiteral;
         }
         break;
+      }
       case In::kBasic:
         if (c == '\\') {
           ++i;  // an escape: the next character does not end the string
         } else if (c == '"') {
           in = In::kCode;
+          last = '"';
         }
         break;
       case In::kLiteral:
-        if (c == '\'') in = In::kCode;
+        if (c == '\'') {
+          in = In::kCode;
+          last = '\'';
+        }
         break;
       case In::kMultiBasic:
         if (c == '\\') {
           ++i;
         } else if (at(kMultiQuote)) {
           in = In::kCode;
+          last = '"';
           i += 2;
         }
         break;
       case In::kMultiLiteral:
         if (at(kMultiApos)) {
           in = In::kCode;
+          last = '\'';
           i += 2;
         }
         break;

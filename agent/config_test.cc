@@ -206,7 +206,7 @@ TEST(AgentConfigTest, NonAsciiOnlyInCommentsAndOneLineStrings) {
   for (const char* bad :
        {"[[\xEF\xBB\xBF \"", "identity = \"a\" \xC2\xA1\n", "\xC3\xA9 = 1\n",
         "identity = \"\"\"a\n\xC3\xA9\"\"\"\n", "a = '''\xE3\x80\x81'''\n",
-        "a = \"x\\\"\" \xC2\xA0\n"}) {
+        "a = \"x\\\"\" \xC2\xA0\n", "a = 66\"6\xC7\x9F\"\n", "a = 1'\xC3\xA9'\n"}) {
     auto refused = ParseAgentConfig(bad, "/x");
     ASSERT_FALSE(refused.ok()) << bad;
     EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidConfig);

@@ -148,7 +148,8 @@ TEST(IncidentBuilderTest, EqualFirstAndLastSeenHaveNoEndTime) {
   spec.first_seen = spec.last_seen = kNow - 1000;
   const std::string text = Build(spec);
   ExpectValidStix(text);
-  const auto events = OfType(ParseOrDie(text), "event");
+  const rapidjson::Document doc = ParseOrDie(text);  // OfType points into it
+  const auto events = OfType(doc, "event");
   EXPECT_FALSE(events.at(0)->HasMember("end_time"));
 }
 
@@ -245,7 +246,8 @@ TEST(LinkToIncidentTest, IndicatorsIndicateObservablesAreRelated) {
   EXPECT_EQ(*added, 2u);
   const std::string text = bundle.ToJson();
   ExpectValidStix(text);
-  const auto relationships = OfType(ParseOrDie(text), "relationship");
+  const rapidjson::Document doc = ParseOrDie(text);  // OfType points into it
+  const auto relationships = OfType(doc, "relationship");
   ASSERT_EQ(relationships.size(), 3u);
   EXPECT_EQ(S(*relationships[1], "relationship_type"), "indicates");
   EXPECT_EQ(S(*relationships[1], "source_ref"), "indicator--4aed653b-bbdb-4319-9a83-c17179e134d0");

@@ -707,10 +707,18 @@ TEST_F(HostileInputTest, UnregisteredKeyIsNeverAdmitted) {
   // client learns it from the failed handshake (UNAUTHENTICATED).
   auto stranger = Raw(Id("STRANGER"));
   ASSERT_NE(stranger, nullptr);
-  ASSERT_OK(stranger->Send(wire::EncodePublish(90, GoodRecord()), kWait));
-  ASSERT_OK(stranger->Send(wire::EncodePing(91), kWait));
-  auto answer = stranger->Receive(kWait);
-  EXPECT_EQ(answer.status().code(), ErrorCode::kUnauthenticated) << answer.status().ToString();
+  // Depending on timing, the refusal is seen when sending (the handshake
+  // failed before the first send: nothing to queue on, TIMEOUT) or when
+  // waiting for the answer (UNAUTHENTICATED); never is anything admitted.
+  Status sent = stranger->Send(wire::EncodePublish(90, GoodRecord()), kWait);
+  if (sent.ok()) sent = stranger->Send(wire::EncodePing(91), kWait);
+  if (sent.ok()) {
+    auto answer = stranger->Receive(kWait);
+    EXPECT_EQ(answer.status().code(), ErrorCode::kUnauthenticated) << answer.status().ToString();
+  } else {
+    EXPECT_TRUE(sent.code() == ErrorCode::kTimeout || sent.code() == ErrorCode::kUnauthenticated)
+        << sent.ToString();
+  }
   // And through the agent's client.
   auto agent_client = Connect("STRANGER");
   ASSERT_NE(agent_client, nullptr);

@@ -49,7 +49,8 @@ PipelineStats Pipeline::stats() const {
 }
 
 Status Pipeline::Run(const std::atomic<bool>& stop) {
-  std::thread sealer([this, &stop] { SealLoop(stop); });
+  std::thread sealer([this] { SealLoop(); });
+  std::thread spooler([this, &stop] { SpoolLoop(stop); });
   Status read = Read(stop);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -57,6 +58,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   }
   changed_.notify_all();
   sealer.join();
+  spooler.join();
   if (!failed_.ok()) {
     return failed_.WithContext(std::to_string(lost_) + " events were not spooled");
   }
@@ -156,25 +158,58 @@ Status Pipeline::Submit() {
   return Status::Ok();
 }
 
-// The sealer: one signature per batch, then the sink.
-void Pipeline::SealLoop(const std::atomic<bool>& stop) {
+// The sealer: one signature per batch, handed to the spooler.
+void Pipeline::SealLoop() {
   for (;;) {
     std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [this] { return !queue_.empty() || closed_; });
-    if (queue_.empty()) return;  // closed, and everything handed over
+    changed_.wait(lock, [this] { return !queue_.empty() || closed_ || !failed_.ok(); });
+    if (queue_.empty() || !failed_.ok()) {  // closed and all sealed, or the spooler failed
+      sealing_done_ = true;
+      lock.unlock();
+      changed_.notify_all();
+      return;
+    }
     Batch batch = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
     changed_.notify_all();  // room for the reader
 
-    Status handed = Hand(Seal(batch), stop);
-    if (handed.ok() && options_.spooled && !batch.lines.empty()) {
-      options_.spooled(batch.lines.back());  // everything up to it is spooled or skipped
+    Sealed sealed{Seal(batch), batch.drafts.size(),
+                  batch.lines.empty() ? std::optional<Line>() : batch.lines.back()};
+    lock.lock();
+    changed_.wait(lock, [this] { return sealed_.size() < kQueuedBatches || !failed_.ok(); });
+    if (!failed_.ok()) {
+      lost_ += sealed.events;
+      continue;  // the next turn sees the failure and stops
+    }
+    sealed_.push_back(std::move(sealed));
+    lock.unlock();
+    changed_.notify_all();
+  }
+}
+
+// The spooler: each sealed batch to the sink, in order. Its synced write is
+// mostly waiting, so sealing the next batch goes on meanwhile.
+void Pipeline::SpoolLoop(const std::atomic<bool>& stop) {
+  for (;;) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] { return !sealed_.empty() || sealing_done_; });
+    if (sealed_.empty()) return;  // everything sealed has been handed over
+    Sealed sealed = std::move(sealed_.front());
+    sealed_.pop_front();
+    lock.unlock();
+    changed_.notify_all();  // room for the sealer
+
+    Status handed = Hand(std::move(sealed.records), stop);
+    if (handed.ok() && options_.spooled && sealed.last) {
+      options_.spooled(*sealed.last);  // everything up to it is spooled or skipped
     }
     if (!handed.ok()) {
       lock.lock();
       failed_ = std::move(handed);
-      lost_ += batch.drafts.size();
+      lost_ += sealed.events;
+      for (const Sealed& s : sealed_) lost_ += s.events;
+      sealed_.clear();
       for (const Batch& b : queue_) lost_ += b.drafts.size();
       queue_.clear();
       lock.unlock();

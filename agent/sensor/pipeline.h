@@ -1,5 +1,5 @@
-// certshare::agent::sensor::Pipeline — the sensor's hot path, in two
-// stages on two threads:
+// certshare::agent::sensor::Pipeline — the sensor's hot path, in three
+// stages on three threads:
 //
 //   reader (the caller of Run):
 //     read lines (LineSource) -> map each to STIX (EventMapper; bad lines
@@ -8,22 +8,24 @@
 //     has PipelineOptions::batch_events events or its first waited
 //     batch_delay
 //   sealer (a thread Run starts and joins):
-//     seal the batch under ONE signature (envelope::Sealer::SealBatch) ->
-//     hand the records to a RecordSink (the agent's spool) in one call
+//     seal the batch under ONE signature (envelope::Sealer::SealBatch)
+//   spooler (another):
+//     hand the sealed records to a RecordSink (the agent's spool) in one
+//     call, then tell PipelineOptions::spooled
 //
 // The batch is the unit of cost: one Ed25519 signature and one synced
 // spool write per batch, so per event only the JSON work, an AEAD over the
 // payload and one key wrap per recipient (with the Sealer's cached shared
 // keys) remain. Each record still verifies alone (its Merkle proof), so
-// recipients see no difference. The two stages cost about the same per
-// event (mapping ~45%, sealing and spooling ~55%, sensor_bench under
-// perf), and the spool's fsync is a wait, not work: on two cores, running
-// them side by side nearly doubles what one thread does. At most
-// kQueuedBatches batches wait between the stages, so memory stays bounded
-// and a slow sink holds the reader back.
+// recipients see no difference. Mapping is the largest cost per event,
+// then the spool write, then sealing (sensor_bench prints each), and the
+// spool's fsync is a wait, not work: with the three side by side, two
+// cores do about 23,000 events a second where one thread did 12,000 and
+// two stages 19,500. At most kQueuedBatches batches wait between two
+// stages, so memory stays bounded and a slow sink holds the reader back.
 //
 // Nothing accepted is dropped: when the sink says the spool is full
-// (kSpoolFull), the sealer keeps the batch and offers it again every
+// (kSpoolFull), the spooler keeps the batch and offers it again every
 // full_retry while the reader waits (a followed file simply falls behind; a
 // pipe or socket writer is held back). Any other sink error ends Run with
 // that error and says how many events it had not taken.
@@ -33,7 +35,7 @@
 // reported.
 //
 // Thread-safety: call Run from one thread; stats() from any. The reporter
-// is called from both threads, never concurrently.
+// is called from all three threads, never concurrently.
 #pragma once
 
 #include <array>
@@ -110,7 +112,7 @@ struct PipelineOptions {
   // Bad lines reported one by one; after that they are only counted (the
   // summary has the total). Default 100.
   std::size_t max_reports = 100;
-  // Called on the sealer's thread after each batch the sink took, with the
+  // Called on the spooler's thread after each batch the sink took, with the
   // batch's last line: every line up to it is spooled or was not an
   // event. `certshare sensor` saves a followed file's position with it.
   std::function<void(const Line& last)> spooled;
@@ -155,9 +157,18 @@ class Pipeline {
   Status Read(const std::atomic<bool>& stop);
   void Take(const Line& line);
   Status Submit();
+  // A batch sealed, waiting for the spooler.
+  struct Sealed {
+    std::vector<Bytes> records;
+    std::size_t events = 0;     // drafts it came from
+    std::optional<Line> last;   // the batch's last line (for options_.spooled)
+  };
+
   // Sealer.
-  void SealLoop(const std::atomic<bool>& stop);
+  void SealLoop();
   std::vector<Bytes> Seal(const Batch& batch);
+  // Spooler.
+  void SpoolLoop(const std::atomic<bool>& stop);
   Status Hand(std::vector<Bytes> records, const std::atomic<bool>& stop);
   // Either thread.
   void Bad(const Line& line, const std::string& why);
@@ -176,9 +187,11 @@ class Pipeline {
 
   mutable std::mutex mu_;           // guards everything below
   std::condition_variable changed_;  // queue_, closed_ or failed_ changed
-  std::deque<Batch> queue_;
-  bool closed_ = false;   // the reader will submit nothing more
-  Status failed_;         // the sealer's final error; it stopped
+  std::deque<Batch> queue_;    // reader -> sealer
+  std::deque<Sealed> sealed_;  // sealer -> spooler
+  bool closed_ = false;        // the reader will submit nothing more
+  bool sealing_done_ = false;  // the sealer will hand over nothing more
+  Status failed_;              // the spooler's final error; all stop
   std::size_t lost_ = 0;  // events in batches the sealer could not hand over
   PipelineStats stats_;
   std::mutex report_mu_;  // one message at a time
