@@ -353,19 +353,45 @@ class Parser {
 };
 
 // A TOML basic string: quoted, with quotes, backslashes and control
-// characters escaped.
+// characters escaped, and every character beyond ASCII as a \uXXXX or
+// \UXXXXXXXX escape (the file stays ASCII: see NonAscii below). Bytes that
+// are not UTF-8 become U+FFFD.
 std::string TomlString(std::string_view s) {
   std::string out = "\"";
-  for (char c : s) {
+  char buf[16];
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') {
       out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c < 0x20 || c == 0x7f) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
       out += buf;
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
     } else {
-      out += c;
+      // One UTF-8 sequence (the caller's bytes need not be valid).
+      const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      char32_t cp = n == 4 ? c & 0x07 : n == 3 ? c & 0x0F : c & 0x1F;
+      bool valid = n > 1 && i + n <= s.size();
+      for (std::size_t k = 1; valid && k < n; ++k) {
+        const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+        valid = (cc & 0xC0) == 0x80;
+        cp = (cp << 6) | (cc & 0x3F);
+      }
+      const char32_t min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+      if (!valid || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        cp = 0xFFFD;
+        i += 1;
+      } else {
+        i += n;
+      }
+      std::snprintf(buf, sizeof buf, cp > 0xFFFF ? "\\U%08x" : "\\u%04x",
+                    static_cast<unsigned>(cp));
+      out += buf;
     }
   }
   return out + "\"";
@@ -376,93 +402,27 @@ std::string TomlString(std::string_view s) {
 namespace {
 
 // toml++ 3.3.0's is_non_ascii_horizontal_whitespace() reaches
-// __builtin_unreachable() for most non-ASCII characters (e.g. U+00E9, or a
-// byte-order mark after "[[", found by tests/fuzz agent_config): undefined
-// behaviour wherever the parser asks whether such a character is blank,
-// which it does between tokens and inside multi-line strings. So before
-// toml++ sees the text, non-ASCII characters are allowed only where the
-// parser never asks that: in comments and in one-line strings ("..." and
-// '...', where paths and names live). Nothing in agent.toml needs them
-// elsewhere. Returns the refusal, or nothing.
-std::optional<std::string> NonAsciiWhereTomlCannotTakeIt(std::string_view text) {
-  enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
-  constexpr std::string_view kBom = "\xEF\xBB\xBF", kMultiQuote = "\"\"\"", kMultiApos = "'''";
-  In in = In::kCode;
-  // The last character in code that is not a blank: a quote opens a string
-  // only where TOML puts one (a key or a value), not in the middle of a
-  // token ("66"6" is no string to toml++, which then classifies what
-  // follows), so such a quote leaves us in code.
-  char last = '\n';
+// __builtin_unreachable() for most non-ASCII characters (U+00E9, a
+// byte-order mark after "[[", ...; found by tests/fuzz agent_config):
+// undefined behaviour wherever the parser asks whether such a character is
+// blank, which it does between tokens, inside value tokens and in
+// multi-line strings. Telling those places from strings and comments
+// needs the parser itself (two attempts to guess them were fuzzed into
+// failing), so toml++ is given ASCII only: a character beyond ASCII is
+// written as a \uXXXX escape in a double-quoted string, which toml++
+// decodes without asking anything about it. Returns the refusal, or
+// nothing.
+std::optional<std::string> NonAscii(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  const std::size_t from = text.substr(0, 3) == kBom ? 3 : 0;  // a leading BOM is fine
   std::size_t line = 1;
-  std::size_t i = text.substr(0, 3) == kBom ? 3 : 0;  // a leading BOM is fine
-  auto at = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      last = '\n';
-      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
-      continue;
-    }
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) continue;
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (text[i] == '\n') ++line;
+    if (static_cast<unsigned char>(text[i]) >= 0x80) {
       return "line " + std::to_string(line) +
-             ": a non-ASCII character outside a comment or a one-line string (\"...\" or "
-             "'...'); write it inside quotes";
-    }
-    switch (in) {
-      case In::kCode: {
-        const bool opens = last == '\n' || last == '=' || last == '[' || last == ',' ||
-                           last == '{' || last == '.';
-        if (c != ' ' && c != '\t') last = c;
-        if ((c == '"' || c == '\'') && !opens) break;  // not a string: part of a token
-        if (c == '#') {
-          in = In::kComment;
-        } else if (at(kMultiQuote)) {
-          in = In::kMultiBasic;
-          i += 2;
-        } else if (at(kMultiApos)) {
-          in = In::kMultiLiteral;
-          i += 2;
-        } else if (c == '"') {
-          in = In::kBasic;
-        } else if (c == '\'') {
-          in = In::kLiteral;
-        }
-        break;
-      }
-      case In::kBasic:
-        if (c == '\\') {
-          ++i;  // an escape: the next character does not end the string
-        } else if (c == '"') {
-          in = In::kCode;
-          last = '"';
-        }
-        break;
-      case In::kLiteral:
-        if (c == '\'') {
-          in = In::kCode;
-          last = '\'';
-        }
-        break;
-      case In::kMultiBasic:
-        if (c == '\\') {
-          ++i;
-        } else if (at(kMultiQuote)) {
-          in = In::kCode;
-          last = '"';
-          i += 2;
-        }
-        break;
-      case In::kMultiLiteral:
-        if (at(kMultiApos)) {
-          in = In::kCode;
-          last = '\'';
-          i += 2;
-        }
-        break;
-      case In::kComment:
-        break;
+             ": a character beyond ASCII; write it in a double-quoted string as a \\uXXXX "
+             "escape (e.g. \"/home/j\\u00fcri\" for /home/j\u00fcri); comments too must "
+             "be ASCII";
     }
   }
   return std::nullopt;
@@ -472,7 +432,7 @@ std::optional<std::string> NonAsciiWhereTomlCannotTakeIt(std::string_view text) 
 
 Result<AgentConfig> ParseAgentConfig(std::string_view toml_text, const std::string& base_dir,
                                      const std::string& home) {
-  if (auto refused = NonAsciiWhereTomlCannotTakeIt(toml_text)) {
+  if (auto refused = NonAscii(toml_text)) {
     return Status(ErrorCode::kInvalidConfig, *refused);
   }
   try {
