@@ -250,6 +250,23 @@ expect_stdout "--config"
 expect_stdout "--passphrase-file"
 expect_stdout "CERTSHARE_IDENTITY"
 
+echo "--- an unknown command is named"
+expect_exit 2 "$certshare" frobnicate
+expect_stderr '"frobnicate" is not a command; the commands are: keygen, publish'
+
+echo "--- registry import is all or nothing; agent.toml must be ASCII"
+"$certshare" keygen --org CERT-AA --out "$work/aa" >/dev/null
+echo '{"format":"not-a-card"}' >"$work/aa/bad.card.json"
+expect_exit 3 "$certshare" registry import --registry "$work/aa/registry.json" \
+  "$work/aa/CERT-AA.card.json" "$work/aa/bad.card.json"
+expect_stderr "nothing was imported"
+[ ! -e "$work/aa/registry.json" ] || fail "a failed import wrote the registry"
+[ ! -s "$work/out" ] || fail "a failed import said it imported: $(cat "$work/out")"
+printf 'identity = "/home/j\xc3\xbcri/k.json"\n' >"$work/aa/agent.toml"
+expect_exit 3 "$certshare" status --config "$work/aa/agent.toml"
+expect_stderr "line 1: a character beyond ASCII"
+expect_stderr '\\u00fc'
+
 kill -TERM "${pids[0]}"
 wait "${pids[0]}" || fail "broker did not stop cleanly"
 pids[0]=""

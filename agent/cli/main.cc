@@ -1,6 +1,8 @@
 // certshare: the agent command line a CERT's analysts and sensors use.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "agent/cli/commands.h"
 #include "agent/cli/exit_codes.h"
 #include "common/crypto/keys.h"
@@ -44,6 +46,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // "certshare frobnicate": CLI11 only says a subcommand is required;
+    // name the word and the commands there are.
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
+      std::string known;
+      for (const CLI::App* sub : app.get_subcommands({})) {
+        known += (known.empty() ? "" : ", ") + sub->get_name();
+      }
+      std::cerr << "certshare: \"" << argv[1] << "\" is not a command; the commands are: "
+                << known << " (certshare --help describes them)\n";
+      return cli::kExitUsage;
+    }
     app.exit(e);
     return cli::kExitUsage;
   } catch (const cli::CommandLineError& e) {

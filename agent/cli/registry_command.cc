@@ -25,15 +25,23 @@ int RunImport(const RegistryFlags& f) {
     if (!loaded.ok()) return Report(loaded.status(), kExitInvalidInput);
     registry = std::move(*loaded);
   }
+  // All or nothing: every card is checked before the file is written, and
+  // what was imported is said only once it is.
+  std::vector<std::string> imported;
   for (const auto& path : f.cards) {
     auto card = identity::LoadCard(path);
-    if (!card.ok()) return Report(card.status(), kExitInvalidInput);
-    Status s = registry.Put(*card);
-    if (!s.ok()) return Report(s.WithContext(path), kExitInvalidInput);
-    std::cout << "imported " << card->org << " from " << path << "\n";
+    Status s = card.ok() ? registry.Put(*card) : card.status();
+    if (!s.ok()) {
+      if (card.ok()) s = s.WithContext(path);  // LoadCard's errors name it already
+      return Report(s.WithContext("nothing was imported (" + f.context.registry +
+                                  " is unchanged)"),
+                    kExitInvalidInput);
+    }
+    imported.push_back("imported " + card->org + " from " + path);
   }
   Status s = files::WriteAtomic(f.context.registry, registry.ToJson());
   if (!s.ok()) return Report(s, kExitFailure);
+  for (const std::string& line : imported) std::cout << line << "\n";
   return kExitOk;
 }
 
