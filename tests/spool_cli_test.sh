@@ -151,23 +151,31 @@ expect_exit 0 agent CERT-EE publish "$work/a1.json" --no-wait
 expect_out "^spooled incident--"
 expect_out "1 records wait in $XDG_STATE_HOME/certshare/spool/CERT-EE-"
 echo "  $(cat "$work/out")"
+echo "--- (a) --no-wait needs no broker settings at all (it only spools); waiting does"
+gen "$work/a0.json" 3 1
+expect_exit 0 "$certshare" publish "$work/a0.json" --no-wait \
+  --identity "$work/keys/CERT-EE.secret.json" --registry "$work/registry.json"
+expect_out "^spooled incident--"
+expect_exit 2 "$certshare" publish "$work/a0.json" \
+  --identity "$work/keys/CERT-EE.secret.json" --registry "$work/registry.json"
+expect_err "missing --broker"
 echo "--- (a) a waiting publish gives up after --timeout with exit 5; the record stays"
 expect_exit 5 agent CERT-EE publish "$work/a2.json" --timeout 2
 expect_err "TIMEOUT"
 expect_err "stays in the spool"
 expect_exit 5 agent CERT-EE status --timeout 1
 expect_out "NOT reachable"
-expect_out "2 pending"
+expect_out "3 pending"
 echo "--- (a) the builders' --publish spools too: the broker down, the record stays"
 expect_exit 5 "$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
   --registry "$work/registry.json" --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" \
   --ip 198.51.100.23 --tlp amber --to CERT-UA --publish --timeout 2 --out "$work/a3.json"
 expect_err "stays in the spool"
-echo "--- (a) the broker starts; flush delivers all three, each once"
+echo "--- (a) the broker starts; flush delivers all four, each once"
 start_broker
 expect_exit 0 agent CERT-EE flush --timeout 30
-expect_out "flushed 3 records: 3 published, 0 already published, 0 refused; 0 pending"
-{ ids_of "$work/a1.json"; ids_of "$work/a2.json"
+expect_out "flushed 4 records: 4 published, 0 already published, 0 refused; 0 pending"
+{ ids_of "$work/a0.json"; ids_of "$work/a1.json"; ids_of "$work/a2.json"
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/a3.json"  # one record: the bundle
 } >"$work/accepted.txt"
 check_once "$work/accepted.txt"

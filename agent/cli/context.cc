@@ -139,8 +139,10 @@ Status ResolveContextFlags(ContextFlags* flags, const Needs& needs, int* exit) {
   std::vector<const Setting*> missing;
   if (needs.identity && flags->identity.empty()) missing.push_back(&kIdentity);
   if (needs.registry && flags->registry.empty()) missing.push_back(&kRegistry);
-  if (needs.broker && flags->broker.empty()) missing.push_back(&kBroker);
-  if (needs.broker && flags->broker_card.empty() && !flags->broker_public_key) {
+  const bool broker = needs.broker &&
+                      !(needs.broker_not_needed_if != nullptr && *needs.broker_not_needed_if);
+  if (broker && flags->broker.empty()) missing.push_back(&kBroker);
+  if (broker && flags->broker_card.empty() && !flags->broker_public_key) {
     missing.push_back(&kBrokerCard);
   }
   if (missing.empty()) return Status::Ok();

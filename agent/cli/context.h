@@ -54,6 +54,9 @@ struct Needs {
   // What needs them, for the message: "--publish" gives "--publish needs
   // --registry ..."; empty gives "missing --registry ...".
   const char* needed_by = "";
+  // If set and true once the command line is parsed, the broker is not
+  // needed after all (publish --no-wait only spools).
+  const bool* broker_not_needed_if = nullptr;
 };
 
 // Adds --config, --identity, --registry and --passphrase-file (and, with

@@ -110,7 +110,10 @@ void AddPublish(CLI::App& app, int* exit_code) {
                 "exit as soon as the records are safely in the spool; `certshare flush` or "
                 "the next publish sends them");
   AddTopicFlags(cmd, &flags->topics, &flags->derive_topics);
-  AddContextFlags(cmd, &flags->context, true);
+  Needs needs;
+  needs.broker = true;
+  needs.broker_not_needed_if = &flags->no_wait;  // --no-wait only spools
+  AddContextFlags(cmd, &flags->context, needs);
   AddSpoolFlags(cmd, &flags->spool, true, &flags->context);
   cmd->callback([flags, exit_code] { *exit_code = RunPublish(*flags); });
 }

@@ -185,8 +185,13 @@ agent::TopicMode ParseTopicMode(const std::string& derive) {
 
 int SpoolAndSend(const SendOptions& f, const SplitRecords& split, const ContextFlags& flags,
                  const Context& context) {
-  auto connector = MakeConnector(flags, context);
-  if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
+  // The broker's settings are checked before anything is accepted (a
+  // --no-wait publish needs none: it only spools).
+  Result<agent::Forwarder::Connector> connector = agent::Forwarder::Connector();
+  if (!f.no_wait) {
+    connector = MakeConnector(flags, context);
+    if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
+  }
 
   // Accept: one synced write. From here on the records are safe.
   const auto timeout = std::chrono::seconds(f.timeout_seconds);

@@ -130,7 +130,9 @@ TEST_F(PipelineTest, BatchesShareOneSignatureYetEachRecordVerifiesAndOpensAlone)
   FakeSource source(lines);
   EveMapper mapper({"CERT-EE", "CERT-EE"}, Tlp::kAmber);
   CollectingSink sink;
-  PipelineStats stats = RunAll(source, mapper, AmberToUaAndEu(), sink);
+  PipelineOptions popts;
+  popts.batch_delay = std::chrono::hours(1);  // batches cut by size only, however slow the run
+  PipelineStats stats = RunAll(source, mapper, AmberToUaAndEu(), sink, popts);
 
   EXPECT_EQ(stats.lines, 603u);
   EXPECT_EQ(stats.published, 600u);
@@ -179,6 +181,7 @@ TEST_F(PipelineTest, AFullSpoolHoldsTheBatchNothingIsDropped) {
   sink.full_times = 3;
   PipelineOptions popts;
   popts.full_retry = 1ms;
+  popts.batch_delay = std::chrono::hours(1);  // one batch, however slow the run
   PipelineStats stats = RunAll(source, mapper, AmberToUaAndEu(), sink, popts);
   EXPECT_EQ(stats.published, 10u);
   ASSERT_EQ(sink.batches.size(), 1u);
