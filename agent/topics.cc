@@ -28,7 +28,6 @@ void FromLabels(const rapidjson::Value& object, std::set<std::string>* topics) {
   for (const auto& label : labels->GetArray()) {
     if (!label.IsString()) continue;
     const std::string_view text(label.GetString(), label.GetStringLength());
-    if (text.size() < 5 || (text[0] != 'r' && text[0] != 'R')) continue;  // cheap first
     Result<const rsit::Type*> type = rsit::Find(text);
     if (type.ok()) Add(topics, "rsit:" + std::string((*type)->klass));
   }

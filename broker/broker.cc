@@ -229,19 +229,18 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
 void Broker::SendTo(const std::string& peer, Bytes frame) {
   auto it = outbox_.find(peer);
   if (it != outbox_.end()) {
-    if (it->second.size() >= kMaxQueuedReplies) {
-      // A peer that sends and never reads (see kMaxQueuedReplies).
-      if (dropping_replies_.insert(peer).second) {
-        auto p = peers_.find(peer);
-        spdlog::warn("a connection of {} leaves {} replies unread; dropping further replies "
-                     "to it until it reads them",
-                     p != peers_.end() ? p->second.org : std::string("an organisation"),
-                     kMaxQueuedReplies);
-      }
+    if (it->second.size() >= kMaxQueuedReplies) {  // a peer that sends and never reads
       metrics_.ReplyDropped();
       return;
     }
     it->second.push_back(std::move(frame));
+    if (it->second.size() == kMaxQueuedReplies) {  // said once each time the queue fills
+      auto p = peers_.find(peer);
+      spdlog::warn("a connection of {} leaves {} replies unread; dropping further replies "
+                   "to it until it reads them",
+                   p != peers_.end() ? p->second.org : std::string("an organisation"),
+                   kMaxQueuedReplies);
+    }
     return;
   }
   if (server_->Send(peer, frame) == transport::SendOutcome::kBusy) {
@@ -259,7 +258,6 @@ void Broker::FlushOutbox() {
       queue.pop_front();
     }
     if (queue.empty() || sent == transport::SendOutcome::kGone) {
-      dropping_replies_.erase(it->first);
       it = outbox_.erase(it);
     } else {
       ++it;

@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -157,7 +156,6 @@ class Broker {
   std::unique_ptr<IngestPipeline> pipeline_;  // after server_: uses its notifier
   // Replies to busy peers, at most kMaxQueuedReplies each (see there).
   std::map<std::string, std::deque<Bytes>> outbox_;
-  std::set<std::string> dropping_replies_;  // peers told about in the log
   RoutingPolicy routing_;
   std::map<std::string, Subscription> subscriptions_;  // by peer routing id
   std::map<std::string, Peer> peers_;                  // by peer routing id

@@ -66,7 +66,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
 }
 
 // The reader: read, map, route, batch. Returns at the end of the input, at
-// `stop`, or when the sealer has failed.
+// `stop`, or when the spooler has failed.
 Status Pipeline::Read(const std::atomic<bool>& stop) {
   std::vector<Line> lines;
   while (!stop && !source_.ended()) {

@@ -2,11 +2,12 @@
 
 #include <rapidjson/document.h>
 
-#include <cstdio>
 #include <filesystem>
 
+#include "common/base/bytes.h"
 #include "common/base/file_util.h"
 #include "common/base/json.h"
+#include "common/crypto/keys.h"
 
 namespace certshare::agent::sensor {
 
@@ -30,14 +31,8 @@ bool GetUint64(const rapidjson::Value& doc, const char* name, std::uint64_t* out
 }  // namespace
 
 std::string PositionFilePath(const std::string& spool_dir, const std::string& input) {
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
-  for (unsigned char c : Absolute(input)) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  char name[17];
-  std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(hash));
-  return spool_dir + "/sensor-positions/" + name + ".json";
+  const crypto::Hash256 hash = crypto::Hash({AsBytes(Absolute(input))});
+  return spool_dir + "/sensor-positions/" + HexEncode(ByteView(hash.data(), 8)) + ".json";
 }
 
 Result<std::optional<FilePosition>> LoadPosition(const std::string& file,

@@ -3,7 +3,7 @@
 // at the file's end (follow.h, "Resuming").
 //
 // One small JSON file per input path in the spool's folder:
-//   <spool>/sensor-positions/<16 hex digits: FNV-1a of the absolute path>.json
+//   <spool>/sensor-positions/<16 hex digits of the BLAKE2b of the absolute path>.json
 //   {"format":"certshare-sensor-position-v1","input":"/var/log/suricata/eve.json",
 //    "dev":2049,"ino":1311,"offset":1048576}
 // It is written (write, then rename) after each batch the spool took, so
