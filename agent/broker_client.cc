@@ -14,6 +14,9 @@ Result<std::unique_ptr<BrokerClient>> BrokerClient::Connect(
   options.server_key = broker.transport_key;
   options.public_key = me.card.transport_key;
   options.secret_key = &me.transport_secret;
+  // Nothing larger can come from a broker: a bigger frame is dropped
+  // before it is allocated (docs/protocol.md, wire protocol "Edge cases").
+  options.max_frame_bytes = static_cast<std::int64_t>(wire::kMaxBrokerFrameBytes);
   auto client = transport::Client::Connect(options);
   if (!client.ok()) return client.status();
   return std::unique_ptr<BrokerClient>(new BrokerClient(std::move(*client)));

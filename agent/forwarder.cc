@@ -21,6 +21,7 @@ bool IsTransientRefusal(ErrorCode code) {
     case ErrorCode::kTimeout:
     case ErrorCode::kTransportError:
     case ErrorCode::kDiskFull:  // the broker resumes by itself once space is back
+    case ErrorCode::kBusy:      // the broker is at a limit for this organisation
       return true;
     default:
       return false;

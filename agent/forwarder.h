@@ -10,8 +10,9 @@
 // When the broker is unreachable (no answer for ack_timeout while records
 // are in flight, kTimeout / kTransportError from the socket, or
 // kUnauthenticated from the handshake) or answers with a transient error
-// (kUnavailable, kIoError, kStorageError, kCorruption, kTimeout: its
-// storage cannot take the record now), the forwarder drops the connection,
+// (kUnavailable, kIoError, kStorageError, kCorruption, kTimeout, kDiskFull:
+// its storage cannot take the record now; kBusy: the broker holds as much
+// as it allows for this organisation), the forwarder drops the connection,
 // waits (exponential backoff from backoff_initial to backoff_max, with
 // jitter), connects again and resends everything not yet acknowledged.
 // Resending is safe: the broker stores one record per origin, STIX id and

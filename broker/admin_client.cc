@@ -39,6 +39,9 @@ Result<std::unique_ptr<AdminClient>> AdminClient::Connect(const std::string& end
   options.server_key = broker.transport_key;
   options.public_key = me.card.transport_key;
   options.secret_key = &me.transport_secret;
+  // Nothing larger can come from a broker: a bigger frame is dropped
+  // before it is allocated (docs/protocol.md, wire protocol "Edge cases").
+  options.max_frame_bytes = static_cast<std::int64_t>(wire::kMaxBrokerFrameBytes);
   CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<transport::Client> client,
                              transport::Client::Connect(options));
   return std::unique_ptr<AdminClient>(

@@ -15,15 +15,21 @@ constexpr auto kIdleWait = std::chrono::milliseconds(100);
 constexpr int kReceiveBurst = 256;
 // Records accepted but not yet acknowledged, across all publishers. Above
 // it the broker stops reading requests (they wait in ZeroMQ's queues, then
-// in the publishers'), which bounds its memory.
+// in the publishers'): with max_buffered_bytes, this bounds the pipeline's
+// work for many small records.
 constexpr std::size_t kMaxInFlight = 16384;
+// When some reply waits for room in a ZeroMQ queue: how soon to try again
+// (the queues hold few frames: docs/broker.md, "Limits").
+constexpr auto kOutboxWait = std::chrono::milliseconds(1);
+constexpr auto kOutboxStalledWait = std::chrono::milliseconds(5);
 }  // namespace
 
 Broker::Broker(Options options, identity::Identity identity,
                identity::Registry registry)
     : options_(std::move(options)),
       identity_(std::move(identity)),
-      registry_(std::make_shared<RegistryHolder>(std::move(registry))) {}
+      registry_(std::make_shared<RegistryHolder>(std::move(registry))),
+      budget_(options_.max_buffered_bytes, options_.max_buffered_bytes_per_org) {}
 
 Broker::~Broker() {
   StopRetention();
@@ -33,7 +39,8 @@ Broker::~Broker() {
 Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
                                              identity::Identity identity,
                                              identity::Registry registry,
-                                             std::unique_ptr<storage::Log> log) {
+                                             std::unique_ptr<storage::Log> log,
+                                             const AuthorizeWrapper& wrap_authorize) {
   std::unique_ptr<Broker> broker(
       new Broker(options, std::move(identity), std::move(registry)));
 
@@ -64,21 +71,37 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   std::shared_ptr<RegistryHolder> registry_ref = broker->registry_;
   std::optional<crypto::BoxPublicKey> operator_key;
   if (broker->operator_) operator_key = broker->operator_->transport_key;
-  server_options.authorize = [registry_ref, operator_key](
+  // Its log lines are throttled like every refusal (the ZAP thread alone
+  // uses this throttle).
+  auto revoked_log = std::make_shared<LogThrottle>();
+  server_options.authorize = [registry_ref, operator_key, revoked_log](
                                  const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+    for (const LogThrottle::Suppressed& s : revoked_log->TakeSuppressed()) {
+      spdlog::warn("{} more like this not logged in the last 60 s: connections of {} refused "
+                   "(revoked)",
+                   s.count, s.key);
+    }
     if (operator_key && key == *operator_key) return std::string(kOperatorUserId);
     std::shared_ptr<const identity::Registry> registry = registry_ref->Get();
     const identity::Card* card = registry->FindByTransportKey(key);
     if (card == nullptr) return std::nullopt;
     if (card->revoked) {
-      spdlog::warn("refused a connection of {}: revoked at {}", card->org, card->revoked_at);
+      if (revoked_log->Allow(card->org)) {
+        spdlog::warn("refused a connection of {}: revoked at {}", card->org, card->revoked_at);
+      }
       return std::nullopt;
     }
     spdlog::debug("admitted a connection of {}", card->org);
     return card->org;
   };
-  server_options.max_frame_bytes =
-      static_cast<std::int64_t>(options.max_record_bytes) * 2 + (1 << 20);
+  if (wrap_authorize) server_options.authorize = wrap_authorize(server_options.authorize);
+  // ZeroMQ's queues, bounded in bytes (docs/broker.md, "Limits").
+  const ConnectionQueues queues = QueuesFor(options);
+  server_options.max_frame_bytes = queues.max_frame_bytes;
+  server_options.receive_high_water_mark = queues.receive_hwm;
+  server_options.send_high_water_mark = queues.send_hwm;
+  server_options.max_connections_per_org = options.max_connections_per_org;
+  broker->max_frame_bytes_ = queues.max_frame_bytes;
   auto server = transport::Server::Bind(server_options);
   if (!server.ok()) return server.status();
   broker->server_ = std::move(*server);
@@ -121,21 +144,47 @@ Status Broker::Health() const {
 
 Status Broker::Run(const std::atomic<bool>& stop) {
   auto wait = kIdleWait;
-  while (!stop.load()) {
-    bool accept = pipeline_->InFlight() < kMaxInFlight;
+  Status failed;
+  while (!stop.load() && failed.ok()) {
     for (int i = 0; i < kReceiveBurst; ++i) {
+      bool accept = CanRead();
       auto in = server_->Receive(i == 0 ? wait : std::chrono::milliseconds(0), accept);
-      if (!in.ok()) return in.status();
+      if (!in.ok()) {
+        failed = in.status();
+        break;
+      }
       if (!in->has_value()) break;
       HandleMessage(**in);
     }
     FinishIngested();
-    FlushOutbox();
+    const bool flushed = FlushOutbox();
+    metrics_.SetBufferedBytes(budget_.total());
     CheckPeers();
+    LogSuppressedRefusals();
     wait = PumpSubscribers();
+    // Replies waiting for room in ZeroMQ's queues: soon again while they
+    // move, less often for a peer that does not read.
+    if (!outbox_.empty()) wait = std::min(wait, flushed ? kOutboxWait : kOutboxStalledWait);
   }
+  if (!failed.ok()) spdlog::critical("stopping: {}", failed.ToString());
   Shutdown();
-  return Status::Ok();
+  return failed;
+}
+
+bool Broker::CanRead() {
+  const bool full = pipeline_->InFlight() >= kMaxInFlight ||
+                    budget_.TotalFull(static_cast<std::size_t>(max_frame_bytes_));
+  if (full != reading_paused_) {
+    reading_paused_ = full;
+    if (full) {
+      spdlog::warn("{} records ({} bytes) in flight: reading requests paused until some are "
+                   "acknowledged (max_buffered_bytes {})",
+                   pipeline_->InFlight(), budget_.total(), budget_.total_limit());
+    } else {
+      spdlog::info("reading requests again");
+    }
+  }
+  return !full;
 }
 
 // Stop reading requests, let every record already accepted reach the disk,
@@ -147,7 +196,7 @@ void Broker::Shutdown() {
   FinishIngested();
   FlushOutbox();
   std::size_t unsent = 0;
-  for (const auto& [peer, queue] : outbox_) unsent += queue.size();
+  for (const auto& [peer, queue] : outbox_) unsent += queue.frames.size();
   if (unsent > 0) spdlog::warn("{} replies could not be sent before closing", unsent);
   spdlog::info("stopped: {} records stored", log_->LastSequence());
 }
@@ -164,6 +213,14 @@ void Broker::HandleMessage(const transport::Incoming& in) {
   Status decoded = wire::Decode(in.frame, &msg);
   if (!decoded.ok()) {
     Refuse(in.peer, in.org, msg.correlation, decoded);
+    return;
+  }
+  if (in.beyond_connection_limit) {
+    Refuse(in.peer, in.org, msg.correlation,
+           Status(ErrorCode::kBusy, "this connection is beyond " + in.org + "'s limit of " +
+                                        std::to_string(options_.max_connections_per_org) +
+                                        " connections (max_connections_per_org): close it, "
+                                        "or one of the others"));
     return;
   }
   // The registry may have changed since this connection was admitted.
@@ -217,52 +274,80 @@ std::string Printable(const std::string& text) {
 }
 }  // namespace
 
+// Every refusal is counted (metrics) and answered; its log line is
+// throttled per organisation and code (a few a minute, then one summary),
+// so that a flood of bad requests cannot flood the log.
 void Broker::Refuse(const std::string& peer, const std::string& org,
                     std::uint64_t correlation, const Status& why) {
   metrics_.RecordRefused(why.code());
   std::string message = Printable(why.message());
-  spdlog::warn("refused request {} from {}: {} ({}): {}", correlation, org,
-               ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
+  const std::string kind = "refusals of " + org + " with " +
+                           std::string(ErrorCodeName(why.code())) + " (" +
+                           std::to_string(static_cast<int>(why.code())) + ")";
+  if (refusal_log_.Allow(kind)) {
+    spdlog::warn("refused request {} from {}: {} ({}): {}", correlation, org,
+                 ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
+  }
   SendTo(peer, wire::EncodeError(correlation, why.code(), message));
+}
+
+void Broker::LogSuppressedRefusals() {
+  for (const LogThrottle::Suppressed& s : refusal_log_.TakeSuppressed()) {
+    spdlog::warn("{} more like this not logged in the last {} s: {}", s.count,
+                 std::chrono::duration_cast<std::chrono::seconds>(
+                     refusal_log_.options().interval)
+                     .count(),
+                 s.key);
+  }
 }
 
 void Broker::SendTo(const std::string& peer, Bytes frame) {
   auto it = outbox_.find(peer);
-  if (it != outbox_.end()) {
-    if (it->second.size() >= kMaxQueuedReplies) {  // a peer that sends and never reads
-      metrics_.ReplyDropped();
-      return;
+  if (it == outbox_.end()) {
+    if (server_->Send(peer, frame) != transport::SendOutcome::kBusy) return;
+    auto p = peers_.find(peer);
+    it = outbox_.emplace(peer, Outbox{p != peers_.end() ? p->second.org : std::string()}).first;
+  }
+  Outbox& box = it->second;
+  const std::size_t cost = ReplyCost(frame.size());
+  if (box.cost + cost > options_.connection_queue_bytes) {
+    // A peer that sends and never reads: its further replies are dropped
+    // (counted) instead of held without bound. Only this connection loses
+    // anything.
+    metrics_.ReplyDropped();
+    if (refusal_log_.Allow("replies dropped for " + box.org)) {
+      spdlog::warn("a connection of {} leaves {} replies ({} bytes) unread; dropping further "
+                   "replies to it (connection_queue_bytes) until it reads them",
+                   box.org, box.frames.size(), box.cost);
     }
-    it->second.push_back(std::move(frame));
-    if (it->second.size() == kMaxQueuedReplies) {  // said once each time the queue fills
-      auto p = peers_.find(peer);
-      spdlog::warn("a connection of {} leaves {} replies unread; dropping further replies "
-                   "to it until it reads them",
-                   p != peers_.end() ? p->second.org : std::string("an organisation"),
-                   kMaxQueuedReplies);
-    }
+    if (box.frames.empty()) outbox_.erase(it);
     return;
   }
-  if (server_->Send(peer, frame) == transport::SendOutcome::kBusy) {
-    outbox_[peer].push_back(std::move(frame));
-  }
+  box.cost += cost;
+  box.frames.push_back(std::move(frame));
 }
 
-void Broker::FlushOutbox() {
+bool Broker::FlushOutbox() {
+  bool sent_any = false;
   for (auto it = outbox_.begin(); it != outbox_.end();) {
-    auto& queue = it->second;
+    Outbox& box = it->second;
     transport::SendOutcome sent = transport::SendOutcome::kSent;
-    while (!queue.empty()) {
-      sent = server_->Send(it->first, queue.front());
+    while (!box.frames.empty()) {
+      sent = server_->Send(it->first, box.frames.front());
       if (sent != transport::SendOutcome::kSent) break;
-      queue.pop_front();
+      box.cost -= ReplyCost(box.frames.front().size());
+      box.frames.pop_front();
+      sent_any = true;
     }
-    if (queue.empty() || sent == transport::SendOutcome::kGone) {
+    if (box.frames.empty() || sent == transport::SendOutcome::kGone) {
       it = outbox_.erase(it);
     } else {
       ++it;
     }
   }
+  return sent_any;
 }
+
+void Broker::DropOutbox(const std::string& peer) { outbox_.erase(peer); }
 
 }  // namespace certshare::broker

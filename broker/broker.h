@@ -21,17 +21,20 @@
 #include <thread>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "broker/admin_command.h"
+#include "broker/budget.h"
 #include "broker/ingest_pipeline.h"
 #include "broker/metrics.h"
 #include "broker/options.h"
 #include "broker/registry_holder.h"
 #include "broker/routing.h"
+#include "common/base/log_throttle.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
@@ -46,10 +49,14 @@ class Broker {
   // Opens storage and binds the socket. Errors name what failed (identity,
   // registry, storage, bind). `log`, if given, is used instead of opening
   // options.data_dir (tests inject faults this way).
+  // `wrap_authorize`, if given, wraps the admission check the broker hands
+  // its ZAP handler (tests inject a failing one: the broker must stop).
+  using AuthorizeWrapper = std::function<transport::Authorize(transport::Authorize)>;
   static Result<std::unique_ptr<Broker>> Open(const Options& options,
                                               identity::Identity identity,
                                               identity::Registry registry,
-                                              std::unique_ptr<storage::Log> log = nullptr);
+                                              std::unique_ptr<storage::Log> log = nullptr,
+                                              const AuthorizeWrapper& wrap_authorize = nullptr);
   ~Broker();
 
   // The bound endpoint (ephemeral port resolved).
@@ -57,17 +64,16 @@ class Broker {
 
   // Serves until `stop` is true, then shuts down gracefully: stops reading
   // requests, finishes the writes in flight and acknowledges them. Returns
-  // an error only if the transport fails; refused records are answered,
-  // not returned.
+  // an error (after the same shutdown) only if the transport fails —
+  // including its ZAP handler, without which no connection can be
+  // authenticated; refused records are answered, not returned.
   Status Run(const std::atomic<bool>& stop);
 
   const Metrics& metrics() const { return metrics_; }
 
-  // Replies queued for one busy peer, at most, above ZeroMQ's own
-  // high-water mark: an agent reads its replies as they come, so only a
-  // peer that sends and never reads gets there, and its further replies
-  // are dropped (counted, and logged once) instead of held without bound.
-  static constexpr std::size_t kMaxQueuedReplies = 100'000;
+  // What queueing a reply of `frame_bytes` for a peer that does not read
+  // costs against connection_queue_bytes: the bytes and the queue entry.
+  static std::size_t ReplyCost(std::size_t frame_bytes) { return frame_bytes + 64; }
   // OK while the broker can acknowledge records; kUnavailable (with the
   // reason) once a failed write has put storage in its failed state.
   // Thread-safe (the metrics server's /healthz calls it).
@@ -99,9 +105,18 @@ class Broker {
   void HandleMessage(const transport::Incoming& in);
   void Refuse(const std::string& peer, const std::string& org, std::uint64_t correlation,
               const Status& why);
-  // Sends now, or queues behind what this peer is already waiting for.
+  // One line per refused-request summary the throttle has (see Refuse).
+  void LogSuppressedRefusals();
+  // Whether to read more requests: the pipeline's count and the total
+  // budget leave room for one more largest frame.
+  bool CanRead();
+  // Sends now, or queues behind what this peer is already waiting for;
+  // dropped (counted) if its queue would pass connection_queue_bytes.
   void SendTo(const std::string& peer, Bytes frame);
-  void FlushOutbox();
+  // Sends what the outbox holds while ZeroMQ takes it; true if it sent any.
+  bool FlushOutbox();
+  // Forgets the replies queued for a peer that is gone.
+  void DropOutbox(const std::string& peer);
   void Shutdown();
   // publish.cc
   void HandlePublish(const transport::Incoming& in, const wire::Message& msg);
@@ -154,8 +169,20 @@ class Broker {
   std::unique_ptr<storage::Log> log_;
   std::unique_ptr<transport::Server> server_;
   std::unique_ptr<IngestPipeline> pipeline_;  // after server_: uses its notifier
-  // Replies to busy peers, at most kMaxQueuedReplies each (see there).
-  std::map<std::string, std::deque<Bytes>> outbox_;
+  // Records in flight, by organisation (docs/broker.md, "Limits").
+  Budget budget_;
+  std::int64_t max_frame_bytes_ = 0;  // ZeroMQ's largest frame (QueuesFor)
+  bool reading_paused_ = false;       // the total budget stopped reading (logged once)
+  // Refusal log lines: a few per organisation and code, then summaries.
+  LogThrottle refusal_log_;
+  // Replies to peers whose ZeroMQ queue is full, at most
+  // connection_queue_bytes each (ReplyCost).
+  struct Outbox {
+    std::string org;  // for log lines
+    std::deque<Bytes> frames;
+    std::size_t cost = 0;
+  };
+  std::map<std::string, Outbox> outbox_;  // by peer routing id
   RoutingPolicy routing_;
   std::map<std::string, Subscription> subscriptions_;  // by peer routing id
   std::map<std::string, Peer> peers_;                  // by peer routing id

@@ -29,7 +29,7 @@ void Broker::CheckPeers() {
         spdlog::info("{}: no heartbeat for {} ms", peer.org, options_.heartbeat_timeout_ms);
         CloseSubscription(it->first, "peer silent");
       }
-      outbox_.erase(it->first);
+      DropOutbox(it->first);
       it = peers_.erase(it);
       continue;
     }

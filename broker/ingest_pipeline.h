@@ -42,6 +42,7 @@ struct IngestJob {
   std::string org;  // authenticated sender
   std::uint64_t correlation = 0;
   Bytes record;
+  std::size_t charged_bytes = 0;  // held in the broker's Budget until taken
   // Filled in by the pipeline.
   std::uint64_t ticket = 0;
   std::uint64_t received_ms = 0;

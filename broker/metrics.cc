@@ -181,6 +181,10 @@ void Metrics::ForgetSubscription(const std::string& subscription) {
 
 void Metrics::ReplyDropped() { replies_dropped_.fetch_add(1, std::memory_order_relaxed); }
 
+void Metrics::SetBufferedBytes(std::uint64_t n) {
+  buffered_bytes_.store(n, std::memory_order_relaxed);
+}
+
 void Metrics::SetConnectedPeers(std::uint64_t n) {
   connected_peers_.store(n, std::memory_order_relaxed);
 }
@@ -249,6 +253,9 @@ std::string Metrics::RenderPrometheus() const {
   AppendFamily(&out, "certshare_replies_dropped_total", "counter",
                "Replies discarded because their peer left too many unread.");
   AppendSample(&out, "certshare_replies_dropped_total", replies_dropped_.load());
+  AppendFamily(&out, "certshare_buffered_bytes", "gauge",
+               "Bytes of records received and not yet acknowledged (max_buffered_bytes).");
+  AppendSample(&out, "certshare_buffered_bytes", buffered_bytes_.load());
   AppendFamily(&out, "certshare_last_sequence", "gauge",
                "Sequence number of the newest stored record (0: none).");
   AppendSample(&out, "certshare_last_sequence", last_sequence_.load());

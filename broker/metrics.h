@@ -43,10 +43,15 @@ class Metrics {
   void ForgetSubscription(const std::string& subscription);
   void SetConnectedPeers(std::uint64_t n);
   void SetLastSequence(std::uint64_t seq);
-  // A reply discarded because its peer left Broker::kMaxQueuedReplies
-  // unread (a peer that sends and never reads).
+  // A reply discarded because its connection left connection_queue_bytes
+  // of replies unread (a peer that sends and never reads; docs/broker.md,
+  // "Limits").
   void ReplyDropped();
   std::uint64_t replies_dropped() const { return replies_dropped_.load(); }
+  // Bytes of records received and not yet acknowledged now
+  // (broker::Budget).
+  void SetBufferedBytes(std::uint64_t n);
+  std::uint64_t buffered_bytes() const { return buffered_bytes_.load(); }
 
   // The Prometheus text exposition format (version 0.0.4).
   std::string RenderPrometheus() const;
@@ -95,6 +100,7 @@ class Metrics {
   std::atomic<std::uint64_t> connected_peers_{0};
   std::atomic<std::uint64_t> last_sequence_{0};
   std::atomic<std::uint64_t> replies_dropped_{0};
+  std::atomic<std::uint64_t> buffered_bytes_{0};
   const double start_time_ =
       std::chrono::duration<double>(
           std::chrono::system_clock::now().time_since_epoch())

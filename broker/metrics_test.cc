@@ -316,8 +316,18 @@ TEST(MetricsTest, WholeExpositionIsWellFormed) {
     ++samples;
   }
   EXPECT_EQ(helped, typed);
-  EXPECT_EQ(helped.size(), 12u);
+  EXPECT_EQ(helped.size(), 13u);
   EXPECT_GT(samples, 40);
+}
+
+TEST(MetricsTest, BufferedBytesIsAGaugeOfTheLatestValue) {
+  Metrics m;
+  m.SetBufferedBytes(4096);
+  m.SetBufferedBytes(1234);
+  EXPECT_NE(m.RenderPrometheus().find("\n# TYPE certshare_buffered_bytes gauge\n"),
+            std::string::npos);
+  EXPECT_NE(m.RenderPrometheus().find("\ncertshare_buffered_bytes 1234\n"), std::string::npos);
+  EXPECT_EQ(m.buffered_bytes(), 1234u);
 }
 
 TEST(MetricsTest, CountsExactlyUnderConcurrentUse) {

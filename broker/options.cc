@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <type_traits>
 #include <vector>
 
@@ -18,6 +19,24 @@ std::string Resolve(const std::string& path, const std::string& base_dir) {
 }
 
 }  // namespace
+
+ConnectionQueues QueuesFor(const Options& options) {
+  ConnectionQueues q;
+  const std::uint64_t margin = std::max<std::uint64_t>(options.max_record_bytes, 64u << 10);
+  q.max_frame_bytes =
+      static_cast<std::int64_t>(options.max_record_bytes + margin + wire::kPrefixBytes);
+  const std::uint64_t deliver = options.max_record_bytes + wire::kDeliverOverhead;
+  auto hwm = [&](std::uint64_t frame) {
+    std::uint64_t n = options.connection_queue_bytes / frame;
+    return static_cast<int>(std::clamp<std::uint64_t>(n, 1, 1'000'000));
+  };
+  // One more: libzmq counts the connection's ZAP credential (the User-Id
+  // message) against the receive queue for as long as it lives, so a
+  // high-water mark of 1 would never let a message through.
+  q.receive_hwm = hwm(static_cast<std::uint64_t>(q.max_frame_bytes)) + 1;
+  q.send_hwm = hwm(deliver);
+  return q;
+}
 
 bool IsLogLevel(std::string_view level) {
   for (std::string_view known : {"trace", "debug", "info", "warn", "error", "off"}) {
@@ -40,7 +59,9 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
                                  "heartbeat_interval_ms", "heartbeat_timeout_ms",
                                  "retention_max_age_seconds", "retention_max_bytes",
                                  "retention_interval_seconds", "metrics_listen",
-                                 "operator_card", "log_level"};
+                                 "operator_card", "log_level", "max_buffered_bytes",
+                                 "max_buffered_bytes_per_org", "max_connections_per_org",
+                                 "connection_queue_bytes"};
   for (const auto& m : doc.GetObject()) {
     std::string name = m.name.GetString();
     bool known = false;
@@ -75,7 +96,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
     problems.push_back("\"log_level\" must be trace, debug, info, warn, error or off");
   }
   if (const rapidjson::Value* v = json::Member(doc, "max_record_bytes")) {
-    if (!v->IsUint64() || v->GetUint64() < 1024 || v->GetUint64() > (16ull << 20)) {
+    if (!v->IsUint64() || v->GetUint64() < 1024 || v->GetUint64() > wire::kMaxRecordBytes) {
       problems.push_back("\"max_record_bytes\" must be a whole number from 1024 to 16777216 "
                          "(16 MiB, the most a subscriber accepts)");
     } else {
@@ -104,6 +125,19 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   whole("retention_max_age_seconds", 0, 100ull * 365 * 86400, &options.retention_max_age_seconds);
   whole("retention_max_bytes", 0, ~0ull >> 1, &options.retention_max_bytes);
   whole("retention_interval_seconds", 1, 86400, &options.retention_interval_seconds);
+  constexpr std::uint64_t kTiB = 1ull << 40;
+  whole("max_buffered_bytes", 1ull << 20, kTiB, &options.max_buffered_bytes);
+  whole("max_buffered_bytes_per_org", 1ull << 20, kTiB, &options.max_buffered_bytes_per_org);
+  whole("max_connections_per_org", 1, 65536, &options.max_connections_per_org);
+  whole("connection_queue_bytes", 64ull << 10, kTiB, &options.connection_queue_bytes);
+  if (options.max_buffered_bytes_per_org < 2 * options.max_record_bytes) {
+    problems.push_back("\"max_buffered_bytes_per_org\" must be at least twice "
+                       "\"max_record_bytes\" (" + std::to_string(2 * options.max_record_bytes) +
+                       ")");
+  }
+  if (options.max_buffered_bytes < options.max_buffered_bytes_per_org) {
+    problems.push_back("\"max_buffered_bytes\" must be at least \"max_buffered_bytes_per_org\"");
+  }
   if (options.heartbeat_timeout_ms <= options.heartbeat_interval_ms) {
     problems.push_back("\"heartbeat_timeout_ms\" must exceed \"heartbeat_interval_ms\"");
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/wire/frame.h"
 
 namespace certshare::broker {
 
@@ -32,6 +33,30 @@ struct Options {
   // Threads verifying signatures. Default 0: one per core. Lower it to
   // leave cores to other services on the host.
   int ingest_workers = 0;
+  // --- Memory limits (docs/broker.md, "Limits"). ---
+  // Bytes of records the broker holds for all its peers together, from
+  // their PUBLISH until their ACK or ERROR. When records in flight come
+  // within one largest frame of it, the broker stops reading requests
+  // until some are acknowledged. Default 256 MiB; at least
+  // max_buffered_bytes_per_org.
+  std::uint64_t max_buffered_bytes = 256ull << 20;
+  // The same, for one organisation: a PUBLISH that would pass it is
+  // refused with BUSY (the agent sends it again later), and other
+  // organisations are served meanwhile. Default 32 MiB; at least twice
+  // max_record_bytes.
+  std::uint64_t max_buffered_bytes_per_org = 32ull << 20;
+  // Connections one organisation may hold at once; a handshake beyond it
+  // is refused (the agent retries). Default 16: a CERT's sensors,
+  // feeds and commands; raise it for an organisation that runs more.
+  int max_connections_per_org = 16;
+  // Bytes queued for one connection, each way: the broker sets ZeroMQ's
+  // high-water marks to this divided by the largest frame (see QueuesFor;
+  // default 8 MiB: 3 of the largest PUBLISH frames read, 7 DELIVERs of
+  // 1 MiB records), and replies that meet a full ZeroMQ queue wait in the
+  // broker up to this much more, then are dropped. Raise it for more
+  // throughput with big records, at the cost of memory (per connection:
+  // about three times this).
+  std::uint64_t connection_queue_bytes = 8ull << 20;
   // Organisations that receive TLP:GREEN records. Default empty: every
   // registered organisation is the community. Set it when the broker serves
   // several communities' members but GREEN should stay within one.
@@ -74,6 +99,26 @@ struct Options {
   // logs a key or a payload. `--log-level` overrides it.
   std::string log_level = "info";
 };
+
+// What the settings make of ZeroMQ's queues for one connection
+// (docs/broker.md, "Limits", has the arithmetic).
+struct ConnectionQueues {
+  // The largest frame read (ZMQ_MAXMSGSIZE, less CURVE's framing): a
+  // PUBLISH of a record of max_record_bytes plus a margin of as much again
+  // (at least 64 KiB), so that a record somewhat over the limit is still
+  // read and answered RECORD_TOO_LARGE; a larger frame is dropped unread
+  // and the connection closed.
+  std::int64_t max_frame_bytes = 0;
+  // ZMQ_RCVHWM: connection_queue_bytes / max_frame_bytes, at least 1,
+  // plus 1 (libzmq counts the connection's ZAP credential against it for
+  // as long as the connection lives): at most receive_hwm - 1 frames wait,
+  // and one more is being read.
+  int receive_hwm = 2;
+  // ZMQ_SNDHWM: connection_queue_bytes / the largest DELIVER
+  // (max_record_bytes + 20), at least 1.
+  int send_hwm = 1;
+};
+ConnectionQueues QueuesFor(const Options& options);
 
 // Whether `level` is one of the names log_level accepts.
 bool IsLogLevel(std::string_view level);

@@ -58,6 +58,52 @@ TEST(BrokerOptionsTest, LogLevel) {
   EXPECT_NE(o.status().message().find("\"log_level\" must be trace, debug"), std::string::npos);
 }
 
+TEST(BrokerOptionsTest, MemoryLimitsAreReadAndCheckedTogether) {
+  const std::string base = R"({"identity":"i","registry":"r","data_dir":"d")";
+  auto o = ParseConfig(base + R"(,"max_buffered_bytes":67108864,"max_buffered_bytes_per_org":)"
+                              R"(4194304,"max_connections_per_org":3,)"
+                              R"("connection_queue_bytes":1048576})",
+                       "/x");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->max_buffered_bytes, 64u << 20);
+  EXPECT_EQ(o->max_buffered_bytes_per_org, 4u << 20);
+  EXPECT_EQ(o->max_connections_per_org, 3);
+  EXPECT_EQ(o->connection_queue_bytes, 1u << 20);
+  // An organisation's share must hold two records, the total one share,
+  // and nobody may have no connection at all.
+  o = ParseConfig(base + R"(,"max_record_bytes":4194304,"max_buffered_bytes_per_org":4194304,)"
+                         R"("max_buffered_bytes":2097152,"max_connections_per_org":0})",
+                  "/x");
+  ASSERT_FALSE(o.ok());
+  for (const char* want : {"\"max_buffered_bytes_per_org\" must be at least twice",
+                           "\"max_buffered_bytes\" must be at least",
+                           "\"max_connections_per_org\" must be a whole number from 1"}) {
+    EXPECT_NE(o.status().message().find(want), std::string::npos)
+        << want << " in " << o.status().message();
+  }
+}
+
+TEST(BrokerOptionsTest, QueuesAreSizedInBytesFromTheLargestFrames) {
+  Options o;  // the defaults: 1 MiB records, 8 MiB per connection
+  ConnectionQueues q = QueuesFor(o);
+  EXPECT_EQ(q.max_frame_bytes, (2 << 20) + 12);  // the record twice, and the prefix
+  EXPECT_EQ(q.receive_hwm, 3 + 1);               // 3 frames, and libzmq's credential
+  EXPECT_EQ(q.send_hwm, 7);                      // 7 DELIVERs of 1 MiB + 20
+  // Small records: the margin is at least 64 KiB.
+  o.max_record_bytes = 2048;
+  o.connection_queue_bytes = 1 << 20;
+  q = QueuesFor(o);
+  EXPECT_EQ(q.max_frame_bytes, 2048 + (64 << 10) + 12);
+  EXPECT_EQ(q.receive_hwm, static_cast<int>((1 << 20) / q.max_frame_bytes) + 1);
+  EXPECT_EQ(q.send_hwm, (1 << 20) / (2048 + 20));
+  // A queue smaller than one frame still takes one.
+  o.max_record_bytes = 16u << 20;
+  o.connection_queue_bytes = 64u << 10;
+  q = QueuesFor(o);
+  EXPECT_EQ(q.receive_hwm, 2);
+  EXPECT_EQ(q.send_hwm, 1);
+}
+
 // Found by fuzzing: "\u0000" cut a path short to nothing.
 TEST(BrokerOptionsTest, RefusesNulInStrings) {
   auto o = ParseConfig(R"({"identity":"\u0000keys","registry":"r","data_dir":"d"})", "/x");

@@ -70,11 +70,30 @@ void Broker::HandlePublish(const transport::Incoming& in, const wire::Message& m
                       std::to_string(options_.max_record_bytes)));
     return;
   }
+  // The organisation's share of the broker's memory (docs/broker.md,
+  // "Limits"): one flooding member is refused, the others are served.
+  const std::size_t cost = Budget::RecordCost(msg.record.size());
+  if (!budget_.TryCharge(in.org, cost)) {
+    const bool own = budget_.Of(in.org) + cost > budget_.per_org_limit();
+    Refuse(in.peer, in.org, msg.correlation,
+           Status(ErrorCode::kBusy,
+                  (own ? in.org + " has " + std::to_string(budget_.Of(in.org)) +
+                             " bytes of records in flight at the broker, the most allowed "
+                             "(max_buffered_bytes_per_org " +
+                             std::to_string(budget_.per_org_limit()) + ")"
+                       : "the broker holds " + std::to_string(budget_.total()) +
+                             " bytes of records in flight, the most allowed "
+                             "(max_buffered_bytes " +
+                             std::to_string(budget_.total_limit()) + ")") +
+                      ": send the record again once some are acknowledged"));
+    return;
+  }
   IngestJob job;
   job.peer = in.peer;
   job.org = in.org;
   job.correlation = msg.correlation;
   job.record.assign(msg.record.begin(), msg.record.end());
+  job.charged_bytes = cost;
   pipeline_->Submit(std::move(job));
 }
 
@@ -109,6 +128,7 @@ void Broker::FinishIngested() {
   pipeline_->TakeCompleted(&done);
   bool stored_any = false;
   for (auto& job : done) {
+    budget_.Release(job.org, job.charged_bytes);
     if (!job.status.ok()) {
       if (job.status.code() == ErrorCode::kUnavailable ||
           job.status.code() == ErrorCode::kIoError ||

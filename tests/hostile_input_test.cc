@@ -474,9 +474,10 @@ TEST_F(HostileInputTest, OversizedRecordGetsRecordTooLargeAndAHugeFrameIsDropped
   ASSERT_TRUE(big.ok());
   EXPECT_CODE(PublishStatus("CERT-EE", *big), ErrorCode::kRecordTooLarge);
   EXPECT_EQ(Metric("certshare_records_refused_total{code=\"RECORD_TOO_LARGE\"}"), 1u);
-  // Far above it (more than 2 x 2048 + 1 MiB): ZeroMQ drops the frame before
-  // the broker allocates it and closes the connection; the sender gets no
-  // answer at all (its agent reports TIMEOUT).
+  // Far above it (more than 2048 bytes and a margin of 64 KiB:
+  // broker::QueuesFor): ZeroMQ drops the frame before the broker allocates
+  // it and closes the connection; the sender gets no answer at all (its
+  // agent reports TIMEOUT).
   auto ee = Raw(Id("CERT-EE"));
   ASSERT_NE(ee, nullptr);
   Bytes huge = wire::EncodePublish(80, Bytes(2u << 20, 'A'));
@@ -924,10 +925,18 @@ TEST_F(HostileInputTest, MultipartMessageGetsMalformedFrame) {
 }
 
 // A registered peer that sends and never reads its replies: the broker
-// keeps at most Broker::kMaxQueuedReplies of them (plus what ZeroMQ's
+// queues them only up to connection_queue_bytes (beyond what ZeroMQ's
 // queues hold) and drops the rest, counted; memory stays bounded and
-// others are served. (Before, the queue grew without limit.)
+// others — its own organisation's other connections too — are served.
+// (Before, the queue grew without limit.)
 TEST_F(HostileInputTest, RepliesAPeerNeverReadsAreBoundedNotHeldForever) {
+  broker::Options options = DefaultOptions();
+  options.connection_queue_bytes = 1u << 20;
+  Restart(options);
+  ASSERT_FALSE(HasFatalFailure());
+  // What the outbox holds of 12-byte PONGs.
+  const std::size_t kQueued =
+      options.connection_queue_bytes / broker::Broker::ReplyCost(12);
   zmq::context_t ctx;
   zmq::socket_t s = RawSocket(ctx, "CERT-EE");
   s.set(zmq::sockopt::sndtimeo, 30000);
@@ -936,7 +945,7 @@ TEST_F(HostileInputTest, RepliesAPeerNeverReadsAreBoundedNotHeldForever) {
   s.set(zmq::sockopt::rcvbuf, 4096);
   s.set(zmq::sockopt::rcvhwm, 100);
   s.connect(endpoint_);
-  constexpr std::size_t kPings = broker::Broker::kMaxQueuedReplies + 300'000;
+  const std::size_t kPings = kQueued + 100'000;
   const Bytes ping = wire::EncodePing(7);
   for (std::size_t i = 0; i < kPings; ++i) {
     ASSERT_TRUE(s.send(zmq::buffer(ping), zmq::send_flags::none).has_value()) << i;
@@ -951,7 +960,7 @@ TEST_F(HostileInputTest, RepliesAPeerNeverReadsAreBoundedNotHeldForever) {
   s.set(zmq::sockopt::rcvtimeo, 2000);
   std::size_t replies = 0;
   for (zmq::message_t reply; s.recv(reply).has_value();) ++replies;
-  EXPECT_GT(replies, broker::Broker::kMaxQueuedReplies / 2);
+  EXPECT_GT(replies, kQueued / 2);
   EXPECT_LT(replies, kPings);
   EXPECT_EQ(replies + broker_->metrics().replies_dropped(), kPings);
 }

@@ -54,6 +54,7 @@ enum class ErrorCode : std::uint16_t {
   kTimeout = 400,            // no answer within the deadline
   kTransportError = 401,     // the messaging layer failed
   kUnavailable = 402,        // the component cannot serve now (failed state)
+  kBusy = 403,               // the broker is at a limit for this organisation; retry later
 
   // 5xx: bugs.
   kInternal = 500,

@@ -42,6 +42,10 @@ class TempDir {
   std::string path_;
 };
 
+// A fixed UUID in version 4 form, numbered: "00000000-0000-4000-8000-"
+// followed by `n` in 12 digits. Tests use it for STIX ids.
+std::string NumberedUuid(int n);
+
 // Polls `condition` every few milliseconds until it holds or `timeout`
 // passes; returns whether it held. Tests wait with this, never with sleeps.
 bool WaitFor(const std::function<bool()>& condition,

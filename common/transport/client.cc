@@ -35,6 +35,7 @@ class ZmqClient final : public Client {
       socket_.set(zmq::sockopt::linger, 0);
       socket_.set(zmq::sockopt::sndhwm, options.send_high_water_mark);
       socket_.set(zmq::sockopt::rcvhwm, options.receive_high_water_mark);
+      socket_.set(zmq::sockopt::maxmsgsize, options.max_frame_bytes + kCurveMessageOverhead);
       socket_.set(zmq::sockopt::curve_serverkey,
                   zmq::const_buffer(options.server_key.data(), 32));
       socket_.set(zmq::sockopt::curve_publickey,
@@ -113,6 +114,13 @@ class ZmqClient final : public Client {
     std::uint32_t value;
     std::memcpy(&id, event.data(), 2);
     std::memcpy(&value, static_cast<const char*>(event.data()) + 2, 4);
+    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && std::to_string(value) == kConnectionLimitStatus) {
+      // Not a refusal of the key: retried like an unreachable broker.
+      return Status(ErrorCode::kTransportError,
+                    "the broker refused a new connection (status " + std::to_string(value) +
+                        "): this organisation holds the most connections the broker allows "
+                        "(max_connections_per_org); close some of them, or wait");
+    }
     if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
       return Status(ErrorCode::kUnauthenticated,
                     "the broker refused this organisation's transport key (status " +

@@ -2,6 +2,10 @@
 
 #include <zmq.hpp>
 
+#include <atomic>
+#include <cstring>
+
+#include "common/transport/connection_table.h"
 #include "common/transport/transport.h"
 #include "common/transport/zap_handler.h"
 
@@ -21,6 +25,10 @@ Status ZmqError(std::string_view what, const zmq::error_t& e) {
 // The wake socket pair: each Notifier owns a PUSH socket connected to the
 // server's PULL socket in the same context.
 constexpr const char* kWakeEndpoint = "inproc://certshare-server-wake";
+// Where the ROUTER's monitor publishes connections accepted and closed,
+// which ConnectionTable counts.
+constexpr const char* kMonitorEndpoint = "inproc://certshare-server-monitor";
+constexpr int kMonitorEvents = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED;
 
 class ZmqNotifier final : public Notifier {
  public:
@@ -40,7 +48,9 @@ class ZmqNotifier final : public Notifier {
 
 class ZmqServer final : public Server {
  public:
-  explicit ZmqServer(Authorize authorize) : zap_(context_, std::move(authorize)) {}
+  ZmqServer(Authorize authorize, int max_connections_per_org)
+      : connections_(max_connections_per_org),
+        zap_(context_, std::move(authorize), &connections_) {}
   ~ZmqServer() override {
     // Give replies already queued (the ACKs of a graceful shutdown) a
     // bounded time to leave.
@@ -50,6 +60,7 @@ class ZmqServer final : public Server {
     }
     socket_.close();
     wake_.close();
+    monitor_.close();
     // ~ZapHandler joins its thread before ~context_t terminates the context
     // (members are destroyed in reverse order).
   }
@@ -62,11 +73,18 @@ class ZmqServer final : public Server {
       socket_.set(zmq::sockopt::router_mandatory, 1);
       socket_.set(zmq::sockopt::sndhwm, options.send_high_water_mark);
       socket_.set(zmq::sockopt::rcvhwm, options.receive_high_water_mark);
-      socket_.set(zmq::sockopt::maxmsgsize, options.max_frame_bytes);
+      socket_.set(zmq::sockopt::maxmsgsize, options.max_frame_bytes + kCurveMessageOverhead);
       socket_.set(zmq::sockopt::zap_domain, kZapDomain);
       socket_.set(zmq::sockopt::curve_server, 1);
       socket_.set(zmq::sockopt::curve_secretkey,
                   zmq::const_buffer(options.secret_key->data(), 32));
+      // The monitor before the bind, so that no connection is missed.
+      if (zmq_socket_monitor(socket_.handle(), kMonitorEndpoint, kMonitorEvents) != 0) {
+        throw zmq::error_t();
+      }
+      monitor_ = zmq::socket_t(context_, zmq::socket_type::pair);
+      monitor_.set(zmq::sockopt::linger, 0);
+      monitor_.connect(kMonitorEndpoint);
       socket_.bind(options.endpoint);
       endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
       wake_ = zmq::socket_t(context_, zmq::socket_type::pull);
@@ -94,12 +112,19 @@ class ZmqServer final : public Server {
 
   Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout,
                                           bool accept_messages) override {
+    if (std::optional<std::string> failed = zap_.failure()) {
+      return Status(ErrorCode::kTransportError,
+                    "the ZAP handler failed (" + *failed +
+                        "): no new connection can be authenticated, so the server stops");
+    }
     try {
       zmq::pollitem_t items[] = {{wake_.handle(), 0, ZMQ_POLLIN, 0},
+                                 {monitor_.handle(), 0, ZMQ_POLLIN, 0},
                                  {socket_.handle(), 0, ZMQ_POLLIN, 0}};
-      zmq::poll(items, accept_messages ? 2 : 1, timeout);
+      zmq::poll(items, accept_messages ? 3 : 2, timeout);
       if (items[0].revents & ZMQ_POLLIN) DrainWakeUps();
-      if (!accept_messages || !(items[1].revents & ZMQ_POLLIN)) {
+      if (items[1].revents & ZMQ_POLLIN) DrainMonitor();
+      if (!accept_messages || !(items[2].revents & ZMQ_POLLIN)) {
         return std::optional<Incoming>();
       }
       zmq::message_t routing_id, body;
@@ -133,6 +158,13 @@ class ZmqServer final : public Server {
         const auto* data = static_cast<const std::uint8_t*>(body.data());
         in.frame.assign(data, data + body.size());
       }
+      // The monitor has reported this connection's acceptance by now (it
+      // came before its first message); read it before counting.
+      DrainMonitor();
+      in.beyond_connection_limit =
+          !in.org.empty() && !connections_.WithinLimit(zmq_msg_get(body.handle(), ZMQ_SRCFD),
+                                                       in.org, in.peer,
+                                                       ConnectionTable::Clock::now());
       return std::optional<Incoming>(std::move(in));
     } catch (const zmq::error_t& e) {
       // A signal (SIGTERM) interrupted the wait: no message, let the caller
@@ -145,6 +177,27 @@ class ZmqServer final : public Server {
   void DrainWakeUps() {
     zmq::message_t msg;
     while (wake_.recv(msg, zmq::recv_flags::dontwait)) {
+    }
+  }
+
+  // Monitor events are two frames: (event:u16, value:u32) in host order,
+  // then the endpoint; for both events here the value is the descriptor.
+  void DrainMonitor() {
+    zmq::message_t event;
+    while (monitor_.recv(event, zmq::recv_flags::dontwait)) {
+      bool more = event.more();
+      while (more) {
+        zmq::message_t rest;
+        if (!monitor_.recv(rest, zmq::recv_flags::dontwait)) break;
+        more = rest.more();
+      }
+      if (event.size() < 6) continue;
+      std::uint16_t id;
+      std::uint32_t value;
+      std::memcpy(&id, event.data(), 2);
+      std::memcpy(&value, static_cast<const char*>(event.data()) + 2, 4);
+      if (id == ZMQ_EVENT_ACCEPTED) connections_.Accepted(static_cast<int>(value));
+      if (id == ZMQ_EVENT_DISCONNECTED) connections_.Disconnected(static_cast<int>(value));
     }
   }
 
@@ -165,9 +218,11 @@ class ZmqServer final : public Server {
 
  private:
   zmq::context_t context_;
+  ConnectionTable connections_;  // before zap_, which uses it
   ZapHandler zap_;
   zmq::socket_t socket_;
   zmq::socket_t wake_;
+  zmq::socket_t monitor_;
   std::string endpoint_;
 };
 
@@ -182,7 +237,12 @@ Result<std::unique_ptr<Server>> Server::Bind(const ServerOptions& options) {
   if (options.secret_key == nullptr || !options.authorize) {
     return Status(ErrorCode::kInvalidArgument, "server needs a secret key and an authorizer");
   }
-  auto server = std::make_unique<ZmqServer>(options.authorize);
+  if (options.max_connections_per_org < 0 || options.receive_high_water_mark < 1 ||
+      options.send_high_water_mark < 1) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "connection limit must be >= 0 and high-water marks >= 1");
+  }
+  auto server = std::make_unique<ZmqServer>(options.authorize, options.max_connections_per_org);
   CERTSHARE_RETURN_IF_ERROR(server->Init(options));
   return std::unique_ptr<Server>(std::move(server));
 }

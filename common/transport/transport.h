@@ -29,9 +29,20 @@ namespace certshare::transport {
 
 // Maps a client's CURVE public key to its organisation id (the ZAP
 // User-Id); nullopt refuses. Called for every new connection, so a key
-// it stops admitting is refused from the next handshake on.
+// it stops admitting is refused from the next handshake on. If it throws,
+// the ZAP handler fails closed: no connection is admitted any more, and
+// Server::Receive reports the failure (the server must stop).
 using Authorize =
     std::function<std::optional<std::string>(const crypto::BoxPublicKey& client_key)>;
+
+// What CURVE adds to a frame on the wire ("\x07MESSAGE", the nonce, the
+// MAC and a flags byte): ZMQ_MAXMSGSIZE counts it, so the sockets are set
+// to max_frame_bytes plus this.
+inline constexpr std::int64_t kCurveMessageOverhead = 33;
+
+// The ZAP status with which a Server refuses a handshake beyond
+// max_connections_per_org (docs/protocol.md, "Security of the connection").
+inline constexpr const char* kConnectionLimitStatus = "500";
 
 struct ServerOptions {
   // Where to bind, e.g. "tcp://127.0.0.1:7700"; "tcp://127.0.0.1:*" picks an
@@ -40,14 +51,25 @@ struct ServerOptions {
   crypto::BoxPublicKey public_key{};
   const crypto::BoxSecretKey* secret_key = nullptr;  // copied at Bind
   Authorize authorize;
-  // Messages queued per peer before sends report kBusy. Default 10,000;
-  // must exceed the largest publish window an agent uses.
+  // Messages ZeroMQ queues per connection, each way: beyond
+  // send_high_water_mark, Send reports kBusy; beyond
+  // receive_high_water_mark, ZeroMQ stops reading the connection (TCP
+  // back-pressure). At least 1. What they cost in bytes is the caller's
+  // arithmetic: at most high-water mark x largest message, per connection
+  // (the broker's, docs/broker.md "Limits").
   int send_high_water_mark = 10000;
   int receive_high_water_mark = 10000;
-  // Frames larger than this are dropped by ZeroMQ before allocation and the
-  // peer disconnected. Default 64 MiB; keep it well above the broker's
-  // record limit so that oversize records get a proper error reply.
+  // Frames (certshare messages) larger than this are dropped by ZeroMQ
+  // before allocation and the peer disconnected. Default 64 MiB.
   std::int64_t max_frame_bytes = 64ll << 20;
+  // Connections one organisation may hold at once; 0: no limit. The ZAP
+  // handler refuses a handshake beyond it (ZAP status
+  // kConnectionLimitStatus; a Client reports kTransportError naming the
+  // limit, and libzmq retries the connection). Counted per TCP
+  // connection from its first message until ZeroMQ reports it closed; see
+  // Incoming::beyond_connection_limit for one that stays silent longer
+  // than 10 s after its handshake. Connections over ipc:// are not counted.
+  int max_connections_per_org = 0;
 };
 
 struct Incoming {
@@ -58,6 +80,10 @@ struct Incoming {
   // has since been rotated or revoked. All zero if unknown.
   crypto::BoxPublicKey client_key{};
   Bytes frame;
+  // The connection is beyond its organisation's max_connections_per_org:
+  // it stayed silent past its handshake while the organisation opened
+  // others, and spoke once it held the most allowed. Refuse its messages.
+  bool beyond_connection_limit = false;
 };
 
 enum class SendOutcome {
@@ -90,6 +116,8 @@ class Server {
   // Waits up to `timeout` for one message; nullopt when none arrived or a
   // Notifier fired. With `accept_messages` false it only waits for a
   // notification (back-pressure: messages stay queued in ZeroMQ).
+  // kTransportError if the socket failed, or if the ZAP handler failed
+  // (then no new connection can be authenticated: stop serving).
   virtual Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout,
                                                   bool accept_messages = true) = 0;
   virtual SendOutcome Send(const std::string& peer, ByteView frame) = 0;
@@ -102,6 +130,11 @@ struct ClientOptions {
   const crypto::BoxSecretKey* secret_key = nullptr;  // copied at Connect
   int send_high_water_mark = 10000;
   int receive_high_water_mark = 10000;
+  // Frames from the server larger than this are dropped by ZeroMQ before
+  // allocation and the connection closed. Default: a little above the
+  // largest frame a certshare broker sends (wire::kMaxBrokerFrameBytes,
+  // 16 MiB + 20 bytes), which the agent passes exactly.
+  std::int64_t max_frame_bytes = (16ll << 20) + 1024;
 };
 
 class Client {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <stdexcept>
+#include <zmq.hpp>
+
 #include "common/base/testing.h"
 
 namespace certshare::transport {
@@ -15,18 +19,46 @@ class TransportTest : public ::testing::Test {
     ASSERT_OK(crypto::Init());
     server_keys_ = crypto::GenerateBoxKeyPair();
     client_keys_ = crypto::GenerateBoxKeyPair();
+    crypto::BoxPublicKey known = client_keys_.public_key;
+    Rebind([known](const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+      if (key == known) return "ORG-A";
+      return std::nullopt;
+    });
+  }
+
+  // (Re)binds the server with this authorizer and connection limit.
+  void Rebind(Authorize authorize, int max_connections_per_org = 0) {
+    server_.reset();
     ServerOptions options;
     options.endpoint = "tcp://127.0.0.1:*";
     options.public_key = server_keys_.public_key;
     options.secret_key = &server_keys_.secret_key;
-    crypto::BoxPublicKey known = client_keys_.public_key;
-    options.authorize = [known](const crypto::BoxPublicKey& key) -> std::optional<std::string> {
-      if (key == known) return "ORG-A";
-      return std::nullopt;
-    };
+    options.authorize = std::move(authorize);
+    options.max_connections_per_org = max_connections_per_org;
     auto server = Server::Bind(options);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);
+  }
+
+  // Whether a raw CURVE client with `keys` completes its handshake with the
+  // server within `wait` (libzmq's own view, from a socket monitor).
+  bool HandshakeSucceeds(const crypto::BoxKeyPair& keys, milliseconds wait) {
+    zmq::context_t ctx;
+    zmq::socket_t s(ctx, zmq::socket_type::dealer);
+    s.set(zmq::sockopt::linger, 0);
+    s.set(zmq::sockopt::curve_serverkey, zmq::const_buffer(server_keys_.public_key.data(), 32));
+    s.set(zmq::sockopt::curve_publickey, zmq::const_buffer(keys.public_key.data(), 32));
+    s.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(keys.secret_key.data(), 32));
+    static int n = 0;
+    std::string monitor = "inproc://handshake-" + std::to_string(n++);
+    EXPECT_EQ(zmq_socket_monitor(s.handle(), monitor.c_str(), ZMQ_EVENT_HANDSHAKE_SUCCEEDED), 0);
+    zmq::socket_t events(ctx, zmq::socket_type::pair);
+    events.set(zmq::sockopt::linger, 0);
+    events.set(zmq::sockopt::rcvtimeo, static_cast<int>(wait.count()));
+    events.connect(monitor);
+    s.connect(server_->endpoint());
+    zmq::message_t event;
+    return events.recv(event).has_value();
   }
 
   std::unique_ptr<Client> Connect(const crypto::BoxKeyPair& keys,
@@ -104,6 +136,96 @@ TEST_F(TransportTest, WrongServerKeyNeverDelivers) {
   EXPECT_FALSE(in->has_value());
   auto got = client->Receive(milliseconds(500));
   EXPECT_FALSE(got.ok());
+}
+
+// The ZAP handler fails (here: the authorizer throws): from then on no
+// CURVE client completes a handshake (libzmq would otherwise admit clients
+// unauthenticated when no ZAP handler answers), and Receive reports the
+// failure so that the server's owner stops.
+TEST_F(TransportTest, ZapHandlerFailureAdmitsNoOneAndStopsTheServer) {
+  crypto::BoxKeyPair poison = crypto::GenerateBoxKeyPair();
+  crypto::BoxPublicKey known = client_keys_.public_key;
+  crypto::BoxPublicKey bad = poison.public_key;
+  Rebind([known, bad](const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+    if (key == bad) throw std::runtime_error("injected fault");
+    if (key == known) return "ORG-A";
+    return std::nullopt;
+  });
+  // Before: a registered client gets in.
+  EXPECT_TRUE(HandshakeSucceeds(client_keys_, milliseconds(5000)));
+  auto in = server_->Receive(milliseconds(10));
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  // The fault: the handshake that triggers it never completes...
+  EXPECT_FALSE(HandshakeSucceeds(poison, milliseconds(1000)));
+  // ...nor does any later one, registered or not.
+  EXPECT_FALSE(HandshakeSucceeds(client_keys_, milliseconds(1000)));
+  EXPECT_FALSE(HandshakeSucceeds(crypto::GenerateBoxKeyPair(), milliseconds(1000)));
+  // And the server says so.
+  in = server_->Receive(milliseconds(10));
+  EXPECT_EQ(in.status().code(), ErrorCode::kTransportError);
+  EXPECT_NE(in.status().message().find("injected fault"), std::string::npos)
+      << in.status().ToString();
+  EXPECT_NE(in.status().message().find("ZAP handler failed"), std::string::npos);
+}
+
+// max_connections_per_org: a handshake beyond it is refused; once one of
+// the organisation's connections closes (the ROUTER's monitor reports it),
+// a new one is admitted.
+TEST_F(TransportTest, ConnectionsBeyondTheLimitAreRefusedUntilOneCloses) {
+  crypto::BoxPublicKey known = client_keys_.public_key;
+  Rebind(
+      [known](const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+        if (key == known) return "ORG-A";
+        return std::nullopt;
+      },
+      /*max_connections_per_org=*/2);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 2; ++i) {
+    clients.push_back(Connect(client_keys_, server_keys_.public_key));
+    ASSERT_NE(clients.back(), nullptr);
+    Bytes hello = {'c', static_cast<std::uint8_t>('0' + i)};
+    ASSERT_OK(clients.back()->Send(hello, milliseconds(1000)));
+    auto in = ServerReceive();
+    ASSERT_TRUE(in.has_value()) << "connection " << i;
+    EXPECT_EQ(in->frame, hello);
+    EXPECT_FALSE(in->beyond_connection_limit);
+  }
+  // A third: refused at the handshake, so its message does not arrive.
+  auto third = Connect(client_keys_, server_keys_.public_key);
+  ASSERT_NE(third, nullptr);
+  Bytes late = {'c', '2'};
+  ASSERT_OK(third->Send(late, milliseconds(1000)));
+  for (int i = 0; i < 10; ++i) {
+    auto in = server_->Receive(milliseconds(100));
+    ASSERT_TRUE(in.ok()) << in.status().ToString();
+    EXPECT_FALSE(in->has_value()) << "a connection beyond the limit was admitted";
+  }
+  // The refused client learns why (libzmq does not retry a refused
+  // handshake).
+  auto told = third->Receive(milliseconds(5000));
+  EXPECT_EQ(told.status().code(), ErrorCode::kTransportError) << told.status().ToString();
+  EXPECT_NE(told.status().message().find("max_connections_per_org"), std::string::npos)
+      << told.status().ToString();
+  third.reset();
+  // One of the two closes: a new connection is admitted once the server has
+  // read the monitor's report of the close (Receive does).
+  clients[0].reset();
+  bool admitted = false;
+  for (int attempt = 0; attempt < 10 && !admitted; ++attempt) {
+    auto next = Connect(client_keys_, server_keys_.public_key);
+    ASSERT_NE(next, nullptr);
+    ASSERT_OK(next->Send(late, milliseconds(1000)));
+    for (int i = 0; i < 10 && !admitted; ++i) {
+      auto in = server_->Receive(milliseconds(100));
+      ASSERT_TRUE(in.ok()) << in.status().ToString();
+      if (in->has_value()) {
+        EXPECT_EQ((*in)->frame, late);
+        EXPECT_FALSE((*in)->beyond_connection_limit);
+        admitted = true;
+      }
+    }
+  }
+  EXPECT_TRUE(admitted) << "no connection admitted after one closed";
 }
 
 TEST_F(TransportTest, SendToUnknownPeerReportsGone) {

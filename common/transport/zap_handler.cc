@@ -26,12 +26,14 @@ std::string ClientKeyProperty(const zmq::message_t& key) {
 }
 }  // namespace
 
-ZapHandler::ZapHandler(zmq::context_t& context, Authorize authorize)
-    : context_(context), authorize_(std::move(authorize)) {}
+ZapHandler::ZapHandler(zmq::context_t& context, Authorize authorize,
+                       ConnectionTable* connections)
+    : context_(context), authorize_(std::move(authorize)), connections_(connections) {}
 
 ZapHandler::~ZapHandler() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
+  socket_.close();
 }
 
 Status ZapHandler::Start() {
@@ -47,21 +49,71 @@ Status ZapHandler::Start() {
   return Status::Ok();
 }
 
+std::optional<std::string> ZapHandler::failure() const {
+  if (!failed_.load()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(failure_mu_);
+  return failure_;
+}
+
+// On failure the socket is left bound and unanswered (closed only by the
+// destructor): libzmq then keeps sending ZAP requests that nobody answers,
+// so no handshake completes, instead of admitting clients unauthenticated.
 void ZapHandler::Run() {
   try {
     while (!stop_) {
       zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&item, 1, kStopCheck);
+      try {
+        zmq::poll(&item, 1, kStopCheck);
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) continue;  // a signal, not a failure
+        throw;
+      }
       if (item.revents & ZMQ_POLLIN) HandleRequest();
+      LogSuppressed();
     }
   } catch (const zmq::error_t& e) {
-    if (e.num() != ETERM) spdlog::error("ZAP handler stopped: {}", e.what());
+    Fail(e.what());
+  } catch (const std::exception& e) {
+    Fail(e.what());
+  } catch (...) {
+    Fail("an unknown exception");
   }
-  socket_.close();
+}
+
+void ZapHandler::Fail(const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(failure_mu_);
+    failure_ = why;
+  }
+  failed_ = true;
+  spdlog::critical("ZAP handler failed: {}; no new connection is admitted (fail closed), "
+                   "and the server stops",
+                   why);
+}
+
+void ZapHandler::Log(const std::string& key, spdlog::level::level_enum level,
+                     const std::string& line) {
+  if (throttle_.Allow(key)) spdlog::log(level, "{}", line);
+}
+
+void ZapHandler::LogSuppressed() {
+  for (const LogThrottle::Suppressed& s : throttle_.TakeSuppressed()) {
+    spdlog::warn("{} more like this not logged in the last {} s: {}", s.count,
+                 std::chrono::duration_cast<std::chrono::seconds>(throttle_.options().interval)
+                     .count(),
+                 s.key);
+  }
 }
 
 // Request frames (RFC 27): version, request id, domain, address, routing id,
 // mechanism, credentials...; for CURVE one credential: the client's key.
+// Reply status: 200 admitted; 400 refused: key not registered; 500 for an
+// organisation at its connection limit (kConnectionLimitStatus). Both
+// refusals reach the client as a CURVE ERROR with the status
+// (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH), and libzmq closes the connection. Not
+// 300 ("temporary"), though RFC 27 means it for this: libzmq 4.3 sends no
+// ERROR for 300 and leaves the connection hanging until its handshake
+// times out (30 s).
 void ZapHandler::HandleRequest() {
   std::vector<zmq::message_t> request;
   while (true) {
@@ -71,27 +123,46 @@ void ZapHandler::HandleRequest() {
     request.push_back(std::move(part));
     if (!more) break;
   }
-  if (request.size() < 6) return;  // not a ZAP request: REP needs a reply anyway
   std::string status = "400";
   std::string text = "unknown key";
   std::string user_id;
-  std::string mechanism = request[5].to_string();
-  std::string address = request[3].to_string();
-  if (mechanism == "CURVE" && request.size() == 7 && request[6].size() == 32) {
-    crypto::BoxPublicKey key;
-    std::memcpy(key.data(), request[6].data(), key.size());
-    std::optional<std::string> org = authorize_(key);
-    if (org) {
-      status = "200";
-      text = "OK";
-      user_id = *org;
-      spdlog::info("admitted {} from {}", *org, address);
-    } else {
-      spdlog::warn("refused connection from {}: transport key not registered", address);
-    }
+  if (request.size() < 6) {
+    // Not a ZAP request (only libzmq writes here): a REP socket still owes
+    // it a reply.
+    status = "500";
+    text = "malformed ZAP request";
   } else {
-    text = "CURVE required";
-    spdlog::warn("refused connection from {}: mechanism {} is not CURVE", address, mechanism);
+    std::string mechanism = request[5].to_string();
+    std::string address = request[3].to_string();
+    if (mechanism == "CURVE" && request.size() == 7 && request[6].size() == 32) {
+      crypto::BoxPublicKey key;
+      std::memcpy(key.data(), request[6].data(), key.size());
+      std::optional<std::string> org = authorize_(key);
+      int open = 0;
+      if (!org) {
+        Log("connections refused from " + address + ": transport key not registered",
+            spdlog::level::warn,
+            "refused connection from " + address + ": transport key not registered");
+      } else if (!connections_->Admit(*org, ConnectionTable::Clock::now(), &open)) {
+        status = kConnectionLimitStatus;
+        text = "too many connections";
+        Log("connections of " + *org + " refused: at its connection limit", spdlog::level::warn,
+            "refused a connection of " + *org + " from " + address + ": it has " +
+                std::to_string(open) +
+                " connections open, the most allowed (max_connections_per_org)");
+      } else {
+        status = "200";
+        text = "OK";
+        user_id = *org;
+        Log("connections of " + *org + " admitted", spdlog::level::info,
+            "admitted " + *org + " from " + address);
+      }
+    } else {
+      text = "CURVE required";
+      Log("connections refused from " + address + ": mechanism not CURVE", spdlog::level::warn,
+          "refused connection from " + address + ": mechanism " + mechanism +
+              " is not CURVE");
+    }
   }
   // Metadata (ZMTP property list): the client's CURVE key, which ZeroMQ
   // then attaches to every message of the connection (Incoming::client_key),
@@ -99,10 +170,11 @@ void ZapHandler::HandleRequest() {
   // was admitted with after the registry changes.
   std::string metadata;
   if (status == "200") metadata = ClientKeyProperty(request[6]);
-  std::vector<zmq::const_buffer> reply = {
-      zmq::str_buffer("1.0"), zmq::buffer(request[1].data(), request[1].size()),
-      zmq::buffer(status), zmq::buffer(text), zmq::buffer(user_id),
-      zmq::buffer(metadata)};
+  zmq::const_buffer request_id =
+      request.size() > 1 ? zmq::buffer(request[1].data(), request[1].size()) : zmq::const_buffer();
+  std::vector<zmq::const_buffer> reply = {zmq::str_buffer("1.0"), request_id,
+                                          zmq::buffer(status),    zmq::buffer(text),
+                                          zmq::buffer(user_id),   zmq::buffer(metadata)};
   for (std::size_t i = 0; i < reply.size(); ++i) {
     socket_.send(reply[i], i + 1 < reply.size() ? zmq::send_flags::sndmore
                                                 : zmq::send_flags::none);

@@ -79,6 +79,18 @@ struct Position {
   bool operator==(const Position&) const = default;
 };
 
+// Frame sizes (docs/protocol.md, wire protocol "Edge cases"). A PUBLISH is
+// the 12-byte prefix and the record; a DELIVER adds the sequence:u64.
+inline constexpr std::size_t kPrefixBytes = 12;
+inline constexpr std::size_t kDeliverOverhead = kPrefixBytes + 8;
+// The largest record anyone accepts: what envelope::Decode allows by
+// default, and the most a broker's max_record_bytes may be.
+inline constexpr std::size_t kMaxRecordBytes = 16u << 20;
+// The largest frame a broker legitimately sends: a DELIVER of a record of
+// kMaxRecordBytes (an ADMIN_OK of kMaxAdminResultBytes is 4 bytes
+// smaller). Agents set their sockets' maximum message size to it.
+inline constexpr std::size_t kMaxBrokerFrameBytes = kMaxRecordBytes + kDeliverOverhead;
+
 // ACK flags.
 inline constexpr std::uint8_t kAckDuplicate = 0x01;
 

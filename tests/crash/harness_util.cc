@@ -35,13 +35,15 @@ BrokerProcess::BrokerProcess(std::string binary, std::string work)
 
 BrokerProcess::~BrokerProcess() { Kill(SIGKILL); }
 
-bool BrokerProcess::Start(const std::string& listen, const std::string& data_dir) {
+bool BrokerProcess::Start(const std::string& listen, const std::string& data_dir,
+                          const std::string& extra_settings) {
   std::string endpoint_file = work_ + "/broker.endpoint";
   ::unlink(endpoint_file.c_str());
   std::string config = "{\"listen\":\"" + listen +
                        "\",\"identity\":\"keys/BROKER.secret.json\",\"registry\":\"registry.json\","
                        "\"data_dir\":\"" + data_dir + "\",\"endpoint_file\":\"broker.endpoint\","
-                       "\"metrics_listen\":\"\"}";
+                       "\"metrics_listen\":\"\"" +
+                       (extra_settings.empty() ? "" : "," + extra_settings) + "}";
   if (!files::WriteAtomic(work_ + "/broker.json", config).ok()) return false;
   // The child must not inherit (and write out again) what the parent has
   // buffered: flush first.

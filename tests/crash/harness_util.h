@@ -29,10 +29,14 @@ class BrokerProcess {
   // Starts the broker on `listen` with `data_dir` (relative to the work
   // dir or absolute); waits, bounded, for its endpoint file. False if it
   // exited or did not come up; its output is in <work>/broker.log.
-  bool Start(const std::string& listen, const std::string& data_dir = "data");
+  // `extra_settings`, if given, are more members of the config object
+  // (e.g. "\"max_connections_per_org\":4").
+  bool Start(const std::string& listen, const std::string& data_dir = "data",
+             const std::string& extra_settings = "");
   // Sends `sig` and waits for the process; returns its wait status.
   int Kill(int sig);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   const std::string& endpoint() const { return endpoint_; }
 
  private:
