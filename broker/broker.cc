@@ -18,10 +18,9 @@ constexpr int kReceiveBurst = 256;
 // in the publishers'): with max_buffered_bytes, this bounds the pipeline's
 // work for many small records.
 constexpr std::size_t kMaxInFlight = 16384;
-// When some reply waits for room in a ZeroMQ queue: how soon to try again
-// (the queues hold few frames: docs/broker.md, "Limits").
-constexpr auto kOutboxWait = std::chrono::milliseconds(1);
-constexpr auto kOutboxStalledWait = std::chrono::milliseconds(5);
+// When some reply waits for room in a ZeroMQ queue: the longest wait before
+// trying again (Receive also wakes as soon as a queue has room).
+constexpr auto kOutboxWait = std::chrono::milliseconds(5);
 }  // namespace
 
 Broker::Broker(Options options, identity::Identity identity,
@@ -157,14 +156,12 @@ Status Broker::Run(const std::atomic<bool>& stop) {
       HandleMessage(**in);
     }
     FinishIngested();
-    const bool flushed = FlushOutbox();
+    FlushOutbox();
     metrics_.SetBufferedBytes(budget_.total());
     CheckPeers();
     LogSuppressedRefusals();
     wait = PumpSubscribers();
-    // Replies waiting for room in ZeroMQ's queues: soon again while they
-    // move, less often for a peer that does not read.
-    if (!outbox_.empty()) wait = std::min(wait, flushed ? kOutboxWait : kOutboxStalledWait);
+    if (!outbox_.empty()) wait = std::min(wait, kOutboxWait);
   }
   if (!failed.ok()) spdlog::critical("stopping: {}", failed.ToString());
   Shutdown();
@@ -327,8 +324,7 @@ void Broker::SendTo(const std::string& peer, Bytes frame) {
   box.frames.push_back(std::move(frame));
 }
 
-bool Broker::FlushOutbox() {
-  bool sent_any = false;
+void Broker::FlushOutbox() {
   for (auto it = outbox_.begin(); it != outbox_.end();) {
     Outbox& box = it->second;
     transport::SendOutcome sent = transport::SendOutcome::kSent;
@@ -337,7 +333,6 @@ bool Broker::FlushOutbox() {
       if (sent != transport::SendOutcome::kSent) break;
       box.cost -= ReplyCost(box.frames.front().size());
       box.frames.pop_front();
-      sent_any = true;
     }
     if (box.frames.empty() || sent == transport::SendOutcome::kGone) {
       it = outbox_.erase(it);
@@ -345,7 +340,6 @@ bool Broker::FlushOutbox() {
       ++it;
     }
   }
-  return sent_any;
 }
 
 void Broker::DropOutbox(const std::string& peer) { outbox_.erase(peer); }

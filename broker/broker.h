@@ -113,8 +113,7 @@ class Broker {
   // Sends now, or queues behind what this peer is already waiting for;
   // dropped (counted) if its queue would pass connection_queue_bytes.
   void SendTo(const std::string& peer, Bytes frame);
-  // Sends what the outbox holds while ZeroMQ takes it; true if it sent any.
-  bool FlushOutbox();
+  void FlushOutbox();
   // Forgets the replies queued for a peer that is gone.
   void DropOutbox(const std::string& peer);
   void Shutdown();

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <vector>
 
 #include "common/transport/connection_table.h"
 #include "common/transport/transport.h"
@@ -87,6 +88,7 @@ class ZmqServer final : public Server {
       monitor_.connect(kMonitorEndpoint);
       socket_.bind(options.endpoint);
       endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+      socket_fd_ = socket_.get(zmq::sockopt::fd);
       wake_ = zmq::socket_t(context_, zmq::socket_type::pull);
       wake_.set(zmq::sockopt::linger, 0);
       wake_.bind(kWakeEndpoint);
@@ -118,13 +120,27 @@ class ZmqServer final : public Server {
                         "): no new connection can be authenticated, so the server stops");
     }
     try {
-      zmq::pollitem_t items[] = {{wake_.handle(), 0, ZMQ_POLLIN, 0},
-                                 {monitor_.handle(), 0, ZMQ_POLLIN, 0},
-                                 {socket_.handle(), 0, ZMQ_POLLIN, 0}};
-      zmq::poll(items, accept_messages ? 3 : 2, timeout);
+      // After a Send found a peer's queue full, also wake when the socket
+      // is told that some queue has room again: its file descriptor signals
+      // every command ZeroMQ sends it, including "a pipe has room". The
+      // queues hold few frames (their bytes are bounded), so waiting for
+      // the caller's timeout instead would throttle replies and
+      // deliveries.
+      const bool wake_on_room = send_was_busy_;
+      send_was_busy_ = false;
+      std::vector<zmq::pollitem_t> items = {{wake_.handle(), 0, ZMQ_POLLIN, 0},
+                                            {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+      if (wake_on_room) items.push_back({nullptr, socket_fd_, ZMQ_POLLIN, 0});
+      const std::size_t socket_item = items.size();
+      if (accept_messages) items.push_back({socket_.handle(), 0, ZMQ_POLLIN, 0});
+      zmq::poll(items.data(), items.size(), timeout);
+      // Let the socket take the commands that woke it (ZMQ_EVENTS does), so
+      // that the next Send sees the room and the descriptor is quiet again;
+      // with the socket's own item polled, zmq::poll has done it already.
+      if (wake_on_room && !accept_messages) (void)socket_.get(zmq::sockopt::events);
       if (items[0].revents & ZMQ_POLLIN) DrainWakeUps();
       if (items[1].revents & ZMQ_POLLIN) DrainMonitor();
-      if (!accept_messages || !(items[2].revents & ZMQ_POLLIN)) {
+      if (!accept_messages || !(items[socket_item].revents & ZMQ_POLLIN)) {
         return std::optional<Incoming>();
       }
       zmq::message_t routing_id, body;
@@ -205,7 +221,10 @@ class ZmqServer final : public Server {
     try {
       auto sent = socket_.send(zmq::buffer(peer),
                                zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-      if (!sent) return SendOutcome::kBusy;
+      if (!sent) {
+        send_was_busy_ = true;
+        return SendOutcome::kBusy;
+      }
       (void)socket_.send(zmq::buffer(frame.data(), frame.size()),
                          zmq::send_flags::dontwait);
       return SendOutcome::kSent;
@@ -223,6 +242,8 @@ class ZmqServer final : public Server {
   zmq::socket_t socket_;
   zmq::socket_t wake_;
   zmq::socket_t monitor_;
+  zmq::fd_t socket_fd_ = -1;     // ZMQ_FD of socket_
+  bool send_was_busy_ = false;  // a Send found a full queue since the last Receive
   std::string endpoint_;
 };
 

@@ -116,8 +116,10 @@ class Server {
   // Waits up to `timeout` for one message; nullopt when none arrived or a
   // Notifier fired. With `accept_messages` false it only waits for a
   // notification (back-pressure: messages stay queued in ZeroMQ).
-  // kTransportError if the socket failed, or if the ZAP handler failed
-  // (then no new connection can be authenticated: stop serving).
+  // After a Send reported kBusy, it also returns early once ZeroMQ says
+  // some peer's queue has room again. kTransportError if the socket
+  // failed, or if the ZAP handler failed (then no new connection can be
+  // authenticated: stop serving).
   virtual Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout,
                                                   bool accept_messages = true) = 0;
   virtual SendOutcome Send(const std::string& peer, ByteView frame) = 0;
