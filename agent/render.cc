@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "common/base/json.h"
+#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 #include "schemas/stix_check.h"
 
@@ -63,8 +64,9 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                   "the payload is not valid STIX: " + report.problems[0].pointer + ": " +
                       report.problems[0].message);
   }
+  // `modified` as an instant: "…:05Z" in the header names "…:05.000Z".
   if (report.summary.id != h.stix_id || report.summary.type != h.stix_type ||
-      report.summary.modified != h.modified) {
+      CompareStixTimestamps(report.summary.modified, h.modified) != 0) {
     return Status(ErrorCode::kInvalidStix,
                   "the payload (" + report.summary.id + ", " + report.summary.modified +
                       ") is not what the signed header names (" + h.stix_id + ", " +

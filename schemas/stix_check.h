@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/base/timestamp.h"
 #include "common/base/tlp.h"
 
 namespace certshare::schemas {
@@ -75,8 +76,9 @@ Report CheckText(std::string_view text);
 Result<Summary> Summarise(std::string_view text);
 
 // RFC 3339 timestamp in UTC with a literal "Z", as STIX requires:
-// YYYY-MM-DDTHH:MM:SS[.fraction]Z with a valid calendar date.
-bool IsStixTimestamp(std::string_view text);
+// YYYY-MM-DDTHH:MM:SS[.fraction]Z with a valid calendar date
+// (common/base/timestamp.h).
+using ::certshare::IsStixTimestamp;
 // "<type>--<uuid>" where <uuid> is RFC 4122 text in lower-case hex with
 // version 1-5 and the RFC 4122 variant (8, 9, a or b).
 bool IsStixId(std::string_view id, std::string_view type);
