@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "agent/creators.h"
 #include "common/base/json.h"
 #include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
@@ -72,6 +73,15 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                       ") is not what the signed header names (" + h.stix_id + ", " +
                       h.modified + ")");
   }
+  // A record may travel above its content's TLP (publish --tlp raises it),
+  // never below: recipients and their tools act on the header's level.
+  if (report.summary.tlp && *report.summary.tlp > h.tlp) {
+    return Status(ErrorCode::kInvalidStix,
+                  schemas::DescribeTlpMarking(report.summary) +
+                      ", but the signed header says TLP:" + std::string(TlpName(h.tlp)) +
+                      ": a record never travels below its content's marking");
+  }
+  CERTSHARE_RETURN_IF_ERROR(CheckCreators(object, h.origin, registry));
 
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

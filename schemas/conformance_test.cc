@@ -195,7 +195,7 @@ std::vector<const rapidjson::Value*> ObjectsOf(const rapidjson::Value& doc) {
 // member of a bundle (so without the rules about publishing it alone).
 RuleIds RulesFor(const rapidjson::Value& object, std::string* dump) {
   std::vector<Problem> problems;
-  ProblemSink sink(&problems);
+  ProblemSink sink(&problems, nullptr);
   if (!object.IsObject()) return {"not-object"};
   CheckObject(object, "", sink, 2);
   RuleIds ids;
@@ -321,6 +321,23 @@ TEST(Conformance, ExampleFilesAsDocuments) {
       {"cti-stix2-json-schemas/infrastructure.json",
        {{"/objects/8/id", "id-format"}}},
   };
+  // The TLP of the examples that carry one: TLP 1.0 markings (the
+  // strictest, granular ones included) and the TLP marking definitions
+  // the files are.
+  const std::map<std::string, Tlp> marked = {
+      {"cti-documentation/using-granular-markings.json", Tlp::kRed},
+      {"cti-documentation/using-marking-definitions.json", Tlp::kAmber},
+      {"cti-stix2-json-schemas/interop-objectmarking-test.json", Tlp::kRed},
+      {"cti-stix-common-objects/tlp-2.0/"
+       "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb.json",
+       Tlp::kGreen},
+      {"cti-stix-common-objects/tlp-2.0/"
+       "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1.json",
+       Tlp::kRed},
+      {"cti-stix-common-objects/tlp-2.0/tlp-amber+strict.json", Tlp::kAmberStrict},
+      {"cti-stix-common-objects/tlp-2.0/tlp-amber.json", Tlp::kAmber},
+      {"cti-stix-common-objects/tlp-2.0/tlp-clear.json", Tlp::kClear},
+  };
   for (const fs::path& path : JsonFilesUnder(kExamples)) {
     const std::string name = fs::relative(path, kExamples).generic_string();
     SCOPED_TRACE(name);
@@ -329,8 +346,9 @@ TEST(Conformance, ExampleFilesAsDocuments) {
     if (expected == failures.end()) {
       EXPECT_THAT(KeysOf(report), IsEmpty()) << Dump(report);
       EXPECT_TRUE(IsStixTimestamp(report.summary.modified));
-      // The examples use TLP 1.0 and statement markings only.
-      EXPECT_EQ(report.summary.tlp, std::nullopt);
+      auto tlp = marked.find(name);
+      EXPECT_EQ(report.summary.tlp,
+                tlp == marked.end() ? std::nullopt : std::optional<Tlp>(tlp->second));
     } else {
       EXPECT_EQ(KeysOf(report), expected->second) << Dump(report);
     }
@@ -350,7 +368,7 @@ TEST(Conformance, Summaries) {
   EXPECT_EQ(report.summary.id, "bundle--63ab8e67-acac-4817-845a-d09f0e86954c");
   EXPECT_EQ(report.summary.modified, "2022-10-01T00:00:00.000Z");
   EXPECT_EQ(report.summary.object_count, 1u);
-  EXPECT_EQ(report.summary.tlp, std::nullopt);  // a definition marks nothing
+  EXPECT_EQ(report.summary.tlp, Tlp::kAmber);  // a TLP definition marks its document
 
   // A single object, four versions of which are kept upstream.
   report = CheckText(

@@ -154,8 +154,8 @@ expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json"
 expect_stderr "needs named recipients"
 expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-NOPE
 expect_stderr "UNKNOWN_ORGANISATION"
-expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA --tlp red
-expect_stderr "make them agree"
+expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA --tlp green
+expect_stderr "and --tlp green would lower it"
 echo '{"type":"incident","id":"incident--nope","spec_version":"2.0"}' >"$work/bad.json"
 expect_exit 3 agent CERT-EE publish "$work/bad.json" --tlp clear
 expect_stderr "INVALID_STIX"
