@@ -82,7 +82,8 @@ TEST(IngestPipelineTest, ARecordTheLogRefusesFailsAloneNotItsGroupCommit) {
       EXPECT_FALSE(job.stored.duplicate);
     }
   }
-  const std::uint64_t good = kJobs - (kJobs + kOversizedEvery - 4) / kOversizedEvery;
+  std::uint64_t good = 0;
+  for (int i = 0; i < kJobs; ++i) good += Body(i).starts_with("good") ? 1 : 0;
   EXPECT_EQ((*log)->LastSequence(), good);
   auto first = (*log)->Read(1);
   ASSERT_TRUE(first.ok());
