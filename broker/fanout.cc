@@ -109,8 +109,8 @@ void Broker::HandleSubscribe(const transport::Incoming& in, const wire::Message&
       }
     }
   }
-  spdlog::info("{} subscribed{}{} from sequence {}", in.org, req.name.empty() ? "" : " as ",
-               req.name, sub.next);
+  spdlog::info("{} subscribed{} from sequence {}", in.org,
+               req.name.empty() ? std::string() : " as " + req.name, sub.next);
   SendTo(in.peer, wire::EncodeSubscribed(msg.correlation, sub.next, log_->LastSequence(),
                                          log_->FirstSequence()));
   subscriptions_[in.peer] = std::move(sub);
