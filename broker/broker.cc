@@ -57,6 +57,10 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
     auto op = LoadOperatorCard(options, *broker->registry_->Get());
     if (!op.ok()) return op.status();
     broker->operator_ = *op;
+    // A command admitted before a restart stays refused as a replay.
+    auto guard = ReplayGuard::Open(options.data_dir + "/" + std::string(kAdminNoncesFile), NowMs());
+    if (!guard.ok()) return guard.status();
+    broker->admin_replays_ = std::move(*guard);
   }
   // Runs on the ZAP thread for every new connection, against the registry
   // of that moment: a revoked or rotated-away key is refused from the next

@@ -31,6 +31,7 @@
 #include "broker/metrics.h"
 #include "broker/options.h"
 #include "broker/registry_holder.h"
+#include "broker/replay_guard.h"
 #include "broker/routing.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
@@ -146,6 +147,7 @@ class Broker {
   std::shared_ptr<RegistryHolder> registry_;
   // The operator (options.operator_card); nullopt: admin disabled.
   std::optional<identity::Card> operator_;
+  // Admin commands admitted (in <data_dir>/certshare-admin-nonces).
   ReplayGuard admin_replays_;  // socket thread only
   Metrics metrics_;
   std::atomic<bool> storage_failed_{false};
