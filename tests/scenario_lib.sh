@@ -60,6 +60,7 @@ start_broker() {
   cat >"$work/broker.json" <<JSON
 {
   "listen": "tcp://127.0.0.1:*",
+  "metrics_listen": "127.0.0.1:0",
   "identity": "keys/BROKER.secret.json",
   "registry": "registry.json",
   "data_dir": "broker-data",

@@ -10,7 +10,10 @@
 #     directory is in use, not RocksDB's lock message;
 #   - `certshare status`: a caught-up subscription is 0 behind after records
 #     for another organisation, and is shown not connected within about a
-#     second of its subscriber being killed.
+#     second of its subscriber being killed;
+#   - a connection lost without closing (tests/half_open_proxy.py): the
+#     subscriber subscribing again is held off by its own old connection
+#     until the broker's heartbeat timeout, and then goes on.
 # Needs nothing outside the repository.
 # usage: subscription_ownership_test.sh <certshare> <certshare-broker>
 set -euo pipefail
@@ -126,5 +129,49 @@ echo "    not connected after ${elapsed_ms} ms: $line"
 # The name is free again without --take-over.
 expect_exit 0 agent CERT-EU subscribe --name dir-feed --output-dir "$work/feed" \
   --until-caught-up --timeout 10
+
+echo "--- a connection lost without closing: subscribing again waits for the broker to let go"
+# A second broker with a heartbeat timeout (9 s) longer than the
+# subscriber takes to notice (its probe after 5 s), reached through a proxy
+# that can cut the agent's side of a connection and keep the broker's side
+# open and silent. The subscriber connects again and is told the broker
+# lost its subscription; subscribing again it is told SUBSCRIPTION_HELD
+# (by its own old connection) until the broker's heartbeat timeout lets
+# go, and then goes on: it neither stops nor fights.
+cat >"$work/broker2.json" <<JSON
+{
+  "listen": "tcp://127.0.0.1:*",
+  "metrics_listen": "127.0.0.1:0",
+  "identity": "keys/BROKER.secret.json",
+  "registry": "registry.json",
+  "data_dir": "broker2-data",
+  "endpoint_file": "broker2.endpoint",
+  "heartbeat_interval_ms": 3000,
+  "heartbeat_timeout_ms": 9000
+}
+JSON
+"$broker_bin" --config "$work/broker2.json" >"$work/broker2.log" 2>&1 &
+pids+=($!)
+wait_until "the second broker's endpoint file" test -s "$work/broker2.endpoint"
+python3 "$(dirname "$0")/half_open_proxy.py" --target "$(sed 's|^tcp://||' "$work/broker2.endpoint")" \
+  --port-file "$work/proxy.port" --drop-file "$work/proxy.drop" &
+pids+=($!)
+wait_until "the proxy's port file" test -s "$work/proxy.port"
+endpoint="tcp://127.0.0.1:$(cat "$work/proxy.port")"
+publish_to CERT-EU 1
+subscriber "$work/lost" --name lost-feed
+lost=$last_pid
+wait_until "the record through the proxy" records_in "$work/lost.out" 1
+touch "$work/proxy.drop"
+wait_until "the proxy to cut the agent's side" sh -c "! test -e '$work/proxy.drop'"
+# The subscriber notices at its next probe (after 5 s of quiet),
+# subscribes again, is held off until the broker lets go of the old
+# connection (9 s after it last spoke), and resumes.
+wait_until "the subscriber to subscribe again" grep -q "subscribing again" "$work/lost.err"
+publish_to CERT-EU 1
+wait_until "the next record after the cut" records_in "$work/lost.out" 2
+kill -0 "$lost" 2>/dev/null || fail "the subscriber stopped: $(cat "$work/lost.err")"
+grep -q "SUBSCRIPTION_HELD" "$work/broker2.log" ||
+  fail "the broker never held the name off (the test did not test the wait): $(cat "$work/lost.err")"
 
 echo "ok"
