@@ -130,6 +130,7 @@ Status Broker::Run(const std::atomic<bool>& stop) {
     for (int i = 0; i < kReceiveBurst; ++i) {
       auto in = server_->Receive(i == 0 ? wait : std::chrono::milliseconds(0), accept);
       if (!in.ok()) return in.status();
+      ForgetClosedConnections();
       if (!in->has_value()) break;
       HandleMessage(**in);
     }

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "broker/admin_command.h"
+#include "broker/backlog.h"
 #include "broker/ingest_pipeline.h"
 #include "broker/metrics.h"
 #include "broker/options.h"
@@ -86,6 +87,11 @@ class Broker {
     std::uint64_t credit = 0;    // DELIVERs allowed before more CREDIT
     std::uint64_t consumed = 0;  // highest sequence the subscriber processed
     bool caught_up_sent = false;
+    // Who holds it, for the one refused or displaced (SUBSCRIPTION_HELD,
+    // SUBSCRIPTION_TAKEN_OVER): when it subscribed, and from where.
+    std::chrono::system_clock::time_point since;
+    std::string address;  // "IP:port"; "" if unknown
+    Backlog backlog;      // durable ones: the lag (backlog.h)
   };
   struct Peer {
     std::string org;
@@ -118,9 +124,20 @@ class Broker {
   // which a live connection holds), answered with POSITIONS_OK.
   void HandlePositions(const transport::Incoming& in, const wire::Message& msg);
   void CloseSubscription(const std::string& peer, const char* why);
+  // One connection per durable subscription: OK if `in` may hold
+  // `cursor_key`, after taking it over when the request asks to;
+  // kSubscriptionHeld naming the holder otherwise.
+  Status ClaimSubscription(const transport::Incoming& in, const wire::SubscribeRequest& req,
+                           const std::string& cursor_key);
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
+  // Whether `sub` is to be sent a record with this header: its
+  // organisation may receive it and its filter asks for it.
+  bool WouldSend(const Subscription& sub, const envelope::Header& header) const;
+  // Looks at up to a batch of records the fan-out has not reached yet, for
+  // a durable subscription's lag (Backlog::Count).
+  void CountBacklog(Subscription& sub, std::uint64_t head);
   // admin.cc: the operator's registry changes, and who may still speak.
   // OK if `org`, connected with `client_key`, may still send `command`:
   // kRevoked, kUnauthenticated (key rotated away, or no longer
@@ -136,6 +153,9 @@ class Broker {
   // heartbeat.cc
   void NotePeer(const transport::Incoming& in);
   void CheckPeers();
+  // Forgets the peers whose connection closed (their subscriptions end at
+  // once, so a durable one is free and shown not connected).
+  void ForgetClosedConnections();
   // retention.cc
   void StartRetention();
   void StopRetention();

@@ -494,5 +494,15 @@ TEST(RocksDbStatusTest, MapsRocksDbErrorsAtTheEdge) {
               ErrorCode::kStorageError);
 }
 
+TEST(RocksDbStatusTest, ALogAnotherOpenHoldsIsInUse) {
+  TempDir dir;
+  auto first = Log::Open(dir.File("log"));
+  ASSERT_OK(first.status());
+  auto second = Log::Open(dir.File("log"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_CODE(second.status(), ErrorCode::kInUse);
+  EXPECT_NE(second.status().message().find("log"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace certshare::storage

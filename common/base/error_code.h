@@ -27,6 +27,8 @@ enum class ErrorCode : std::uint16_t {
   kPositionRemoved = 123,    // a subscription position retention has removed
   kBadSubscription = 124,    // a subscription request that cannot be served
   kSpoolFull = 125,          // the agent's spool is at its size limit; nothing accepted
+  kSubscriptionHeld = 126,   // a durable subscription another live connection holds
+  kSubscriptionTakenOver = 127, // this connection's durable subscription was taken over
   kInvalidConfig = 130,      // a configuration or registry file is unusable
 
   // 2xx: authentication and authorisation.
@@ -49,6 +51,7 @@ enum class ErrorCode : std::uint16_t {
   kAlreadyExists = 304,      // refusing to overwrite
   kInsecurePermissions = 305,// a secret file readable by others
   kDiskFull = 306,           // refused: the disk would keep too little free space
+  kInUse = 307,              // a database directory another process (or Open) holds locked
 
   // 4xx: transport.
   kTimeout = 400,            // no answer within the deadline

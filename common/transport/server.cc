@@ -2,6 +2,7 @@
 
 #include <zmq.hpp>
 
+#include "common/transport/connection_monitor.h"
 #include "common/transport/transport.h"
 #include "common/transport/zap_handler.h"
 
@@ -50,6 +51,7 @@ class ZmqServer final : public Server {
     }
     socket_.close();
     wake_.close();
+    connections_.Close();
     // ~ZapHandler joins its thread before ~context_t terminates the context
     // (members are destroyed in reverse order).
   }
@@ -67,6 +69,7 @@ class ZmqServer final : public Server {
       socket_.set(zmq::sockopt::curve_server, 1);
       socket_.set(zmq::sockopt::curve_secretkey,
                   zmq::const_buffer(options.secret_key->data(), 32));
+      CERTSHARE_RETURN_IF_ERROR(connections_.Start(context_, socket_));
       socket_.bind(options.endpoint);
       endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
       wake_ = zmq::socket_t(context_, zmq::socket_type::pull);
@@ -96,10 +99,15 @@ class ZmqServer final : public Server {
                                           bool accept_messages) override {
     try {
       zmq::pollitem_t items[] = {{wake_.handle(), 0, ZMQ_POLLIN, 0},
+                                 {connections_.handle(), 0, ZMQ_POLLIN, 0},
                                  {socket_.handle(), 0, ZMQ_POLLIN, 0}};
-      zmq::poll(items, accept_messages ? 2 : 1, timeout);
+      zmq::poll(items, accept_messages ? 3 : 2, timeout);
       if (items[0].revents & ZMQ_POLLIN) DrainWakeUps();
-      if (!accept_messages || !(items[1].revents & ZMQ_POLLIN)) {
+      // Before every message, so that a closed connection is known closed
+      // before a new one that reuses its descriptor speaks
+      // (connection_monitor.h).
+      connections_.Drain();
+      if (!accept_messages || !(items[2].revents & ZMQ_POLLIN)) {
         return std::optional<Incoming>();
       }
       zmq::message_t routing_id, body;
@@ -122,6 +130,7 @@ class ZmqServer final : public Server {
       }
       Incoming in;
       in.peer = routing_id.to_string();
+      in.peer_address = connections_.Note(zmq_msg_get(body.handle(), ZMQ_SRCFD), in.peer);
       const char* user = zmq_msg_gets(body.handle(), "User-Id");
       in.org = user ? user : "";
       Bytes key;
@@ -141,6 +150,8 @@ class ZmqServer final : public Server {
       return ZmqError("receive", e);
     }
   }
+
+  std::vector<std::string> TakeClosedPeers() override { return connections_.TakeClosed(); }
 
   void DrainWakeUps() {
     zmq::message_t msg;
@@ -168,6 +179,7 @@ class ZmqServer final : public Server {
   ZapHandler zap_;
   zmq::socket_t socket_;
   zmq::socket_t wake_;
+  ConnectionMonitor connections_;
   std::string endpoint_;
 };
 
