@@ -83,8 +83,12 @@ Status BrokerClient::Ping() {
 }
 
 Result<SubscriptionPositions> BrokerClient::Positions(std::chrono::milliseconds timeout) {
+  // Asked with the lag; a broker from before the lag refuses the flags
+  // byte as MALFORMED_FRAME and is asked again without it.
+  bool with_lag = true;
   std::uint64_t correlation = next_correlation_++;
-  CERTSHARE_RETURN_IF_ERROR(client_->Send(wire::EncodePositions(correlation), kSendTimeout));
+  CERTSHARE_RETURN_IF_ERROR(
+      client_->Send(wire::EncodePositions(correlation, with_lag), kSendTimeout));
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -97,6 +101,14 @@ Result<SubscriptionPositions> BrokerClient::Positions(std::chrono::milliseconds 
     if (r.msg.correlation != correlation) continue;  // a stale answer, or a push
     if (r.msg.command == wire::Command::kPositionsOk) {
       return SubscriptionPositions{r.msg.head, r.msg.first, std::move(r.msg.positions)};
+    }
+    if (r.msg.command == wire::Command::kError && with_lag &&
+        r.msg.error == ErrorCode::kMalformedFrame) {
+      with_lag = false;
+      correlation = next_correlation_++;
+      CERTSHARE_RETURN_IF_ERROR(
+          client_->Send(wire::EncodePositions(correlation, with_lag), kSendTimeout));
+      continue;
     }
     if (r.msg.command == wire::Command::kError) {
       return Status(r.msg.error, "the broker refused to list the subscriptions: " + r.msg.text);

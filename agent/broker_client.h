@@ -25,8 +25,9 @@ struct Ack {
 
 // The organisation's durable subscriptions as the broker sees them
 // (POSITIONS_OK): the log's head and oldest sequence held (0 if none), and
-// each subscription's acknowledged position and whether a connection holds
-// it now.
+// each subscription's acknowledged position, whether a connection holds
+// it now and, for a connected one, its lag as the broker counts it (not
+// from a broker older than the lag).
 struct SubscriptionPositions {
   std::uint64_t head = 0;
   std::uint64_t first = 0;
@@ -63,8 +64,9 @@ class BrokerClient {
   Status Acknowledge(std::uint64_t sequence, std::uint32_t credit);
   Status Ping();
   // Asks the broker for this organisation's durable subscriptions
-  // (POSITIONS) and waits for the answer. A refusal comes back as the
-  // broker's error code (a broker older than POSITIONS: UNKNOWN_COMMAND);
+  // (POSITIONS, asking for the lag, and again without when the broker is
+  // older than the lag) and waits for the answer. A refusal comes back as
+  // the broker's error code (a broker older than POSITIONS: UNKNOWN_COMMAND);
   // kTimeout when no answer came in time. Meant for a connection without
   // a subscription: other messages arriving meanwhile are dropped.
   Result<SubscriptionPositions> Positions(std::chrono::milliseconds timeout);

@@ -2,25 +2,13 @@
 
 #include <set>
 
+#include "agent/creators.h"
+#include "common/base/json.h"
 #include "schemas/stix_check.h"
 
 namespace certshare::agent {
 
 namespace {
-
-Result<Tlp> ChooseTlp(const schemas::Summary& summary, std::optional<Tlp> requested) {
-  if (summary.tlp && requested && *summary.tlp != *requested) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "the document is marked TLP:" + std::string(TlpName(*summary.tlp)) +
-                      " but --tlp " + std::string(TlpName(*requested)) +
-                      " was given; make them agree");
-  }
-  if (summary.tlp) return *summary.tlp;
-  if (requested) return *requested;
-  return Status(ErrorCode::kInvalidArgument,
-                "no TLP: mark the document with a TLP 2.0 marking "
-                "(object_marking_refs) or pass --tlp clear|green|amber|amber+strict|red");
-}
 
 // The recipients' ids and box keys: each name is an organisation id or
 // "group:<name>", expanded from this agent's registry to the group's
@@ -79,12 +67,27 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
 
 }  // namespace
 
-Result<Routing> Route(std::optional<Tlp> marked, const ComposeOptions& options,
-                      const identity::Identity& me, const identity::Registry& registry) {
-  schemas::Summary summary;
-  summary.tlp = marked;
-  CERTSHARE_ASSIGN_OR_RETURN(Tlp tlp, ChooseTlp(summary, options.tlp));
+Result<Tlp> ChooseTlp(std::optional<Tlp> marked, std::string_view marked_by,
+                      std::optional<Tlp> requested) {
+  if (marked && requested && *requested < *marked) {
+    const std::string where = marked_by.empty()
+                                  ? "the document is marked TLP:" + std::string(TlpName(*marked))
+                                  : std::string(marked_by);
+    return Status(ErrorCode::kInvalidArgument,
+                  where + ", and --tlp " + std::string(TlpName(*requested)) +
+                      " would lower it: --tlp may raise a document's TLP, never lower it. "
+                      "Leave --tlp out, pass --tlp " + std::string(TlpName(*marked)) +
+                      " or stricter, or remove the marking if it is wrong");
+  }
+  if (requested) return *requested;
+  if (marked) return *marked;
+  return Status(ErrorCode::kInvalidArgument,
+                "no TLP: mark the document with a TLP marking (object_marking_refs) or pass "
+                "--tlp clear|green|amber|amber+strict|red");
+}
 
+Result<Routing> Route(Tlp tlp, const ComposeOptions& options, const identity::Identity& me,
+                      const identity::Registry& registry) {
   std::vector<std::string> names = options.recipients;
   bool encrypt = tlp != Tlp::kClear && (tlp != Tlp::kGreen || options.encrypt_green);
   if (TlpRequiresEncryption(tlp) && names.empty()) {
@@ -106,7 +109,12 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
                          const identity::Identity& me,
                          const identity::Registry& registry, envelope::Sealer& sealer) {
   CERTSHARE_ASSIGN_OR_RETURN(schemas::Summary summary, schemas::Summarise(stix_text));
-  CERTSHARE_ASSIGN_OR_RETURN(Routing routing, Route(summary.tlp, options, me, registry));
+  rapidjson::Document document;
+  CERTSHARE_RETURN_IF_ERROR(json::Parse(stix_text, &document));
+  CERTSHARE_RETURN_IF_ERROR(CheckCreators(document, me.card.org, registry));
+  CERTSHARE_ASSIGN_OR_RETURN(
+      Tlp tlp, ChooseTlp(summary.tlp, schemas::DescribeTlpMarking(summary), options.tlp));
+  CERTSHARE_ASSIGN_OR_RETURN(Routing routing, Route(tlp, options, me, registry));
 
   envelope::Draft draft;
   draft.stix_type = summary.type;

@@ -2,10 +2,14 @@
 // hands the agent into a signed (and, unless TLP:CLEAR, encrypted) record.
 //
 // Rules (docs/agent.md):
-//  - The document must pass schemas::Summarise.
-//  - TLP comes from the document's TLP 2.0 markings or from `tlp`; if both
-//    are given they must agree, and if neither is, the record is refused:
-//    certshare never guesses a TLP.
+//  - The document must pass schemas::Summarise, and no object in it may
+//    name another registered organisation as its creator (CheckCreators,
+//    agent/creators.h: kOriginMismatch).
+//  - The TLP is the document's own marking (the most restrictive TLP 1.0
+//    or 2.0 marking on any object in it, schemas::Summary::tlp), raised to
+//    `tlp` when that is stricter; `tlp` below the marking is refused, and
+//    with neither the record is refused: certshare never guesses a TLP and
+//    never lowers one (ChooseTlp).
 //  - AMBER, AMBER+STRICT and RED need named recipients and are encrypted.
 //    GREEN is encrypted unless `encrypt_green` is false; without named
 //    recipients it goes to every organisation in the registry. CLEAR is
@@ -54,17 +58,25 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
                          const identity::Identity& me,
                          const identity::Registry& registry, envelope::Sealer& sealer);
 
-// How a record is routed, decided by the rules above before anything is
-// sealed: its TLP, whether it is encrypted, and its recipients with their
-// keys. `marked` is the document's TLP 2.0 marking (schemas::Summary::tlp).
-// Compose uses it; `certshare sensor` calls it once per TLP and seals many
-// drafts with it in one batch (agent/sensor/pipeline.h).
+// The record's TLP: `marked`, the document's own marking
+// (schemas::Summary::tlp), raised to `requested` (--tlp) when that is
+// stricter. kInvalidArgument when `requested` is below `marked` (the
+// message names where the marking is: `marked_by`,
+// schemas::DescribeTlpMarking) and when there is neither.
+Result<Tlp> ChooseTlp(std::optional<Tlp> marked, std::string_view marked_by,
+                      std::optional<Tlp> requested);
+
+// How a record of TLP `tlp` (ChooseTlp) is routed, decided by the rules
+// above before anything is sealed: whether it is encrypted, and its
+// recipients with their keys. Compose uses it; `certshare sensor` calls it
+// once per TLP and seals many drafts with it in one batch
+// (agent/sensor/pipeline.h).
 struct Routing {
   Tlp tlp = Tlp::kAmber;
   bool encrypt = true;
   std::vector<envelope::Recipient> recipients;
 };
-Result<Routing> Route(std::optional<Tlp> marked, const ComposeOptions& options,
-                      const identity::Identity& me, const identity::Registry& registry);
+Result<Routing> Route(Tlp tlp, const ComposeOptions& options, const identity::Identity& me,
+                      const identity::Registry& registry);
 
 }  // namespace certshare::agent

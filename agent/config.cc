@@ -553,9 +553,12 @@ tlp = "green"
 
 [spool]
 # The folder where accepted records wait until the broker acknowledges
-# them. Default: $XDG_STATE_HOME/certshare/spool, i.e.
-# ~/.local/state/certshare/spool. Change it to a disk with room that
-# survives reboots (e.g. /var/lib/certshare/spool for a service).
+# them. Default: one folder per identity,
+# $XDG_STATE_HOME/certshare/spool/<org>-<first 8 hex digits of the signing
+# key>, i.e. ~/.local/state/certshare/spool/CERT-EE-1a2b3c4d
+# (`certshare status` prints it). A path set here is used as it is, for
+# this identity only. Change it to a disk with room that survives reboots
+# (e.g. /var/lib/certshare/spool for a service).
 # path = "spool"
 
 # The most the spool may hold: bytes, or a size such as "512 MiB" or

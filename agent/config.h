@@ -115,8 +115,10 @@ Result<AgentConfig> ParseAgentConfig(std::string_view toml_text, const std::stri
 // (nullptr when unset).
 std::string DefaultConfigPath(const char* xdg_config_home, const char* home);
 
-// The default spool folder: $XDG_STATE_HOME/certshare/spool, else
-// ~/.local/state/certshare/spool; "certshare-spool" if neither is set.
+// The folder under which the default spools are: $XDG_STATE_HOME/certshare/spool,
+// else ~/.local/state/certshare/spool; "certshare-spool" if neither is set.
+// Each identity's default spool is a folder in it named <org>-<first 8 hex
+// digits of the signing key> (cli::SpoolDir).
 std::string DefaultSpoolPath(const char* xdg_state_home, const char* home);
 
 // What `certshare init` fills in; empty values are written commented out.

@@ -3,7 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "agent/creators.h"
 #include "common/base/json.h"
+#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 #include "schemas/stix_check.h"
 
@@ -63,13 +65,23 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                   "the payload is not valid STIX: " + report.problems[0].pointer + ": " +
                       report.problems[0].message);
   }
+  // `modified` as an instant: "…:05Z" in the header names "…:05.000Z".
   if (report.summary.id != h.stix_id || report.summary.type != h.stix_type ||
-      report.summary.modified != h.modified) {
+      CompareStixTimestamps(report.summary.modified, h.modified) != 0) {
     return Status(ErrorCode::kInvalidStix,
                   "the payload (" + report.summary.id + ", " + report.summary.modified +
                       ") is not what the signed header names (" + h.stix_id + ", " +
                       h.modified + ")");
   }
+  // A record may travel above its content's TLP (publish --tlp raises it),
+  // never below: recipients and their tools act on the header's level.
+  if (report.summary.tlp && *report.summary.tlp > h.tlp) {
+    return Status(ErrorCode::kInvalidStix,
+                  schemas::DescribeTlpMarking(report.summary) +
+                      ", but the signed header says TLP:" + std::string(TlpName(h.tlp)) +
+                      ": a record never travels below its content's marking");
+  }
+  CERTSHARE_RETURN_IF_ERROR(CheckCreators(object, h.origin, registry));
 
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

@@ -1,7 +1,14 @@
 // certshare::agent::Render — what a subscriber does with a delivered
 // record: verify the origin's signature against the registry, open this
-// organisation's key slot, check the payload is the STIX object the header
-// names, and render one JSON line:
+// organisation's key slot, check the payload agrees with its signed header
+// and render one JSON line. The payload agrees when it is valid STIX and
+// the object the header names (same id, type and `modified`:
+// kInvalidStix otherwise), when no TLP marking in it is stricter than the
+// header's TLP (schemas::Summary::tlp, the most restrictive TLP 1.0 or 2.0
+// marking on any object; a header above the payload's marking is fine:
+// `publish --tlp` may raise a record's TLP; kInvalidStix otherwise), and
+// when no object in it names another registered organisation as its
+// creator (agent/creators.h; kOriginMismatch). The line:
 //
 //   {"sequence":N,"origin":"CERT-EE","tlp":"amber","type":"bundle",
 //    "id":"bundle--…","modified":"…","recipients":[…],"object":{…}}

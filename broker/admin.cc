@@ -83,7 +83,7 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
                   "broker's transport key)");
   }
   std::uint64_t now = NowMs();
-  CERTSHARE_RETURN_IF_ERROR(admin_replays_.Admit(command, now));
+  CERTSHARE_RETURN_IF_ERROR(admin_replays_.Admit(command.nonce, command.issued_at_ms, now));
 
   std::shared_ptr<const identity::Registry> current = registry_->Get();
   CERTSHARE_ASSIGN_OR_RETURN(AdminOutcome outcome,

@@ -176,34 +176,6 @@ bool VerifyAdminCommand(std::string_view json, const wire::AdminSignature& signa
   return crypto::Verify(operator_key, wire::AdminSignedMessage(json), sig);
 }
 
-Status ReplayGuard::Admit(const AdminCommand& command, std::uint64_t now_ms) {
-  auto window = static_cast<std::uint64_t>(kAdminWindow.count());
-  std::uint64_t skew = command.issued_at_ms > now_ms ? command.issued_at_ms - now_ms
-                                                     : now_ms - command.issued_at_ms;
-  if (skew > window) {
-    return Status(ErrorCode::kReplayed,
-                  "the admin command was issued at " + Rfc3339(command.issued_at_ms) +
-                      ", more than " + std::to_string(window / 60000) +
-                      " minutes from the broker's clock (" + Rfc3339(now_ms) +
-                      "): issue it again, and check both clocks");
-  }
-  // Forget what can no longer be fresh: anything issued before now - window.
-  for (auto it = seen_.begin(); it != seen_.end();) {
-    it = it->second + window < now_ms ? seen_.erase(it) : std::next(it);
-  }
-  if (seen_.count(command.nonce) > 0) {
-    return Status(ErrorCode::kReplayed, "this admin command (nonce " + command.nonce +
-                                            ") was already received; it is applied only once");
-  }
-  if (seen_.size() >= kMaxRemembered) {
-    return Status(ErrorCode::kUnavailable,
-                  "too many admin commands in the last " + std::to_string(window / 60000) +
-                      " minutes; try again later");
-  }
-  seen_.emplace(command.nonce, command.issued_at_ms);
-  return Status::Ok();
-}
-
 Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
                                        const AdminCommand& command,
                                        const identity::Card& operator_card,
@@ -274,7 +246,7 @@ std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& o
 
 Result<identity::Card> LoadOperatorCard(const Options& options,
                                         const identity::Registry& registry) {
-  CERTSHARE_ASSIGN_OR_RETURN(identity::Card card, identity::LoadCard(options.operator_card));
+  CERTSHARE_ASSIGN_OR_RETURN(identity::Card card, identity::LoadTrustedCard(options.operator_card));
   card = identity::PublicCard(card);
   for (const auto& [org, other] : registry.cards()) {
     identity::Registry just_one;

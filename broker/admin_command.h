@@ -16,15 +16,14 @@
 // wire::AdminSignedMessage(json) = "certshare/admin/v1" 0x00 json.
 // The broker checks, in order: sent from the operator's connection, the
 // signature (before parsing anything), the JSON, "broker" is this broker,
-// and freshness (ReplayGuard) — then applies it (ApplyAdminCommand).
+// and freshness (broker/replay_guard.h) — then applies it
+// (ApplyAdminCommand).
 //
-// Thread-safety: free functions are thread-safe; a ReplayGuard belongs to
-// one thread (the broker's socket thread).
+// Thread-safety: free functions are thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -41,10 +40,6 @@ inline constexpr std::string_view kAdminFormat = "certshare-admin-v1";
 // The ZAP User-Id of the operator's connections. Organisation ids cannot
 // start with '@', so it can never name an organisation.
 inline constexpr std::string_view kOperatorUserId = "@operator";
-// How far an admin command's issued_at_ms may be from the broker's clock,
-// either way. Commands are remembered (by nonce) for as long as they are
-// fresh, so each is applied at most once.
-inline constexpr std::chrono::milliseconds kAdminWindow = std::chrono::minutes(5);
 
 // Sent on the wire as "command": never rename.
 enum class AdminKind { kAddOrg, kRotate, kRevoke, kShow };
@@ -72,21 +67,6 @@ wire::AdminSignature SignAdminCommand(std::string_view json,
                                       const wire::AdminSignature& signature,
                                       const crypto::SigningPublicKey& operator_key);
 
-// Refuses (kReplayed) a command issued more than kAdminWindow away from
-// `now_ms`, or one whose nonce it has admitted before; otherwise remembers
-// the nonce until the command could no longer be fresh. Remembers at most
-// kMaxRemembered nonces (kUnavailable beyond: at most that many commands
-// per window). Nonces are kept in memory only: see docs/operations.md for
-// what a restart means.
-class ReplayGuard {
- public:
-  static constexpr std::size_t kMaxRemembered = 10000;
-  Status Admit(const AdminCommand& command, std::uint64_t now_ms);
-
- private:
-  std::map<std::string, std::uint64_t> seen_;  // nonce -> issued_at_ms
-};
-
 // The registry after `command`, and one line saying what changed (for the
 // broker's log and the operator). "show" changes nothing. Errors leave
 // `current` as it was: kAlreadyExists, kUnknownOrganisation, kRevoked,
@@ -106,9 +86,11 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
 // with the whole registry after the command.
 std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome);
 
-// Loads options.operator_card and checks it shares no key with the
-// registry's organisations (its transport key must identify only the
-// operator). kInvalidConfig / kIoError naming the file.
+// Loads options.operator_card, a file protected as the registry is
+// (identity::LoadTrustedCard: kInsecurePermissions otherwise), and checks
+// it shares no key with the registry's organisations (its transport key
+// must identify only the operator). kInvalidConfig / kIoError naming the
+// file.
 Result<identity::Card> LoadOperatorCard(const Options& options,
                                         const identity::Registry& registry);
 

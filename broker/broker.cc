@@ -63,6 +63,10 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
     auto op = LoadOperatorCard(options, *broker->registry_->Get());
     if (!op.ok()) return op.status();
     broker->operator_ = *op;
+    // A command admitted before a restart stays refused as a replay.
+    auto guard = ReplayGuard::Open(options.data_dir + "/" + std::string(kAdminNoncesFile), NowMs());
+    if (!guard.ok()) return guard.status();
+    broker->admin_replays_ = std::move(*guard);
   }
   // Runs on the ZAP thread for every new connection, against the registry
   // of that moment: a revoked or rotated-away key is refused from the next
@@ -70,22 +74,17 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   std::shared_ptr<RegistryHolder> registry_ref = broker->registry_;
   std::optional<crypto::BoxPublicKey> operator_key;
   if (broker->operator_) operator_key = broker->operator_->transport_key;
-  // Its log lines are throttled like every refusal (the ZAP thread alone
-  // uses this throttle).
-  auto revoked_log = std::make_shared<LogThrottle>();
-  server_options.authorize = [registry_ref, operator_key, revoked_log](
+  // Its log lines are throttled like every refusal (the socket thread
+  // logs the summaries: LogSuppressedRefusals).
+  std::shared_ptr<LogThrottle> refusal_log = broker->refusal_log_;
+  server_options.authorize = [registry_ref, operator_key, refusal_log](
                                  const crypto::BoxPublicKey& key) -> std::optional<std::string> {
-    for (const LogThrottle::Suppressed& s : revoked_log->TakeSuppressed()) {
-      spdlog::warn("{} more like this not logged in the last 60 s: connections of {} refused "
-                   "(revoked)",
-                   s.count, s.key);
-    }
     if (operator_key && key == *operator_key) return std::string(kOperatorUserId);
     std::shared_ptr<const identity::Registry> registry = registry_ref->Get();
     const identity::Card* card = registry->FindByTransportKey(key);
     if (card == nullptr) return std::nullopt;
     if (card->revoked) {
-      if (revoked_log->Allow(card->org)) {
+      if (refusal_log->Allow("connections of " + card->org + " refused: revoked")) {
         spdlog::warn("refused a connection of {}: revoked at {}", card->org, card->revoked_at);
       }
       return std::nullopt;
@@ -152,6 +151,7 @@ Status Broker::Run(const std::atomic<bool>& stop) {
         failed = in.status();
         break;
       }
+      ForgetClosedConnections();
       if (!in->has_value()) break;
       HandleMessage(**in);
     }
@@ -281,7 +281,7 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
   const std::string kind = "refusals of " + org + " with " +
                            std::string(ErrorCodeName(why.code())) + " (" +
                            std::to_string(static_cast<int>(why.code())) + ")";
-  if (refusal_log_.Allow(kind)) {
+  if (refusal_log_->Allow(kind)) {
     spdlog::warn("refused request {} from {}: {} ({}): {}", correlation, org,
                  ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
   }
@@ -289,10 +289,10 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
 }
 
 void Broker::LogSuppressedRefusals() {
-  for (const LogThrottle::Suppressed& s : refusal_log_.TakeSuppressed()) {
+  for (const LogThrottle::Suppressed& s : refusal_log_->TakeSuppressed()) {
     spdlog::warn("{} more like this not logged in the last {} s: {}", s.count,
                  std::chrono::duration_cast<std::chrono::seconds>(
-                     refusal_log_.options().interval)
+                     refusal_log_->options().interval)
                      .count(),
                  s.key);
   }
@@ -302,8 +302,9 @@ void Broker::SendTo(const std::string& peer, Bytes frame) {
   auto it = outbox_.find(peer);
   if (it == outbox_.end()) {
     if (server_->Send(peer, frame) != transport::SendOutcome::kBusy) return;
+    it = outbox_.emplace(peer, Outbox{}).first;
     auto p = peers_.find(peer);
-    it = outbox_.emplace(peer, Outbox{p != peers_.end() ? p->second.org : std::string()}).first;
+    if (p != peers_.end()) it->second.org = p->second.org;
   }
   Outbox& box = it->second;
   const std::size_t cost = ReplyCost(frame.size());
@@ -312,7 +313,7 @@ void Broker::SendTo(const std::string& peer, Bytes frame) {
     // (counted) instead of held without bound. Only this connection loses
     // anything.
     metrics_.ReplyDropped();
-    if (refusal_log_.Allow("replies dropped for " + box.org)) {
+    if (refusal_log_->Allow("replies dropped for " + box.org)) {
       spdlog::warn("a connection of {} leaves {} replies ({} bytes) unread; dropping further "
                    "replies to it (connection_queue_bytes) until it reads them",
                    box.org, box.frames.size(), box.cost);
@@ -341,7 +342,5 @@ void Broker::FlushOutbox() {
     }
   }
 }
-
-void Broker::DropOutbox(const std::string& peer) { outbox_.erase(peer); }
 
 }  // namespace certshare::broker

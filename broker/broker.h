@@ -28,11 +28,13 @@
 #include <string>
 
 #include "broker/admin_command.h"
+#include "broker/backlog.h"
 #include "broker/budget.h"
 #include "broker/ingest_pipeline.h"
 #include "broker/metrics.h"
 #include "broker/options.h"
 #include "broker/registry_holder.h"
+#include "broker/replay_guard.h"
 #include "broker/routing.h"
 #include "common/base/log_throttle.h"
 #include "common/base/status.h"
@@ -91,6 +93,11 @@ class Broker {
     std::uint64_t credit = 0;    // DELIVERs allowed before more CREDIT
     std::uint64_t consumed = 0;  // highest sequence the subscriber processed
     bool caught_up_sent = false;
+    // Who holds it, for the one refused or displaced (SUBSCRIPTION_HELD,
+    // SUBSCRIPTION_TAKEN_OVER): when it subscribed, and from where.
+    std::chrono::system_clock::time_point since;
+    std::string address;  // "IP:port"; "" if unknown
+    Backlog backlog;      // durable ones: the lag (backlog.h)
   };
   struct Peer {
     std::string org;
@@ -114,8 +121,6 @@ class Broker {
   // dropped (counted) if its queue would pass connection_queue_bytes.
   void SendTo(const std::string& peer, Bytes frame);
   void FlushOutbox();
-  // Forgets the replies queued for a peer that is gone.
-  void DropOutbox(const std::string& peer);
   void Shutdown();
   // publish.cc
   void HandlePublish(const transport::Incoming& in, const wire::Message& msg);
@@ -131,9 +136,20 @@ class Broker {
   // which a live connection holds), answered with POSITIONS_OK.
   void HandlePositions(const transport::Incoming& in, const wire::Message& msg);
   void CloseSubscription(const std::string& peer, const char* why);
+  // One connection per durable subscription: OK if `in` may hold
+  // `cursor_key`, after taking it over when the request asks to;
+  // kSubscriptionHeld naming the holder otherwise.
+  Status ClaimSubscription(const transport::Incoming& in, const wire::SubscribeRequest& req,
+                           const std::string& cursor_key);
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
+  // Whether `sub` is to be sent a record with this header: its
+  // organisation may receive it and its filter asks for it.
+  bool WouldSend(const Subscription& sub, const envelope::Header& header) const;
+  // Looks at up to a batch of records the fan-out has not reached yet, for
+  // a durable subscription's lag (Backlog::Count).
+  void CountBacklog(Subscription& sub, std::uint64_t head);
   // admin.cc: the operator's registry changes, and who may still speak.
   // OK if `org`, connected with `client_key`, may still send `command`:
   // kRevoked, kUnauthenticated (key rotated away, or no longer
@@ -149,6 +165,9 @@ class Broker {
   // heartbeat.cc
   void NotePeer(const transport::Incoming& in);
   void CheckPeers();
+  // Forgets the peers whose connection closed (their subscriptions end at
+  // once, so a durable one is free and shown not connected).
+  void ForgetClosedConnections();
   // retention.cc
   void StartRetention();
   void StopRetention();
@@ -160,6 +179,7 @@ class Broker {
   std::shared_ptr<RegistryHolder> registry_;
   // The operator (options.operator_card); nullopt: admin disabled.
   std::optional<identity::Card> operator_;
+  // Admin commands admitted (in <data_dir>/certshare-admin-nonces).
   ReplayGuard admin_replays_;  // socket thread only
   Metrics metrics_;
   std::atomic<bool> storage_failed_{false};
@@ -173,7 +193,8 @@ class Broker {
   std::int64_t max_frame_bytes_ = 0;  // ZeroMQ's largest frame (QueuesFor)
   bool reading_paused_ = false;       // the total budget stopped reading (logged once)
   // Refusal log lines: a few per organisation and code, then summaries.
-  LogThrottle refusal_log_;
+  // Shared with the admission check on the ZAP thread (revoked keys).
+  std::shared_ptr<LogThrottle> refusal_log_ = std::make_shared<LogThrottle>();
   // Replies to peers whose ZeroMQ queue is full, at most
   // connection_queue_bytes each (ReplyCost).
   struct Outbox {

@@ -1,7 +1,11 @@
-// Liveness: every message from a peer counts as a heartbeat. The broker
-// PINGs subscribers it has not heard from for heartbeat_interval_ms and
-// closes the subscription of one silent for heartbeat_timeout_ms, so a
-// dead subscriber's resources are released within that time.
+// Liveness: a connection that closes is forgotten at once (the transport
+// names it: transport::Server::TakeClosedPeers). For what a closed
+// connection does not show (a peer that hangs, a network that drops
+// packets without closing anything), every message from a peer counts as
+// a heartbeat: the broker PINGs subscribers it has not heard from for
+// heartbeat_interval_ms and closes the subscription of one silent for
+// heartbeat_timeout_ms, so a dead subscriber's resources are released
+// within that time.
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.h"
@@ -13,6 +17,17 @@ void Broker::NotePeer(const transport::Incoming& in) {
   peer.org = in.org;
   peer.client_key = in.client_key;
   peer.last_heard = Clock::now();
+}
+
+void Broker::ForgetClosedConnections() {
+  std::vector<std::string> closed = server_->TakeClosedPeers();
+  if (closed.empty()) return;
+  for (const std::string& peer : closed) {
+    CloseSubscription(peer, "connection closed");
+    outbox_.erase(peer);
+    peers_.erase(peer);
+  }
+  metrics_.SetConnectedPeers(peers_.size());
 }
 
 void Broker::CheckPeers() {
@@ -29,7 +44,7 @@ void Broker::CheckPeers() {
         spdlog::info("{}: no heartbeat for {} ms", peer.org, options_.heartbeat_timeout_ms);
         CloseSubscription(it->first, "peer silent");
       }
-      DropOutbox(it->first);
+      outbox_.erase(it->first);
       it = peers_.erase(it);
       continue;
     }

@@ -102,6 +102,8 @@ void IngestPipeline::CommitLoop() {
 }
 
 // One group commit: every checked record of the run in one synced write.
+// A failed write fails every record of it; a record the log refuses alone
+// fails alone.
 void IngestPipeline::CommitRun(std::vector<IngestJob>& run) {
   std::vector<storage::Entry> entries;
   std::vector<IngestJob*> appended;
@@ -117,10 +119,15 @@ void IngestPipeline::CommitRun(std::vector<IngestJob>& run) {
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     if (metrics_ != nullptr) metrics_->Commit(entries.size(), took.count());
     for (std::size_t i = 0; i < appended.size(); ++i) {
-      if (results.ok()) {
-        appended[i]->stored = (*results)[i];
-      } else {
+      if (!results.ok()) {
         appended[i]->status = results.status();
+      } else if (const Result<storage::AppendResult>& r = (*results)[i]; r.ok()) {
+        appended[i]->stored = *r;
+      } else {
+        // The check (CheckFn) bounds every key, so this is a bug, not the
+        // publisher's input: never INVALID_ARGUMENT on the wire.
+        appended[i]->status =
+            Status(ErrorCode::kInternal, "the log refused this record: " + r.status().ToString());
       }
     }
   }

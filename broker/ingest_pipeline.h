@@ -7,7 +7,9 @@
 //       core, off the socket thread)
 //     → group commit on the committer thread: every checked record waiting,
 //       in arrival order, goes into ONE synced RocksDB write
-//       (storage::Log::AppendBatch)
+//       (storage::Log::AppendBatch). A failed write fails every record in
+//       it; a record the log refuses alone (it should never: the check
+//       bounds its keys) fails alone, with kInternal.
 //     → TakeCompleted (socket thread): ACK or ERROR for each, in arrival
 //       order, after the write that holds it is durable.
 //
@@ -65,8 +67,10 @@ struct IngestOptions {
 class IngestPipeline {
  public:
   // Checks one record (job.org, job.record): decode, authenticate the
-  // origin, verify. On success fills job.dedupe_key, object_id and
-  // version_key. Must be thread-safe.
+  // origin, verify, and every limit that belongs to the record alone, so
+  // that nothing the publisher sent can make the group commit fail. On
+  // success fills job.dedupe_key, object_id and version_key, each within
+  // storage::kMaxKeyLength. Must be thread-safe.
   using CheckFn = std::function<Status(IngestJob& job)>;
 
   // `wake` is called (from pipeline threads) whenever jobs complete.

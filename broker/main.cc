@@ -13,6 +13,7 @@
 #include "broker/broker.h"
 #include "broker/metrics_server.h"
 #include "broker/status_command.h"
+#include "common/base/core_dumps.h"
 #include "common/base/file_util.h"
 #include "common/crypto/keys.h"
 
@@ -30,6 +31,8 @@ int Fail(const certshare::Status& status) {
 
 int main(int argc, char** argv) {
   using namespace certshare;
+  // Before anything reads a secret (common/base/core_dumps.h).
+  if (Status s = ForbidCoreDumps(); !s.ok()) return Fail(s);
   CLI::App app{"certshare-broker: receives signed STIX records from CERT agents, "
                "stores them durably and delivers them to their recipients"};
   std::string config_path;

@@ -241,7 +241,8 @@ std::string Metrics::RenderPrometheus() const {
                    name, figures.delivered);
   }
   AppendFamily(&out, "certshare_subscription_lag_records", "gauge",
-               "Records stored but not yet acknowledged by a subscription.");
+               "Records a durable subscription still has to process: sent and not "
+               "acknowledged, or stored and to be sent to it (docs/broker.md, Lag).");
   for (const auto& [name, figures] : subscriptions) {
     AppendLabelled(&out, "certshare_subscription_lag_records", "subscription",
                    name, figures.lag);

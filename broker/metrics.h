@@ -38,7 +38,7 @@ class Metrics {
 
   // Fan-out.
   void Delivered(const std::string& subscription);  // one DELIVER sent
-  // Records stored but not yet acknowledged by a subscription.
+  // What a durable subscription still has to process (broker/backlog.h).
   void SetLag(const std::string& subscription, std::uint64_t lag);
   void ForgetSubscription(const std::string& subscription);
   void SetConnectedPeers(std::uint64_t n);

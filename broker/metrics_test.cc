@@ -206,8 +206,9 @@ TEST(MetricsTest, DeliveredAndLagArePerSubscriptionSortedByName) {
   // No subscription yet: the families are announced with no samples.
   EXPECT_EQ(
       Family(text, "certshare_subscription_lag_records"),
-      "# HELP certshare_subscription_lag_records Records stored but not yet "
-      "acknowledged by a subscription.\n"
+      "# HELP certshare_subscription_lag_records Records a durable subscription still "
+      "has to process: sent and not acknowledged, or stored and to be sent to it "
+      "(docs/broker.md, Lag).\n"
       "# TYPE certshare_subscription_lag_records gauge\n");
   m.Delivered("CERT-UA/soc");
   m.Delivered("CERT-EE/main");

@@ -7,7 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.h"
+#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
+#include "storage/log.h"
 
 namespace certshare::broker {
 
@@ -41,21 +43,6 @@ Status CheckRecipientsKnown(const identity::Registry& registry,
     }
   }
   return Status::Ok();
-}
-
-// A key that sorts bytewise in time order for an RFC 3339 UTC timestamp:
-// the fraction padded to nine digits ("2026-01-02T03:04:05.5Z" and
-// "2026-01-02T03:04:05.500Z" give the same key). Anything else is used as
-// it is.
-std::string VersionKey(const std::string& modified) {
-  if (modified.size() < 20 || modified.back() != 'Z' ||
-      (modified[19] != '.' && modified[19] != 'Z')) {
-    return modified;
-  }
-  std::string fraction = modified[19] == '.' ? modified.substr(20, modified.size() - 21) : "";
-  if (fraction.size() > 9) fraction.resize(9);
-  fraction.append(9 - fraction.size(), '0');
-  return modified.substr(0, 19) + "." + fraction + "Z";
 }
 
 }  // namespace
@@ -117,9 +104,13 @@ Status Broker::CheckRecord(IngestJob& job) const {
   // subscribers, never new ones here.
   CERTSHARE_RETURN_IF_ERROR(envelope::Verify(record, origin->sign_key));
   CERTSHARE_RETURN_IF_ERROR(CheckRecipientsKnown(*registry, record.header));
+  // Every key fits the log (envelope::Decode bounds the header's strings),
+  // so the group commit never refuses this record for its own sake.
+  static_assert(envelope::kMaxDedupeKeyLength <= storage::kMaxKeyLength);
   job.dedupe_key = envelope::DedupeKey(record.header);
   job.object_id = record.header.origin + "\n" + record.header.stix_id;
-  job.version_key = VersionKey(record.header.modified);
+  // Decode checked `modified`: the key is fixed-width and sorts by time.
+  job.version_key = StixTimestampOrderKey(record.header.modified);
   return Status::Ok();
 }
 

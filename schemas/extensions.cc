@@ -142,6 +142,9 @@ void ObjectChecker::CheckObservableObjects(const rapidjson::Value& value,
   // Deprecated in STIX 2.1 (object_refs replaces it): a dictionary of
   // observables that refer to each other by key, not by id. Only its shape
   // is checked.
+  Warn(at, rule::kDeprecated,
+       "`objects` of observed-data is deprecated in STIX 2.1: put the "
+       "observables in the bundle and name them in `object_refs`");
   if (!value.IsObject()) {
     WrongType(at, "objects", "a dictionary of cyber observables", value);
     return;

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/base/timestamp.h"
+
 namespace certshare::schemas {
 
 // The string formats of particular properties ("format:<name>" in the
@@ -48,19 +50,11 @@ bool IsStixIdOfAnyType(std::string_view id);
 // an empty view when `id` is too short to hold one.
 std::string_view IdTypePrefix(std::string_view id);
 
-// Why `text` is not a STIX timestamp, for messages ("must end in Z", "names
-// a date that does not exist", ...); empty when IsStixTimestamp(text).
-std::string_view WhyNotStixTimestamp(std::string_view text);
-
-// The number of fraction digits of a valid timestamp (0 without a fraction).
-// REQUIRES: IsStixTimestamp(ts).
-std::size_t FractionDigits(std::string_view ts);
-
-// Orders two timestamps in time: negative, zero or positive as `a` is
-// before, equal to or after `b`. Fractions compare as decimals, so
-// "…:00.5Z" == "…:00.500Z" and "…:00Z" < "…:00.001Z".
-// REQUIRES: IsStixTimestamp(a) && IsStixTimestamp(b).
-int CompareStixTimestamps(std::string_view a, std::string_view b);
+// Timestamps: WhyNotStixTimestamp, FractionDigits, CompareStixTimestamps
+// (common/base/timestamp.h, shared with the envelope and the broker).
+using ::certshare::CompareStixTimestamps;
+using ::certshare::FractionDigits;
+using ::certshare::WhyNotStixTimestamp;
 
 // Whether `text` has `format`; when not, `why` (if given) says what is
 // wrong in a few words ("has no scheme", "is not 6 octets", ...).

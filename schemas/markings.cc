@@ -83,13 +83,41 @@ const RefTargets& MarkingTargets() {
 
 }  // namespace
 
+std::optional<Tlp> TlpOfMarking(std::string_view marking_id) {
+  if (std::optional<Tlp> tlp2 = TlpFromMarkingId(marking_id)) return tlp2;
+  const std::string_view tlp1 = Catalog::Get().Tlp1LevelOf(marking_id);
+  if (tlp1.empty()) return std::nullopt;
+  return tlp1 == "white" ? Tlp::kClear : ParseTlp(tlp1);
+}
+
+bool IsTlp1Marking(std::string_view marking_id) {
+  return !Catalog::Get().Tlp1LevelOf(marking_id).empty();
+}
+
+std::string DescribeTlpMarking(const Summary& summary) {
+  if (!summary.tlp) return "";
+  const std::string level = "TLP:" + Upper(TlpName(*summary.tlp));
+  const std::string_view tlp1 = Catalog::Get().Tlp1LevelOf(summary.tlp_marking);
+  const std::string which =
+      tlp1.empty() ? "TLP 2.0 " + Upper(TlpName(*summary.tlp))
+                   : "TLP 1.0 " + Upper(tlp1);
+  if (summary.tlp_object == summary.tlp_marking) {
+    return "the document contains the " + level + " marking definition " +
+           summary.tlp_marking + " (" + which + ")";
+  }
+  return summary.tlp_object + " is marked " + level + " by " +
+         summary.tlp_marking + " (" + which + ")";
+}
+
 void ObjectChecker::NoteTlp(std::string_view marking_id, bool object_level) {
-  const std::optional<Tlp> tlp = TlpFromMarkingId(marking_id);
+  const std::optional<Tlp> tlp = TlpOfMarking(marking_id);
   if (!tlp) return;
-  if (!object_level) {
-    if (!granular_tlp_ || *tlp > *granular_tlp_) granular_tlp_ = tlp;
-  } else if (std::find(object_tlps_.begin(), object_tlps_.end(), *tlp) ==
-             object_tlps_.end()) {
+  if (!tlp_ || *tlp > *tlp_) {
+    tlp_ = tlp;
+    tlp_marking_ = marking_id;
+  }
+  if (object_level && std::find(object_tlps_.begin(), object_tlps_.end(),
+                                *tlp) == object_tlps_.end()) {
     object_tlps_.push_back(*tlp);
   }
 }
@@ -130,7 +158,8 @@ void ObjectChecker::CheckTlpConflict() {
   const PathNode node = PathNode::Member(nullptr, "object_marking_refs");
   Report(&node, rule::kTlpConflict,
          "the object is marked " + names +
-             " at once; keep exactly one TLP 2.0 marking");
+             " at once; keep exactly one TLP level (TLP 1.0 WHITE and TLP 2.0 "
+             "CLEAR are the same level, so are the other names)");
 }
 
 // --- rules "granular-marking" and "selector" ---------------------------------

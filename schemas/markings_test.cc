@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "common/base/json.h"
 #include "common/base/testing.h"
 #include "schemas/stix_check.h"
 #include "schemas/test_util.h"
@@ -44,7 +45,7 @@ TEST(GranularMarkings, Valid) {
      "selectors": ["pattern", "id"]}])");
   Report report = Check(doc);
   EXPECT_TRUE(report.ok()) << Dump(report);
-  EXPECT_EQ(report.summary.tlp, std::nullopt);  // TLP 1.0 does not count
+  EXPECT_EQ(report.summary.tlp, Tlp::kGreen);  // TLP 1.0 GREEN, granular
 }
 
 // STIX 2.1 §7.2.3: a granular marking has marking_ref or lang, never both.
@@ -148,6 +149,129 @@ TEST(Tlp, GranularTlpCountsForRouting) {
   EXPECT_TRUE(Check(doc).ok());
 }
 
+// The four TLP 1.0 markings of STIX 2.1 §7.2.1.4 set the TLP as TLP 2.0
+// ones do (MISP and OpenCTI still emit them); WHITE is CLEAR.
+TEST(Tlp, Tlp1MarkingsSetTheTlp) {
+  struct Case {
+    const char* marking;
+    Tlp tlp;
+    const char* description;
+  };
+  for (const Case& c : {Case{test::kTlp1WhiteMarking, Tlp::kClear, "TLP:CLEAR by "
+                             "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9 "
+                             "(TLP 1.0 WHITE)"},
+                        Case{test::kTlp1GreenMarking, Tlp::kGreen, "TLP:GREEN by "
+                             "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da "
+                             "(TLP 1.0 GREEN)"},
+                        Case{test::kTlp1AmberMarking, Tlp::kAmber, "TLP:AMBER by "
+                             "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82 "
+                             "(TLP 1.0 AMBER)"},
+                        Case{test::kTlp1RedMarking, Tlp::kRed, "TLP:RED by "
+                             "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed "
+                             "(TLP 1.0 RED)"}}) {
+    EXPECT_EQ(TlpOfMarking(c.marking), c.tlp) << c.marking;
+    EXPECT_TRUE(IsTlp1Marking(c.marking));
+    auto doc = MustParse(test::kIndicator);
+    SetJson(doc, "/object_marking_refs", std::string("[\"") + c.marking + "\"]");
+    Report report = Check(doc);
+    ASSERT_TRUE(report.ok()) << Dump(report);
+    EXPECT_EQ(report.summary.tlp, c.tlp) << c.marking;
+    EXPECT_EQ(report.summary.tlp_object, "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+    EXPECT_EQ(report.summary.tlp_marking, c.marking);
+    EXPECT_EQ(DescribeTlpMarking(report.summary),
+              std::string("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f is marked ") +
+                  c.description);
+  }
+  EXPECT_EQ(TlpOfMarking(test::kAmberMarking), Tlp::kAmber);
+  EXPECT_FALSE(IsTlp1Marking(test::kAmberMarking));
+  EXPECT_EQ(TlpOfMarking("marking-definition--0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a40"),
+            std::nullopt);
+  EXPECT_EQ(DescribeTlpMarking(Summary{}), "");
+}
+
+// The strictest marking on any object decides, whichever TLP version it
+// is and wherever it is: object markings, granular markings, any object
+// of a bundle. The first object at that level is named.
+TEST(Tlp, TheStrictestMarkingOfEitherVersionAnywhereDecides) {
+  auto green = MustParse(test::kIndicator);
+  SetJson(green, "/object_marking_refs", std::string("[\"") + test::kGreenMarking + "\"]");
+  auto amber = MustParse(test::kRelationship);
+  SetJson(amber, "/granular_markings",
+          std::string(R"([{"marking_ref": ")") + test::kTlp1AmberMarking +
+              R"(", "selectors": ["relationship_type"]}])");
+  auto also_amber = MustParse(test::kSighting);
+  SetJson(also_amber, "/object_marking_refs", std::string("[\"") + test::kAmberMarking + "\"]");
+  Report report = CheckText(test::Bundle(json::Write(green) + "," + json::Write(amber) + "," +
+                                         json::Write(also_amber)));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kAmber);
+  EXPECT_EQ(report.summary.tlp_object, "relationship--5a3d4a9c-7b0e-4d5f-8f3c-2a1b0c9d8e7f");
+  EXPECT_EQ(report.summary.tlp_marking, test::kTlp1AmberMarking);
+  EXPECT_EQ(DescribeTlpMarking(report.summary),
+            "relationship--5a3d4a9c-7b0e-4d5f-8f3c-2a1b0c9d8e7f is marked TLP:AMBER by "
+            "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82 (TLP 1.0 AMBER)");
+  // A TLP 2.0 RED granular marking on the GREEN object goes above both.
+  SetJson(green, "/granular_markings",
+          std::string(R"([{"marking_ref": ")") + test::kRedMarking +
+              R"(", "selectors": ["pattern"]}])");
+  report = CheckText(test::Bundle(json::Write(amber) + "," + json::Write(green)));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kRed);
+  EXPECT_EQ(report.summary.tlp_object, "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  EXPECT_THAT(DescribeTlpMarking(report.summary), HasSubstr("(TLP 2.0 RED)"));
+}
+
+// A TLP marking definition a document contains marks the document, even
+// when no object refers to it: a producer that ships TLP:AMBER with its
+// content means AMBER (fail closed).
+TEST(Tlp, AContainedTlpDefinitionMarksTheDocument) {
+  Report report = CheckText(test::Bundle(std::string(test::kIndicator) + "," +
+                                         test::kTlp1AmberDefinition));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kAmber);
+  EXPECT_EQ(DescribeTlpMarking(report.summary),
+            "the document contains the TLP:AMBER marking definition "
+            "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82 (TLP 1.0 AMBER)");
+  report = CheckText(test::kRedDefinition);
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kRed);
+  // Other marking definitions mark nothing.
+  report = CheckText(test::Bundle(std::string(test::kIndicator) + R"(,
+    {"type": "marking-definition", "spec_version": "2.1",
+     "id": "marking-definition--0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a40",
+     "created": "2026-03-04T10:00:00.000Z", "definition_type": "statement",
+     "definition": {"statement": "Copyright 2026 CERT-EE"}})"));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, std::nullopt);
+}
+
+// One object carries one TLP level: the same level in both versions is
+// fine, two levels are a conflict whichever versions name them.
+TEST(Tlp, OneLevelPerObjectAcrossVersions) {
+  struct Case {
+    const char* a;
+    const char* b;
+    std::optional<Tlp> tlp;  // nullopt: tlp-conflict
+  };
+  for (const Case& c : {Case{test::kTlp1WhiteMarking,
+                             "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", Tlp::kClear},
+                        Case{test::kTlp1AmberMarking, test::kAmberMarking, Tlp::kAmber},
+                        Case{test::kTlp1GreenMarking, test::kAmberMarking, std::nullopt},
+                        Case{test::kTlp1RedMarking, test::kTlp1WhiteMarking, std::nullopt}}) {
+    auto doc = MustParse(test::kIndicator);
+    SetJson(doc, "/object_marking_refs",
+            std::string("[\"") + c.a + "\", \"" + c.b + "\"]");
+    Report report = Check(doc);
+    if (c.tlp) {
+      ASSERT_TRUE(report.ok()) << Dump(report);
+      EXPECT_EQ(report.summary.tlp, c.tlp);
+    } else {
+      EXPECT_THAT(KeysOf(report), ElementsAre(Pair("/object_marking_refs", "tlp-conflict")))
+          << c.a << " " << c.b;
+    }
+  }
+}
+
 TEST(MarkingDefinitions, Statement) {
   auto doc = MustParse(R"({"type": "marking-definition", "spec_version": "2.1",
     "id": "marking-definition--0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a40",
@@ -215,8 +339,8 @@ TEST(MarkingDefinitions, Tlp2IsRecognisedById) {
   for (const char* text : {test::kAmberDefinition, test::kRedDefinition}) {
     Report report = Check(MustParse(text));
     EXPECT_TRUE(report.ok()) << Dump(report);
-    // A definition is no marking of itself.
-    EXPECT_EQ(report.summary.tlp, std::nullopt);
+    // A document that is a TLP definition is marked with it.
+    EXPECT_EQ(report.summary.tlp, TlpOfMarking(report.summary.id));
   }
   auto doc = MustParse(test::kAmberDefinition);
   Set(doc,

@@ -44,9 +44,11 @@ struct ObjectFacts {
   std::string version;
   // Whether `modified` or `created` is present at all (valid or not).
   bool has_timestamp_property = false;
-  // The most restrictive TLP 2.0 level among the object's marking refs and
-  // its granular markings' marking_ref.
+  // The most restrictive TLP level (TlpOfMarking) among the object's
+  // marking refs and its granular markings' marking_ref — and, for a TLP
+  // marking definition, its own level — with the marking id naming it.
   std::optional<Tlp> tlp;
+  std::string tlp_marking;
 };
 
 class ObjectChecker {
@@ -74,10 +76,12 @@ class ObjectChecker {
   void CheckCreatedModified();
   void CheckOneTimestamp(const char* name, bool required);
   void CheckNewObjectExtension();
+  void CheckCustomTypeName();
   void CheckExtensionDefinition();
 
   // --- value_checks.cc ---------------------------------------------------
   void Report(const PathNode* at, std::string_view rule, std::string message);
+  void Warn(const PathNode* at, std::string_view rule, std::string message);
   void WrongType(const PathNode* at, std::string_view name,
                  std::string_view expected, const rapidjson::Value& value);
   bool DepthOk(const PathNode* at, int depth);
@@ -103,6 +107,7 @@ class ObjectChecker {
                    std::string_view name, const PathNode* at, int depth);
   void CheckCustomProperty(std::string_view name, const rapidjson::Value& value,
                            const PathNode* at, int depth, Scope scope);
+  bool HasToplevelExtension();
   void CheckGeneric(const rapidjson::Value& value, std::string_view name,
                     const PathNode* at, int depth);
   void CheckNumber(const rapidjson::Value& value, const PropSpec& spec,
@@ -129,6 +134,8 @@ class ObjectChecker {
   void CheckTlpConflict();
   void CheckMarkingDefinition();
   void CheckTlpDefinition();
+  // Notes a marking id the object carries (object_level: in
+  // object_marking_refs, for rule "tlp-conflict") or that marks it otherwise.
   void NoteTlp(std::string_view marking_id, bool object_level);
 
   // --- extensions.cc -----------------------------------------------------
@@ -149,10 +156,15 @@ class ObjectChecker {
   const int depth_;
   std::string_view type_name_;
   const TypeDef* type_ = nullptr;  // nullptr: no usable type
+  bool custom_type_ = false;       // type_ is Catalog::CustomType
+  // Whether the object has a toplevel-property-extension, whose properties
+  // need no x_ prefix; computed on the first unprefixed custom property.
+  std::optional<bool> toplevel_extension_;
   bool is_bundle_ = false;
   bool depth_reported_ = false;
   std::vector<Tlp> object_tlps_;  // distinct, in order of appearance
-  std::optional<Tlp> granular_tlp_;
+  std::optional<Tlp> tlp_;        // the most restrictive noted
+  std::string_view tlp_marking_;  // the first marking id noted at that level
 };
 
 // Runs every object rule on `object` (see ObjectChecker).

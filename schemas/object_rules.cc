@@ -32,10 +32,9 @@ std::string VersionOf(const rapidjson::Value& object) {
   return "";
 }
 
-// A custom object's kind: what its defining extension says (new-sdo,
-// new-sco, new-sro), else a domain object when it has `created` (STIX 2.0
-// style custom objects), else a cyber observable.
-ObjectKind CustomKind(const rapidjson::Value& object) {
+// The kind a custom object's defining extension gives it (new-sdo,
+// new-sco, new-sro); nullopt without one.
+std::optional<ObjectKind> ExtensionKind(const rapidjson::Value& object) {
   if (const rapidjson::Value* ext = json::Member(object, "extensions");
       ext != nullptr && ext->IsObject()) {
     for (const auto& m : ext->GetObject()) {
@@ -47,6 +46,14 @@ ObjectKind CustomKind(const rapidjson::Value& object) {
       if (t == "new-sro") return ObjectKind::kSro;
     }
   }
+  return std::nullopt;
+}
+
+// A custom object's kind: what its defining extension says, else a domain
+// object when it has `created` (STIX 2.0 style custom objects), else a
+// cyber observable.
+ObjectKind CustomKind(const rapidjson::Value& object) {
+  if (std::optional<ObjectKind> kind = ExtensionKind(object)) return *kind;
   return json::Member(object, "created") != nullptr ? ObjectKind::kSdo
                                                     : ObjectKind::kSco;
 }
@@ -80,6 +87,7 @@ ObjectFacts ObjectChecker::Run() {
     CheckPresence(object_, *type_, present, nullptr,
                   {"on ", type_name_, " objects", true});
     CheckNewObjectExtension();
+    CheckCustomTypeName();
     switch (type_->kind) {
       case ObjectKind::kMarkingDefinition:
         CheckMarkingDefinition();
@@ -99,12 +107,13 @@ ObjectFacts ObjectChecker::Run() {
   facts.version = VersionOf(object_);
   facts.has_timestamp_property = json::Member(object_, "modified") != nullptr ||
                                  json::Member(object_, "created") != nullptr;
-  if (!object_tlps_.empty()) {
-    facts.tlp = *std::max_element(object_tlps_.begin(), object_tlps_.end());
+  // A TLP marking definition the document contains marks the document too
+  // (docs/records.md, "TLP"): fail closed.
+  if (type_ != nullptr && type_->kind == ObjectKind::kMarkingDefinition) {
+    NoteTlp(facts.id, /*object_level=*/false);
   }
-  if (granular_tlp_ && (!facts.tlp || *granular_tlp_ > *facts.tlp)) {
-    facts.tlp = granular_tlp_;
-  }
+  facts.tlp = tlp_;
+  facts.tlp_marking = std::string(tlp_marking_);
   return facts;
 }
 
@@ -118,7 +127,10 @@ void ObjectChecker::ResolveType() {
     return;
   }
   type_ = catalog_.FindType(type_name_);
-  if (type_ == nullptr) type_ = &catalog_.CustomType(CustomKind(object_));
+  if (type_ == nullptr) {
+    custom_type_ = true;
+    type_ = &catalog_.CustomType(CustomKind(object_));
+  }
 }
 
 // --- rule "type" (and "reserved") ------------------------------------------
@@ -273,6 +285,23 @@ void ObjectChecker::CheckNewObjectExtension() {
          Quote(type_name_) + " objects are defined by the " + ext->name +
              " extension and must carry extensions[\"" + ext->key +
              "\"] = {\"extension_type\": \"" + ext->extension_type + "\"}");
+}
+
+// --- warning "custom-prefix": custom object types -----------------------------
+// STIX 2.1 custom objects are defined by an extension (new-sdo, new-sco,
+// new-sro) and may be named freely; the older kind, without one, SHOULD be
+// named x-<source>-<name>.
+void ObjectChecker::CheckCustomTypeName() {
+  if (!custom_type_ || type_name_.starts_with("x-") ||
+      ExtensionKind(object_).has_value()) {
+    return;
+  }
+  const PathNode node = PathNode::Member(nullptr, "type");
+  Warn(&node, rule::kCustomPrefix,
+       "custom object type " + Quote(type_name_) +
+           " has no defining extension (an extension-definition with "
+           "\"extension_type\": \"new-sdo\", \"new-sco\" or \"new-sro\") "
+           "and does not start with \"x-\" as STIX asks of such types");
 }
 
 // --- rule "extension": extension_properties only for top-level properties ---

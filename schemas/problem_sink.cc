@@ -4,22 +4,43 @@
 
 namespace certshare::schemas {
 
-void ProblemSink::Add(std::string pointer, std::string_view rule,
-                      std::string message) {
-  if (out_->size() >= kMaxProblems) {
-    ++dropped_;
+namespace {
+
+void Keep(std::vector<Problem>* out, std::size_t* dropped, std::string pointer,
+          std::string_view rule, std::string message) {
+  if (out->size() >= kMaxProblems) {
+    ++*dropped;
     return;
   }
-  out_->push_back({std::move(pointer), std::string(rule), std::move(message)});
+  out->push_back({std::move(pointer), std::string(rule), std::move(message)});
+}
+
+void Close(std::vector<Problem>* out, std::size_t* dropped,
+           std::string_view what) {
+  if (*dropped == 0) return;
+  out->push_back({"", std::string(rule::kTooManyProblems),
+                  std::to_string(*dropped) + " further " + std::string(what) +
+                      " are not listed; fix the ones above first"});
+  *dropped = 0;
+}
+
+}  // namespace
+
+void ProblemSink::Add(std::string pointer, std::string_view rule,
+                      std::string message) {
+  Keep(out_, &dropped_, std::move(pointer), rule, std::move(message));
+}
+
+void ProblemSink::Warn(std::string pointer, std::string_view rule,
+                       std::string message) {
+  if (warnings_ == nullptr) return;
+  Keep(warnings_, &dropped_warnings_, std::move(pointer), rule,
+       std::move(message));
 }
 
 void ProblemSink::Finish() {
-  if (dropped_ == 0) return;
-  out_->push_back({"", std::string(rule::kTooManyProblems),
-                   std::to_string(dropped_) +
-                       " further problems are not listed; fix the ones above "
-                       "first"});
-  dropped_ = 0;
+  Close(out_, &dropped_, "problems");
+  if (warnings_ != nullptr) Close(warnings_, &dropped_warnings_, "warnings");
 }
 
 std::string PointerTo(std::string_view base, const PathNode* node) {

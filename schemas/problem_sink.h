@@ -1,6 +1,7 @@
-// Private to schemas/: collects problems, at most kMaxProblems of them, so
-// that a hostile document cannot make a report grow without bound, and
-// names where each one is with a JSON Pointer built only when needed.
+// Private to schemas/: collects problems and warnings, at most kMaxProblems
+// of each, so that a hostile document cannot make a report grow without
+// bound, and names where each one is with a JSON Pointer built only when
+// needed.
 #pragma once
 
 #include <cstddef>
@@ -14,13 +15,16 @@ namespace certshare::schemas {
 
 class ProblemSink {
  public:
-  explicit ProblemSink(std::vector<Problem>* out) : out_(out) {}
+  // `warnings` may be null: warnings are then not kept.
+  ProblemSink(std::vector<Problem>* out, std::vector<Problem>* warnings)
+      : out_(out), warnings_(warnings) {}
   ProblemSink(const ProblemSink&) = delete;
   ProblemSink& operator=(const ProblemSink&) = delete;
 
   void Add(std::string pointer, std::string_view rule, std::string message);
-  // Appends one "too-many-problems" problem if any were dropped. Call once,
-  // after the last Add.
+  void Warn(std::string pointer, std::string_view rule, std::string message);
+  // Appends one "too-many-problems" entry to the problems and to the
+  // warnings if any were dropped. Call once, after the last Add or Warn.
   void Finish();
 
   // Problems added so far, kept or dropped.
@@ -31,7 +35,9 @@ class ProblemSink {
 
  private:
   std::vector<Problem>* out_;
+  std::vector<Problem>* warnings_;
   std::size_t dropped_ = 0;
+  std::size_t dropped_warnings_ = 0;
 };
 
 // One step of the path from an object to one of its values. Checks keep

@@ -154,16 +154,40 @@ TEST(Properties, NullAndEmpty) {
       {test::kIndicator, "/labels", "[]", {{"/labels", "empty-list"}}},
       {test::kIndicator, "/labels", "[null]", {{"/labels/0", "null-value"}}},
       {test::kIndicator, "/x_custom", "null", {{"/x_custom", "null-value"}}},
-      {test::kIndicator, "/x_custom", "[]", {{"/x_custom", "empty-list"}}},
-      {test::kIndicator,
-       "/x_custom",
-       "{\"a\": [[]]}",
-       {{"/x_custom/a/0", "empty-list"}}},
+      {test::kIndicator, "/x_custom", "{\"a\": [null]}", {{"/x_custom/a/0", "null-value"}}},
       {kNetworkTraffic, "/ipfix", "{}", {{"/ipfix", "empty-dictionary"}}},
   });
-  // An empty custom object or string is fine.
+  // An empty custom object, string or list is fine (below).
   EXPECT_TRUE(With(test::kIndicator, "/x_custom", "{}").ok());
   EXPECT_TRUE(With(test::kIndicator, "/x_custom", "\"\"").ok());
+}
+
+// The empty-list rule is STIX's rule for the properties it defines as
+// lists; what a custom property holds is its producer's business. MITRE's
+// ATT&CK for ICS 18.1 bundle, which the OASIS schemas accept, has empty
+// lists in x_mitre_* properties: it must pass.
+TEST(Properties, EmptyListsOnlyInListsStixDefines) {
+  const std::string bundle = test::Bundle(R"(
+    {"type": "attack-pattern", "spec_version": "2.1",
+     "id": "attack-pattern--2c4d4e92-0ccf-4a97-b54c-86d662988a53",
+     "created": "2020-05-21T17:43:26.506Z", "modified": "2024-04-16T12:25:11.146Z",
+     "name": "Program Download",
+     "kill_chain_phases": [{"kill_chain_name": "mitre-ics-attack", "phase_name": "lateral-movement-ics"}],
+     "x_mitre_platforms": ["None"], "x_mitre_contributors": [],
+     "x_mitre_data_sources": [], "x_mitre_attack_spec_version": "3.2.0",
+     "x_mitre_aliases": {"previous": []}},
+    {"type": "x-mitre-matrix", "spec_version": "2.1",
+     "id": "x-mitre-matrix--575f48f4-8897-4468-897b-48bb364af6c7",
+     "created": "2020-10-27T14:49:39.188Z", "modified": "2024-04-16T12:25:11.146Z",
+     "name": "ATT&CK for ICS", "tactic_refs": [], "x_mitre_domains": [[], ["ics-attack"]]})");
+  Report report = CheckText(bundle);
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  EXPECT_THAT(report.warnings, IsEmpty());
+  // The same empty list in a property STIX defines as a list is refused.
+  EXPECT_THAT(KeysOf(With(test::kIndicator, "/labels", "[]")),
+              ElementsAre(Pair("/labels", "empty-list")));
+  EXPECT_THAT(KeysOf(With(test::kIndicator, "/kill_chain_phases", "[]")),
+              ElementsAre(Pair("/kill_chain_phases", "empty-list")));
 }
 
 TEST(Properties, NamesAndReservedNames) {
@@ -179,9 +203,11 @@ TEST(Properties, NamesAndReservedNames) {
        "\"action\"",
        {{"/type", "reserved"}, {"/id", "id-format"}}},
   });
-  // Custom properties: x_ by convention, any well-formed name by the spec,
-  // upper case after the first letter allowed.
+  // Custom properties: x_ by convention (a warning otherwise), any
+  // well-formed name by the spec, upper case after the first letter
+  // allowed.
   EXPECT_TRUE(With(test::kIndicator, "/x_acme_score", "7").ok());
+  EXPECT_THAT(With(test::kIndicator, "/x_acme_score", "7").warnings, IsEmpty());
   EXPECT_TRUE(With(test::kIndicator, "/acme_score", "7").ok());
   EXPECT_TRUE(With(test::kIndicator, "/x_acmeScore", "{\"Any Key\": 1}").ok());
   const std::string long_name = "/x_" + std::string(247, 'a');

@@ -84,7 +84,9 @@ constexpr RuleInfo kRules[] = {
      "`object_marking_refs`, when present, is a non-empty array of "
      "marking-definition ids."},
     {rule::kTlpConflict,
-     "An object carries at most one TLP 2.0 marking level."},
+     "An object carries at most one TLP level in `object_marking_refs` (TLP "
+     "1.0 WHITE and TLP 2.0 CLEAR are the same level, as are GREEN, AMBER and "
+     "RED of either version)."},
     {rule::kGranularMarking,
      "Each granular marking has non-empty `selectors` and exactly one of "
      "`marking_ref` (a marking-definition id) and `lang`."},
@@ -118,8 +120,18 @@ constexpr RuleInfo kRules[] = {
      "A single object carries `modified` or `created`; cyber observables "
      "travel in bundles."},
     {rule::kTooManyProblems,
-     "Only the first kMaxProblems problems are listed; this one counts the "
-     "rest."},
+     "Only the first kMaxProblems problems (or warnings) are listed; this one "
+     "counts the rest."},
+    {rule::kCustomPrefix,
+     "Warning: a custom property of a STIX-defined type starts with \"x_\", "
+     "and a custom object type without a defining extension with \"x-\", as "
+     "STIX asks, so that no later STIX version gives the name another "
+     "meaning.",
+     true},
+    {rule::kDeprecated,
+     "Warning: nothing STIX 2.1 deprecates is used (observed-data's "
+     "`objects`: use `object_refs`).",
+     true},
 };
 
 }  // namespace

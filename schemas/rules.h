@@ -56,11 +56,16 @@ inline constexpr std::string_view kBundleObjects = "bundle-objects";
 inline constexpr std::string_view kBundleNoTimestamp = "bundle-no-timestamp";
 inline constexpr std::string_view kNoTimestamp = "no-timestamp";
 inline constexpr std::string_view kTooManyProblems = "too-many-problems";
+// Warnings: what STIX 2.1 says SHOULD (not) be; never make a document
+// invalid (Report::warnings).
+inline constexpr std::string_view kCustomPrefix = "custom-prefix";
+inline constexpr std::string_view kDeprecated = "deprecated";
 }  // namespace rule
 
 struct RuleInfo {
   std::string_view id;
   std::string_view description;  // one sentence, for docs and tooling
+  bool warning = false;  // reported in Report::warnings, not problems
 };
 
 // Every rule, in the order they are documented.

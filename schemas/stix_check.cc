@@ -24,9 +24,12 @@ void KeepLatest(const std::string& candidate, std::string* latest) {
   }
 }
 
-void KeepMostRestrictive(std::optional<Tlp> candidate,
-                         std::optional<Tlp>* tlp) {
-  if (candidate && (!*tlp || *candidate > **tlp)) *tlp = candidate;
+// The first object of the most restrictive TLP level seen so far.
+void KeepMostRestrictive(ObjectFacts& facts, Summary* summary) {
+  if (!facts.tlp || (summary->tlp && *facts.tlp <= *summary->tlp)) return;
+  summary->tlp = facts.tlp;
+  summary->tlp_object = facts.id;
+  summary->tlp_marking = std::move(facts.tlp_marking);
 }
 
 void CheckBundle(const rapidjson::Value& doc, ProblemSink& sink,
@@ -67,7 +70,7 @@ void CheckBundle(const rapidjson::Value& doc, ProblemSink& sink,
     }
     any_timestamp = any_timestamp || facts.has_timestamp_property;
     KeepLatest(facts.version, &summary->modified);
-    KeepMostRestrictive(facts.tlp, &summary->tlp);
+    KeepMostRestrictive(facts, summary);
   }
   if (!any_timestamp) {
     sink.Add("", rule::kBundleNoTimestamp,
@@ -82,7 +85,7 @@ void CheckSingle(const rapidjson::Value& doc, ProblemSink& sink,
   ObjectFacts facts = CheckObject(doc, "", sink);
   summary->id = facts.id;
   summary->modified = facts.version;
-  summary->tlp = facts.tlp;
+  KeepMostRestrictive(facts, summary);
   summary->object_count = 1;
   // Without a usable type, "type" already says what is wrong; where the type
   // requires `created`, "timestamp" does.
@@ -121,7 +124,7 @@ std::string PrintablePointer(std::string_view pointer) {
 
 Report Check(const rapidjson::Value& doc) {
   Report report;
-  ProblemSink sink(&report.problems);
+  ProblemSink sink(&report.problems, &report.warnings);
   if (!doc.IsObject()) {
     sink.Add("", rule::kNotObject,
              "a STIX document must be a JSON object (a bundle or one STIX "

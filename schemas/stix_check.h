@@ -9,6 +9,10 @@
 // JSON Schema cannot express are code. docs/records.md lists every rule id.
 // Every problem is reported, not just the first (up to kMaxProblems), each
 // with a JSON Pointer, a stable rule id and a message for an analyst.
+// Warnings (things STIX says SHOULD not be, such as a custom property
+// without the x_ prefix) are reported the same way beside the problems and
+// never make a document invalid; `certshare validate --strict` counts them
+// as problems.
 //
 // Cost: linear in the document; a 2 KB incident takes about 7 µs on one
 // core, parse included (schemas/validate_bench.cc, docs/records.md). JSON
@@ -27,6 +31,7 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/base/timestamp.h"
 #include "common/base/tlp.h"
 
 namespace certshare::schemas {
@@ -44,10 +49,18 @@ struct Summary {
   // The object's `modified`; for a bundle the latest `modified` (or
   // `created`) among its objects.
   std::string modified;
-  // The most restrictive TLP 2.0 marking in `object_marking_refs` or a
-  // granular marking's `marking_ref` (of the object, or of any object in the
-  // bundle); nullopt when none is marked. TLP 1.0 markings do not count.
+  // The document's TLP: the most restrictive TLP marking on any object in
+  // it — in `object_marking_refs` or a granular marking's `marking_ref` —
+  // and any TLP marking definition the document itself contains. TLP 2.0
+  // and TLP 1.0 markings both count (TlpOfMarking: TLP 1.0 WHITE is
+  // CLEAR). nullopt when nothing is marked with a TLP.
   std::optional<Tlp> tlp;
+  // Where `tlp` comes from, for messages (DescribeTlpMarking): the id of
+  // the first object carrying that level and of the marking definition
+  // naming it (for a contained definition, its own id twice). Empty when
+  // `tlp` is nullopt.
+  std::string tlp_object;
+  std::string tlp_marking;
   std::size_t object_count = 1;
 };
 
@@ -59,6 +72,10 @@ inline constexpr std::size_t kMaxProblems = 1000;
 
 struct Report {
   std::vector<Problem> problems;
+  // Warnings: reported like problems (at most kMaxProblems, then one
+  // "too-many-problems"), with a rule id of their own (docs/records.md,
+  // "Warnings"); they do not make the document invalid.
+  std::vector<Problem> warnings;
   Summary summary;  // meaningful only when problems is empty
   bool ok() const { return problems.empty(); }
 };
@@ -74,9 +91,24 @@ Report CheckText(std::string_view text);
 // every problem in the message, one per line ("/pointer: message [rule]").
 Result<Summary> Summarise(std::string_view text);
 
+// The TLP level a marking-definition id stands for: the five TLP 2.0
+// definitions (common/base/tlp.h) and the four canonical TLP 1.0 ones of
+// STIX 2.1 §7.2.1.4 (WHITE is read as CLEAR, GREEN, AMBER and RED as
+// themselves); nullopt for any other id.
+std::optional<Tlp> TlpOfMarking(std::string_view marking_id);
+// Whether `marking_id` is one of the four TLP 1.0 definitions.
+bool IsTlp1Marking(std::string_view marking_id);
+// Where a Summary's TLP comes from, for messages, e.g.
+//   "indicator--8e2e… is marked TLP:AMBER by
+//    marking-definition--f88d31f6-486f-44da-b317-01333bde0b82 (TLP 1.0 AMBER)"
+// or "the document contains the TLP:RED marking definition
+// marking-definition--e828… (TLP 2.0 RED)"; "" when summary.tlp is nullopt.
+std::string DescribeTlpMarking(const Summary& summary);
+
 // RFC 3339 timestamp in UTC with a literal "Z", as STIX requires:
-// YYYY-MM-DDTHH:MM:SS[.fraction]Z with a valid calendar date.
-bool IsStixTimestamp(std::string_view text);
+// YYYY-MM-DDTHH:MM:SS[.fraction]Z with a valid calendar date
+// (common/base/timestamp.h).
+using ::certshare::IsStixTimestamp;
 // "<type>--<uuid>" where <uuid> is RFC 4122 text in lower-case hex with
 // version 1-5 and the RFC 4122 variant (8, 9, a or b).
 bool IsStixId(std::string_view id, std::string_view type);

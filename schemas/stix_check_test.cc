@@ -30,9 +30,19 @@ Report CheckDoc(const rapidjson::Value& doc) {
   Report report = Check(doc);
   std::set<std::string_view> known;
   for (const RuleInfo& r : AllRules()) known.insert(r.id);
+  std::set<std::string_view> warnings;
+  for (const RuleInfo& r : AllRules()) {
+    if (r.warning) warnings.insert(r.id);
+  }
   for (const Problem& p : report.problems) {
     EXPECT_TRUE(known.count(p.rule)) << "undocumented rule " << p.rule;
+    EXPECT_FALSE(warnings.count(p.rule)) << p.rule << " is a warning, reported as a problem";
     EXPECT_FALSE(p.message.empty());
+  }
+  for (const Problem& w : report.warnings) {
+    EXPECT_TRUE(warnings.count(w.rule) || w.rule == rule::kTooManyProblems)
+        << w.rule << " reported as a warning";
+    EXPECT_FALSE(w.message.empty());
   }
   return report;
 }
@@ -45,7 +55,7 @@ TEST(Rules, IdsAreUniqueAndDescribed) {
     EXPECT_TRUE(ids.insert(r.id).second) << r.id;
     EXPECT_FALSE(r.description.empty()) << r.id;
   }
-  EXPECT_EQ(ids.size(), 39u);
+  EXPECT_EQ(ids.size(), 41u);
 }
 
 // docs/records.md has a table row ("| `rule-id` | ...") for every rule.
@@ -68,6 +78,77 @@ TEST(Rules, DocumentedInRecordsMd) {
   for (const std::string& id : rules) {
     EXPECT_TRUE(documented.count(id)) << id << " is not in docs/records.md";
   }
+}
+
+// Warnings: what STIX says SHOULD (not) be. They never make a document
+// invalid; `certshare validate --strict` counts them.
+TEST(Warnings, CustomPropertiesOfStixTypesStartWithX) {
+  auto doc = MustParse(kIndicator);
+  SetJson(doc, "/acme_score", "7");
+  SetJson(doc, "/x_acme_queue", "\"tier-2\"");
+  Report report = CheckDoc(doc);
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_EQ(report.warnings[0].pointer, "/acme_score");
+  EXPECT_EQ(report.warnings[0].rule, "custom-prefix");
+  EXPECT_THAT(report.warnings[0].message, HasSubstr("should start with \"x_\""));
+  // Properties a toplevel-property-extension defines need no prefix.
+  SetJson(doc, "/extensions", R"({"extension-definition--8d5a7d2f-0e31-4a82-9c6f-5d4e3f2a1b02":
+                                  {"extension_type": "toplevel-property-extension"}})");
+  report = CheckDoc(doc);
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  EXPECT_TRUE(report.warnings.empty());
+  // A custom object's own properties are its definition, not custom ones.
+  auto custom = MustParse(test::kCustomObject);
+  SetJson(custom, "/colour", "\"blue\"");
+  report = CheckDoc(custom);
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  EXPECT_TRUE(report.warnings.empty());
+}
+
+TEST(Warnings, CustomTypesWithoutExtensionStartWithX) {
+  auto doc = MustParse(test::kCustomObject);
+  Set(doc, "/type", "acme-widget");
+  Set(doc, "/id", "acme-widget--9e6b8e30-1f42-4b93-8d70-6e5f4a3b2c13");
+  Report report = CheckDoc(doc);
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_EQ(report.warnings[0].pointer, "/type");
+  EXPECT_EQ(report.warnings[0].rule, "custom-prefix");
+  // Defined by an extension (STIX 2.1's way): any name.
+  SetJson(doc, "/extensions", R"({"extension-definition--8d5a7d2f-0e31-4a82-9c6f-5d4e3f2a1b02":
+                                  {"extension_type": "new-sdo"}})");
+  report = CheckDoc(doc);
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  EXPECT_TRUE(report.warnings.empty());
+}
+
+TEST(Warnings, DeprecatedObservedDataObjects) {
+  const char* observed = R"({"type": "observed-data", "spec_version": "2.1",
+    "id": "observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf",
+    "created": "2026-03-03T12:00:00.000Z", "modified": "2026-03-03T12:00:00.000Z",
+    "first_observed": "2026-03-03T08:00:00Z", "last_observed": "2026-03-03T09:00:00Z",
+    "number_observed": 2, "objects": {"0": {"type": "ipv4-addr", "value": "198.51.100.3"}}})";
+  Report report = CheckDoc(MustParse(observed));
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_EQ(report.warnings[0].pointer, "/objects");
+  EXPECT_EQ(report.warnings[0].rule, "deprecated");
+  EXPECT_THAT(report.warnings[0].message, HasSubstr("object_refs"));
+  // Summarise, which publish uses, ignores warnings.
+  EXPECT_OK(Summarise(observed).status());
+}
+
+TEST(Warnings, AreBoundedLikeProblems) {
+  auto doc = MustParse(kIndicator);
+  for (std::size_t i = 0; i < kMaxProblems + 20; ++i) {
+    SetJson(doc, ("/p" + std::to_string(1000 + i)).c_str(), "1");
+  }
+  Report report = CheckDoc(doc);
+  EXPECT_TRUE(report.ok()) << Dump(report);
+  ASSERT_EQ(report.warnings.size(), kMaxProblems + 1);
+  EXPECT_EQ(report.warnings.back().rule, "too-many-problems");
+  EXPECT_THAT(report.warnings.back().message, HasSubstr("20 further warnings"));
 }
 
 TEST(Check, ValidIndicator) {
@@ -305,21 +386,22 @@ TEST(Check, MarkingRefs) {
 
 TEST(Check, TlpOfASingleObject) {
   auto doc = MustParse(kIndicator);
+  // The same level twice, and in both TLP versions, is one level.
   SetJson(doc, "/object_marking_refs",
-          std::string("[\"") + test::kTlp1GreenMarking + "\", \"" +
+          std::string("[\"") + test::kTlp1RedMarking + "\", \"" +
               test::kRedMarking + "\", \"" + test::kRedMarking + "\"]");
   Report report = CheckDoc(doc);
   ASSERT_TRUE(report.ok()) << Dump(report);
   EXPECT_EQ(report.summary.tlp, Tlp::kRed);
 }
 
-TEST(Check, Tlp1MarkingIsNotTlp2) {
+TEST(Check, Tlp1MarkingSetsTheTlp) {
   auto doc = MustParse(kIndicator);
   SetJson(doc, "/object_marking_refs",
           std::string("[\"") + test::kTlp1GreenMarking + "\"]");
   Report report = CheckDoc(doc);
   ASSERT_TRUE(report.ok()) << Dump(report);
-  EXPECT_EQ(report.summary.tlp, std::nullopt);
+  EXPECT_EQ(report.summary.tlp, Tlp::kGreen);
 }
 
 TEST(Check, TlpConflict) {
@@ -459,13 +541,16 @@ TEST(CheckBundle, TlpIsTheMostRestrictive) {
   SetJson(amber, "/object_marking_refs",
           std::string("[\"") + test::kAmberMarking + "\"]");
   auto unmarked = MustParse(test::kIpv4);
-  // The TLP:RED definition object itself marks nothing.
-  auto red_definition = test::kRedDefinition;
-  Report report = CheckDoc(
-      MustParse(Bundle(json::Write(green) + "," + json::Write(amber) + "," +
-                       json::Write(unmarked) + "," + red_definition)));
+  Report report = CheckDoc(MustParse(
+      Bundle(json::Write(green) + "," + json::Write(amber) + "," + json::Write(unmarked))));
   ASSERT_TRUE(report.ok()) << Dump(report);
   EXPECT_EQ(report.summary.tlp, Tlp::kAmber);
+  // A TLP:RED definition the bundle contains marks it RED, referred to or
+  // not (docs/records.md, "TLP": fail closed).
+  report = CheckDoc(MustParse(Bundle(json::Write(green) + "," + json::Write(amber) + "," +
+                                     json::Write(unmarked) + "," + test::kRedDefinition)));
+  ASSERT_TRUE(report.ok()) << Dump(report);
+  EXPECT_EQ(report.summary.tlp, Tlp::kRed);
 }
 
 TEST(CheckBundle, DifferentTlpOnDifferentObjectsIsNoConflict) {
@@ -486,8 +571,13 @@ TEST(CheckBundle, DifferentTlpOnDifferentObjectsIsNoConflict) {
 TEST(CheckText, JsonErrorIsOneProblem) {
   Report report = CheckText(R"({"type": "indicator",})");
   ASSERT_THAT(KeysOf(report), ElementsAre(Pair("", "json")));
-  EXPECT_THAT(report.problems[0].message, HasSubstr("invalid JSON at byte"));
+  EXPECT_THAT(report.problems[0].message,
+              HasSubstr("invalid JSON at line 1, column 22 (byte 21)"));
   EXPECT_THAT(KeysOf(CheckText("")), ElementsAre(Pair("", "json")));
+  // A byte order mark is refused with its own message (RFC 8259 §8.1).
+  report = CheckText("\xEF\xBB\xBF" + std::string(kIndicator));
+  ASSERT_THAT(KeysOf(report), ElementsAre(Pair("", "json")));
+  EXPECT_THAT(report.problems[0].message, HasSubstr("UTF-8 byte order mark"));
 }
 
 TEST(Summarise, Ok) {

@@ -165,8 +165,21 @@ inline constexpr char kGreenMarking[] =
     "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
 inline constexpr char kRedMarking[] =
     "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
-// TLP 1.0 GREEN, from the STIX 2.1 specification: not a TLP 2.0 marking.
+// The TLP 1.0 markings of the STIX 2.1 specification (§7.2.1.4).
+inline constexpr char kTlp1WhiteMarking[] =
+    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9";
 inline constexpr char kTlp1GreenMarking[] =
     "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+inline constexpr char kTlp1AmberMarking[] =
+    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82";
+inline constexpr char kTlp1RedMarking[] =
+    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+// The canonical TLP 1.0 AMBER marking definition.
+inline constexpr char kTlp1AmberDefinition[] = R"({
+  "type": "marking-definition", "spec_version": "2.1",
+  "id": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+  "created": "2017-01-20T00:00:00.000Z", "definition_type": "tlp",
+  "name": "TLP:AMBER", "definition": {"tlp": "amber"}
+})";
 
 }  // namespace certshare::schemas::test

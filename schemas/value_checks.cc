@@ -109,6 +109,11 @@ void ObjectChecker::Report(const PathNode* at, std::string_view rule,
   sink_.Add(PointerTo(base_, at), rule, std::move(message));
 }
 
+void ObjectChecker::Warn(const PathNode* at, std::string_view rule,
+                         std::string message) {
+  sink_.Warn(PointerTo(base_, at), rule, std::move(message));
+}
+
 void ObjectChecker::WrongType(const PathNode* at, std::string_view name,
                               std::string_view expected,
                               const rapidjson::Value& value) {
@@ -278,6 +283,13 @@ void ObjectChecker::CheckCustomProperty(std::string_view name,
     Report(at, rule::kReserved,
            Tick(name) + " is reserved by STIX 2.1 and must not be used");
     return;
+  } else if (scope == Scope::kObject && !custom_type_ &&
+             !name.starts_with("x_") && !HasToplevelExtension()) {
+    Warn(at, rule::kCustomPrefix,
+         Tick(name) + " is not a property of " + Quote(type_name_) +
+             " objects; a custom property's name should start with \"x_\" "
+             "(STIX asks it, so that no later STIX version gives the name "
+             "another meaning)");
   }
   const bool binary = name.ends_with("_bin");
   const bool hex = name.ends_with("_hex");
@@ -297,6 +309,23 @@ void ObjectChecker::CheckCustomProperty(std::string_view name,
   CheckGeneric(value, name, at, depth);
 }
 
+bool ObjectChecker::HasToplevelExtension() {
+  if (!toplevel_extension_) {
+    toplevel_extension_ = false;
+    if (const rapidjson::Value* ext = json::Member(object_, "extensions");
+        ext != nullptr && ext->IsObject()) {
+      for (const auto& m : ext->GetObject()) {
+        const rapidjson::Value* type = json::Member(m.value, "extension_type");
+        if (type != nullptr && type->IsString() &&
+            StringOf(*type) == "toplevel-property-extension") {
+          toplevel_extension_ = true;
+        }
+      }
+    }
+  }
+  return *toplevel_extension_;
+}
+
 void ObjectChecker::CheckGeneric(const rapidjson::Value& value,
                                  std::string_view name, const PathNode* at,
                                  int depth) {
@@ -309,11 +338,9 @@ void ObjectChecker::CheckGeneric(const rapidjson::Value& value,
       CheckExactNumber(value, name, at);
       return;
     case rapidjson::kArrayType:
-      if (value.Empty()) {
-        Report(at, rule::kEmptyList,
-               Tick(name) + " holds an empty list; leave it out instead");
-        return;
-      }
+      // No "empty-list" here: that rule belongs to the lists STIX defines
+      // (Kind::kList); what reaches here (custom properties, content of
+      // extensions STIX does not define) may hold empty lists.
       if (!DepthOk(at, depth + 1)) return;
       for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
         const PathNode node = PathNode::Index(at, i);

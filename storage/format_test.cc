@@ -2,6 +2,7 @@
 // refuses what is not that format.
 #include <rocksdb/db.h>
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -198,8 +199,8 @@ TEST(FormatTest, FieldLengthLimits) {
   TempDir dir;
   auto log = MustOpen(dir.path());
   ASSERT_NE(log, nullptr);
-  const std::string max(65535, 'k');
-  const std::string over(65536, 'k');
+  const std::string max(kMaxKeyLength, 'k');
+  const std::string over(kMaxKeyLength + 1, 'k');
   std::vector<Entry> ok = {{max, AsBytes("r"), 0, max, max}};
   ASSERT_OK(StatusOf(log->AppendBatch(ok)));
   EXPECT_EQ(*log->Find(max), 1u);
@@ -209,10 +210,74 @@ TEST(FormatTest, FieldLengthLimits) {
     (field == 0   ? e.dedupe_key
      : field == 1 ? e.object_id
                   : e.version_key) = over;
-    EXPECT_CODE(StatusOf(log->AppendBatch(std::vector<Entry>{e})),
-                ErrorCode::kInvalidArgument);
+    auto rs = log->AppendBatch(std::vector<Entry>{e});
+    ASSERT_OK(StatusOf(rs));
+    ASSERT_EQ(rs->size(), 1u);
+    EXPECT_CODE(StatusOf((*rs)[0]), ErrorCode::kInvalidArgument);
   }
   EXPECT_EQ(log->LastSequence(), 1u);
+}
+
+// An entry the log cannot store is refused alone: the entries around it in
+// the same group commit are written, with consecutive sequences, as if it
+// were not there (issue 10: one organisation's record refused others').
+TEST(FormatTest, AnEntryThatCannotBeStoredIsRefusedAloneNotItsBatch) {
+  TempDir dir;
+  auto log = MustOpen(dir.path());
+  ASSERT_NE(log, nullptr);
+  const std::string over(kMaxKeyLength + 1, 'x');
+  std::deque<std::string> bodies;  // what the entries' records point into
+  std::vector<Entry> batch;
+  std::vector<bool> valid;
+  for (int i = 0; i < 40; ++i) {
+    const std::string& key = bodies.emplace_back("good-" + std::to_string(i));
+    batch.push_back({key, AsBytes(key), 0, "obj-" + std::to_string(i), "v"});
+    valid.push_back(true);
+    if (i % 10 == 3) {
+      // One of each problem between good entries.
+      for (int field = 0; field < 4; ++field) {
+        Entry bad{"bad-" + std::to_string(i) + "-" + std::to_string(field),
+                  AsBytes("bad"), 0, "obj-bad", "v"};
+        if (field == 0) bad.dedupe_key = over;
+        if (field == 1) bad.object_id = over;
+        if (field == 2) bad.version_key = over;
+        if (field == 3) bad.dedupe_key.clear();
+        batch.push_back(std::move(bad));
+        valid.push_back(false);
+      }
+    }
+  }
+  auto rs = log->AppendBatch(batch);
+  ASSERT_OK(StatusOf(rs));
+  ASSERT_EQ(rs->size(), batch.size());
+  std::uint64_t next = 1;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Result<AppendResult>& r = (*rs)[i];
+    if (!valid[i]) {
+      EXPECT_CODE(StatusOf(r), ErrorCode::kInvalidArgument);
+      EXPECT_FALSE(r.status().message().empty());
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
+    EXPECT_EQ(r->sequence, next++);
+    EXPECT_FALSE(r->duplicate);
+    EXPECT_EQ(Str(*log->Read(r->sequence)), batch[i].dedupe_key);
+  }
+  EXPECT_EQ(log->LastSequence(), 40u);
+  EXPECT_CODE(StatusOf(log->Find(over)), ErrorCode::kNotFound);
+  EXPECT_CODE(StatusOf(log->Latest("obj-bad")), ErrorCode::kNotFound);
+  // Every stored byte is a good entry's.
+  std::uint64_t bytes = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (valid[i]) {
+      bytes += 8 + 2 + batch[i].dedupe_key.size() + 2 +
+               batch[i].object_id.size() + batch[i].record.size();
+    }
+  }
+  EXPECT_EQ(log->StoredBytes(), bytes);
+  // Append of one refused entry returns its refusal.
+  EXPECT_CODE(StatusOf(log->Append(over, AsBytes("r"))),
+              ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

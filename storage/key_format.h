@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "storage/log.h"
+
 namespace certshare::storage {
 
 inline constexpr std::string_view kRecordsFamily = "records";
@@ -28,8 +30,6 @@ inline constexpr std::string_view kFormatValue = "certshare-log-v2";
 inline constexpr std::string_view kFormatPrefix = "certshare-log-";
 
 inline constexpr std::size_t kSequenceSize = 8;
-// The largest dedupe key, object id or version key (u16 length prefix).
-inline constexpr std::size_t kMaxFieldSize = 0xffff;
 
 inline void PutU64(std::string* out, std::uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -78,8 +78,8 @@ struct RecordHeader {
   std::size_t size = 0;  // header length: the record starts here
 };
 
-// REQUIRES: 1 <= dedupe_key.size() <= kMaxFieldSize,
-// object_id.size() <= kMaxFieldSize.
+// REQUIRES: 1 <= dedupe_key.size() <= kMaxKeyLength,
+// object_id.size() <= kMaxKeyLength.
 inline std::string EncodeRecordHeader(std::uint64_t received_ms,
                                       std::string_view dedupe_key,
                                       std::string_view object_id) {
@@ -119,7 +119,7 @@ struct LatestValue {
   std::uint64_t sequence = 0;
 };
 
-// REQUIRES: version_key.size() <= kMaxFieldSize.
+// REQUIRES: version_key.size() <= kMaxKeyLength.
 inline std::string EncodeLatest(std::string_view version_key,
                                 std::uint64_t sequence) {
   std::string out;

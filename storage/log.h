@@ -61,6 +61,11 @@ struct Options {
   std::function<Status()> before_write_hook;
 };
 
+// The longest dedupe key, object id or version key, in bytes: each is
+// stored behind a u16 length (docs/storage.md). The broker's keys are
+// bounded far below by the envelope's limits (envelope::kMaxDedupeKeyLength).
+inline constexpr std::size_t kMaxKeyLength = 0xffff;
+
 struct Entry {
   std::string dedupe_key;
   ByteView record;
@@ -103,19 +108,29 @@ class Log {
                                            const Options& options = {});
   virtual ~Log() = default;
 
-  // Appends one record durably. kInvalidArgument for an empty dedupe key;
-  // the write's error (kIoError, ...) if it fails, after which the log is in
-  // its failed state and every later append returns kUnavailable until the
-  // log is reopened.
+  // Appends one record durably: AppendBatch of one entry, with the entry's
+  // refusal (kInvalidArgument) or the write's error as the result.
   virtual Result<AppendResult> Append(std::string_view dedupe_key, ByteView record) = 0;
-  // Appends many records in one synced write (group commit). Results are in
-  // input order; a key repeated within the batch is stored once. On error
-  // nothing of the batch becomes visible and the log refuses further appends
-  // (kUnavailable) until reopened: after a failed sync the state on disk is
-  // unknown. The WriteBatch is atomic, so after reopening the batch is
-  // either wholly absent or wholly present (and a retry is then reported as
-  // duplicates). An empty `entries` writes nothing and returns {}.
-  virtual Result<std::vector<AppendResult>> AppendBatch(std::span<const Entry> entries) = 0;
+  // Appends many records in one synced write (group commit).
+  //
+  // One result per entry, in input order. An entry that the log cannot
+  // store — an empty dedupe key, or a dedupe key, object id or version key
+  // longer than kMaxKeyLength — gets kInvalidArgument as its result and is
+  // left out; the other entries are written as if it were not there: one
+  // entry's problem never costs the others. A key repeated within the batch
+  // is stored once.
+  //
+  // The call as a whole fails only for what concerns every entry: the log
+  // is in its failed state (kUnavailable), the disk is too full (kDiskFull,
+  // nothing written, no failed state), or the write itself fails (kIoError,
+  // ...). After a failed write nothing of the batch becomes visible and the
+  // log refuses further appends (kUnavailable) until reopened: after a
+  // failed sync the state on disk is unknown. The WriteBatch is atomic, so
+  // after reopening the batch is either wholly absent or wholly present
+  // (and a retry is then reported as duplicates). An empty `entries` writes
+  // nothing and returns {}.
+  virtual Result<std::vector<Result<AppendResult>>> AppendBatch(
+      std::span<const Entry> entries) = 0;
 
   // The record at `sequence`, or kNotFound.
   virtual Result<Bytes> Read(std::uint64_t sequence) = 0;

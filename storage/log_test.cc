@@ -73,8 +73,8 @@ TEST(LogTest, SequencesAreConsecutiveFromOne) {
   auto rs = log->AppendBatch(batch);
   ASSERT_OK(rs.status());
   ASSERT_EQ(rs->size(), 2u);
-  EXPECT_EQ((*rs)[0].sequence, 11u);
-  EXPECT_EQ((*rs)[1].sequence, 12u);
+  EXPECT_EQ((*rs)[0]->sequence, 11u);
+  EXPECT_EQ((*rs)[1]->sequence, 12u);
   EXPECT_EQ(log->LastSequence(), 12u);
 }
 
@@ -114,23 +114,23 @@ TEST(LogTest, DuplicateWithinOneBatch) {
   auto rs = log->AppendBatch(batch);
   ASSERT_OK(rs.status());
   ASSERT_EQ(rs->size(), 5u);
-  EXPECT_EQ((*rs)[0].sequence, 2u);
-  EXPECT_FALSE((*rs)[0].duplicate);
-  EXPECT_EQ((*rs)[1].sequence, 3u);
-  EXPECT_FALSE((*rs)[1].duplicate);
-  EXPECT_EQ((*rs)[2].sequence, 2u);
-  EXPECT_TRUE((*rs)[2].duplicate);
-  EXPECT_EQ((*rs)[3].sequence, 1u);
-  EXPECT_TRUE((*rs)[3].duplicate);
-  EXPECT_EQ((*rs)[4].sequence, 4u);
-  EXPECT_FALSE((*rs)[4].duplicate);
+  EXPECT_EQ((*rs)[0]->sequence, 2u);
+  EXPECT_FALSE((*rs)[0]->duplicate);
+  EXPECT_EQ((*rs)[1]->sequence, 3u);
+  EXPECT_FALSE((*rs)[1]->duplicate);
+  EXPECT_EQ((*rs)[2]->sequence, 2u);
+  EXPECT_TRUE((*rs)[2]->duplicate);
+  EXPECT_EQ((*rs)[3]->sequence, 1u);
+  EXPECT_TRUE((*rs)[3]->duplicate);
+  EXPECT_EQ((*rs)[4]->sequence, 4u);
+  EXPECT_FALSE((*rs)[4]->duplicate);
   EXPECT_EQ(log->LastSequence(), 4u);
   EXPECT_EQ(Str(*log->Read(2)), "a");
 
   // A batch of nothing but duplicates writes nothing.
   auto dups = log->AppendBatch(batch);
   ASSERT_OK(dups.status());
-  for (const AppendResult& r : *dups) EXPECT_TRUE(r.duplicate);
+  for (const auto& r : *dups) EXPECT_TRUE(r.ok() && r->duplicate);
   EXPECT_EQ(log->LastSequence(), 4u);
 }
 
@@ -492,6 +492,16 @@ TEST(RocksDbStatusTest, MapsRocksDbErrorsAtTheEdge) {
               ErrorCode::kStorageError);
   EXPECT_CODE(FromRocksDb(rocksdb::Status::Busy("x"), "w"),
               ErrorCode::kStorageError);
+}
+
+TEST(RocksDbStatusTest, ALogAnotherOpenHoldsIsInUse) {
+  TempDir dir;
+  auto first = Log::Open(dir.File("log"));
+  ASSERT_OK(first.status());
+  auto second = Log::Open(dir.File("log"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_CODE(second.status(), ErrorCode::kInUse);
+  EXPECT_NE(second.status().message().find("log"), std::string::npos);
 }
 
 }  // namespace

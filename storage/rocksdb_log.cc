@@ -516,28 +516,41 @@ Result<AppendResult> RocksDbLog::Append(std::string_view dedupe_key,
   Entry entry;
   entry.dedupe_key = std::string(dedupe_key);
   entry.record = record;
-  CERTSHARE_ASSIGN_OR_RETURN(std::vector<AppendResult> results,
+  CERTSHARE_ASSIGN_OR_RETURN(std::vector<Result<AppendResult>> results,
                              AppendBatch(std::span<const Entry>(&entry, 1)));
-  return results[0];
+  return std::move(results[0]);
 }
 
-// The write path: dedupe, assign sequences and received times, resolve the
-// newest version of each object, one atomic WriteBatch, then publish.
-Result<std::vector<AppendResult>> RocksDbLog::AppendBatch(
-    std::span<const Entry> entries) {
-  for (const Entry& e : entries) {
-    if (e.dedupe_key.empty()) {
-      return Status(ErrorCode::kInvalidArgument, "empty dedupe key");
-    }
-    if (e.dedupe_key.size() > kMaxFieldSize ||
-        e.object_id.size() > kMaxFieldSize ||
-        e.version_key.size() > kMaxFieldSize) {
+namespace {
+
+// Why the log cannot store `e` (the entry's own problem), or OK.
+Status CheckEntry(const Entry& e) {
+  if (e.dedupe_key.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "empty dedupe key");
+  }
+  const std::pair<const char*, std::size_t> fields[] = {
+      {"dedupe key", e.dedupe_key.size()},
+      {"object id", e.object_id.size()},
+      {"version key", e.version_key.size()}};
+  for (const auto& [name, size] : fields) {
+    if (size > kMaxKeyLength) {
       return Status(ErrorCode::kInvalidArgument,
-                    "dedupe key, object id or version key longer than " +
-                        std::to_string(kMaxFieldSize) + " bytes");
+                    std::string(name) + " of " + std::to_string(size) +
+                        " bytes, longer than the log's limit of " +
+                        std::to_string(kMaxKeyLength));
     }
   }
+  return Status::Ok();
+}
 
+}  // namespace
+
+// The write path: dedupe, assign sequences and received times, resolve the
+// newest version of each object, one atomic WriteBatch, then publish. An
+// entry the log cannot store gets its own error and is left out of the
+// batch; the others are written as if it were not there.
+Result<std::vector<Result<AppendResult>>> RocksDbLog::AppendBatch(
+    std::span<const Entry> entries) {
   std::lock_guard<std::mutex> lock(mu_);
   CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
   std::uint64_t batch_bytes = 0;
@@ -547,7 +560,8 @@ Result<std::vector<AppendResult>> RocksDbLog::AppendBatch(
   // Under mu_ nothing else writes records, ids or latest, so the live
   // database is the published state plus nothing.
   const rocksdb::ReadOptions live;
-  std::vector<AppendResult> results(entries.size());
+  std::vector<Result<AppendResult>> results;
+  results.reserve(entries.size());
   // Keys first stored by this batch, so a repeat inside it is a duplicate.
   std::unordered_map<std::string_view, std::uint64_t> new_in_batch;
   // The newest version of each object seen so far: from "latest", then
@@ -565,16 +579,19 @@ Result<std::vector<AppendResult>> RocksDbLog::AppendBatch(
   std::uint64_t received_floor = last_received_ms_;
   std::optional<std::uint64_t> now;  // read once, only if an entry needs it
 
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const Entry& e = entries[i];
+  for (const Entry& e : entries) {
+    if (Status refused = CheckEntry(e); !refused.ok()) {
+      results.emplace_back(std::move(refused));
+      continue;
+    }
     if (auto it = new_in_batch.find(e.dedupe_key); it != new_in_batch.end()) {
-      results[i] = {it->second, true};
+      results.emplace_back(AppendResult{it->second, true});
       continue;
     }
     CERTSHARE_ASSIGN_OR_RETURN(std::optional<std::uint64_t> stored,
                                LookupId(live, e.dedupe_key));
     if (stored) {
-      results[i] = {*stored, true};
+      results.emplace_back(AppendResult{*stored, true});
       continue;
     }
     if (last == kMaxSequence) {
@@ -603,7 +620,7 @@ Result<std::vector<AppendResult>> RocksDbLog::AppendBatch(
     CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "building a log write"));
     bytes += header.size() + e.record.size();
     new_in_batch.emplace(e.dedupe_key, seq);
-    results[i] = {seq, false};
+    results.emplace_back(AppendResult{seq, false});
 
     if (!e.object_id.empty()) {
       auto it = newest.find(e.object_id);

@@ -47,7 +47,7 @@ class RocksDbLog final : public Log {
 
   Result<AppendResult> Append(std::string_view dedupe_key,
                               ByteView record) override;
-  Result<std::vector<AppendResult>> AppendBatch(
+  Result<std::vector<Result<AppendResult>>> AppendBatch(
       std::span<const Entry> entries) override;
   Result<Bytes> Read(std::uint64_t sequence) override;
   Result<std::uint64_t> Find(std::string_view dedupe_key) override;

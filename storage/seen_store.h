@@ -24,7 +24,7 @@
 // per record passed on, never per byte.
 //
 // RocksDB locks the directory: a second subscriber on the same state
-// directory fails to open it (kStorageError / kIoError naming the lock).
+// directory fails to open it with kInUse.
 //
 // Thread-safety: one thread per SeenStore.
 #pragma once
@@ -48,7 +48,8 @@ class SeenStore {
  public:
   // Opens (creating if missing, with its parents) the store in `dir`.
   // kInvalidConfig if `dir` holds a RocksDB database that is not a seen
-  // store; kIoError / kStorageError / kCorruption from RocksDB otherwise.
+  // store; kInUse if another process (or another Open in this one) has it
+  // open; kIoError / kStorageError / kCorruption from RocksDB otherwise.
   static Result<std::unique_ptr<SeenStore>> Open(const std::string& dir);
 
   virtual ~SeenStore() = default;

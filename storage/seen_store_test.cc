@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/base/testing.h"
 
@@ -97,8 +99,24 @@ TEST(SeenStoreTest, OneProcessAtATime) {
   TempDir dir;
   auto first = MustOpen(dir.File("seen"));
   ASSERT_NE(first, nullptr);
+  // Another Open in this process.
   auto second = SeenStore::Open(dir.File("seen"));
-  EXPECT_FALSE(second.ok());
+  ASSERT_FALSE(second.ok());
+  EXPECT_CODE(second.status(), ErrorCode::kInUse);
+  // Another process (RocksDB's LOCK file): the child reports the code.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto other = SeenStore::Open(dir.File("seen"));
+    _exit(!other.ok() && other.status().code() == ErrorCode::kInUse ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "a second process did not get IN_USE";
+  // Closed, it opens again.
+  first.reset();
+  EXPECT_NE(MustOpen(dir.File("seen")), nullptr);
 }
 
 }  // namespace

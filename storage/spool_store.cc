@@ -52,16 +52,6 @@ std::uint64_t NowMs() {
   return ms > 0 ? static_cast<std::uint64_t>(ms) : 0;
 }
 
-// RocksDB reports a LOCK held by another process (or another Open in this
-// one) as an IOError mentioning the lock.
-bool IsLockError(const rocksdb::Status& s) {
-  if (!s.IsIOError()) return false;
-  std::string text = s.ToString();
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text.find("lock") != std::string::npos;
-}
-
 Status Malformed(const std::string& dir, std::string_view what) {
   return Status(ErrorCode::kCorruption,
                 "spool in " + Quoted(dir) + " holds a malformed " + std::string(what));
@@ -160,7 +150,7 @@ Result<std::unique_ptr<Db>> OpenDb(const std::string& dir, bool read_only,
       db->db.reset(raw);
       return db;
     }
-    if (!IsLockError(s)) return FromRocksDb(s, "opening spool in " + Quoted(dir));
+    if (!IsLockHeld(s)) return FromRocksDb(s, "opening spool in " + Quoted(dir));
     if (Clock::now() >= give_up) {
       return Status(ErrorCode::kUnavailable,
                     "the spool " + Quoted(dir) +

@@ -97,7 +97,7 @@ TEST(VersionsTest, AnyOrderInOneBatchNewestWins) {
         std::find(order.begin(), order.end(), 2) - order.begin();
     EXPECT_EQ(*log->Latest(kId), newest + 1)
         << "order " << order[0] << order[1] << order[2];
-    EXPECT_TRUE((*rs)[3].duplicate);
+    EXPECT_TRUE((*rs)[3]->duplicate);
     EXPECT_EQ(*log->Latest("other--1"), 4u);  // the duplicate took none
   } while (std::next_permutation(order.begin(), order.end()));
 }

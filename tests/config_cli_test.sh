@@ -108,6 +108,14 @@ expect_stdout "CERT-EE"
 # CERT-EE: no flag at all (the default configuration file).
 expect_exit 0 "$certshare" publish "$samples/incident-amber.json" --to CERT-UA
 expect_stdout "published"
+# The spool is where the comment init wrote says: one folder per identity,
+# <org>-<first 8 hex digits of the signing key>, under $XDG_STATE_HOME.
+grep -q 'XDG_STATE_HOME/certshare/spool/<org>-<first 8 hex digits of the signing' "$ee/agent.toml" ||
+  fail "init's comment on [spool] path does not describe the default spool"
+sign8="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sign_public"][:8])' \
+  "$ee/keys/CERT-EE.card.json")"
+[ -d "$XDG_STATE_HOME/certshare/spool/CERT-EE-$sign8" ] ||
+  fail "no default spool at $XDG_STATE_HOME/certshare/spool/CERT-EE-$sign8: $(ls -R "$XDG_STATE_HOME")"
 # CERT-UA: only --config, and the passphrase from the environment.
 expect_exit 0 env CERTSHARE_PASSPHRASE="ua passphrase, long enough" \
   "$certshare" subscribe --config "$ua/agent.toml" --until-caught-up --timeout 30

@@ -1,13 +1,23 @@
-// TESTS ONLY (tests/subscribe_outputs_test.sh): publishes a record that is
-// correctly signed and encrypted but whose signed header names another
-// STIX object than its payload holds — what a buggy or malicious origin
+// TESTS ONLY (tests/subscribe_outputs_test.sh, tests/tlp_cli_test.sh):
+// publishes a record that is correctly signed and encrypted but that
+// `certshare publish` would never seal — what a buggy or malicious origin
 // could send. The broker cannot see the difference (it never reads
-// payloads); every subscriber must reject and quarantine it.
+// payloads); every subscriber must reject and quarantine it. MODE:
+//   other-id   (the default) the signed header names another STIX object
+//              than the payload holds;
+//   as-is      the header names the payload exactly, TLP:AMBER, and the
+//              payload is sealed unchecked but for its STIX validity (e.g.
+//              one whose created_by_ref names another organisation);
+//   tlp=LEVEL  as as-is, with the header's TLP LEVEL whatever the payload
+//              is marked; CLEAR goes in plaintext to everyone, as a CLEAR
+//              record does, every other level encrypted to the recipient.
 //
 // usage: forge_record <secret.json> <registry.json> <endpoint> <broker.card.json>
-//                     <recipient> <stix-object.json>
+//                     <recipient> <stix-object.json> [MODE]
 // Prints the sequence the broker stored it under.
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "agent/broker_client.h"
 #include "agent/uuid.h"
@@ -31,9 +41,13 @@ int Fail(const Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 7) {
+  const std::string mode = argc == 8 ? argv[7] : "other-id";
+  std::optional<Tlp> header_tlp = Tlp::kAmber;
+  if (mode.starts_with("tlp=")) header_tlp = ParseTlp(mode.substr(4));
+  if ((argc != 7 && argc != 8) || !header_tlp ||
+      (mode != "other-id" && mode != "as-is" && !mode.starts_with("tlp="))) {
     std::cerr << "usage: forge_record <secret> <registry> <endpoint> <broker-card> "
-                 "<recipient> <stix-object.json>\n";
+                 "<recipient> <stix-object.json> [other-id|as-is|tlp=LEVEL]\n";
     return 2;
   }
   Status init = crypto::Init();
@@ -53,9 +67,11 @@ int main(int argc, char** argv) {
 
   envelope::Draft draft;
   draft.stix_type = summary->type;
-  draft.stix_id = agent::NewStixId(summary->type);  // not the payload's id
+  draft.stix_id = mode == "other-id" ? agent::NewStixId(summary->type)  // not the payload's
+                                     : summary->id;
   draft.modified = summary->modified;
-  draft.tlp = Tlp::kAmber;
+  draft.tlp = *header_tlp;
+  draft.encrypt = *header_tlp != Tlp::kClear;
   draft.recipients = {{recipient->org, recipient->box_key}};
   draft.payload = *text;
   envelope::Sealer sealer(me->card.org, me->sign_secret, me->box_secret);

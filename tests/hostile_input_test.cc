@@ -18,6 +18,7 @@
 #include <zmq.hpp>
 
 #include <map>
+#include <set>
 
 #include "agent/render.h"
 #include "broker/admin_command.h"
@@ -459,6 +460,169 @@ TEST_F(HostileInputTest, MalformedAndTruncatedRecordsGetMalformedRecordOrHeader)
   trailing.push_back(0);
   EXPECT_CODE(PublishStatus("CERT-EE", trailing), ErrorCode::kMalformedRecord);
   EXPECT_EQ(Stored(), 0u);
+  EXPECT_TRUE(StillServing().empty());
+}
+
+// Issue 10, item 1: one organisation's record must never refuse another's.
+// CERT-XX, registered, signs records whose stix_id is as long as its str16
+// prefix allows (65,535 bytes: no storage key could hold it) and sends them
+// interleaved with CERT-EE's 1,000 pipelined AMBER records. Each of
+// CERT-XX's is refused alone with MALFORMED_HEADER on the ingest worker,
+// before it joins a group commit; every one of CERT-EE's is acknowledged
+// and stored, and CERT-EE is sent no refusal. (Before the fix the envelope
+// accepted such a stix_id and the log refused the whole group commit that
+// held one, CERT-EE's records with it, with INVALID_ARGUMENT.)
+TEST_F(HostileInputTest, OversizedHeaderFieldsFromOneOrganisationNeverCostAnotherItsRecords) {
+  constexpr int kVictimRecords = 1000;
+  constexpr int kVictimPerHostile = 4;
+  envelope::Header hostile;
+  hostile.tlp = Tlp::kClear;
+  hostile.encrypted = false;
+  hostile.stix_type = "indicator";
+  hostile.modified = kModified;
+  hostile.origin = "CERT-XX";
+  const std::string payload = "{}";
+  std::vector<Bytes> victim_records;
+  for (int i = 0; i < kVictimRecords; ++i) {
+    victim_records.push_back(Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, Uuid(10000 + i)));
+  }
+  const std::uint64_t stored = Stored();
+  const std::uint64_t refused_before =
+      Metric("certshare_records_refused_total{code=\"MALFORMED_HEADER\"}");
+
+  auto victim = Connect("CERT-EE");
+  auto xx = Connect("CERT-XX");
+  ASSERT_NE(victim, nullptr);
+  ASSERT_NE(xx, nullptr);
+  std::set<std::uint64_t> victim_sent;
+  std::size_t hostile_sent = 0;
+  for (int i = 0; i < kVictimRecords; ++i) {
+    auto c = victim->SendPublish(victim_records[i]);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    victim_sent.insert(*c);
+    if (i % kVictimPerHostile == 0) {
+      // As long as the str16 prefix allows: with the origin and `modified`
+      // its dedupe key would be 65,568 bytes, more than a storage key holds.
+      hostile.stix_id = "indicator--" + std::to_string(i);
+      hostile.stix_id.resize(65535, 'a');
+      Bytes forged = envelope::testing::Assemble(hostile, AsBytes(payload), {},
+                                                 &Id("CERT-XX").sign_secret);
+      ASSERT_TRUE(xx->SendPublish(forged).ok());
+      ++hostile_sent;
+    }
+  }
+
+  // Every one of CERT-EE's records: an ACK, each to its own PUBLISH.
+  std::set<std::uint64_t> victim_acked;
+  std::set<std::uint64_t> sequences;
+  while (victim_acked.size() < victim_sent.size()) {
+    auto next = victim->Next(kWait);
+    ASSERT_TRUE(next.ok()) << next.status().ToString() << " after " << victim_acked.size()
+                           << " ACKs";
+    const wire::Message& m = next->msg;
+    if (m.command == wire::Command::kPing || m.command == wire::Command::kPong) continue;
+    ASSERT_EQ(m.command, wire::Command::kAck)
+        << "CERT-EE's record " << m.correlation << " was refused: " << ErrorCodeName(m.error)
+        << ": " << m.text;
+    EXPECT_EQ(victim_sent.count(m.correlation), 1u);
+    EXPECT_TRUE(victim_acked.insert(m.correlation).second);
+    EXPECT_FALSE(m.duplicate);
+    sequences.insert(m.sequence);
+  }
+  EXPECT_EQ(victim_acked, victim_sent);
+  EXPECT_EQ(sequences.size(), static_cast<std::size_t>(kVictimRecords));
+
+  // Every one of CERT-XX's: MALFORMED_HEADER, naming the field.
+  for (std::size_t answered = 0; answered < hostile_sent;) {
+    auto next = xx->Next(kWait);
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    const wire::Message& m = next->msg;
+    if (m.command == wire::Command::kPing || m.command == wire::Command::kPong) continue;
+    ++answered;
+    ASSERT_EQ(m.command, wire::Command::kError);
+    EXPECT_EQ(m.error, ErrorCode::kMalformedHeader) << ErrorCodeName(m.error) << ": " << m.text;
+    EXPECT_NE(m.text.find("stix_id of 65535 bytes"), std::string::npos) << m.text;
+  }
+  EXPECT_EQ(Stored(), stored + kVictimRecords);
+  EXPECT_EQ(Metric("certshare_records_refused_total{code=\"MALFORMED_HEADER\"}"),
+            refused_before + hostile_sent);
+  // The live subscriber (CERT-UA) was sent exactly CERT-EE's records.
+  std::vector<std::uint64_t> delivered = StillServing();
+  EXPECT_EQ(std::set<std::uint64_t>(delivered.begin(), delivered.end()), sequences);
+}
+
+// Issue 10, item 5: the broker checks the timestamps it indexes, and keys
+// versions by instant. A header `modified` that is not a STIX timestamp is
+// refused with MALFORMED_HEADER (even signed by its origin); "…:05Z" and
+// "…:05.000Z" are one version (a duplicate, with the original sequence);
+// a subscriber accepts a header that names the payload's `modified` in
+// another spelling; the newest version is found by time, not by text.
+TEST_F(HostileInputTest, HeaderTimestampsAreCheckedAndOneInstantIsOneVersion) {
+  envelope::Header forged;
+  forged.tlp = Tlp::kClear;
+  forged.encrypted = false;
+  forged.stix_type = "incident";
+  forged.stix_id = "incident--" + Uuid(720);
+  forged.origin = "CERT-EE";
+  const std::string payload = Incident(Uuid(720), kModified, Tlp::kClear);
+  for (const char* bad : {"garbage", "2026-13-45T99:99:99Z", "2026-11-01T10:00:00+01:00",
+                          "2026-11-01T10:00:00", "2026-02-29T10:00:00.000Z"}) {
+    forged.modified = bad;
+    Status s = PublishStatus("CERT-EE", envelope::testing::Assemble(forged, AsBytes(payload), {},
+                                                                    &Id("CERT-EE").sign_secret));
+    EXPECT_EQ(s.code(), ErrorCode::kMalformedHeader) << bad << ": " << s.ToString();
+    EXPECT_NE(s.message().find("modified"), std::string::npos) << s.ToString();
+  }
+  EXPECT_EQ(Stored(), 0u);
+
+  // One object, sealed by its origin with `modified` spelled several ways.
+  // To CERT-EU: the live subscriber (CERT-UA) may receive none of it.
+  const std::string uuid = Uuid(721);
+  const std::string object_id = "CERT-EE\nincident--" + uuid;
+  envelope::Sealer sealer = SealerFor("CERT-EE");
+  auto publish = [&](const std::string& header_modified, const std::string& payload_modified) {
+    envelope::Draft d;
+    d.stix_type = "incident";
+    d.stix_id = "incident--" + uuid;
+    d.modified = header_modified;
+    d.tlp = Tlp::kAmber;
+    d.recipients = {{"CERT-EU", Id("CERT-EU").card.box_key}};
+    d.payload = Incident(uuid, payload_modified, Tlp::kAmber);
+    auto sealed = sealer.Seal(d);
+    EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
+    if (!sealed.ok()) return std::make_pair(Bytes{}, agent::Ack{});
+    auto ack = PublishAs("CERT-EE", *sealed);
+    EXPECT_TRUE(ack.ok()) << header_modified << ": " << ack.status().ToString();
+    return std::make_pair(*sealed, ack.ok() ? *ack : agent::Ack{});
+  };
+  agent::Ack first_ack = publish("2026-11-01T10:00:05.000Z", "2026-11-01T10:00:05.000Z").second;
+  EXPECT_EQ(first_ack.sequence, 1u);
+  EXPECT_FALSE(first_ack.duplicate);
+  for (const char* same : {"2026-11-01T10:00:05Z", "2026-11-01T10:00:05.0Z",
+                           "2026-11-01T10:00:05.000000Z"}) {
+    auto [record, ack] = publish(same, "2026-11-01T10:00:05.000Z");
+    EXPECT_EQ(ack.sequence, 1u) << same;
+    EXPECT_TRUE(ack.duplicate) << same;
+    // The subscriber compares the header's `modified` with the payload's
+    // as instants too.
+    auto line = agent::Render(ack.sequence, record, Id("CERT-EU"), registry_);
+    EXPECT_TRUE(line.ok()) << same << ": " << line.status().ToString();
+  }
+  EXPECT_EQ(Stored(), 1u);
+  EXPECT_EQ(*log_->Latest(object_id), 1u);
+
+  // Later instants are new versions, and the newest is found by time:
+  // "…:05.5Z" is later than "…:05.100Z" although it sorts before it as text.
+  agent::Ack v2_ack = publish("2026-11-01T10:00:05.100Z", "2026-11-01T10:00:05.100Z").second;
+  EXPECT_EQ(v2_ack.sequence, 2u);
+  EXPECT_EQ(*log_->Latest(object_id), 2u);
+  agent::Ack v3_ack = publish("2026-11-01T10:00:05.5Z", "2026-11-01T10:00:05.500Z").second;
+  EXPECT_EQ(v3_ack.sequence, 3u);
+  EXPECT_FALSE(v3_ack.duplicate);
+  EXPECT_EQ(*log_->Latest(object_id), 3u);
+  agent::Ack older_ack = publish("2026-11-01T10:00:05.2Z", "2026-11-01T10:00:05.200Z").second;
+  EXPECT_EQ(older_ack.sequence, 4u);  // history: stored, never the newest
+  EXPECT_EQ(*log_->Latest(object_id), 3u);
   EXPECT_TRUE(StillServing().empty());
 }
 

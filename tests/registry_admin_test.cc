@@ -412,6 +412,34 @@ TEST_F(RegistryAdminTest, TamperedReplayedStaleAndForeignCommandsAreRefused) {
   EXPECT_FALSE(shown->registry.Find("CERT-EU")->revoked);
 }
 
+// A captured command replayed after a restart, within its five minutes,
+// is still refused: the broker keeps the nonces it admitted in its data
+// directory (broker/replay_guard.h).
+TEST_F(RegistryAdminTest, ACommandReplayedAfterARestartIsRefused) {
+  const crypto::BoxPublicKey& broker_key = Id("BROKER").card.transport_key;
+  broker::AdminCommand show = broker::NewAdminCommand(AdminKind::kShow, broker_key);
+  const std::string json = broker::AdminCommandToJson(show);
+  broker::AdminCommand add = broker::NewAdminCommand(AdminKind::kAddOrg, broker_key);
+  add.card = NewIdentity("CERT-FI", "new")->card;
+  const std::string add_json = broker::AdminCommandToJson(add);
+  {
+    auto op = ConnectAdmin();
+    ASSERT_TRUE(op->SendSigned(json, op->Sign(json), kWait).ok());
+    ASSERT_TRUE(op->SendSigned(add_json, op->Sign(add_json), kWait).ok());
+  }
+  registry_ = std::move(*identity::Registry::Load(RegistryFile()));
+  StartBroker(AdminOptions());
+
+  auto op = ConnectAdmin();
+  auto replayed = op->SendSigned(json, op->Sign(json), kWait);
+  EXPECT_EQ(replayed.status().code(), ErrorCode::kReplayed) << replayed.status().ToString();
+  // Refused as a replay, before the change is even tried.
+  replayed = op->SendSigned(add_json, op->Sign(add_json), kWait);
+  EXPECT_EQ(replayed.status().code(), ErrorCode::kReplayed) << replayed.status().ToString();
+  // A new command is applied.
+  EXPECT_TRUE(Admin(AdminKind::kShow, nullptr).ok());
+}
+
 TEST_F(RegistryAdminTest, TheRegistryFileReflectsEachChangeAndSurvivesRestart) {
   auto fi = NewIdentity("CERT-FI", "new");
   auto new_ua = NewIdentity("CERT-UA", "rotated");

@@ -169,5 +169,33 @@ TEST_F(RoutingMatrixTest, SameAfterReconnectingDurablyAndChangingFilters) {
   EXPECT_EQ(Expected(kBystander, FromSequence(1)).size(), 4u);
 }
 
+// Issue 10: an incident marked with the standard TLP 1.0 AMBER marking
+// went out as CLEAR with `--tlp clear`, to every organisation. It is
+// AMBER: --tlp clear is refused, and without --tlp it reaches the named
+// recipient only, encrypted.
+TEST_F(RoutingMatrixTest, ATlp1AmberDocumentNeverReachesABystander) {
+  const std::string incident =
+      R"({"type":"incident","spec_version":"2.1","id":"incident--6f1c9c0e-2b1d-4f3a-9b7e-0c5d4e3f2a10",)"
+      R"("created":"2026-11-01T10:00:00.000Z","modified":"2026-11-01T10:00:00.000Z",)"
+      R"("name":"Phishing wave","object_marking_refs":)"
+      R"(["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]})";
+  envelope::Sealer sealer = SealerFor(kOrigin);
+  agent::ComposeOptions options;
+  options.recipients = {kRecipient};
+  options.tlp = Tlp::kClear;
+  auto lowered = agent::Compose(incident, options, Id(kOrigin), registry_, sealer);
+  EXPECT_EQ(lowered.status().code(), ErrorCode::kInvalidArgument);
+  options.tlp.reset();
+  auto composed = agent::Compose(incident, options, Id(kOrigin), registry_, sealer);
+  ASSERT_TRUE(composed.ok()) << composed.status().ToString();
+  EXPECT_EQ(composed->header.tlp, Tlp::kAmber);
+  EXPECT_TRUE(composed->header.encrypted);
+  auto ee = Connect(kOrigin);
+  auto ack = ee->Publish(composed->record, kWait);
+  ASSERT_TRUE(ack.ok()) << ack.status().ToString();
+  EXPECT_TRUE(Receive(kBystander, FromSequence(1)).empty());
+  EXPECT_EQ(Receive(kRecipient, FromSequence(1)), std::set<std::uint64_t>{ack->sequence});
+}
+
 }  // namespace
 }  // namespace certshare::testing

@@ -3,12 +3,12 @@
 # broker, a sensor of CERT-EE publishing Suricata EVE alerts (from standard
 # input, from a followed file across a rotation, from a Unix socket) and
 # JSON lines of STIX, and CERT-UA's subscriber receiving the sightings,
-# each checked against the OASIS schemas with validate-stix.
-# usage: sensor_cli_test.sh <certshare> <certshare-broker> <shared-dir>
+# each kept for the OASIS schema check of sensor_cli_oasis (tests/oasis.sh).
+# usage: sensor_cli_test.sh <certshare> <certshare-broker>
 set -euo pipefail
 certshare="$1"
 broker_bin="$2"
-shared="$3"
+source "$(dirname "${BASH_SOURCE[0]}")/oasis.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-sensor-test.XXXXXX")"
 pids=()
 cleanup() {
@@ -39,7 +39,6 @@ json_field() {
   python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])' "$1" "$2"
 }
 
-[ -x "$shared/tools/validate-stix" ] || fail "validate-stix not found under $shared/tools"
 export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
 
 echo "--- identities, registry, broker"
@@ -105,8 +104,7 @@ for n, line in enumerate(open(sys.argv[1])):
     assert "observed-data" in types and "network-traffic" in types, types
     json.dump(o, open(f"{sys.argv[2]}/record{n}.json", "w"))
 PY
-  /usr/bin/python3 "$shared/tools/validate-stix" --bundle "$work/objects" >"$work/validation" ||
-    fail "the sightings as received fail the OASIS schemas: $(cat "$work/validation")"
+  oasis_keep "the sightings received in $(basename "$1")" --bundle "$work/objects"
 }
 
 echo "--- EVE from standard input: alerts become sightings, the rest is skipped or reported"

@@ -2,6 +2,10 @@
 // against an in-process broker.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <set>
+#include <thread>
+
 #include "tests/broker_fixture.h"
 
 namespace certshare::testing {
@@ -53,6 +57,15 @@ class SubscriptionTest : public BrokerFixture {
       seqs.push_back(m.sequence);
       if (ack) EXPECT_OK(c.Acknowledge(m.sequence, 1));
     }
+  }
+
+  // The next record delivered (PINGs, PONGs skipped), acknowledged.
+  std::uint64_t NextRecord(agent::BrokerClient& c) {
+    std::vector<Bytes> keep;
+    wire::Message m = NextMessage(c, &keep);
+    EXPECT_EQ(m.command, wire::Command::kDeliver);
+    EXPECT_OK(c.Acknowledge(m.sequence, 1));
+    return m.sequence;
   }
 
   // A PING round trip: everything `c` sent before it has been handled.
@@ -303,8 +316,9 @@ TEST_F(SubscriptionTest, PositionsListOnlyTheOrganisationsOwnDurableSubscription
   ASSERT_TRUE(ua.ok()) << ua.status().ToString();
   EXPECT_EQ(ua->head, 5u);
   EXPECT_EQ(ua->first, 1u);
+  // A connected one comes with its lag: 4 and 5 sent, not acknowledged.
   EXPECT_EQ(ua->subscriptions,
-            (Positions{{"eu-feed", 3, true}, {"nightly", 5, false}}));
+            (Positions{{"eu-feed", 3, true, 2}, {"nightly", 5, false, std::nullopt}}));
 
   auto ee = Connect("CERT-EE")->Positions(kWait);
   ASSERT_TRUE(ee.ok()) << ee.status().ToString();
@@ -313,7 +327,8 @@ TEST_F(SubscriptionTest, PositionsListOnlyTheOrganisationsOwnDurableSubscription
 
   auto eu_positions = Connect("CERT-EU")->Positions(kWait);
   ASSERT_TRUE(eu_positions.ok()) << eu_positions.status().ToString();
-  EXPECT_EQ(eu_positions->subscriptions, (Positions{{"fresh", 0, true}}));
+  // Nothing of the five is for CERT-EU: nothing to process.
+  EXPECT_EQ(eu_positions->subscriptions, (Positions{{"fresh", 0, true, 0}}));
 
   auto xx = Connect("CERT-XX")->Positions(kWait);
   ASSERT_TRUE(xx.ok()) << xx.status().ToString();
@@ -323,7 +338,181 @@ TEST_F(SubscriptionTest, PositionsListOnlyTheOrganisationsOwnDurableSubscription
   // The connection holding the subscription may ask too.
   auto own = feed->Positions(kWait);
   ASSERT_TRUE(own.ok()) << own.status().ToString();
-  EXPECT_EQ(own->subscriptions, (Positions{{"eu-feed", 3, true}, {"nightly", 5, false}}));
+  EXPECT_EQ(own->subscriptions,
+            (Positions{{"eu-feed", 3, true, 2}, {"nightly", 5, false, std::nullopt}}));
+}
+
+// Issue 10, item 3: a durable subscription belongs to one connection. A
+// second one is refused with the code and a message saying since when
+// and from where it is held; the holder keeps being served.
+TEST_F(SubscriptionTest, ASecondConnectionIsRefusedTheDurableNameItsHolderKeeps) {
+  auto holder = Connect("CERT-EU");
+  ASSERT_TRUE(holder->Subscribe(Durable("eu-feed"), kWait).ok());
+  EXPECT_TRUE(Drain(*holder).empty());  // caught up at once
+  auto second = Connect("CERT-EU");
+  auto refused = second->Subscribe(Durable("eu-feed"), kWait);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_CODE(refused.status(), ErrorCode::kSubscriptionHeld);
+  const std::string& why = refused.status().message();
+  EXPECT_NE(why.find("eu-feed"), std::string::npos) << why;
+  EXPECT_NE(why.find("from 127.0.0.1:"), std::string::npos) << why;  // where
+  EXPECT_NE(why.find(" since 20"), std::string::npos) << why;         // when (RFC 3339)
+  EXPECT_NE(why.find("--take-over"), std::string::npos) << why;
+  // The same name is another subscription for another organisation.
+  auto ua = Connect("CERT-UA");
+  EXPECT_TRUE(ua->Subscribe(Durable("eu-feed"), kWait).ok());
+  // The holder is still served; the refused one gets nothing.
+  PublishAmber(1, {"CERT-EU"});
+  EXPECT_EQ(NextRecord(*holder), 1u);
+  RoundTrip(*holder);
+  auto next = second->Next(milliseconds(300));
+  EXPECT_FALSE(next.ok() && next->msg.command == wire::Command::kDeliver);
+  auto positions = Connect("CERT-EU")->Positions(kWait);
+  ASSERT_TRUE(positions.ok()) << positions.status().ToString();
+  ASSERT_EQ(positions->subscriptions.size(), 1u);
+  EXPECT_EQ(positions->subscriptions[0].acknowledged, 1u);
+  EXPECT_TRUE(positions->subscriptions[0].connected);
+}
+
+// ... unless it asks to take over: then it resumes from the stored cursor
+// and the holder is told, once, with its own code.
+TEST_F(SubscriptionTest, TakeOverMovesTheSubscriptionAndTellsTheHolder) {
+  PublishAmber(1, {"CERT-EU"});
+  auto holder = Connect("CERT-EU");
+  ASSERT_TRUE(holder->Subscribe(Durable("eu-feed"), kWait).ok());
+  EXPECT_EQ(Drain(*holder), (std::vector<std::uint64_t>{1}));
+  RoundTrip(*holder);
+
+  auto taker = Connect("CERT-EU");
+  wire::SubscribeRequest take = Durable("eu-feed");
+  take.take_over = true;
+  auto taken = taker->Subscribe(take, kWait);
+  ASSERT_TRUE(taken.ok()) << taken.status().ToString();
+  EXPECT_EQ(taken->sequence, 2u);  // after what the holder acknowledged
+
+  std::vector<Bytes> keep;
+  wire::Message told = NextMessage(*holder, &keep);
+  EXPECT_EQ(told.command, wire::Command::kError);
+  EXPECT_EQ(told.error, ErrorCode::kSubscriptionTakenOver);
+  EXPECT_EQ(told.correlation, 0u);
+  EXPECT_NE(told.text.find("eu-feed was taken over"), std::string::npos) << told.text;
+  EXPECT_NE(told.text.find("from 127.0.0.1:"), std::string::npos) << told.text;
+
+  EXPECT_TRUE(Drain(*taker).empty());  // caught up at once
+  PublishAmber(2, {"CERT-EU"});
+  EXPECT_EQ(NextRecord(*taker), 2u);
+  // The holder gets nothing more: no record, no second notice.
+  auto more = holder->Next(milliseconds(300));
+  EXPECT_FALSE(more.ok()) << "unexpected command " << static_cast<int>(more->msg.command);
+}
+
+// Issue 10, item 4: `connected` turns false as soon as the subscriber's
+// connection goes (not after the 15 s heartbeat timeout), and the name is
+// free again without a take-over.
+TEST_F(SubscriptionTest, ConnectedTurnsFalseAsSoonAsTheConnectionGoes) {
+  PublishAmber(1, {"CERT-EU"});
+  auto subscriber = Connect("CERT-EU");
+  ASSERT_TRUE(subscriber->Subscribe(Durable("eu-feed"), kWait).ok());
+  // Acknowledged: a stored cursor, so it stays listed once disconnected.
+  EXPECT_EQ(Drain(*subscriber), (std::vector<std::uint64_t>{1}));
+  RoundTrip(*subscriber);
+  auto watcher = Connect("CERT-EU");
+  auto before = watcher->Positions(kWait);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ(before->subscriptions.size(), 1u);
+  EXPECT_TRUE(before->subscriptions[0].connected);
+
+  const auto gone = std::chrono::steady_clock::now();
+  subscriber.reset();
+  bool connected = true;
+  while (connected && std::chrono::steady_clock::now() - gone < milliseconds(5000)) {
+    auto now = watcher->Positions(kWait);
+    ASSERT_TRUE(now.ok()) << now.status().ToString();
+    ASSERT_EQ(now->subscriptions.size(), 1u);
+    connected = now->subscriptions[0].connected;
+    if (connected) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_FALSE(connected);
+  EXPECT_LT(std::chrono::steady_clock::now() - gone, milliseconds(1000));
+  auto again = Connect("CERT-EU");
+  EXPECT_TRUE(again->Subscribe(Durable("eu-feed"), kWait).ok());
+}
+
+// Issue 10, item 4: the lag counts only what the subscription would be
+// sent. A caught-up CERT-EU is 0 behind after 3,000 records for CERT-UA,
+// in POSITIONS and in certshare_subscription_lag_records; records for it
+// count while sent and not acknowledged, and ahead of a subscriber that
+// has no credit left only those it would be sent count.
+TEST_F(SubscriptionTest, LagCountsOnlyWhatTheSubscriptionWouldBeSent) {
+  auto eu = Connect("CERT-EU");
+  ASSERT_TRUE(eu->Subscribe(Durable("eu-feed", 1), kWait).ok());
+  EXPECT_TRUE(Drain(*eu).empty());
+  auto lag = [&]() -> std::optional<std::uint64_t> {
+    auto positions = Connect("CERT-EU")->Positions(kWait);
+    EXPECT_TRUE(positions.ok()) << positions.status().ToString();
+    if (!positions.ok() || positions->subscriptions.size() != 1) return std::nullopt;
+    return positions->subscriptions[0].lag;
+  };
+  auto metric = [&]() {
+    std::string text = broker_->metrics().RenderPrometheus();
+    const std::string name =
+        "certshare_subscription_lag_records{subscription=\"CERT-EU/eu-feed\"} ";
+    auto at = text.find(name);
+    if (at == std::string::npos) return std::string("(none)");
+    return text.substr(at + name.size(), text.find('\n', at) - at - name.size());
+  };
+  // Polls until the broker's view settles on `want` (its fan-out and
+  // count run between requests), for at most ~5 s.
+  auto settles = [&](std::uint64_t want) {
+    for (int i = 0; i < 250; ++i) {
+      if (lag() == want && metric() == std::to_string(want)) return true;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    ADD_FAILURE() << "lag " << (lag() ? std::to_string(*lag()) : "none") << ", metric "
+                  << metric() << ", wanted " << want;
+    return false;
+  };
+
+  // 3,000 records for CERT-UA only, pipelined.
+  auto ee = Connect("CERT-EE");
+  std::set<std::uint64_t> waiting;
+  for (int n = 1; n <= 3000; ++n) {
+    auto sent = ee->SendPublish(Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, Uuid(n)));
+    ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+    waiting.insert(*sent);
+  }
+  while (!waiting.empty()) {
+    auto next = ee->Next(kWait);
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    ASSERT_EQ(next->msg.command, wire::Command::kAck) << next->msg.text;
+    waiting.erase(next->msg.correlation);
+  }
+  EXPECT_TRUE(settles(0));
+
+  // One record for CERT-EU: sent (the credit of 1), not acknowledged.
+  PublishAmber(3001, {"CERT-EU"});
+  std::vector<Bytes> keep;
+  wire::Message got = NextMessage(*eu, &keep);
+  ASSERT_EQ(got.command, wire::Command::kDeliver);
+  EXPECT_TRUE(settles(1));
+  // No credit left: two more for CERT-EU among ten for CERT-UA wait in
+  // the log, and only the two count.
+  for (int n = 3002; n <= 3013; ++n) {
+    PublishAmber(n, n == 3004 || n == 3010 ? std::vector<std::string>{"CERT-EU"}
+                                           : std::vector<std::string>{"CERT-UA"});
+  }
+  EXPECT_TRUE(settles(3));
+  // Acknowledged, with credit for the rest: they come, and once they are
+  // acknowledged nothing is left.
+  ASSERT_OK(eu->Acknowledge(got.sequence, 10));
+  std::vector<std::uint64_t> rest;
+  while (rest.size() < 2) {
+    wire::Message m = NextMessage(*eu, &keep);
+    if (m.command == wire::Command::kDeliver) rest.push_back(m.sequence);
+  }
+  EXPECT_TRUE(settles(2));
+  ASSERT_OK(eu->Acknowledge(rest.back(), 0));
+  EXPECT_TRUE(settles(0));
 }
 
 TEST_F(SubscriptionTest, PositionsOnAnEmptyLog) {

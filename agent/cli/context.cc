@@ -219,4 +219,15 @@ int Report(const Status& status, int exit) {
   return exit;
 }
 
+int ExitForBroker(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kTimeout:
+    case ErrorCode::kTransportError:
+    case ErrorCode::kUnauthenticated:
+      return kExitUnreachable;
+    default:
+      return kExitRefused;
+  }
+}
+
 }  // namespace certshare::cli

@@ -109,4 +109,9 @@ Result<std::unique_ptr<agent::BrokerClient>> ConnectBroker(const ContextFlags& f
 // Prints "certshare: <CODE> (<n>): <message>" on stderr and returns `exit`.
 int Report(const Status& status, int exit);
 
+// The exit status for a request the broker did not grant: 5 when it did
+// not answer or the handshake failed (TIMEOUT, TRANSPORT_ERROR,
+// UNAUTHENTICATED), 4 when it refused (its ERROR code).
+int ExitForBroker(const Status& status);
+
 }  // namespace certshare::cli

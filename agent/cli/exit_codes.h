@@ -12,5 +12,7 @@ inline constexpr int kExitRefused = 4;        // the broker refused the request
 inline constexpr int kExitUnreachable = 5;    // no answer, or the handshake failed
 inline constexpr int kExitVerifyFailed = 6;   // a received record failed verification
 inline constexpr int kExitSpoolFull = 7;      // the spool is at its limit: nothing accepted
+inline constexpr int kExitTakenOver = 8;      // subscribe: another connection took the
+                                              // durable subscription over (--take-over)
 
 }  // namespace certshare::cli

@@ -27,17 +27,6 @@ struct GetFlags {
   int timeout_seconds = 10;
 };
 
-int ExitForBroker(const Status& s) {
-  switch (s.code()) {
-    case ErrorCode::kTimeout:
-    case ErrorCode::kTransportError:
-    case ErrorCode::kUnauthenticated:
-      return kExitUnreachable;
-    default:
-      return kExitRefused;
-  }
-}
-
 Status NotAvailable(std::uint64_t sequence, const std::string& org, std::uint64_t head) {
   if (sequence > head) {
     return Status(ErrorCode::kNotFound, "there is no record at sequence " +

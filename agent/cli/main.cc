@@ -5,11 +5,14 @@
 
 #include "agent/cli/commands.h"
 #include "agent/cli/exit_codes.h"
+#include "common/base/core_dumps.h"
 #include "common/crypto/keys.h"
 #include "agent/cli/context.h"
 
 int main(int argc, char** argv) {
   using namespace certshare;
+  // Before anything reads a secret (common/base/core_dumps.h).
+  if (Status s = ForbidCoreDumps(); !s.ok()) return cli::Report(s, cli::kExitFailure);
   CLI::App app{"certshare: share signed, encrypted STIX 2.1 incidents between CERTs"};
   app.require_subcommand(1);
   int exit_code = cli::kExitOk;

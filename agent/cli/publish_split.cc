@@ -11,7 +11,7 @@ namespace {
 bool IsTlpMarkingDefinition(const rapidjson::Value& object) {
   std::string type, id;
   return json::GetString(object, "type", &type) && type == "marking-definition" &&
-         json::GetString(object, "id", &id) && TlpFromMarkingId(id).has_value();
+         json::GetString(object, "id", &id) && schemas::TlpOfMarking(id).has_value();
 }
 
 }  // namespace
@@ -52,7 +52,8 @@ Result<SplitRecords> ComposeSplit(std::string_view text, const agent::ComposeOpt
     auto summary = schemas::Summarise(object_text);
     if (!summary.ok()) return summary.status().WithContext(where);
     agent::ComposeOptions these = options;
-    if (summary->tlp) these.tlp.reset();  // its own marking decides
+    // --tlp raises an object marked lower; one marked higher keeps its own.
+    if (summary->tlp && these.tlp && *these.tlp < *summary->tlp) these.tlp.reset();
     auto composed =
         agent::Compose(object_text, these, context.me, context.registry, sealer);
     if (!composed.ok()) return composed.status().WithContext(where);

@@ -7,11 +7,13 @@
 //  - Each object is checked and sealed exactly as `publish` seals a single
 //    object (agent::Compose), with the command's --to and
 //    --plaintext-green.
-//  - An object marked with a TLP 2.0 marking keeps its own level; --tlp is
-//    the level of the objects that carry none. An unmarked object without
-//    --tlp is an error: certshare never guesses a TLP.
-//  - The five TLP 2.0 marking definitions are not sent as records: they are
-//    fixed, published by FIRST, and every STIX consumer knows them.
+//  - An object's TLP is its own marking (TLP 1.0 or 2.0), raised to --tlp
+//    when that is stricter; an object marked above --tlp keeps its own
+//    level; --tlp is the level of the objects that carry none. An unmarked
+//    object without --tlp is an error: certshare never guesses a TLP.
+//  - The nine TLP marking definitions (five TLP 2.0, four TLP 1.0) are not
+//    sent as records: they are fixed, published by FIRST and OASIS, and
+//    every STIX consumer knows them.
 //  - All or nothing: if any object fails, nothing is spooled, and the error
 //    names the object (its position and id).
 //  - A document that is not a bundle gives one record, as without --split.

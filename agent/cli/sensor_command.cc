@@ -139,7 +139,7 @@ int RunSensor(const SensorFlags& f) {
     mapper = std::make_unique<agent::sensor::EveMapper>(
         agent::Author{context->me.card.org, context->me.card.name}, *options.tlp);
   } else {
-    mapper = std::make_unique<agent::sensor::JsonlMapper>();
+    mapper = std::make_unique<agent::sensor::JsonlMapper>(context->me.card.org, context->registry);
   }
   auto connector = MakeConnector(f.context, *context);
   if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
@@ -249,8 +249,8 @@ void AddSensor(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"eve", "jsonl"}));
   cmd->add_option("--tlp", flags->tlp,
                   "clear|green|amber|amber+strict|red: the TLP of the records (default: "
-                  "sensor.tlp of the configuration file, else green); a jsonl line's own "
-                  "marking must agree");
+                  "sensor.tlp of the configuration file, else green); it raises a jsonl "
+                  "line's own TLP marking, and a line marked above it is a bad line");
   cmd->add_option("--to", flags->to,
                   "recipient organisations or group:NAME (default: publish.to of the "
                   "configuration file); required for amber and red")

@@ -108,10 +108,15 @@ std::string Age(std::uint64_t ms) {
   return std::to_string(s / 86400) + " d " + std::to_string(s / 3600 % 24) + " h";
 }
 
-// Records stored after the acknowledged position (not all of them are
-// necessarily for this organisation: the broker skips what it may not
-// receive, so this is an upper bound of what the subscriber will be sent).
+// How far behind a subscription is: for a connected one, the broker's
+// count of what it still has to process (its lag: records sent and not
+// acknowledged, and records it would still be sent; docs/broker.md,
+// "Lag"). Otherwise, or from a broker older than the lag, every record
+// stored after the acknowledged position: an upper bound, since the broker
+// skips what the organisation may not receive and what the filter leaves
+// out.
 std::uint64_t Behind(std::uint64_t head, const wire::Position& p) {
+  if (p.lag) return *p.lag;
   return head > p.acknowledged ? head - p.acknowledged : 0;
 }
 
@@ -159,6 +164,7 @@ void PrintSpoolText(const agent::SpoolCounts& counts,
 
 // One line per durable subscription, e.g.
 //   subscriptions eu-feed: acknowledged through 120 of 150 (30 behind), connected
+//   subscriptions nightly: acknowledged through 90 of 150 (at most 60 behind), not connected
 void PrintSubscriptionsText(const BrokerProbe& probe) {
   constexpr const char* kLabel = "subscriptions ";
   if (!probe.reachable) {
@@ -176,7 +182,8 @@ void PrintSubscriptionsText(const BrokerProbe& probe) {
   }
   for (const wire::Position& p : s.subscriptions) {
     std::cout << kLabel << Printable(p.name) << ": acknowledged through " << p.acknowledged << " of "
-              << s.head << " (" << Behind(s.head, p) << " behind), "
+              << s.head << " (" << (p.lag ? "" : "at most ") << Behind(s.head, p)
+              << " behind), "
               << (p.connected ? "connected" : "not connected");
     if (PositionRemoved(s, p)) {
       std::cout << "; records after it were removed by retention (oldest held " << s.first
@@ -253,6 +260,7 @@ void PrintSubscriptionsJson(const BrokerProbe& probe) {
     std::cout << (i ? "," : "") << "{\"name\":" << JsonString(Printable(p.name))
               << ",\"acknowledged\":" << p.acknowledged << ",\"head\":" << s.head
               << ",\"behind\":" << Behind(s.head, p)
+              << ",\"behind_counted\":" << (p.lag ? "true" : "false")
               << ",\"connected\":" << (p.connected ? "true" : "false")
               << ",\"position_removed\":" << (PositionRemoved(s, p) ? "true" : "false") << "}";
   }

@@ -51,12 +51,7 @@ int RunSubscribe(const SubscribeFlags& f) {
   auto client = ConnectBroker(f.context, *context);
   if (!client.ok()) return Report(client.status(), kExitInvalidInput);
   auto subscribed = (*client)->Subscribe(*request, std::chrono::seconds(10));
-  if (!subscribed.ok()) {
-    bool refused = subscribed.status().code() != ErrorCode::kTimeout &&
-                   subscribed.status().code() != ErrorCode::kUnauthenticated &&
-                   subscribed.status().code() != ErrorCode::kTransportError;
-    return Report(subscribed.status(), refused ? kExitRefused : kExitUnreachable);
-  }
+  if (!subscribed.ok()) return Report(subscribed.status(), ExitForBroker(subscribed.status()));
   std::cerr << "certshare: subscribed" << (f.name.empty() ? "" : " as " + f.name)
             << " from sequence " << subscribed->sequence << " (broker holds "
             << subscribed->first << ".." << subscribed->head << ")";
@@ -76,9 +71,14 @@ void AddSubscribe(CLI::App& app, int* exit_code) {
       "subscribe",
       "receive the records this organisation may read, verified and decrypted: as JSON "
       "lines on standard output, bundle files in a directory, or a command per record");
-  cmd->add_option("--name", flags->name,
-                  "durable subscription name: the broker remembers what was acknowledged "
-                  "and a later run resumes after it");
+  CLI::Option* name =
+      cmd->add_option("--name", flags->name,
+                      "durable subscription name: the broker remembers what was acknowledged "
+                      "and a later run resumes after it");
+  cmd->add_flag("--take-over", flags->take_over,
+                "with --name: if another connection holds the subscription, take it over "
+                "(that subscriber stops with exit 8) instead of being refused")
+      ->needs(name);
   cmd->add_option("--from", flags->from, "start at this sequence");
   cmd->add_option("--since", flags->since,
                   "start at the first record received at or after this RFC 3339 UTC time");

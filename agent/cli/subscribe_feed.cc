@@ -71,7 +71,16 @@ Result<OpenedFeed> OpenFeed(const SubscribeFlags& f, const Context& context) {
   if (!opened.state_dir.empty()) {
     CERTSHARE_RETURN_IF_ERROR(files::MakeDirs(opened.state_dir));
     ::chmod(opened.state_dir.c_str(), 0700);
-    CERTSHARE_ASSIGN_OR_RETURN(parts.seen, storage::SeenStore::Open(opened.state_dir + "/seen"));
+    auto seen = storage::SeenStore::Open(opened.state_dir + "/seen");
+    if (!seen.ok() && seen.status().code() == ErrorCode::kInUse) {
+      return Status(ErrorCode::kInUse,
+                    "the state directory " + opened.state_dir +
+                        " is in use by another subscriber (a certshare subscribe with the same "
+                        "--state-dir, or with the same --output-dir and its default state "
+                        "directory): stop that one, or give this one its own --state-dir");
+    }
+    if (!seen.ok()) return seen.status();
+    parts.seen = std::move(*seen);
   }
   opened.quarantine = !f.quarantine.empty()       ? f.quarantine
                       : !opened.state_dir.empty() ? opened.state_dir + "/quarantine"

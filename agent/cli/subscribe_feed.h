@@ -25,7 +25,8 @@ struct OpenedFeed {
 };
 
 // kInvalidArgument for flags that do not go together (caller: usage);
-// the seen store's and directories' errors otherwise.
+// kInUse naming the state directory when another subscriber uses it; the
+// seen store's and directories' errors otherwise.
 Result<OpenedFeed> OpenFeed(const SubscribeFlags& flags, const Context& context);
 
 }  // namespace certshare::cli

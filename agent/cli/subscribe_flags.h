@@ -14,6 +14,7 @@ struct SubscribeFlags {
   ContextFlags context;
   // What to receive.
   std::string name;
+  bool take_over = false;  // --take-over: from the connection holding `name`
   std::uint64_t from = 0;
   std::string since;
   std::vector<std::string> types;

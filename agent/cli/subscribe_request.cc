@@ -35,6 +35,7 @@ Result<std::uint64_t> ParseUtcMillis(const std::string& text) {
 Result<wire::SubscribeRequest> BuildSubscribeRequest(const SubscribeFlags& f) {
   wire::SubscribeRequest req;
   req.name = f.name;
+  req.take_over = f.take_over;
   req.credit = f.credit;
   req.types = f.types;
   req.origins = f.origins;

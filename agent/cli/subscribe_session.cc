@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
@@ -37,6 +38,11 @@ void CatchSignals() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 constexpr auto kBrokerSilence = std::chrono::seconds(20);
+// Subscribing again and told SUBSCRIPTION_HELD: how long to keep trying,
+// and how often. Longer than the broker's default heartbeat timeout
+// (15 s), after which it lets go of a connection that went silent.
+constexpr auto kHeldRetryFor = std::chrono::seconds(20);
+constexpr auto kHeldRetryEvery = std::chrono::seconds(1);
 // How long the last acknowledgement may take to reach the broker at exit.
 constexpr auto kFlushWait = std::chrono::seconds(2);
 
@@ -81,6 +87,9 @@ class Session {
   }
   int Fail(const Status& status, int exit);
   Status Resubscribe();
+  // Another connection took the subscription over: commit what the output
+  // holds (acknowledging is no longer possible), report, exit 8.
+  int TakenOver(const wire::Message& msg);
   // Handles a DELIVER; returns an exit status to stop with, or -1.
   int Deliver(const wire::Message& msg, Clock::time_point now);
   int DoneExit() const { return quarantined_ > 0 ? kExitVerifyFailed : kExitOk; }
@@ -151,8 +160,28 @@ Status Session::Resubscribe() {
     req_.start = wire::StartKind::kResume;
   }
   std::cerr << "certshare: the broker lost the subscription; subscribing again\n";
-  auto again = client_.Subscribe(req_, std::chrono::seconds(10));
-  return again.ok() ? Status::Ok() : again.status();
+  const auto give_up = Clock::now() + kHeldRetryFor;
+  while (true) {
+    auto again = client_.Subscribe(req_, std::chrono::seconds(10));
+    if (again.ok()) return Status::Ok();
+    // Held: by this subscriber's previous connection, which the broker
+    // has not seen go yet, or by another subscriber (then it stays held).
+    if (again.status().code() != ErrorCode::kSubscriptionHeld || Clock::now() >= give_up ||
+        g_stop) {
+      return again.status();
+    }
+    std::this_thread::sleep_for(kHeldRetryEvery);
+  }
+}
+
+int Session::TakenOver(const wire::Message& msg) {
+  std::cerr << "certshare: " << ErrorCodeName(msg.error) << " (" << static_cast<int>(msg.error)
+            << "): " << msg.text << "; stopping after " << passed_
+            << " records (what was output and not yet acknowledged goes to the new "
+               "subscriber too)\n";
+  Status committed = CommitIfNeeded(false, Clock::now());
+  if (!committed.ok()) return Report(committed, kExitFailure);
+  return kExitTakenOver;
 }
 
 int Session::Deliver(const wire::Message& msg, Clock::time_point now) {
@@ -238,9 +267,13 @@ int Session::Run() {
       Status again = Resubscribe();
       if (!again.ok()) {
         Finish(0);
-        return Fail(again, kExitUnreachable);
+        return Fail(again, ExitForBroker(again));
       }
       continue;
+    }
+    if (msg.command == wire::Command::kError &&
+        msg.error == ErrorCode::kSubscriptionTakenOver) {
+      return TakenOver(msg);
     }
     if (msg.command == wire::Command::kError) {
       Finish(0);

@@ -4,6 +4,14 @@
 // (heartbeats, subscribing again after a broker restart), and stop at
 // --count, --until-caught-up or --timeout.
 //
+// One connection per durable subscription: when another connection takes
+// the subscription over (SUBSCRIPTION_TAKEN_OVER), the session commits what
+// its output holds and stops with exit 8, without subscribing again. When
+// it subscribes again after the broker lost the subscription and is told
+// SUBSCRIPTION_HELD, it tries again for up to 20 s (the broker may not yet
+// have noticed that this subscriber's previous connection is gone), then
+// stops with exit 4.
+//
 // Acknowledgements and credit: after each record the broker is told
 // CONSUMED(Feed::DoneThrough()) and granted one more record of credit, so
 // the window stays at --credit whatever the output batches. Before

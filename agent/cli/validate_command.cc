@@ -1,5 +1,6 @@
-// certshare validate FILE|- [--json]: every problem certshare finds in a
-// STIX 2.1 document (schemas::CheckText). Exit 0 valid, 3 invalid.
+// certshare validate FILE|- [--json] [--strict]: every problem and warning
+// certshare finds in a STIX 2.1 document (schemas::CheckText). Exit 0
+// valid, 3 invalid (with --strict also when there are warnings).
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -18,16 +19,33 @@ namespace {
 struct ValidateFlags {
   std::string input;
   bool json = false;
+  bool strict = false;
 };
 
-void PrintJson(const std::string& source, const schemas::Report& report) {
+void WriteProblems(rapidjson::Writer<rapidjson::StringBuffer>& w,
+                   const std::vector<schemas::Problem>& problems) {
+  w.StartArray();
+  for (const schemas::Problem& p : problems) {
+    w.StartObject();
+    w.Key("pointer");
+    w.String(p.pointer.c_str(), static_cast<rapidjson::SizeType>(p.pointer.size()));
+    w.Key("rule");
+    w.String(p.rule.c_str(), static_cast<rapidjson::SizeType>(p.rule.size()));
+    w.Key("message");
+    w.String(p.message.c_str(), static_cast<rapidjson::SizeType>(p.message.size()));
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void PrintJson(const std::string& source, const schemas::Report& report, bool valid) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
   w.Key("file");
   w.String(source.c_str(), static_cast<rapidjson::SizeType>(source.size()));
   w.Key("valid");
-  w.Bool(report.ok());
+  w.Bool(valid);
   if (report.ok()) {
     const schemas::Summary& s = report.summary;
     w.Key("type");
@@ -39,6 +57,10 @@ void PrintJson(const std::string& source, const schemas::Report& report) {
     w.Key("tlp");
     if (s.tlp) {
       w.String(std::string(TlpName(*s.tlp)).c_str());
+      w.Key("tlp_object");
+      w.String(s.tlp_object.c_str(), static_cast<rapidjson::SizeType>(s.tlp_object.size()));
+      w.Key("tlp_marking");
+      w.String(s.tlp_marking.c_str(), static_cast<rapidjson::SizeType>(s.tlp_marking.size()));
     } else {
       w.Null();
     }
@@ -46,38 +68,44 @@ void PrintJson(const std::string& source, const schemas::Report& report) {
     w.Uint64(s.object_count);
   }
   w.Key("problems");
-  w.StartArray();
-  for (const schemas::Problem& p : report.problems) {
-    w.StartObject();
-    w.Key("pointer");
-    w.String(p.pointer.c_str(), static_cast<rapidjson::SizeType>(p.pointer.size()));
-    w.Key("rule");
-    w.String(p.rule.c_str(), static_cast<rapidjson::SizeType>(p.rule.size()));
-    w.Key("message");
-    w.String(p.message.c_str(), static_cast<rapidjson::SizeType>(p.message.size()));
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteProblems(w, report.problems);
+  w.Key("warnings");
+  WriteProblems(w, report.warnings);
   w.EndObject();
   std::cout << buffer.GetString() << "\n";
 }
 
-void PrintText(const std::string& source, const schemas::Report& report) {
-  if (report.ok()) {
+std::string Count(std::size_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+void PrintList(const std::vector<schemas::Problem>& problems, std::string_view prefix) {
+  for (const schemas::Problem& p : problems) {
+    std::cout << "  " << prefix << (p.pointer.empty() ? "(document)" : p.pointer) << ": "
+              << p.message << " [" << p.rule << "]\n";
+  }
+}
+
+void PrintText(const std::string& source, const schemas::Report& report, bool strict) {
+  const std::size_t warnings = report.warnings.size();
+  if (!report.ok()) {
+    std::cout << source << ": " << Count(report.problems.size(), "problem");
+    if (warnings > 0) std::cout << ", " << Count(warnings, "warning");
+    std::cout << "\n";
+  } else if (strict && warnings > 0) {
+    std::cout << source << ": " << Count(warnings, "warning") << ", refused with --strict\n";
+  } else {
     const schemas::Summary& s = report.summary;
     std::cout << source << ": valid STIX 2.1 (" << s.id;
     if (s.type == "bundle") std::cout << ", " << s.object_count << " objects";
     std::cout << ", "
-              << (s.tlp ? "TLP:" + std::string(TlpName(*s.tlp)) : std::string("no TLP marking"))
-              << ")\n";
-    return;
+              << (s.tlp ? "TLP:" + std::string(TlpName(*s.tlp)) : std::string("no TLP marking"));
+    if (warnings > 0) std::cout << ", " << Count(warnings, "warning");
+    std::cout << ")\n";
+    if (s.tlp) std::cout << "  TLP: " << schemas::DescribeTlpMarking(s) << "\n";
   }
-  std::cout << source << ": " << report.problems.size()
-            << (report.problems.size() == 1 ? " problem" : " problems") << "\n";
-  for (const schemas::Problem& p : report.problems) {
-    std::cout << "  " << (p.pointer.empty() ? "(document)" : p.pointer) << ": " << p.message
-              << " [" << p.rule << "]\n";
-  }
+  PrintList(report.problems, "");
+  PrintList(report.warnings, "warning: ");
 }
 
 int RunValidate(const ValidateFlags& f) {
@@ -85,12 +113,13 @@ int RunValidate(const ValidateFlags& f) {
   if (!text.ok()) return Report(text.status(), kExitInvalidInput);
   const std::string source = f.input == "-" ? "(standard input)" : f.input;
   const schemas::Report report = schemas::CheckText(*text);
+  const bool valid = report.ok() && !(f.strict && !report.warnings.empty());
   if (f.json) {
-    PrintJson(source, report);
+    PrintJson(source, report, valid);
   } else {
-    PrintText(source, report);
+    PrintText(source, report, f.strict);
   }
-  return report.ok() ? kExitOk : kExitInvalidInput;
+  return valid ? kExitOk : kExitInvalidInput;
 }
 
 }  // namespace
@@ -101,6 +130,8 @@ void AddValidate(CLI::App& app, int* exit_code) {
       "validate", "check a STIX 2.1 document as certshare would before publishing it");
   cmd->add_option("input", f->input, "STIX JSON file, or - for standard input")->required();
   cmd->add_flag("--json", f->json, "print the result as one JSON object");
+  cmd->add_flag("--strict", f->strict,
+                "count warnings (what STIX says should not be) as problems: exit 3");
   cmd->callback([f, exit_code] { *exit_code = RunValidate(*f); });
 }
 

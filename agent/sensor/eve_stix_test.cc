@@ -190,9 +190,7 @@ TEST(EveMapperTest, SameAddressBothWaysIsOneObject) {
 // (../shared/tools/validate-stix), not only certshare's own rules.
 TEST(EveMapperTest, OutputPassesTheOasisSchemas) {
   const std::string tool = std::string(CERTSHARE_SHARED_DIR) + "/tools/validate-stix";
-  if (std::system(("test -x " + tool + " && test -x /usr/bin/python3").c_str()) != 0) {
-    GTEST_SKIP() << tool << " not found";
-  }
+  SKIP_WITHOUT_OASIS_MATERIAL(CERTSHARE_SHARED_DIR, tool);
   certshare::testing::TempDir dir;
   EveMapper m(kAuthor, Tlp::kAmber);
   int n = 0;

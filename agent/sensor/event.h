@@ -23,9 +23,12 @@ struct SensorEvent {
   std::string stix_type;
   std::string stix_id;
   std::string modified;
-  // The document's own TLP 2.0 marking, if it has one (the record's TLP
-  // must then agree with it: agent::Route).
+  // The document's own TLP marking, if it has one (schemas::Summary::tlp):
+  // the sensor's --tlp may raise the record's TLP above it, never lower it
+  // (agent::ChooseTlp). `marked_by` says where it is, for that error
+  // (schemas::DescribeTlpMarking; may be empty).
   std::optional<Tlp> marked;
+  std::string marked_by;
   std::string payload;  // the STIX JSON, valid (schemas::Check)
 };
 

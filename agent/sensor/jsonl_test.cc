@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/stix_objects.h"
 #include "common/base/testing.h"
+#include "common/crypto/keys.h"
+#include "common/identity/identity.h"
 
 namespace certshare::agent::sensor {
 namespace {
@@ -41,6 +44,43 @@ TEST(JsonlMapperTest, ABundleIsOneEvent) {
   auto e = m.Map(bundle);
   ASSERT_OK(e.status());
   EXPECT_EQ((*e)->stix_type, "bundle");
+}
+
+// A TLP 1.0 marking is the line's own marking (the pipeline then refuses
+// a --tlp below it, naming where it is); with a registry, a line whose
+// object names another registered organisation as creator is bad.
+TEST(JsonlMapperTest, Tlp1MarkingsAndCreators) {
+  JsonlMapper m;
+  std::string tlp1 = kIndicator;
+  tlp1.pop_back();
+  tlp1 += R"(,"object_marking_refs":["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]})";
+  auto e = m.Map(tlp1);
+  ASSERT_OK(e.status());
+  EXPECT_EQ((*e)->marked, Tlp::kAmber);
+  EXPECT_EQ((*e)->marked_by,
+            "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f is marked TLP:AMBER by "
+            "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82 (TLP 1.0 AMBER)");
+
+  certshare::testing::TempDir dir;
+  ASSERT_OK(crypto::Init());
+  identity::Registry registry;
+  for (const char* org : {"CERT-EE", "CERT-UA"}) {
+    auto files = identity::Generate(org, org, dir.path());
+    ASSERT_OK(files.status());
+    auto card = identity::LoadCard(files->card_path);
+    ASSERT_OK(card.status());
+    ASSERT_OK(registry.Put(*card));
+  }
+  JsonlMapper checked("CERT-EE", registry);
+  auto created_by = [](const std::string& org) {
+    std::string line = kIndicator;
+    line.pop_back();
+    return line + ",\"created_by_ref\":\"" + OrganisationIdentityId(org) + "\"}";
+  };
+  const std::string own = created_by("CERT-EE");
+  const std::string claimed = created_by("CERT-UA");
+  EXPECT_OK(checked.Map(own).status());
+  EXPECT_CODE(checked.Map(claimed).status(), ErrorCode::kOriginMismatch);
 }
 
 TEST(JsonlMapperTest, BadLinesAreErrorsBlankLinesAreSkipped) {

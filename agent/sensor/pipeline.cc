@@ -8,16 +8,13 @@ namespace {
 
 constexpr std::chrono::milliseconds kIdleWait{250};
 
-std::size_t CacheSlot(std::optional<Tlp> marked) {
-  return marked ? static_cast<std::size_t>(*marked) + 1 : 0;
-}
-
 }  // namespace
 
-Result<const Routing*> RouteCache::For(std::optional<Tlp> marked) {
-  std::optional<Result<Routing>>& slot = cache_[CacheSlot(marked)];
+Result<const Routing*> RouteCache::For(std::optional<Tlp> marked, std::string_view marked_by) {
+  CERTSHARE_ASSIGN_OR_RETURN(Tlp tlp, ChooseTlp(marked, marked_by, options_.tlp));
+  std::optional<Result<Routing>>& slot = cache_[static_cast<std::size_t>(tlp)];
   if (!slot) {
-    Result<Routing> routing = Route(marked, options_, me_, registry_);
+    Result<Routing> routing = Route(tlp, options_, me_, registry_);
     // GREEN without --to goes to every other registered organisation: if
     // there is none, say so here rather than let every batch fail to seal.
     if (routing.ok() && routing->encrypt && routing->recipients.empty()) {
@@ -117,7 +114,7 @@ void Pipeline::Take(const Line& line) {
     return;
   }
   SensorEvent& event = **mapped;
-  Result<const Routing*> routing = routes_.For(event.marked);
+  Result<const Routing*> routing = routes_.For(event.marked, event.marked_by);
   if (!routing.ok()) {
     Bad(line, routing.status().ToString());
     return;

@@ -80,23 +80,24 @@ class SpoolSink final : public RecordSink {
   Spool& spool_;
 };
 
-// TLP and recipients for each event: agent::Route with the sensor's
-// options, computed once per TLP marking (there are six cases: none and
-// the five levels).
+// TLP and recipients for each event: agent::ChooseTlp (the event's own
+// marking raised to the sensor's --tlp, never lowered) and agent::Route
+// with the sensor's options, the routing computed once per TLP level.
 class RouteCache {
  public:
   RouteCache(ComposeOptions options, const identity::Identity& me,
              const identity::Registry& registry)
       : options_(std::move(options)), me_(me), registry_(registry) {}
-  // The routing for a document with this marking, or why there is none
-  // (e.g. AMBER without recipients).
-  Result<const Routing*> For(std::optional<Tlp> marked);
+  // The routing for a document with this marking (`marked_by`: where it
+  // is, SensorEvent::marked_by), or why there is none (a marking above
+  // --tlp, AMBER without recipients, ...).
+  Result<const Routing*> For(std::optional<Tlp> marked, std::string_view marked_by = {});
 
  private:
   ComposeOptions options_;
   const identity::Identity& me_;
   const identity::Registry& registry_;
-  std::array<std::optional<Result<Routing>>, 6> cache_;
+  std::array<std::optional<Result<Routing>>, kMaxTlp + 1> cache_;
 };
 
 struct PipelineOptions {

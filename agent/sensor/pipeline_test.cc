@@ -234,7 +234,10 @@ TEST_F(PipelineTest, JsonLinesKeepTheirOwnMarkingWhichMustAgree) {
   EXPECT_EQ(stats.skipped, 1u);
   ASSERT_EQ(messages_.size(), 3u);
   EXPECT_NE(messages_[0].find("fake line 3"), std::string::npos) << messages_[0];
-  EXPECT_NE(messages_[0].find("make them agree"), std::string::npos) << messages_[0];
+  // Marked RED, above the sensor's --tlp amber: never lowered.
+  EXPECT_NE(messages_[0].find("is marked TLP:RED by"), std::string::npos) << messages_[0];
+  EXPECT_NE(messages_[0].find("and --tlp amber would lower it"), std::string::npos)
+      << messages_[0];
   EXPECT_NE(messages_[1].find("fake line 4: INVALID_STIX"), std::string::npos) << messages_[1];
   EXPECT_NE(messages_[2].find("fake line 6: MALFORMED_JSON"), std::string::npos) << messages_[2];
 }

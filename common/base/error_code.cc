@@ -17,6 +17,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPositionRemoved: return "POSITION_REMOVED";
     case ErrorCode::kBadSubscription: return "BAD_SUBSCRIPTION";
     case ErrorCode::kSpoolFull: return "SPOOL_FULL";
+    case ErrorCode::kSubscriptionHeld: return "SUBSCRIPTION_HELD";
+    case ErrorCode::kSubscriptionTakenOver: return "SUBSCRIPTION_TAKEN_OVER";
     case ErrorCode::kInvalidConfig: return "INVALID_CONFIG";
     case ErrorCode::kBadSignature: return "BAD_SIGNATURE";
     case ErrorCode::kOriginMismatch: return "ORIGIN_MISMATCH";
@@ -35,6 +37,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kAlreadyExists: return "ALREADY_EXISTS";
     case ErrorCode::kInsecurePermissions: return "INSECURE_PERMISSIONS";
     case ErrorCode::kDiskFull: return "DISK_FULL";
+    case ErrorCode::kInUse: return "IN_USE";
     case ErrorCode::kTimeout: return "TIMEOUT";
     case ErrorCode::kTransportError: return "TRANSPORT_ERROR";
     case ErrorCode::kUnavailable: return "UNAVAILABLE";

@@ -27,6 +27,8 @@ enum class ErrorCode : std::uint16_t {
   kPositionRemoved = 123,    // a subscription position retention has removed
   kBadSubscription = 124,    // a subscription request that cannot be served
   kSpoolFull = 125,          // the agent's spool is at its size limit; nothing accepted
+  kSubscriptionHeld = 126,   // a durable subscription another live connection holds
+  kSubscriptionTakenOver = 127, // this connection's durable subscription was taken over
   kInvalidConfig = 130,      // a configuration or registry file is unusable
 
   // 2xx: authentication and authorisation.
@@ -49,12 +51,13 @@ enum class ErrorCode : std::uint16_t {
   kAlreadyExists = 304,      // refusing to overwrite
   kInsecurePermissions = 305,// a secret file readable by others
   kDiskFull = 306,           // refused: the disk would keep too little free space
+  kInUse = 307,              // a database directory another process (or Open) holds locked
 
   // 4xx: transport.
   kTimeout = 400,            // no answer within the deadline
   kTransportError = 401,     // the messaging layer failed
   kUnavailable = 402,        // the component cannot serve now (failed state)
-  kBusy = 403,               // the broker is at a limit for this organisation; retry later
+  kBusy = 404,               // the broker is at a limit for this organisation; retry later
 
   // 5xx: bugs.
   kInternal = 500,

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -94,21 +96,93 @@ Status WriteAtomic(const std::string& path, std::string_view data, int mode) {
   return Status::Ok();
 }
 
-Status CheckSecretMode(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
+namespace {
+
+std::string ModeText(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// The checks of ReadProtected on an open file.
+Status CheckProtection(const struct stat& st, Protection protection, const std::string& name,
+                       const std::string& path) {
   if (!S_ISREG(st.st_mode)) {
-    return Status(ErrorCode::kIoError, path + " is not a regular file");
+    return Status(ErrorCode::kIoError, name + " is not a regular file");
   }
-  if ((st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+  const uid_t me = ::geteuid();
+  if (st.st_uid != me && st.st_uid != 0) {
     return Status(ErrorCode::kInsecurePermissions,
-                  path + " has mode " + mode +
-                      "; secret key files must be 0600 (run: chmod 600 " +
+                  name + " belongs to user id " + std::to_string(st.st_uid) +
+                      ", who could change it; it must belong to this user (id " +
+                      std::to_string(me) + ") or root (run: chown " + std::to_string(me) + " " +
                       path + ")");
   }
+  if (protection == Protection::kSecret && (st.st_mode & 077) != 0) {
+    return Status(ErrorCode::kInsecurePermissions,
+                  name + " has mode " + ModeText(st.st_mode) +
+                      "; it must be readable by its owner only (run: chmod 600 " + path + ")");
+  }
+  if (protection == Protection::kTrusted && (st.st_mode & 022) != 0) {
+    return Status(ErrorCode::kInsecurePermissions,
+                  name + " has mode " + ModeText(st.st_mode) +
+                      "; only its owner may be able to change it (run: chmod go-w " + path +
+                      ")");
+  }
   return Status::Ok();
+}
+
+// Reads exactly `size` bytes of `fd` into a new string, or fewer if the file
+// ends first; fails if the file has grown past `size` meanwhile. Whatever
+// was read is wiped on failure.
+Result<std::string> ReadOpenFile(int fd, std::size_t size, const std::string& name) {
+  std::string text(size, '\0');
+  std::size_t done = 0;
+  Status failed;
+  while (failed.ok() && done < size) {
+    const ssize_t n = ::read(fd, text.data() + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) failed = Errno("reading", name);
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  char more = 0;
+  if (failed.ok() && ::read(fd, &more, 1) > 0) {
+    failed = Status(ErrorCode::kIoError, name + " changed while it was read; try again");
+  }
+  if (!failed.ok()) {
+    ::explicit_bzero(text.data(), text.size());
+    ::explicit_bzero(&more, 1);
+    return failed;
+  }
+  text.resize(done);
+  return text;
+}
+
+}  // namespace
+
+Result<std::string> ReadProtected(const std::string& path, Protection protection,
+                                  std::string_view what, std::size_t max_bytes) {
+  const std::string name = std::string(what) + " " + path;
+  // O_NONBLOCK: a FIFO put in the file's place must not hang the open.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0 && errno == ELOOP) {
+    return Status(ErrorCode::kInsecurePermissions,
+                  name + " is a symbolic link, which is not followed; give the file itself "
+                         "(its path: readlink -f " + path + ")");
+  }
+  if (fd < 0) return Errno("cannot open", name);
+  struct stat st;
+  Status s = ::fstat(fd, &st) == 0 ? CheckProtection(st, protection, name, path)
+                                   : Errno("cannot stat", name);
+  if (s.ok() && static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    s = Status(ErrorCode::kIoError,
+               name + " is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  Result<std::string> text = s.ok() ? ReadOpenFile(fd, static_cast<std::size_t>(st.st_size), name)
+                                    : Result<std::string>(s);
+  ::close(fd);
+  return text;
 }
 
 Status MakeDirs(const std::string& path) {

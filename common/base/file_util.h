@@ -1,6 +1,8 @@
 // Whole-file reads and the careful writes certshare needs: files that must
-// never be overwritten (secret keys), secret files created mode 0600, and
-// atomic replacement (write to a temporary file, fsync, rename).
+// never be overwritten (secret keys), secret files created mode 0600,
+// atomic replacement (write to a temporary file, fsync, rename), and reads
+// of files that must be protected on disk (secrets, and what says whom to
+// trust).
 //
 // Errors are kIoError, kAlreadyExists or kInsecurePermissions with the path
 // in the message. Thread-safe: no shared state.
@@ -25,9 +27,31 @@ Status WriteNew(const std::string& path, std::string_view data, int mode);
 Status WriteAtomic(const std::string& path, std::string_view data,
                    int mode = 0644);
 
-// Checks that a secret file is a regular file that neither group nor others
-// may read or write (kInsecurePermissions otherwise).
-Status CheckSecretMode(const std::string& path);
+// How a file read with ReadProtected must be protected on disk
+// (docs/security.md, "Files on the host").
+enum class Protection {
+  // What says whom to trust (the registry, the broker's operator card):
+  // whoever can change it can admit an organisation. A regular file, not a
+  // symbolic link, owned by this process's user or by root, that neither
+  // group nor others may write (mode & 022 == 0, e.g. 0644).
+  kTrusted,
+  // Secret keys and passphrases: as kTrusted, and neither group nor others
+  // may read it either (mode & 077 == 0, e.g. 0600 or 0400).
+  kSecret,
+};
+
+// Reads a whole file that must be protected as `protection` says. The file
+// is opened without following a symbolic link (O_NOFOLLOW) and checked on
+// the open descriptor (fstat), so the file checked is the file read.
+// `what` names it in messages ("the registry"). kInsecurePermissions,
+// saying what to run, for a symbolic link, a file owned by another user or
+// a mode that allows too much; kIoError when it cannot be opened or read,
+// is not a regular file, or is larger than `max_bytes`. The text is read
+// straight into the returned string (no other copy is made, and what was
+// read is wiped when the read fails); a caller reading a secret wipes the
+// result once parsed.
+Result<std::string> ReadProtected(const std::string& path, Protection protection,
+                                  std::string_view what, std::size_t max_bytes);
 
 // Creates a directory (and parents) if missing.
 Status MakeDirs(const std::string& path);

@@ -288,6 +288,37 @@ std::size_t FirstInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+// "line L, column C (byte B)" for the byte offset `at` of `text`: lines
+// counted from 1 at each '\n', columns from 1 in characters (UTF-8 lead
+// bytes; the text before `at` is well formed), so that an editor finds it.
+std::string Position(std::string_view text, std::size_t at) {
+  at = std::min(at, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < at; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column) +
+         " (byte " + std::to_string(at) + ")";
+}
+
+// A byte order mark at the start, which RFC 8259 §8.1 forbids JSON text to
+// carry: refused with its own message rather than as "invalid JSON at byte
+// 0". A parser MAY ignore one, but certshare signs and forwards the bytes
+// it reads, and recipients' parsers need not ignore it.
+std::string_view ByteOrderMark(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) return "a UTF-8 byte order mark (EF BB BF)";
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    return "a UTF-16 byte order mark (the text is UTF-16, not UTF-8)";
+  }
+  return {};
+}
+
 }  // namespace
 
 Status Parse(std::string_view text, rapidjson::Document* doc,
@@ -299,10 +330,15 @@ Status Parse(std::string_view text, rapidjson::Document* doc,
                       " bytes exceeds the limit of " +
                       std::to_string(limits.max_bytes));
   }
+  if (std::string_view bom = ByteOrderMark(text); !bom.empty()) {
+    return Status(ErrorCode::kMalformedJson,
+                  "invalid JSON: the text starts with " + std::string(bom) +
+                      ", which JSON must not carry (RFC 8259 section 8.1); "
+                      "save it as UTF-8 without a byte order mark");
+  }
   if (std::size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
-    return Status(
-        ErrorCode::kMalformedJson,
-        "invalid JSON at byte " + std::to_string(bad) + ": invalid UTF-8");
+    return Status(ErrorCode::kMalformedJson,
+                  "invalid JSON at " + Position(text, bad) + ": invalid UTF-8");
   }
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
@@ -321,8 +357,8 @@ Status Parse(std::string_view text, rapidjson::Document* doc,
             ? rapidjson::GetParseError_En(reader.GetParseErrorCode())
             : filter_error;
     return Status(ErrorCode::kMalformedJson,
-                  "invalid JSON at byte " +
-                      std::to_string(reader.GetErrorOffset()) + ": " + why);
+                  "invalid JSON at " +
+                      Position(text, reader.GetErrorOffset()) + ": " + why);
   }
   return Status::Ok();
 }

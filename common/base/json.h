@@ -3,7 +3,9 @@
 //
 // Stricter than RapidJSON's defaults: invalid UTF-8, duplicate object keys,
 // nesting deeper than a limit and documents larger than a limit are refused
-// with kMalformedJson and a message naming the byte offset. Parsing never
+// with kMalformedJson and a message naming the line, column and byte
+// offset; a byte order mark at the start is refused with a message of its
+// own (RFC 8259 section 8.1: JSON text carries none). Parsing never
 // recurses, so a hostile document cannot exhaust the stack.
 //
 // Thread-safe: no shared state.

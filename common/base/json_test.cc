@@ -74,8 +74,46 @@ TEST(JsonTest, Utf8IsCheckedStrictlyEverywhere) {
   }
   // The offset names the first bad byte.
   Status s = json::Parse("[\"abcdefghij\xFF\"]", &doc);
-  EXPECT_NE(s.message().find("byte 12: invalid UTF-8"), std::string::npos)
+  EXPECT_NE(s.message().find("line 1, column 13 (byte 12): invalid UTF-8"),
+            std::string::npos)
       << s.ToString();
+}
+
+TEST(JsonTest, ErrorsNameLineAndColumnAsWellAsTheByte) {
+  rapidjson::Document doc;
+  // The missing comma after "b": 2 is found at the next key, line 4.
+  // Columns count characters: "é" is two bytes but one column.
+  Status s = json::Parse("{\n  \"a\": \"\xC3\xA9\",\n  \"b\": 2\n  \"c\": 3\n}", &doc);
+  EXPECT_CODE(s, ErrorCode::kMalformedJson);
+  EXPECT_NE(s.message().find("invalid JSON at line 4, column 3 (byte 26): "),
+            std::string::npos)
+      << s.ToString();
+  s = json::Parse("{\"\xC3\xA9t\xC3\xA9\": \"\xFF\"}", &doc);
+  EXPECT_NE(s.message().find("line 1, column 10 (byte 11): invalid UTF-8"),
+            std::string::npos)
+      << s.ToString();
+  // CRLF line ends count one line each.
+  s = json::Parse("{\r\n\"a\": 1,\r\n}", &doc);
+  EXPECT_NE(s.message().find("at line 3, column 1 (byte 12)"), std::string::npos)
+      << s.ToString();
+}
+
+TEST(JsonTest, AByteOrderMarkHasItsOwnMessage) {
+  rapidjson::Document doc;
+  Status s = json::Parse("\xEF\xBB\xBF{\"a\": 1}", &doc);
+  EXPECT_CODE(s, ErrorCode::kMalformedJson);
+  EXPECT_TRUE(doc.IsNull());
+  EXPECT_NE(s.message().find("starts with a UTF-8 byte order mark (EF BB BF)"),
+            std::string::npos)
+      << s.ToString();
+  EXPECT_NE(s.message().find("RFC 8259"), std::string::npos);
+  s = json::Parse(std::string("\xFF\xFE{\0\"\0", 6), &doc);
+  EXPECT_NE(s.message().find("UTF-16 byte order mark"), std::string::npos)
+      << s.ToString();
+  // Anywhere else U+FEFF is an ordinary character inside a string (and
+  // outside one, not JSON).
+  EXPECT_OK(json::Parse("{\"a\": \"\xEF\xBB\xBF\"}", &doc));
+  EXPECT_CODE(json::Parse("{\"a\": 1}\xEF\xBB\xBF", &doc), ErrorCode::kMalformedJson);
 }
 
 TEST(JsonTest, DuplicateKeysInLargeObjects) {

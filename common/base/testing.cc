@@ -27,6 +27,12 @@ std::string NumberedUuid(int n) {
   return buf;
 }
 
+std::string OasisMaterialAbsent(std::string_view shared_dir) {
+  return "skip: the OASIS STIX 2.1 material (stix/, tools/validate-stix) is not in " +
+         std::string(shared_dir) +
+         "; put it there, or configure with -DCERTSHARE_SHARED_DIR=<its folder>";
+}
+
 bool WaitFor(const std::function<bool()>& condition,
              std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

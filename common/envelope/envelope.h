@@ -35,6 +35,17 @@ inline constexpr std::uint8_t kVersion = 1;
 inline constexpr std::size_t kMaxRecipients = 1024;
 inline constexpr std::size_t kMaxTopics = 64;
 inline constexpr std::size_t kMaxProofLength = 32;
+// An organisation id is 1 to 64 of [A-Za-z0-9._-].
+inline constexpr std::size_t kMaxOrgIdLength = 64;
+// The longest `stix_id`, in bytes. A STIX id is at most 288 bytes (a type of
+// at most 250 characters, "--", a 36-character UUID); the limit leaves room
+// and keeps every key derived from a header short (kMaxDedupeKeyLength).
+inline constexpr std::size_t kMaxStixIdLength = 1024;
+// The longest DedupeKey of a header Decode accepts: origin, stix_id and
+// `modified` (a str8, and its canonical spelling is never longer) with two
+// separators. The broker's storage keys are bounded by it.
+inline constexpr std::size_t kMaxDedupeKeyLength =
+    kMaxOrgIdLength + 1 + kMaxStixIdLength + 1 + 255;
 
 struct KeySlot {
   std::string org;              // the recipient organisation id
@@ -46,8 +57,8 @@ struct Header {
   Tlp tlp = Tlp::kAmber;
   bool encrypted = true;
   std::string stix_type;      // "incident", "bundle", ...
-  std::string stix_id;        // "<type>--<uuid>"
-  std::string modified;       // RFC 3339, as in the object
+  std::string stix_id;        // "<type>--<uuid>", at most kMaxStixIdLength
+  std::string modified;       // a STIX timestamp, as in the object
   std::string origin;         // the origin organisation id
   std::vector<std::string> recipients;  // organisation ids, no duplicates
   std::vector<std::string> topics;      // routing topics (sector, country...)
@@ -112,9 +123,11 @@ class Sealer {
   std::map<crypto::BoxPublicKey, crypto::SharedKey> shared_keys_;
 };
 
-// Parses and checks the structure of a record (not its signature).
-// kRecordTooLarge above `max_bytes`; kMalformedRecord / kMalformedHeader /
-// kUnsupportedVersion / kBadKeySlots with a specific message otherwise.
+// Parses and checks the structure of a record (not its signature),
+// including that `modified` is a STIX timestamp and `stix_id` is at most
+// kMaxStixIdLength bytes. kRecordTooLarge above `max_bytes`;
+// kMalformedRecord / kMalformedHeader / kUnsupportedVersion / kBadKeySlots
+// with a specific message otherwise.
 Result<Record> Decode(ByteView bytes, std::size_t max_bytes = 16u << 20);
 
 // Checks the origin's signature over the record (leaf, proof, root).
@@ -136,9 +149,12 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
 // recipient always; every organisation for CLEAR and GREEN.
 bool MayReceive(const Header& header, std::string_view org);
 
-// The dedupe key of a record: origin + '\n' + stix_id + '\n' + modified.
-// The origin is part of it so that one organisation cannot pre-empt
-// another's record by publishing the same id and `modified` first.
+// The dedupe key of a record: origin + '\n' + stix_id + '\n' + the
+// canonical spelling of `modified` (CanonicalStixTimestamp), so that two
+// spellings of one instant ("…:05Z", "…:05.000Z") are one version. The
+// origin is part of it so that one organisation cannot pre-empt another's
+// record by publishing the same id and `modified` first. At most
+// kMaxDedupeKeyLength bytes for a decoded header.
 std::string DedupeKey(const Header& header);
 
 }  // namespace certshare::envelope

@@ -160,6 +160,49 @@ TEST_F(DecodeTest, EmptyRequiredFields) {
   ExpectCode(DecodeHeader(h), ErrorCode::kMalformedHeader, "origin");
 }
 
+TEST_F(DecodeTest, StixIdLimit) {
+  Header h = good_.header;
+  h.stix_id = "indicator--" + std::string(kMaxStixIdLength - 11, 'a');
+  ASSERT_OK(DecodeHeader(h));  // exactly the limit
+  h.stix_id += 'a';
+  ExpectCode(DecodeHeader(h), ErrorCode::kMalformedHeader,
+             "stix_id of 1025 bytes, longer than the limit of 1024");
+  // What the str16 prefix allows, far beyond the limit.
+  h.stix_id = std::string(65535, 'i');
+  ExpectCode(DecodeHeader(h), ErrorCode::kMalformedHeader, "stix_id of 65535 bytes");
+}
+
+// `modified` is a STIX timestamp: UTC with Z, a date and a time that exist.
+TEST_F(DecodeTest, ModifiedMustBeAStixTimestamp) {
+  struct Case {
+    std::string modified;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{"garbage", "modified \"garbage\" is not of the form"},
+           Case{"2026-13-45T99:99:99Z",
+                "modified \"2026-13-45T99:99:99Z\" names a date that does not exist"},
+           Case{"2026-01-01T24:00:00Z", "names a time that does not exist"},
+           Case{"2026-01-01T10:00:00+01:00", "must end in Z (UTC)"},
+           Case{"2026-01-01T10:00:00", "must end in Z (UTC)"},
+           Case{"2026-01-01T10:00:00.Z", "is not of the form"},
+           Case{"2026-01-01T10:00:00Z ", "is not of the form"},
+           // Control bytes never reach a message (or a log line).
+           Case{std::string("2026\n01"), "modified (7 bytes, not printable text)"},
+       }) {
+    Header h = good_.header;
+    h.modified = c.modified;
+    ExpectCode(DecodeHeader(h), ErrorCode::kMalformedHeader, c.message);
+  }
+  for (const char* ok : {"2026-01-01T10:00:00Z", "2026-01-01T10:00:00.5Z",
+                         "2016-12-31T23:59:60.000Z", "2024-02-29T00:00:00.123456789Z"}) {
+    SCOPED_TRACE(ok);
+    Header h = good_.header;
+    h.modified = ok;
+    EXPECT_OK(DecodeHeader(h));
+  }
+}
+
 TEST_F(DecodeTest, OrganisationIds) {
   Header h = good_.header;
   h.origin = "cert a";

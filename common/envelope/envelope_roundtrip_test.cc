@@ -209,8 +209,38 @@ TEST_F(EnvelopeTest, DedupeKey) {
   Header h;
   h.origin = "CERT-EE";
   h.stix_id = "indicator--1";
-  h.modified = "2024-01-01T00:00:00Z";
-  EXPECT_EQ(DedupeKey(h), "CERT-EE\nindicator--1\n2024-01-01T00:00:00Z");
+  h.modified = "2024-01-01T00:00:00.000Z";
+  EXPECT_EQ(DedupeKey(h), "CERT-EE\nindicator--1\n2024-01-01T00:00:00.000Z");
+}
+
+// One version per instant: every spelling of one `modified` gives one key,
+// and another instant another key.
+TEST_F(EnvelopeTest, DedupeKeyIsTheInstantNotItsSpelling) {
+  Header h;
+  h.origin = "CERT-EE";
+  h.stix_id = "indicator--1";
+  h.modified = "2026-01-02T03:04:05.000Z";
+  const std::string key = DedupeKey(h);
+  for (const char* same : {"2026-01-02T03:04:05Z", "2026-01-02T03:04:05.0Z",
+                           "2026-01-02T03:04:05.000000Z"}) {
+    h.modified = same;
+    EXPECT_EQ(DedupeKey(h), key) << same;
+  }
+  for (const char* other : {"2026-01-02T03:04:05.001Z", "2026-01-02T03:04:05.0001Z",
+                            "2026-01-02T03:04:06Z"}) {
+    h.modified = other;
+    EXPECT_NE(DedupeKey(h), key) << other;
+  }
+  h.modified = "2026-01-02T03:04:05.5Z";
+  Header h2 = h;
+  h2.modified = "2026-01-02T03:04:05.50000Z";
+  EXPECT_EQ(DedupeKey(h), DedupeKey(h2));
+  // The longest key a decoded header can give.
+  h.origin = std::string(kMaxOrgIdLength, 'o');
+  h.stix_id = std::string(kMaxStixIdLength, 'i');
+  h.modified = "2026-01-02T03:04:05." + std::string(234, '1') + "Z";
+  ASSERT_EQ(h.modified.size(), 255u);
+  EXPECT_EQ(DedupeKey(h).size(), kMaxDedupeKeyLength);
 }
 
 TEST(OrgIdTest, Pattern) {
@@ -272,13 +302,13 @@ TEST_F(SealCheckTest, MissingFields) {
   ExpectInvalid(d, "payload is empty");
 }
 
-TEST_F(SealCheckTest, FieldsTooLongForTheirPrefix) {
+TEST_F(SealCheckTest, FieldsTooLong) {
   Draft d = MakeDraft(Tlp::kGreen, false);
   d.stix_type = std::string(256, 't');
   ExpectInvalid(d, "stix_type is 256 bytes");
   d = MakeDraft(Tlp::kGreen, false);
-  d.stix_id = std::string(65536, 'i');
-  ExpectInvalid(d, "stix_id is 65536 bytes");
+  d.stix_id = std::string(kMaxStixIdLength + 1, 'i');
+  ExpectInvalid(d, "stix_id is 1025 bytes");
   d = MakeDraft(Tlp::kGreen, false);
   d.modified = std::string(256, 'm');
   ExpectInvalid(d, "modified is 256 bytes");
@@ -289,10 +319,24 @@ TEST_F(SealCheckTest, FieldsTooLongForTheirPrefix) {
   // The largest values that fit are accepted.
   d = MakeDraft(Tlp::kGreen, false);
   d.stix_type = std::string(255, 't');
-  d.stix_id = std::string(65535, 'i');
+  d.stix_id = std::string(kMaxStixIdLength, 'i');
+  d.modified = "2024-05-01T12:00:00." + std::string(234, '9') + "Z";
   d.topics = {std::string(255, 'x')};
   Record record = SealAndDecode(d);
-  EXPECT_EQ(record.header.stix_id.size(), 65535u);
+  EXPECT_EQ(record.header.stix_id.size(), kMaxStixIdLength);
+  EXPECT_EQ(record.header.modified.size(), 255u);
+}
+
+TEST_F(SealCheckTest, ModifiedMustBeAStixTimestamp) {
+  for (const char* bad : {"garbage", "2026-13-45T99:99:99Z", "2026-02-30T00:00:00Z",
+                          "2026-01-01T00:00:00+01:00", "2026-01-01T00:00:00"}) {
+    Draft d = MakeDraft(Tlp::kGreen, false);
+    d.modified = bad;
+    ExpectInvalid(d, std::string("modified \"") + bad + "\"");
+  }
+  Draft d = MakeDraft(Tlp::kGreen, false);
+  d.modified = "2016-12-31T23:59:60Z";  // a leap second, no fraction
+  EXPECT_EQ(SealAndDecode(d).header.modified, "2016-12-31T23:59:60Z");
 }
 
 TEST_F(SealCheckTest, LimitsOnCounts) {

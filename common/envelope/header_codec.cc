@@ -4,6 +4,8 @@
 #include <set>
 #include <string>
 
+#include "common/base/timestamp.h"
+
 namespace certshare::envelope::internal {
 
 namespace {
@@ -23,7 +25,18 @@ bool IsOrgIdChar(char c) {
          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
-// Reads the four required strings and checks each is non-empty.
+// `text` quoted for a message when it is printable ASCII; otherwise only
+// its length, so that a hostile header puts no control bytes into logs.
+std::string Shown(std::string_view text) {
+  const bool printable = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f;
+  });
+  if (printable) return "\"" + std::string(text) + "\"";
+  return "(" + std::to_string(text.size()) + " bytes, not printable text)";
+}
+
+// Reads the four required strings and checks each: non-empty, `stix_id`
+// within its limit, `modified` a STIX timestamp.
 Status ReadIdentity(ByteReader* r, Header* h) {
   if (!r->Str8(&h->stix_type)) return Truncated("stix_type");
   if (!r->Str16(&h->stix_id)) return Truncated("stix_id");
@@ -32,6 +45,14 @@ Status ReadIdentity(ByteReader* r, Header* h) {
   if (h->stix_type.empty()) return Malformed("empty stix_type");
   if (h->stix_id.empty()) return Malformed("empty stix_id");
   if (h->modified.empty()) return Malformed("empty modified");
+  if (h->stix_id.size() > kMaxStixIdLength) {
+    return Malformed("stix_id of " + std::to_string(h->stix_id.size()) +
+                     " bytes, longer than the limit of " +
+                     std::to_string(kMaxStixIdLength));
+  }
+  if (std::string_view why = WhyNotStixTimestamp(h->modified); !why.empty()) {
+    return Malformed("modified " + Shown(h->modified) + " " + std::string(why));
+  }
   if (!IsValidOrgId(h->origin)) {
     return Malformed("origin is not a valid organisation id");
   }

@@ -12,7 +12,6 @@ namespace certshare::envelope::internal {
 
 inline constexpr std::string_view kHeaderMagic = "CSRH";
 inline constexpr std::uint8_t kFlagEncrypted = 0x01;
-inline constexpr std::size_t kMaxOrgIdLength = 64;
 
 // [A-Za-z0-9._-]{1,64}
 bool IsValidOrgId(std::string_view id);

@@ -1,5 +1,6 @@
 // The receiving side: Verify (broker and recipients), Open (recipients),
 // and the routing helpers.
+#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 #include "common/envelope/merkle.h"
 
@@ -68,7 +69,7 @@ std::string DedupeKey(const Header& header) {
   key += '\n';
   key += header.stix_id;
   key += '\n';
-  key += header.modified;
+  key += CanonicalStixTimestamp(header.modified);
   return key;
 }
 

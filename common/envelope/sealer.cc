@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 #include "common/envelope/header_codec.h"
 #include "common/envelope/merkle.h"
@@ -23,7 +24,7 @@ Status CheckLength(std::string_view field, std::string_view value,
   if (value.empty()) return Invalid(std::string(field) + " is empty");
   if (value.size() > max) {
     return Invalid(std::string(field) + " is " + std::to_string(value.size()) +
-                   " bytes, longer than its length prefix allows (" +
+                   " bytes, longer than the envelope allows (" +
                    std::to_string(max) + ")");
   }
   return Status::Ok();
@@ -41,11 +42,13 @@ Status CheckOrgId(std::string_view role, std::string_view org) {
 // work is done.
 Status CheckDraft(std::string_view origin, const Draft& d) {
   constexpr std::size_t kMax8 = std::numeric_limits<std::uint8_t>::max();
-  constexpr std::size_t kMax16 = std::numeric_limits<std::uint16_t>::max();
   CERTSHARE_RETURN_IF_ERROR(CheckOrgId("origin", origin));
   CERTSHARE_RETURN_IF_ERROR(CheckLength("stix_type", d.stix_type, kMax8));
-  CERTSHARE_RETURN_IF_ERROR(CheckLength("stix_id", d.stix_id, kMax16));
+  CERTSHARE_RETURN_IF_ERROR(CheckLength("stix_id", d.stix_id, kMaxStixIdLength));
   CERTSHARE_RETURN_IF_ERROR(CheckLength("modified", d.modified, kMax8));
+  if (std::string_view why = WhyNotStixTimestamp(d.modified); !why.empty()) {
+    return Invalid("modified \"" + d.modified + "\" " + std::string(why));
+  }
   if (static_cast<std::uint8_t>(d.tlp) > kMaxTlp) {
     return Invalid("tlp " + std::to_string(static_cast<int>(d.tlp)) +
                    " is not a TLP level");

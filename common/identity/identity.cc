@@ -163,14 +163,30 @@ Result<Card> ParseCard(const rapidjson::Value& value) {
   return ParseCardFields(value);
 }
 
-Result<Card> LoadCard(const std::string& path) {
-  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 1u << 20));
+namespace {
+
+// A card file's text as a card; errors name `path`.
+Result<Card> CardFromText(const std::string& text, const std::string& path) {
   rapidjson::Document doc;
   Status s = json::Parse(text, &doc);
   if (!s.ok()) return Status(ErrorCode::kInvalidConfig, s.message()).WithContext(path);
   Result<Card> card = ParseCard(doc);
   if (!card.ok()) return card.status().WithContext(path);
   return card;
+}
+
+}  // namespace
+
+Result<Card> LoadCard(const std::string& path) {
+  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 1u << 20));
+  return CardFromText(text, path);
+}
+
+Result<Card> LoadTrustedCard(const std::string& path) {
+  CERTSHARE_ASSIGN_OR_RETURN(
+      std::string text,
+      files::ReadProtected(path, files::Protection::kTrusted, "the card", 1u << 20));
+  return CardFromText(text, path);
 }
 
 Card PublicCard(const Card& card) {
@@ -284,8 +300,9 @@ void WipeSecretFields(rapidjson::Document* doc) {
 // whether it is protected (its format), or kInvalidConfig naming the path.
 Result<bool> ReadSecretDocument(const std::string& path, rapidjson::Document* doc) {
   CERTSHARE_RETURN_IF_ERROR(crypto::Init());
-  CERTSHARE_RETURN_IF_ERROR(files::CheckSecretMode(path));
-  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 1u << 20));
+  CERTSHARE_ASSIGN_OR_RETURN(
+      std::string text,
+      files::ReadProtected(path, files::Protection::kSecret, "the secret key file", 1u << 20));
   Status parsed = json::Parse(text, doc);
   WipeString(&text);
   if (!parsed.ok()) {

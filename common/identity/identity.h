@@ -86,8 +86,9 @@ Result<GeneratedFiles> Generate(std::string_view org, std::string_view name,
 using PassphraseSource =
     std::function<Result<crypto::Passphrase>(const std::string& secret_path)>;
 
-// Loads a secret file: refuses one readable by others
-// (kInsecurePermissions), checks every secret matches its public half
+// Loads a secret file: refuses a symbolic link, one owned by another user
+// or one group or others may access (kInsecurePermissions;
+// files::ReadProtected), checks every secret matches its public half
 // (kInvalidConfig otherwise). The file text is wiped from memory after use.
 // A protected file is opened with the passphrase from `passphrase`:
 // kDecryptFailed ("wrong passphrase") if it does not open; without a
@@ -114,8 +115,9 @@ Status WriteSecretFile(const std::string& path, const Identity& id,
                        const crypto::Passphrase* passphrase, bool replace);
 
 // Reads a passphrase file: its first line (without the line end) is the
-// passphrase. Refuses a file group or others may access
-// (kInsecurePermissions, saying to chmod 600), an empty one
+// passphrase. Refuses a file protected less than a secret file
+// (kInsecurePermissions, saying to chmod 600), one over 64 KiB (kIoError),
+// an empty one
 // (kInvalidConfig), or one whose first line is longer than
 // crypto::kMaxPassphraseLength. Its text is wiped from memory.
 Result<crypto::Passphrase> ReadPassphraseFile(const std::string& path);
@@ -126,6 +128,10 @@ Result<crypto::Passphrase> ReadPassphraseFile(const std::string& path);
 // from keygen round-trips unchanged.
 Result<Card> ParseCard(const rapidjson::Value& value);
 Result<Card> LoadCard(const std::string& path);
+// LoadCard for a card that decides whom to trust (the broker's operator
+// card): the file must be protected as the registry is
+// (files::Protection::kTrusted; kInsecurePermissions otherwise).
+Result<Card> LoadTrustedCard(const std::string& path);
 std::string CardToJson(const Card& card);
 // The card without its registry bookkeeping: what its owner hands out.
 Card PublicCard(const Card& card);

@@ -1,6 +1,7 @@
 #include "common/identity/identity.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -58,6 +59,36 @@ TEST(IdentityTest, LoadRefusesReadableSecret) {
   ASSERT_TRUE(files.ok());
   ASSERT_EQ(::chmod(files->secret_path.c_str(), 0644), 0);
   EXPECT_EQ(LoadIdentity(files->secret_path).status().code(),
+            ErrorCode::kInsecurePermissions);
+}
+
+TEST(IdentityTest, LoadRefusesASymbolicLinkToASecret) {
+  testing::TempDir dir;
+  auto files = Generate("CERT-UA", "", dir.path());
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(::symlink(files->secret_path.c_str(), dir.File("link.json").c_str()), 0);
+  auto loaded = LoadIdentity(dir.File("link.json"));
+  EXPECT_EQ(loaded.status().code(), ErrorCode::kInsecurePermissions);
+  EXPECT_NE(loaded.status().message().find("symbolic link"), std::string::npos)
+      << loaded.status().ToString();
+  EXPECT_EQ(LoadSecretFileCard(dir.File("link.json")).status().code(),
+            ErrorCode::kInsecurePermissions);
+}
+
+// The broker's operator card decides who may change the registry: it is
+// protected as the registry is; a card received from a peer is not.
+TEST(IdentityTest, ATrustedCardMustNotBeWritableByOthers) {
+  testing::TempDir dir;
+  auto files = Generate("OPERATOR", "", dir.path());
+  ASSERT_TRUE(files.ok());
+  EXPECT_TRUE(LoadTrustedCard(files->card_path).ok());
+  ASSERT_EQ(::chmod(files->card_path.c_str(), 0664), 0);
+  EXPECT_EQ(LoadTrustedCard(files->card_path).status().code(),
+            ErrorCode::kInsecurePermissions);
+  EXPECT_TRUE(LoadCard(files->card_path).ok());
+  ASSERT_EQ(::chmod(files->card_path.c_str(), 0644), 0);
+  ASSERT_EQ(::symlink(files->card_path.c_str(), dir.File("link.json").c_str()), 0);
+  EXPECT_EQ(LoadTrustedCard(dir.File("link.json")).status().code(),
             ErrorCode::kInsecurePermissions);
 }
 

@@ -3,16 +3,11 @@
 #include "common/identity/protected_secret.h"
 
 #include <sodium.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 
 #include "common/base/bytes.h"
+#include "common/base/file_util.h"
 #include "common/base/json.h"
 
 namespace certshare::identity {
@@ -148,56 +143,27 @@ Status OpenProtectedSecrets(const rapidjson::Value& doc,
 }  // namespace internal
 
 Result<crypto::Passphrase> ReadPassphraseFile(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    return Status(ErrorCode::kIoError,
-                  "cannot read the passphrase file " + path + ": " + std::strerror(errno));
+  // Its first line is the passphrase; a file of more than this is no
+  // passphrase file.
+  constexpr std::size_t kMaxFileBytes = 64 * 1024;
+  CERTSHARE_ASSIGN_OR_RETURN(
+      std::string text,
+      files::ReadProtected(path, files::Protection::kSecret, "the passphrase file", kMaxFileBytes));
+  std::string_view first(text);
+  first = first.substr(0, first.find('\n'));
+  if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+  Status bad;
+  if (first.size() > crypto::kMaxPassphraseLength) {
+    bad = Status(ErrorCode::kInvalidConfig, "the passphrase in " + path + " is longer than " +
+                                                std::to_string(crypto::kMaxPassphraseLength) +
+                                                " bytes");
+  } else if (first.empty()) {
+    bad = Status(ErrorCode::kInvalidConfig,
+                 "the passphrase file " + path + " is empty; its first line is the passphrase");
   }
-  if (!S_ISREG(st.st_mode)) {
-    return Status(ErrorCode::kIoError, "the passphrase file " + path + " is not a regular file");
-  }
-  if ((st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return Status(ErrorCode::kInsecurePermissions,
-                  "the passphrase file " + path + " has mode " + mode +
-                      "; it must be readable by its owner only (run: chmod 600 " + path + ")");
-  }
-  // Read into one fixed buffer that is wiped afterwards (files::Read would
-  // leave copies in its own buffers).
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return Status(ErrorCode::kIoError,
-                  "cannot read the passphrase file " + path + ": " + std::strerror(errno));
-  }
-  std::array<char, crypto::kMaxPassphraseLength + 2> buffer{};
-  std::size_t size = 0;
-  bool failed = false;
-  while (size < buffer.size()) {
-    const ssize_t n = ::read(fd, buffer.data() + size, buffer.size() - size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) failed = true;
-    if (n <= 0) break;
-    size += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  const std::string_view text(buffer.data(), size);
-  std::size_t end = text.find('\n');
-  if (end == std::string_view::npos) end = text.size();
-  if (end > 0 && text[end - 1] == '\r') --end;
-  if (failed || end > crypto::kMaxPassphraseLength) {
-    sodium_memzero(buffer.data(), buffer.size());
-    return Status(failed ? ErrorCode::kIoError : ErrorCode::kInvalidConfig,
-                  failed ? "cannot read the passphrase file " + path
-                         : "the passphrase in " + path + " is longer than " +
-                               std::to_string(crypto::kMaxPassphraseLength) + " bytes");
-  }
-  crypto::Passphrase passphrase(text.substr(0, end));
-  sodium_memzero(buffer.data(), buffer.size());
-  if (passphrase.empty()) {
-    return Status(ErrorCode::kInvalidConfig,
-                  "the passphrase file " + path + " is empty; its first line is the passphrase");
-  }
+  crypto::Passphrase passphrase(bad.ok() ? first : std::string_view());
+  sodium_memzero(text.data(), text.size());
+  if (!bad.ok()) return bad;
   return passphrase;
 }
 

@@ -2,6 +2,7 @@
 // Every open derives an Argon2id key (about a second), so the tests share
 // files where they can.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -225,6 +226,9 @@ TEST(PassphraseFileTest, RefusesLooseModesEmptyMissingAndHugeFiles) {
   EXPECT_CODE(ReadPassphraseFile(dir.File("huge")).status(), ErrorCode::kInvalidConfig);
   ASSERT_OK(files::MakeDirs(dir.File("folder")));
   EXPECT_CODE(ReadPassphraseFile(dir.File("folder")).status(), ErrorCode::kIoError);
+  ASSERT_OK(files::WriteNew(dir.File("real"), "passphrase\n", 0600));
+  ASSERT_EQ(::symlink(dir.File("real").c_str(), dir.File("link").c_str()), 0);
+  EXPECT_CODE(ReadPassphraseFile(dir.File("link")).status(), ErrorCode::kInsecurePermissions);
 }
 
 }  // namespace

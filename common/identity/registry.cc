@@ -98,7 +98,9 @@ Result<Registry> Registry::Parse(std::string_view text) {
 }
 
 Result<Registry> Registry::Load(const std::string& path) {
-  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path));
+  CERTSHARE_ASSIGN_OR_RETURN(std::string text,
+                             files::ReadProtected(path, files::Protection::kTrusted,
+                                                  "the registry", 64u << 20));
   Result<Registry> registry = Parse(text);
   if (!registry.ok()) return registry.status().WithContext(path);
   return registry;

@@ -41,6 +41,10 @@ class Registry {
   // bad card, a duplicate organisation id, a key used twice, or a bad group
   // (name, unregistered or repeated member).
   static Result<Registry> Parse(std::string_view text);
+  // Parse of a file, which must be protected: a regular file, not a
+  // symbolic link, owned by this user or root, that neither group nor
+  // others may write (files::Protection::kTrusted; kInsecurePermissions
+  // otherwise): whoever can change it can admit an organisation.
   static Result<Registry> Load(const std::string& path);
 
   // Adds or replaces (same org id) a card, bookkeeping included.

@@ -1,7 +1,11 @@
 #include "common/identity/registry.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include "common/base/file_util.h"
 #include "common/base/testing.h"
 
 namespace certshare::identity {
@@ -55,6 +59,26 @@ TEST(RegistryTest, RefusesMalformedFiles) {
   }
 }
 
+// Whoever can change the registry file can admit an organisation.
+TEST(RegistryTest, LoadRefusesAFileOthersCanChangeOrALink) {
+  testing::TempDir dir;
+  Registry r;
+  ASSERT_OK(r.Put(MakeCard("CERT-EE")));
+  const std::string path = dir.File("registry.json");
+  ASSERT_OK(files::WriteNew(path, r.ToJson(), 0644));
+  ASSERT_TRUE(Registry::Load(path).ok());
+  for (mode_t mode : {0664, 0646, 0666}) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    auto loaded = Registry::Load(path);
+    EXPECT_EQ(loaded.status().code(), ErrorCode::kInsecurePermissions) << mode;
+    EXPECT_NE(loaded.status().message().find("chmod go-w " + path), std::string::npos)
+        << loaded.status().ToString();
+  }
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  ASSERT_EQ(::symlink(path.c_str(), dir.File("link.json").c_str()), 0);
+  EXPECT_EQ(Registry::Load(dir.File("link.json")).status().code(),
+            ErrorCode::kInsecurePermissions);
+}
 
 Registry ThreeOrgs() {
   Registry r;

@@ -21,48 +21,21 @@ bool ConnectionTable::Admit(const std::string& org, Clock::time_point now, int* 
   return true;
 }
 
-void ConnectionTable::Accepted(int fd) {
+bool ConnectionTable::Arrived(const std::string& org, Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
-  connections_[fd] = Connection{};
-}
-
-void ConnectionTable::Disconnected(int fd) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = connections_.find(fd);
-  if (it == connections_.end()) return;
-  if (it->second.identified && !it->second.beyond_limit) {
-    auto o = orgs_.find(it->second.org);
-    if (o != orgs_.end() && o->second.counted > 0) --o->second.counted;
-  }
-  connections_.erase(it);
-}
-
-bool ConnectionTable::WithinLimit(int fd, const std::string& org, const std::string& peer,
-                                  Clock::time_point now) {
-  if (fd < 0) return true;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = connections_.find(fd);
-  // Gone already (its DISCONNECTED came before its last messages were
-  // read): nothing to count.
-  if (it == connections_.end()) return true;
-  Connection& c = it->second;
-  if (c.identified) {
-    // Another routing id on this descriptor: a message of an earlier
-    // connection whose descriptor was reused.
-    return c.peer != peer || !c.beyond_limit;
-  }
-  c.identified = true;
-  c.org = org;
-  c.peer = peer;
   Org& o = orgs_[org];
   ExpirePending(o, now);
   if (!o.pending.empty()) o.pending.pop_front();
-  if (limit_ > 0 && o.counted >= limit_) {
-    c.beyond_limit = true;
-    return false;
-  }
+  if (limit_ > 0 && o.counted >= limit_) return false;
   ++o.counted;
   return true;
+}
+
+void ConnectionTable::Left(const std::string& org) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = orgs_.find(org);
+  if (it == orgs_.end() || it->second.counted == 0) return;
+  --it->second.counted;
 }
 
 int ConnectionTable::Open(const std::string& org) {

@@ -2,30 +2,26 @@
 // holds on a Server, so that the ZAP handler can refuse one beyond
 // ServerOptions::max_connections_per_org.
 //
-// A connection is known by its file descriptor. ZeroMQ tells the server
-// three things about it, on two threads:
-//   - the ZAP handler admits it for an organisation (Admit); ZAP is not
-//     told the descriptor, so an admission is first *pending*;
-//   - the ROUTER's monitor reports it accepted and, later, disconnected
-//     (ZMQ_EVENT_ACCEPTED / ZMQ_EVENT_DISCONNECTED with the descriptor);
-//   - each message carries the descriptor (the "__fd" property behind
-//     ZMQ_SRCFD), the organisation (User-Id) and the routing id.
-// The first message of a connection turns one pending admission of its
-// organisation into a counted connection; DISCONNECTED releases it. A
-// pending admission counts for at most `pending_grace`: a connection that
+// It counts organisations, not connections: which connection is which is
+// the ConnectionMonitor's business (connection_monitor.h), which tells the
+// table when a connection first speaks and when a counted one closes.
+// Three moments, on two threads:
+//   - the ZAP handler admits a handshake for an organisation (Admit). ZAP
+//     is not told which connection it is, so the admission is *pending*;
+//   - the connection's first message (Arrived, from the monitor) turns
+//     one pending admission of its organisation into a counted connection;
+//   - its closing (Left, from the monitor) releases it.
+// A pending admission counts for at most kPendingGrace: a connection that
 // closes before it ever speaks is forgotten then, and one that stays
-// silent longer is counted when it first speaks — if its organisation is
-// at the limit by then, it is marked beyond the limit and the server flags
-// its every message (Incoming::beyond_connection_limit) for the broker to
-// refuse.
-//
-// Connections over ipc:// carry no descriptor and are not counted.
+// silent longer is counted when it first speaks — unless its organisation
+// holds `limit` counted connections by then: Arrived says it is beyond the
+// limit (it is not counted, and the server flags its every message,
+// Incoming::beyond_connection_limit, for the broker to refuse).
 //
 // Thread-safety: every method takes the table's mutex.
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -47,27 +43,17 @@ class ConnectionTable {
   // as pending. On refusal, *open is how many it holds.
   bool Admit(const std::string& org, Clock::time_point now, int* open);
 
-  // Socket thread, from the monitor.
-  void Accepted(int fd);
-  void Disconnected(int fd);
-
-  // Socket thread, for each message: false if its connection is beyond
-  // the limit (it spoke first when its organisation already held `limit`
-  // counted connections). Messages of a connection already gone, or
-  // without a descriptor (fd < 0), are never beyond it.
-  bool WithinLimit(int fd, const std::string& org, const std::string& peer,
-                   Clock::time_point now);
+  // Socket thread: a connection of `org` sent its first message. True if
+  // it is now counted; false if `org` already held `limit` counted
+  // connections (the connection is beyond the limit and not counted).
+  bool Arrived(const std::string& org, Clock::time_point now);
+  // Socket thread: a connection Arrived counted has closed.
+  void Left(const std::string& org);
 
   // Counted connections of `org` (tests, logs).
   int Open(const std::string& org);
 
  private:
-  struct Connection {
-    bool identified = false;  // has sent a message
-    bool beyond_limit = false;
-    std::string org;
-    std::string peer;  // routing id
-  };
   struct Org {
     int counted = 0;
     std::deque<Clock::time_point> pending;  // admissions not yet spoken
@@ -77,8 +63,7 @@ class ConnectionTable {
 
   const int limit_;
   std::mutex mu_;
-  std::map<int, Connection> connections_;  // by descriptor; GUARDED_BY(mu_)
-  std::map<std::string, Org> orgs_;        // GUARDED_BY(mu_)
+  std::map<std::string, Org> orgs_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace certshare::transport

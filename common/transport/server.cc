@@ -2,10 +2,7 @@
 
 #include <zmq.hpp>
 
-#include <atomic>
-#include <cstring>
-#include <vector>
-
+#include "common/transport/connection_monitor.h"
 #include "common/transport/connection_table.h"
 #include "common/transport/transport.h"
 #include "common/transport/zap_handler.h"
@@ -26,10 +23,6 @@ Status ZmqError(std::string_view what, const zmq::error_t& e) {
 // The wake socket pair: each Notifier owns a PUSH socket connected to the
 // server's PULL socket in the same context.
 constexpr const char* kWakeEndpoint = "inproc://certshare-server-wake";
-// Where the ROUTER's monitor publishes connections accepted and closed,
-// which ConnectionTable counts.
-constexpr const char* kMonitorEndpoint = "inproc://certshare-server-monitor";
-constexpr int kMonitorEvents = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED;
 
 class ZmqNotifier final : public Notifier {
  public:
@@ -50,8 +43,9 @@ class ZmqNotifier final : public Notifier {
 class ZmqServer final : public Server {
  public:
   ZmqServer(Authorize authorize, int max_connections_per_org)
-      : connections_(max_connections_per_org),
-        zap_(context_, std::move(authorize), &connections_) {}
+      : table_(max_connections_per_org),
+        zap_(context_, std::move(authorize), &table_),
+        connections_(&table_) {}
   ~ZmqServer() override {
     // Give replies already queued (the ACKs of a graceful shutdown) a
     // bounded time to leave.
@@ -61,7 +55,7 @@ class ZmqServer final : public Server {
     }
     socket_.close();
     wake_.close();
-    monitor_.close();
+    connections_.Close();
     // ~ZapHandler joins its thread before ~context_t terminates the context
     // (members are destroyed in reverse order).
   }
@@ -79,13 +73,7 @@ class ZmqServer final : public Server {
       socket_.set(zmq::sockopt::curve_server, 1);
       socket_.set(zmq::sockopt::curve_secretkey,
                   zmq::const_buffer(options.secret_key->data(), 32));
-      // The monitor before the bind, so that no connection is missed.
-      if (zmq_socket_monitor(socket_.handle(), kMonitorEndpoint, kMonitorEvents) != 0) {
-        throw zmq::error_t();
-      }
-      monitor_ = zmq::socket_t(context_, zmq::socket_type::pair);
-      monitor_.set(zmq::sockopt::linger, 0);
-      monitor_.connect(kMonitorEndpoint);
+      CERTSHARE_RETURN_IF_ERROR(connections_.Start(context_, socket_));
       socket_.bind(options.endpoint);
       endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
       socket_fd_ = socket_.get(zmq::sockopt::fd);
@@ -128,18 +116,22 @@ class ZmqServer final : public Server {
       // deliveries.
       const bool wake_on_room = send_was_busy_;
       send_was_busy_ = false;
-      std::vector<zmq::pollitem_t> items = {{wake_.handle(), 0, ZMQ_POLLIN, 0},
-                                            {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
-      if (wake_on_room) items.push_back({nullptr, socket_fd_, ZMQ_POLLIN, 0});
-      const std::size_t socket_item = items.size();
-      if (accept_messages) items.push_back({socket_.handle(), 0, ZMQ_POLLIN, 0});
-      zmq::poll(items.data(), items.size(), timeout);
+      zmq::pollitem_t items[4] = {{wake_.handle(), 0, ZMQ_POLLIN, 0},
+                                  {connections_.handle(), 0, ZMQ_POLLIN, 0}};
+      std::size_t polled = 2;
+      if (wake_on_room) items[polled++] = {nullptr, socket_fd_, ZMQ_POLLIN, 0};
+      const std::size_t socket_item = polled;
+      if (accept_messages) items[polled++] = {socket_.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(items, polled, timeout);
       // Let the socket take the commands that woke it (ZMQ_EVENTS does), so
       // that the next Send sees the room and the descriptor is quiet again;
       // with the socket's own item polled, zmq::poll has done it already.
       if (wake_on_room && !accept_messages) (void)socket_.get(zmq::sockopt::events);
       if (items[0].revents & ZMQ_POLLIN) DrainWakeUps();
-      if (items[1].revents & ZMQ_POLLIN) DrainMonitor();
+      // Before every message, so that a closed connection is known closed
+      // before a new one that reuses its descriptor speaks
+      // (connection_monitor.h).
+      connections_.Drain();
       if (!accept_messages || !(items[socket_item].revents & ZMQ_POLLIN)) {
         return std::optional<Incoming>();
       }
@@ -174,13 +166,10 @@ class ZmqServer final : public Server {
         const auto* data = static_cast<const std::uint8_t*>(body.data());
         in.frame.assign(data, data + body.size());
       }
-      // The monitor has reported this connection's acceptance by now (it
-      // came before its first message); read it before counting.
-      DrainMonitor();
-      in.beyond_connection_limit =
-          !in.org.empty() && !connections_.WithinLimit(zmq_msg_get(body.handle(), ZMQ_SRCFD),
-                                                       in.org, in.peer,
-                                                       ConnectionTable::Clock::now());
+      ConnectionMonitor::Seen seen =
+          connections_.Note(zmq_msg_get(body.handle(), ZMQ_SRCFD), in.peer, in.org);
+      in.peer_address = std::move(seen.address);
+      in.beyond_connection_limit = seen.beyond_limit;
       return std::optional<Incoming>(std::move(in));
     } catch (const zmq::error_t& e) {
       // A signal (SIGTERM) interrupted the wait: no message, let the caller
@@ -190,30 +179,11 @@ class ZmqServer final : public Server {
     }
   }
 
+  std::vector<std::string> TakeClosedPeers() override { return connections_.TakeClosed(); }
+
   void DrainWakeUps() {
     zmq::message_t msg;
     while (wake_.recv(msg, zmq::recv_flags::dontwait)) {
-    }
-  }
-
-  // Monitor events are two frames: (event:u16, value:u32) in host order,
-  // then the endpoint; for both events here the value is the descriptor.
-  void DrainMonitor() {
-    zmq::message_t event;
-    while (monitor_.recv(event, zmq::recv_flags::dontwait)) {
-      bool more = event.more();
-      while (more) {
-        zmq::message_t rest;
-        if (!monitor_.recv(rest, zmq::recv_flags::dontwait)) break;
-        more = rest.more();
-      }
-      if (event.size() < 6) continue;
-      std::uint16_t id;
-      std::uint32_t value;
-      std::memcpy(&id, event.data(), 2);
-      std::memcpy(&value, static_cast<const char*>(event.data()) + 2, 4);
-      if (id == ZMQ_EVENT_ACCEPTED) connections_.Accepted(static_cast<int>(value));
-      if (id == ZMQ_EVENT_DISCONNECTED) connections_.Disconnected(static_cast<int>(value));
     }
   }
 
@@ -237,11 +207,11 @@ class ZmqServer final : public Server {
 
  private:
   zmq::context_t context_;
-  ConnectionTable connections_;  // before zap_, which uses it
+  ConnectionTable table_;  // before zap_ and connections_, which use it
   ZapHandler zap_;
   zmq::socket_t socket_;
   zmq::socket_t wake_;
-  zmq::socket_t monitor_;
+  ConnectionMonitor connections_;
   zmq::fd_t socket_fd_ = -1;     // ZMQ_FD of socket_
   bool send_was_busy_ = false;  // a Send found a full queue since the last Receive
   std::string endpoint_;

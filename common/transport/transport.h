@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/base/bytes.h"
 #include "common/base/status.h"
@@ -65,16 +66,21 @@ struct ServerOptions {
   // Connections one organisation may hold at once; 0: no limit. The ZAP
   // handler refuses a handshake beyond it (ZAP status
   // kConnectionLimitStatus; a Client reports kTransportError naming the
-  // limit, and libzmq retries the connection). Counted per TCP
-  // connection from its first message until ZeroMQ reports it closed; see
-  // Incoming::beyond_connection_limit for one that stays silent longer
-  // than 10 s after its handshake. Connections over ipc:// are not counted.
+  // limit, and libzmq retries the connection). A connection counts from
+  // its handshake (pending, for up to 10 s) and from its first message
+  // until ZeroMQ reports it closed; see Incoming::beyond_connection_limit
+  // for one that stays silent longer. Only connections whose messages
+  // carry their descriptor (ZMQ_SRCFD: libzmq attaches it when it knows
+  // the peer's address, as for TCP) are counted.
   int max_connections_per_org = 0;
 };
 
 struct Incoming {
   std::string peer;  // ZeroMQ routing id: opaque, for replies
   std::string org;   // authenticated organisation (ZAP User-Id)
+  // Where the connection comes from, "IP:port" ("[IPv6]:port"); "" if
+  // unknown. For messages to people (logs, refusals), never for decisions.
+  std::string peer_address;
   // The CURVE public key the connection was admitted with (from the ZAP
   // handler's metadata): lets the server refuse a connection whose key
   // has since been rotated or revoked. All zero if unknown.
@@ -123,6 +129,15 @@ class Server {
   virtual Result<std::optional<Incoming>> Receive(std::chrono::milliseconds timeout,
                                                   bool accept_messages = true) = 0;
   virtual SendOutcome Send(const std::string& peer, ByteView frame) = 0;
+
+  // The peers (routing ids, as in Incoming::peer) whose connection closed
+  // since the last call, each named once; a connection that never sent a
+  // message is not named. Call after each Receive, before handling its
+  // message: a Receive that noticed a connection close returns at once
+  // (nullopt if no message came), so the caller learns of it within its
+  // poll, not after a heartbeat timeout. A peer's last messages may still
+  // be received after it was named.
+  virtual std::vector<std::string> TakeClosedPeers() = 0;
 };
 
 struct ClientOptions {

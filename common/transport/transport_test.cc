@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 #include <stdexcept>
 #include <zmq.hpp>
 
@@ -87,6 +88,57 @@ class TransportTest : public ::testing::Test {
   crypto::BoxKeyPair client_keys_;
   std::unique_ptr<Server> server_;
 };
+
+// Item 4 of issue 10: the server learns within a poll that a connection
+// closed (not a heartbeat timeout later), names the right peer, and a new
+// connection is not mistaken for the closed one.
+TEST_F(TransportTest, AClosedConnectionIsNamedPromptlyAndOnlyOnce) {
+  auto first = Connect(client_keys_, server_keys_.public_key);
+  auto second = Connect(client_keys_, server_keys_.public_key);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  ASSERT_OK(first->Send(Bytes{'1'}, milliseconds(1000)));
+  ASSERT_OK(second->Send(Bytes{'2'}, milliseconds(1000)));
+  std::map<Bytes, Incoming> by_frame;
+  for (int i = 0; i < 2; ++i) {
+    auto in = ServerReceive();
+    ASSERT_TRUE(in.has_value());
+    by_frame[in->frame] = *in;
+  }
+  ASSERT_EQ(by_frame.size(), 2u);
+  const Incoming& one = by_frame[Bytes{'1'}];
+  const Incoming& two = by_frame[Bytes{'2'}];
+  EXPECT_NE(one.peer, two.peer);
+  // Where each comes from: loopback, each its own port.
+  EXPECT_EQ(one.peer_address.rfind("127.0.0.1:", 0), 0u) << one.peer_address;
+  EXPECT_EQ(two.peer_address.rfind("127.0.0.1:", 0), 0u) << two.peer_address;
+  EXPECT_NE(one.peer_address, two.peer_address);
+  EXPECT_TRUE(server_->TakeClosedPeers().empty());
+
+  const auto closed_at = std::chrono::steady_clock::now();
+  first.reset();
+  std::vector<std::string> closed;
+  while (closed.empty() && std::chrono::steady_clock::now() - closed_at < milliseconds(5000)) {
+    auto in = server_->Receive(milliseconds(1000));
+    ASSERT_TRUE(in.ok());
+    closed = server_->TakeClosedPeers();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - closed_at, milliseconds(1000));
+  ASSERT_EQ(closed, std::vector<std::string>{one.peer});
+
+  // A new connection (which may reuse the closed descriptor) is not
+  // reported closed, and the open one is still served.
+  auto third = Connect(client_keys_, server_keys_.public_key);
+  ASSERT_NE(third, nullptr);
+  ASSERT_OK(third->Send(Bytes{'3'}, milliseconds(1000)));
+  auto in = ServerReceive();
+  ASSERT_TRUE(in.has_value());
+  EXPECT_EQ(in->frame, Bytes{'3'});
+  EXPECT_TRUE(server_->TakeClosedPeers().empty());
+  EXPECT_EQ(server_->Send(two.peer, Bytes{'k'}), SendOutcome::kSent);
+  auto got = second->Receive(milliseconds(5000));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+}
 
 TEST_F(TransportTest, BindsAnEphemeralLoopbackPort) {
   EXPECT_EQ(server_->endpoint().rfind("tcp://127.0.0.1:", 0), 0u);

@@ -91,11 +91,6 @@ void ZapHandler::Fail(const std::string& why) {
                    why);
 }
 
-void ZapHandler::Log(const std::string& key, spdlog::level::level_enum level,
-                     const std::string& line) {
-  if (throttle_.Allow(key)) spdlog::log(level, "{}", line);
-}
-
 void ZapHandler::LogSuppressed() {
   for (const LogThrottle::Suppressed& s : throttle_.TakeSuppressed()) {
     spdlog::warn("{} more like this not logged in the last {} s: {}", s.count,
@@ -140,28 +135,31 @@ void ZapHandler::HandleRequest() {
       std::optional<std::string> org = authorize_(key);
       int open = 0;
       if (!org) {
-        Log("connections refused from " + address + ": transport key not registered",
-            spdlog::level::warn,
-            "refused connection from " + address + ": transport key not registered");
+        if (throttle_.Allow("connections refused from " + address + ": key not registered")) {
+          spdlog::warn("refused connection from {}: transport key not registered", address);
+        }
       } else if (!connections_->Admit(*org, ConnectionTable::Clock::now(), &open)) {
         status = kConnectionLimitStatus;
         text = "too many connections";
-        Log("connections of " + *org + " refused: at its connection limit", spdlog::level::warn,
-            "refused a connection of " + *org + " from " + address + ": it has " +
-                std::to_string(open) +
-                " connections open, the most allowed (max_connections_per_org)");
+        if (throttle_.Allow("connections of " + *org + " refused at its connection limit")) {
+          spdlog::warn("refused a connection of {} from {}: it has {} connections open, the "
+                       "most allowed (max_connections_per_org)",
+                       *org, address, open);
+        }
       } else {
         status = "200";
         text = "OK";
         user_id = *org;
-        Log("connections of " + *org + " admitted", spdlog::level::info,
-            "admitted " + *org + " from " + address);
+        if (throttle_.Allow("connections of " + *org + " admitted")) {
+          spdlog::info("admitted {} from {}", *org, address);
+        }
       }
     } else {
       text = "CURVE required";
-      Log("connections refused from " + address + ": mechanism not CURVE", spdlog::level::warn,
-          "refused connection from " + address + ": mechanism " + mechanism +
-              " is not CURVE");
+      if (throttle_.Allow("connections refused from " + address + ": not CURVE")) {
+        spdlog::warn("refused connection from {}: mechanism {} is not CURVE", address,
+                     mechanism);
+      }
     }
   }
   // Metadata (ZMTP property list): the client's CURVE key, which ZeroMQ

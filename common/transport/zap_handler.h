@@ -13,8 +13,6 @@
 // failure() says why, for the server to stop.
 #pragma once
 
-#include <spdlog/common.h>
-
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -51,9 +49,7 @@ class ZapHandler {
  private:
   void Run();
   void HandleRequest();
-  // REQUIRES: called on the handler's thread.
-  // Logs `line` unless lines about `key` are being throttled.
-  void Log(const std::string& key, spdlog::level::level_enum level, const std::string& line);
+  // One line per kind of line throttle_ left out (handler thread).
   void LogSuppressed();
   void Fail(const std::string& why);
 
@@ -65,7 +61,7 @@ class ZapHandler {
   std::atomic<bool> failed_{false};
   mutable std::mutex failure_mu_;
   std::string failure_;  // GUARDED_BY(failure_mu_)
-  LogThrottle throttle_;  // handler thread only
+  LogThrottle throttle_;  // admissions and refusals, per address or organisation
   std::thread thread_;
 };
 

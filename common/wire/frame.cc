@@ -38,6 +38,23 @@ void WriteList(ByteWriter& w, const std::vector<std::string>& list) {
   for (const auto& s : list) w.Str8(s);
 }
 
+// An optional trailing flags byte: absent means 0, so a present one must
+// not be 0 (every message has exactly one encoding) nor carry bits outside
+// `known`.
+Status ReadOptionalFlags(ByteReader& r, std::uint8_t known, std::string_view command,
+                         std::uint8_t* flags) {
+  *flags = 0;
+  if (r.Done()) return Status::Ok();
+  if (!r.U8(flags) || *flags == 0 || (*flags & ~known) != 0) {
+    return Malformed(std::string(command) + " flags must be absent or known non-zero bits");
+  }
+  return Status::Ok();
+}
+
+void WriteOptionalFlags(ByteWriter& w, std::uint8_t flags) {
+  if (flags != 0) w.U8(flags);
+}
+
 Status DecodeSubscribe(ByteReader& r, SubscribeRequest* req) {
   std::uint8_t start = 0;
   if (!r.Str8(&req->name) || !r.U8(&start) || !r.U64(&req->start_value) ||
@@ -56,6 +73,9 @@ Status DecodeSubscribe(ByteReader& r, SubscribeRequest* req) {
   if (req->tlp_min > req->tlp_max || req->tlp_max > 4) {
     return Malformed("SUBSCRIBE TLP range must satisfy min <= max <= 4");
   }
+  std::uint8_t flags = 0;
+  CERTSHARE_RETURN_IF_ERROR(ReadOptionalFlags(r, kSubscribeTakeOver, "SUBSCRIBE", &flags));
+  req->take_over = (flags & kSubscribeTakeOver) != 0;
   return Status::Ok();
 }
 
@@ -70,13 +90,20 @@ Status DecodePositionsOk(ByteReader& r, Message* out) {
   }
   out->positions.resize(n);
   for (Position& p : out->positions) {
-    std::uint8_t connected = 0;
-    if (!r.Str8(&p.name) || !r.U64(&p.acknowledged) || !r.U8(&connected)) {
+    std::uint8_t state = 0;
+    if (!r.Str8(&p.name) || !r.U64(&p.acknowledged) || !r.U8(&state)) {
       return Malformed("truncated POSITIONS_OK");
     }
     if (p.name.empty()) return Malformed("POSITIONS_OK with an empty subscription name");
-    if (connected > 1) return Malformed("POSITIONS_OK connected must be 0 or 1");
-    p.connected = connected == 1;
+    if ((state & ~(kPositionConnected | kPositionHasLag)) != 0) {
+      return Malformed("POSITIONS_OK state with unknown bits");
+    }
+    p.connected = (state & kPositionConnected) != 0;
+    if ((state & kPositionHasLag) != 0) {
+      std::uint64_t lag = 0;
+      if (!r.U64(&lag)) return Malformed("truncated POSITIONS_OK");
+      p.lag = lag;
+    }
   }
   return Status::Ok();
 }
@@ -117,8 +144,13 @@ Status DecodeBody(ByteReader& r, Message* out) {
       break;
     case Command::kPing:
     case Command::kPong:
-    case Command::kPositions:
       break;
+    case Command::kPositions: {
+      std::uint8_t flags = 0;
+      CERTSHARE_RETURN_IF_ERROR(ReadOptionalFlags(r, kPositionsWithLag, "POSITIONS", &flags));
+      out->positions_with_lag = (flags & kPositionsWithLag) != 0;
+      break;
+    }
     case Command::kPositionsOk:
       CERTSHARE_RETURN_IF_ERROR(DecodePositionsOk(r, out));
       break;
@@ -190,6 +222,7 @@ Bytes EncodeSubscribe(std::uint64_t correlation, const SubscribeRequest& req) {
   w.U8(req.tlp_min);
   w.U8(req.tlp_max);
   WriteList(w, req.topics);
+  WriteOptionalFlags(w, req.take_over ? kSubscribeTakeOver : 0);
   return w.Take();
 }
 
@@ -214,8 +247,10 @@ Bytes EncodeCredit(std::uint64_t correlation, std::uint32_t credit) {
   return w.Take();
 }
 
-Bytes EncodePositions(std::uint64_t correlation) {
-  return Start(Command::kPositions, correlation).Take();
+Bytes EncodePositions(std::uint64_t correlation, bool with_lag) {
+  ByteWriter w = Start(Command::kPositions, correlation);
+  WriteOptionalFlags(w, with_lag ? kPositionsWithLag : 0);
+  return w.Take();
 }
 
 Bytes EncodePositionsOk(std::uint64_t correlation, std::uint64_t head, std::uint64_t first,
@@ -227,7 +262,8 @@ Bytes EncodePositionsOk(std::uint64_t correlation, std::uint64_t head, std::uint
   for (const Position& p : positions) {
     w.Str8(p.name);
     w.U64(p.acknowledged);
-    w.U8(p.connected ? 1 : 0);
+    w.U8((p.connected ? kPositionConnected : 0) | (p.lag ? kPositionHasLag : 0));
+    if (p.lag) w.U64(*p.lag);
   }
   return w.Take();
 }

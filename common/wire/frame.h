@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,15 +28,15 @@ enum class Command : std::uint8_t {
   kPublish = 0x01,     // agent -> broker: body = record
   kAck = 0x02,         // broker -> agent: sequence:u64 flags:u8
   kError = 0x03,       // broker -> agent: code:u16 message:str16
-  kSubscribe = 0x10,   // agent -> broker: a SubscribeRequest
+  kSubscribe = 0x10,   // agent -> broker: a SubscribeRequest [flags:u8]
   kDeliver = 0x11,     // broker -> agent: sequence:u64 record
   kCaughtUp = 0x12,    // broker -> agent: head_sequence:u64
   kSubscribed = 0x13,  // broker -> agent: start:u64 head:u64 first:u64
   kConsumed = 0x14,    // agent -> broker: sequence:u64 (processed up to)
   kCredit = 0x15,      // agent -> broker: credit:u32 (more records allowed)
-  kPositions = 0x16,   // agent -> broker: no body ("my durable subscriptions")
+  kPositions = 0x16,   // agent -> broker: [flags:u8] ("my durable subscriptions")
   kPositionsOk = 0x17, // broker -> agent: head:u64 first:u64 count:u16
-                       //   count x {name:str8 acknowledged:u64 connected:u8}
+                       //   count x {name:str8 acknowledged:u64 state:u8 [lag:u64]}
   kPing = 0x20,        // either way: no body; answered with PONG
   kPong = 0x21,        // either way: no body
   kAdmin = 0x30,       // operator -> broker: command:u32-blob signature:64 bytes
@@ -62,7 +63,20 @@ struct SubscribeRequest {
   std::uint8_t tlp_min = 0;          // inclusive TLP range (Tlp values)
   std::uint8_t tlp_max = 4;
   std::vector<std::string> topics;   // any topic in the header matches
+  // Take the durable subscription `name` over from the connection holding
+  // it (which is told SUBSCRIPTION_TAKEN_OVER), instead of being refused
+  // with SUBSCRIPTION_HELD. Sent as flag bit kSubscribeTakeOver.
+  bool take_over = false;
 };
+
+// SUBSCRIBE flags: one optional byte after the filters, present only when
+// not zero (a SUBSCRIBE without it is the original frame, so brokers and
+// agents from before the byte still understand each other).
+inline constexpr std::uint8_t kSubscribeTakeOver = 0x01;
+
+// POSITIONS flags: an optional body byte, present only when not zero.
+// kPositionsWithLag asks the broker for each connected subscription's lag.
+inline constexpr std::uint8_t kPositionsWithLag = 0x01;
 
 // Limits enforced by Decode.
 inline constexpr std::size_t kMaxFilterEntries = 256;
@@ -76,8 +90,16 @@ struct Position {
   std::string name;               // the durable name (1 to 255 bytes)
   std::uint64_t acknowledged = 0;  // its stored cursor; 0 if none yet
   bool connected = false;          // a live connection holds it now
+  // The records it still has to process, as the broker counted them
+  // (docs/broker.md, "Lag"); only for a connected subscription, and only
+  // when POSITIONS asked with kPositionsWithLag.
+  std::optional<std::uint64_t> lag = std::nullopt;
   bool operator==(const Position&) const = default;
 };
+
+// POSITIONS_OK state bits of one subscription.
+inline constexpr std::uint8_t kPositionConnected = 0x01;
+inline constexpr std::uint8_t kPositionHasLag = 0x02;  // lag:u64 follows
 
 // Frame sizes (docs/protocol.md, wire protocol "Edge cases"). A PUBLISH is
 // the 12-byte prefix and the record; a DELIVER adds the sequence:u64.
@@ -122,6 +144,7 @@ struct Message {
   std::uint64_t first = 0;           // SUBSCRIBED, POSITIONS_OK: oldest sequence
                                      // still held (POSITIONS_OK: 0 if none)
   std::vector<Position> positions;   // POSITIONS_OK
+  bool positions_with_lag = false;   // POSITIONS: kPositionsWithLag was set
   std::uint32_t credit = 0;          // CREDIT
   std::string admin;                 // ADMIN: the command; ADMIN_OK: the result
   AdminSignature admin_signature{};  // ADMIN
@@ -135,7 +158,7 @@ Bytes EncodeSubscribed(std::uint64_t correlation, std::uint64_t start, std::uint
                        std::uint64_t first);
 Bytes EncodeConsumed(std::uint64_t correlation, std::uint64_t sequence);
 Bytes EncodeCredit(std::uint64_t correlation, std::uint32_t credit);
-Bytes EncodePositions(std::uint64_t correlation);
+Bytes EncodePositions(std::uint64_t correlation, bool with_lag = false);
 // REQUIRES: at most kMaxPositions entries, each name 1 to 255 bytes
 // (callers check; Decode refuses anything else).
 Bytes EncodePositionsOk(std::uint64_t correlation, std::uint64_t head, std::uint64_t first,
@@ -151,9 +174,9 @@ Bytes EncodeAdmin(std::uint64_t correlation, std::string_view command,
 Bytes EncodeAdminOk(std::uint64_t correlation, std::string_view result);
 
 // Decodes a frame. kMalformedFrame (bad magic, truncation, trailing bytes,
-// unknown flags, a POSITIONS_OK with more than kMaxPositions entries, an
-// empty name or a connected byte other than 0 or 1), kUnsupportedVersion, kUnknownCommand; the message says
-// which. The correlation is filled in whenever the fixed prefix was read,
+// unknown flags, a flags byte of 0 where it is optional, a POSITIONS_OK
+// with more than kMaxPositions entries, an empty name or unknown state
+// bits), kUnsupportedVersion, kUnknownCommand; the message says which. The correlation is filled in whenever the fixed prefix was read,
 // so an error reply can still name the request.
 Status Decode(ByteView frame, Message* out);
 

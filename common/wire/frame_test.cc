@@ -235,13 +235,80 @@ TEST(FrameTest, PositionsTruncatedOversizedAndTrailingAreRefused) {
   Bytes f = EncodePositionsOk(1, 1, 1, {{"a", 1, false}});
   f[29] = 2;
   EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
-  // A connected byte other than 0 or 1 would not encode back the same.
+  // A state byte with an unknown bit would not encode back the same.
   f = EncodePositionsOk(1, 1, 1, {{"a", 1, true}});
-  f.back() = 2;
+  f.back() = 4 | kPositionConnected;
+  EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
+  // The lag bit without the lag.
+  f.back() = kPositionHasLag;
   EXPECT_CODE(Decode(f, &m), ErrorCode::kMalformedFrame);
   // An empty name.
   EXPECT_CODE(Decode(EncodePositionsOk(1, 1, 1, {{"", 1, false}}), &m),
               ErrorCode::kMalformedFrame);
+}
+
+TEST(FrameTest, SubscribeTakeOverIsAnOptionalFlagsByte) {
+  SubscribeRequest req;
+  req.name = "eu-feed";
+  req.credit = 8;
+  Bytes plain = EncodeSubscribe(1, req);
+  // Without take-over: the original layout, no flags byte (it ends with
+  // the empty topic list).
+  ASSERT_EQ(plain.size(), 12u + 1 + 7 + 1 + 8 + 4 + 2 + 2 + 1 + 1 + 2);
+  Message m;
+  ASSERT_OK(Decode(plain, &m));
+  EXPECT_FALSE(m.subscribe.take_over);
+
+  req.take_over = true;
+  Bytes taking = EncodeSubscribe(2, req);
+  ASSERT_EQ(taking.size(), plain.size() + 1);
+  EXPECT_EQ(taking.back(), kSubscribeTakeOver);
+  ASSERT_OK(Decode(taking, &m));
+  EXPECT_TRUE(m.subscribe.take_over);
+  EXPECT_EQ(m.subscribe.name, "eu-feed");
+  EXPECT_EQ(EncodeSubscribe(2, m.subscribe), taking);
+
+  // A flags byte of 0 (absent means 0), an unknown bit, a byte after it.
+  for (std::uint8_t bad : {0x00, 0x02, 0x81}) {
+    Bytes f = plain;
+    f.push_back(bad);
+    EXPECT_EQ(Decode(f, &m).code(), ErrorCode::kMalformedFrame) << int(bad);
+  }
+  Bytes longer = taking;
+  longer.push_back(0x01);
+  EXPECT_CODE(Decode(longer, &m), ErrorCode::kMalformedFrame);
+}
+
+TEST(FrameTest, PositionsMayAskForTheLagAndEntriesMayCarryIt) {
+  Message m;
+  Bytes ask = EncodePositions(7, true);
+  ASSERT_EQ(ask.size(), 13u);
+  EXPECT_EQ(ask.back(), kPositionsWithLag);
+  ASSERT_OK(Decode(ask, &m));
+  EXPECT_TRUE(m.positions_with_lag);
+  ASSERT_OK(Decode(EncodePositions(7), &m));
+  EXPECT_FALSE(m.positions_with_lag);
+  for (std::uint8_t bad : {0x00, 0x02}) {
+    Bytes f = EncodePositions(7);
+    f.push_back(bad);
+    EXPECT_EQ(Decode(f, &m).code(), ErrorCode::kMalformedFrame) << int(bad);
+  }
+
+  const std::vector<Position> positions = {{"eu-feed", 120, true, 0},
+                                           {"live", 5, true, UINT64_MAX},
+                                           {"nightly", 150, false, std::nullopt}};
+  Bytes ok = EncodePositionsOk(8, 3012, 1, positions);
+  ASSERT_OK(Decode(ok, &m));
+  EXPECT_EQ(m.positions, positions);
+  EXPECT_EQ(EncodePositionsOk(m.correlation, m.head, m.first, m.positions), ok);
+  // The layout of one entry with a lag: name, acknowledged, state, lag.
+  Bytes one = EncodePositionsOk(1, 2, 1, {{"ab", 5, true, 3}});
+  ASSERT_EQ(one.size(), 12u + 8 + 8 + 2 + 1 + 2 + 8 + 1 + 8);
+  EXPECT_EQ(one[12 + 8 + 8 + 2 + 1 + 2 + 8], kPositionConnected | kPositionHasLag);
+  EXPECT_EQ(one.back(), 3);
+  for (std::size_t n = 0; n < one.size(); ++n) {
+    EXPECT_EQ(Decode(ByteView(one.data(), n), &m).code(), ErrorCode::kMalformedFrame) << n;
+  }
 }
 
 TEST(FrameTest, AdminSignedMessageIsDomainSeparated) {

@@ -11,13 +11,17 @@
 //   * an accepted header is kept byte for byte (what the signature and the
 //     AEAD bind), its fields obey the format's rules: TLP 0-4, one key slot
 //     per recipient in order when encrypted and none otherwise, valid
-//     organisation ids, limits on recipients and topics;
+//     organisation ids, limits on recipients and topics, a stix_id of at
+//     most kMaxStixIdLength bytes, a `modified` that is a STIX timestamp;
+//   * its dedupe key fits kMaxDedupeKeyLength (what the broker's storage
+//     keys rely on) and names the same instant in its canonical spelling;
 //   * the record verifies, and Open fails for non-recipients.
 #include <cstddef>
 #include <cstdint>
 #include <set>
 #include <string>
 
+#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -46,6 +50,14 @@ void CheckHeader(const Header& h) {
   FUZZ_REQUIRE(IsOrgId(h.origin));
   FUZZ_REQUIRE(h.recipients.size() <= kMaxRecipients);
   FUZZ_REQUIRE(h.topics.size() <= kMaxTopics);
+  FUZZ_REQUIRE(!h.stix_id.empty() && h.stix_id.size() <= kMaxStixIdLength);
+  FUZZ_REQUIRE(certshare::IsStixTimestamp(h.modified));
+  const std::string key = DedupeKey(h);
+  FUZZ_REQUIRE(key.size() <= kMaxDedupeKeyLength);
+  const std::string canonical = key.substr(key.rfind('\n') + 1);
+  FUZZ_REQUIRE(certshare::IsStixTimestamp(canonical));
+  FUZZ_REQUIRE(certshare::CompareStixTimestamps(canonical, h.modified) == 0);
+  FUZZ_REQUIRE(certshare::CanonicalStixTimestamp(canonical) == canonical);
   std::set<std::string> seen;
   for (const std::string& r : h.recipients) {
     FUZZ_REQUIRE(IsOrgId(r));

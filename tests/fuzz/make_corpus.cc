@@ -93,6 +93,17 @@ std::vector<Bytes> WriteRecords() {
   seeds.push_back({"clear-topics", std::move(clear)});
   seeds.push_back({"green-encrypted",
                    MakeDraft(Tlp::kGreen, true, {To(fuzz::kSecondRecipient)}, "[]")});
+  // `modified` spelled as STIX allows beyond milliseconds, and the longest
+  // stix_id the envelope accepts.
+  envelope::Draft seconds = MakeDraft(Tlp::kGreen, false, {}, incident);
+  seconds.modified = "2025-01-15T10:30:00Z";
+  seeds.push_back({"modified-no-fraction", std::move(seconds)});
+  envelope::Draft leap = MakeDraft(Tlp::kAmber, true, {To(fuzz::kRecipient)}, "{}");
+  leap.modified = "2016-12-31T23:59:60.123456789Z";
+  seeds.push_back({"modified-leap-second-nanoseconds", std::move(leap)});
+  envelope::Draft long_id = MakeDraft(Tlp::kClear, false, {}, "{}");
+  long_id.stix_id = "x-long--" + std::string(envelope::kMaxStixIdLength - 8, 'a');
+  seeds.push_back({"stix-id-at-the-limit", std::move(long_id)});
 
   std::vector<Bytes> headers;
   for (const Seed& seed : seeds) {

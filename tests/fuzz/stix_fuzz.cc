@@ -8,8 +8,9 @@
 //     "too-many-problems";
 //   * every problem has a rule id, a message, and a JSON Pointer that is
 //     empty or starts with '/';
+//   * so are the warnings;
 //   * Summarise agrees with CheckText: OK exactly when the report is, and
-//     then with the same summary.
+//     then with the same summary, whose TLP names the marking it comes from.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -28,6 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_REQUIRE(!p.message.empty());
     FUZZ_REQUIRE(p.pointer.empty() || p.pointer[0] == '/');
   }
+  FUZZ_REQUIRE(report.warnings.size() <= schemas::kMaxProblems + 1);
+  for (const schemas::Problem& w : report.warnings) {
+    FUZZ_REQUIRE(!w.rule.empty() && !w.message.empty());
+  }
   const certshare::Result<schemas::Summary> summary = schemas::Summarise(text);
   FUZZ_REQUIRE(summary.ok() == report.ok());
   if (summary.ok()) {
@@ -35,6 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_REQUIRE(summary->id == report.summary.id);
     FUZZ_REQUIRE(summary->modified == report.summary.modified);
     FUZZ_REQUIRE(summary->tlp == report.summary.tlp);
+    FUZZ_REQUIRE(!summary->tlp ||
+                 schemas::TlpOfMarking(summary->tlp_marking) == summary->tlp);
     FUZZ_REQUIRE(schemas::IsStixTimestamp(summary->modified));
   } else {
     const certshare::ErrorCode code = summary.status().code();

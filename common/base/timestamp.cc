@@ -1,17 +1,17 @@
-// STIX timestamps (STIX 2.1 §3.2): RFC 3339 in UTC with a literal "Z",
-// YYYY-MM-DDTHH:MM:SS[.fraction]Z.
+#include "common/base/timestamp.h"
+
 #include <algorithm>
-#include <cstddef>
 
-#include "schemas/formats.h"
-#include "schemas/stix_check.h"
-
-namespace certshare::schemas {
+namespace certshare {
 
 namespace {
 
 // "YYYY-MM-DDTHH:MM:SS": the fixed-width part, which orders lexically.
 constexpr std::size_t kSecondsLength = 19;
+// Fraction digits of the canonical spelling at least, of the order key
+// exactly.
+constexpr std::size_t kCanonicalDigits = 3;
+constexpr std::size_t kOrderKeyDigits = 9;
 
 bool Digits(std::string_view text, std::size_t pos, std::size_t count,
             int* value) {
@@ -38,6 +38,17 @@ int DaysInMonth(int year, int month) {
 std::string_view Fraction(std::string_view ts) {
   if (ts.size() <= kSecondsLength + 1) return {};
   return ts.substr(kSecondsLength + 1, ts.size() - kSecondsLength - 2);
+}
+
+// "YYYY-MM-DDTHH:MM:SS." + `digits` + "Z".
+std::string WithFraction(std::string_view ts, std::string_view digits,
+                         std::size_t width) {
+  std::string out(ts.substr(0, kSecondsLength));
+  out += '.';
+  out += digits;
+  if (digits.size() < width) out.append(width - digits.size(), '0');
+  out += 'Z';
+  return out;
 }
 
 }  // namespace
@@ -77,11 +88,11 @@ std::string_view WhyNotStixTimestamp(std::string_view text) {
   return {};
 }
 
-std::size_t FractionDigits(std::string_view ts) { return Fraction(ts).size(); }
-
 bool IsStixTimestamp(std::string_view text) {
   return WhyNotStixTimestamp(text).empty();
 }
+
+std::size_t FractionDigits(std::string_view ts) { return Fraction(ts).size(); }
 
 int CompareStixTimestamps(std::string_view a, std::string_view b) {
   if (int c = a.substr(0, kSecondsLength).compare(b.substr(0, kSecondsLength));
@@ -99,4 +110,19 @@ int CompareStixTimestamps(std::string_view a, std::string_view b) {
   return 0;
 }
 
-}  // namespace certshare::schemas
+std::string CanonicalStixTimestamp(std::string_view ts) {
+  if (!IsStixTimestamp(ts)) return std::string(ts);
+  std::string_view digits = Fraction(ts);
+  while (digits.size() > kCanonicalDigits && digits.back() == '0') {
+    digits.remove_suffix(1);
+  }
+  return WithFraction(ts, digits, kCanonicalDigits);
+}
+
+std::string StixTimestampOrderKey(std::string_view ts) {
+  if (!IsStixTimestamp(ts)) return std::string(ts);
+  return WithFraction(ts, Fraction(ts).substr(0, kOrderKeyDigits),
+                      kOrderKeyDigits);
+}
+
+}  // namespace certshare
