@@ -172,13 +172,16 @@ bool Broker::CanRead() {
   const bool full = pipeline_->InFlight() >= kMaxInFlight ||
                     budget_.TotalFull(static_cast<std::size_t>(max_frame_bytes_));
   if (full != reading_paused_) {
+    // Said each time (throttled: at the limit it may flip with every group
+    // commit).
     reading_paused_ = full;
-    if (full) {
-      spdlog::warn("{} records ({} bytes) in flight: reading requests paused until some are "
-                   "acknowledged (max_buffered_bytes {})",
-                   pipeline_->InFlight(), budget_.total(), budget_.total_limit());
-    } else {
-      spdlog::info("reading requests again");
+    if (!full) {
+      if (refusal_log_->Allow("reading requests again")) spdlog::info("reading requests again");
+    } else if (refusal_log_->Allow("reading requests paused")) {
+      spdlog::warn("{} records ({} bytes) in flight, the most the broker holds ({} records, or "
+                   "max_buffered_bytes {} less a largest frame): reading requests paused until "
+                   "some are acknowledged",
+                   pipeline_->InFlight(), budget_.total(), kMaxInFlight, budget_.total_limit());
     }
   }
   return !full;

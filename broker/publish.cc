@@ -58,7 +58,9 @@ void Broker::HandlePublish(const transport::Incoming& in, const wire::Message& m
     return;
   }
   // The organisation's share of the broker's memory (docs/broker.md,
-  // "Limits"): one flooding member is refused, the others are served.
+  // "Limits"): one flooding member is refused, the others are served. (The
+  // total is never the reason while Run reads only with room for a largest
+  // frame, CanRead; the message would say so all the same.)
   const std::size_t cost = Budget::RecordCost(msg.record.size());
   if (!budget_.TryCharge(in.org, cost)) {
     const bool own = budget_.Of(in.org) + cost > budget_.per_org_limit();

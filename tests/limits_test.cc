@@ -2,6 +2,7 @@
 // against a real in-process broker over loopback:
 //   - an organisation over its byte budget is refused BUSY while another
 //     is served;
+//   - at the broker's total budget, reading pauses and nothing is refused;
 //   - connections beyond an organisation's limit are refused at the
 //     handshake, and closed ones are counted out;
 //   - refusals are logged a few times per organisation and code, not once
@@ -73,6 +74,15 @@ class LimitsTest : public BrokerFixture {
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     StartBroker(options, std::move(*log));
   }
+  // The same with records of at most 64 KiB and these budgets.
+  broker::Options StartWithBudgets(std::uint64_t per_org, std::uint64_t total) {
+    broker::Options options = DefaultOptions();
+    options.max_record_bytes = 64u << 10;
+    options.max_buffered_bytes_per_org = per_org;
+    options.max_buffered_bytes = total;
+    StartWithHeldLog(options);
+    return options;
+  }
   void OpenLog() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -111,11 +121,7 @@ class LimitsTest : public BrokerFixture {
 // refused BUSY, none stored twice or lost; CERT-EE, publishing meanwhile,
 // is not refused, and both get their ACKs once the log moves.
 TEST_F(LimitsTest, AnOrganisationOverItsBudgetIsBusyWhileAnotherIsServed) {
-  broker::Options options = DefaultOptions();
-  options.max_record_bytes = 64u << 10;
-  options.max_buffered_bytes_per_org = 256u << 10;
-  options.max_buffered_bytes = 4u << 20;
-  StartWithHeldLog(options);
+  const broker::Options options = StartWithBudgets(256u << 10, 4u << 20);
   ASSERT_FALSE(HasFatalFailure());
 
   auto xx = Connect("CERT-XX");
@@ -183,6 +189,58 @@ TEST_F(LimitsTest, AnOrganisationOverItsBudgetIsBusyWhileAnotherIsServed) {
   // Nothing stays charged: the gauge comes back to zero.
   EXPECT_TRUE(WaitFor([&] { return broker_->metrics().buffered_bytes() == 0; }))
       << broker_->metrics().buffered_bytes();
+}
+
+// max_buffered_bytes: with every write held, CERT-XX and CERT-EE, each
+// within its own share, together bring the records in flight to the
+// broker's total. The broker then stops reading requests (logged once)
+// rather than holding more: nothing is refused and nothing lost, and once
+// the log moves every record is acknowledged and reading resumes.
+TEST_F(LimitsTest, TheTotalBudgetPausesReadingAndRefusesNothing) {
+  StopBroker();
+  LogCapture log;
+  const broker::Options options = StartWithBudgets(1u << 20, 1u << 20);
+  ASSERT_FALSE(HasFatalFailure());
+
+  constexpr int kEach = 15;  // 15 x ~40 KiB from each: 1.2 MiB in all
+  auto xx = Connect("CERT-XX");
+  auto ee = Connect("CERT-EE");
+  ASSERT_NE(xx, nullptr);
+  ASSERT_NE(ee, nullptr);
+  std::size_t cost_each = 0;
+  for (int i = 0; i < kEach; ++i) {
+    Bytes a = BigRecord("CERT-XX", i, 40u << 10);
+    Bytes b = BigRecord("CERT-EE", 100 + i, 40u << 10);
+    cost_each = broker::Budget::RecordCost(a.size());
+    ASSERT_TRUE(xx->SendPublish(a).ok());
+    ASSERT_TRUE(ee->SendPublish(b).ok());
+  }
+  // Each organisation stays within its share, the two together do not.
+  ASSERT_LE(kEach * cost_each, options.max_buffered_bytes_per_org);
+  ASSERT_GT(2 * kEach * cost_each, options.max_buffered_bytes);
+
+  ASSERT_TRUE(WaitFor([&] { return log.Count("reading requests paused") == 1; }, kWait))
+      << "buffered " << broker_->metrics().buffered_bytes();
+  const std::uint64_t held = broker_->metrics().buffered_bytes();
+  EXPECT_LE(held, options.max_buffered_bytes);
+  EXPECT_LT(held, 2 * kEach * cost_each);  // some still wait unread
+  // Nothing is answered while the log is held: in particular no BUSY.
+  EXPECT_EQ(xx->Next(milliseconds(300)).status().code(), ErrorCode::kTimeout);
+  EXPECT_EQ(ee->Next(milliseconds(300)).status().code(), ErrorCode::kTimeout);
+  EXPECT_LE(broker_->metrics().buffered_bytes(), options.max_buffered_bytes);
+
+  OpenLog();
+  for (auto* client : {xx.get(), ee.get()}) {
+    for (int i = 0; i < kEach; ++i) {
+      auto r = client->Next(kWait);
+      ASSERT_TRUE(r.ok()) << "reply " << i << ": " << r.status().ToString();
+      ASSERT_EQ(r->msg.command, wire::Command::kAck)
+          << ErrorCodeName(r->msg.error) << ": " << r->msg.text;
+    }
+  }
+  EXPECT_EQ(Metric("certshare_records_refused_total{code=\"BUSY\"}"), 0u);
+  EXPECT_TRUE(WaitFor([&] { return log.Count("reading requests again") >= 1; }, kWait));
+  StopBroker();
 }
 
 // max_connections_per_org: CERT-XX's third connection is refused at the

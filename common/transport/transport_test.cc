@@ -280,6 +280,35 @@ TEST_F(TransportTest, ConnectionsBeyondTheLimitAreRefusedUntilOneCloses) {
   EXPECT_TRUE(admitted) << "no connection admitted after one closed";
 }
 
+// ClientOptions::max_frame_bytes (the agent sets it to the largest frame a
+// broker sends): a frame from the server up to it arrives, a larger one is
+// dropped by ZeroMQ before it is allocated (ZMQ_MAXMSGSIZE).
+TEST_F(TransportTest, AClientDropsAFrameLargerThanItsMaximum) {
+  constexpr std::int64_t kMax = 4096;
+  ClientOptions options;
+  options.endpoint = server_->endpoint();
+  options.server_key = server_keys_.public_key;
+  options.public_key = client_keys_.public_key;
+  options.secret_key = &client_keys_.secret_key;
+  options.max_frame_bytes = kMax;
+  auto client = Client::Connect(options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  ASSERT_OK((*client)->Send(Bytes{'h', 'i'}, milliseconds(1000)));
+  auto in = ServerReceive();
+  ASSERT_TRUE(in.has_value());
+
+  const Bytes largest(static_cast<std::size_t>(kMax), 'a');
+  ASSERT_EQ(server_->Send(in->peer, largest), SendOutcome::kSent);
+  auto got = (*client)->Receive(milliseconds(5000));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, largest);
+
+  const Bytes too_large(static_cast<std::size_t>(kMax) + 1, 'b');
+  ASSERT_EQ(server_->Send(in->peer, too_large), SendOutcome::kSent);
+  got = (*client)->Receive(milliseconds(1000));
+  EXPECT_FALSE(got.ok()) << "a frame of " << got->size() << " bytes arrived";
+}
+
 TEST_F(TransportTest, SendToUnknownPeerReportsGone) {
   Bytes frame = {1};
   EXPECT_EQ(server_->Send("no-such-peer", frame), SendOutcome::kGone);

@@ -317,5 +317,20 @@ TEST(FrameTest, AdminSignedMessageIsDomainSeparated) {
   EXPECT_EQ(std::string(AsChars(signed_message)), expected);
 }
 
+// Agents drop any frame larger than kMaxBrokerFrameBytes (their sockets'
+// maximum message size), so every frame a broker may legitimately send must
+// fit: the largest of each kind, built here, does.
+TEST(FrameTest, EveryFrameABrokerSendsFitsTheAgentsMaximum) {
+  const Bytes largest_record(kMaxRecordBytes, 'r');
+  EXPECT_EQ(EncodeDeliver(1, 2, largest_record).size(), kMaxBrokerFrameBytes);
+  EXPECT_LE(EncodeAdminOk(1, std::string(kMaxAdminResultBytes, 'a')).size(),
+            kMaxBrokerFrameBytes);
+  std::vector<Position> most(kMaxPositions,
+                             Position{std::string(255, 'n'), UINT64_MAX, true, UINT64_MAX});
+  EXPECT_LE(EncodePositionsOk(1, 2, 3, most).size(), kMaxBrokerFrameBytes);
+  EXPECT_LE(EncodeError(1, ErrorCode::kBusy, std::string(1u << 20, 'e')).size(),
+            kMaxBrokerFrameBytes);
+}
+
 }  // namespace
 }  // namespace certshare::wire
