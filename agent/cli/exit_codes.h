@@ -12,5 +12,9 @@ inline constexpr int kExitRefused = 4;        // the broker refused the request
 inline constexpr int kExitUnreachable = 5;    // no answer, or the handshake failed
 inline constexpr int kExitVerifyFailed = 6;   // a received record failed verification
 inline constexpr int kExitSpoolFull = 7;      // the spool is at its limit: nothing accepted
+inline constexpr int kExitStoredDiffers = 8;  // the broker holds another version with this id
+                                              // and modified; this one was not stored
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C (SIGINT) or SIGTERM while forwarding:
+                                              // the records stay spooled
 
 }  // namespace certshare::cli

@@ -28,14 +28,7 @@ struct GetFlags {
 };
 
 int ExitForBroker(const Status& s) {
-  switch (s.code()) {
-    case ErrorCode::kTimeout:
-    case ErrorCode::kTransportError:
-    case ErrorCode::kUnauthenticated:
-      return kExitUnreachable;
-    default:
-      return kExitRefused;
-  }
+  return BrokerNotReached(s) ? kExitUnreachable : kExitRefused;
 }
 
 Status NotAvailable(std::uint64_t sequence, const std::string& org, std::uint64_t head) {

@@ -44,6 +44,8 @@ int RunSubscribe(const SubscribeFlags& f) {
   if (!request.ok()) return Report(request.status(), kExitUsage);
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  Status names = CheckFilterNames(*request, context->registry, std::cerr);
+  if (!names.ok()) return Report(names, kExitInvalidInput);
   // The output and its state first: a feed that cannot write must not
   // take records from the broker.
   auto opened = OpenFeed(f, *context);
@@ -52,10 +54,8 @@ int RunSubscribe(const SubscribeFlags& f) {
   if (!client.ok()) return Report(client.status(), kExitInvalidInput);
   auto subscribed = (*client)->Subscribe(*request, std::chrono::seconds(10));
   if (!subscribed.ok()) {
-    bool refused = subscribed.status().code() != ErrorCode::kTimeout &&
-                   subscribed.status().code() != ErrorCode::kUnauthenticated &&
-                   subscribed.status().code() != ErrorCode::kTransportError;
-    return Report(subscribed.status(), refused ? kExitRefused : kExitUnreachable);
+    return Report(subscribed.status(),
+                  BrokerNotReached(subscribed.status()) ? kExitUnreachable : kExitRefused);
   }
   std::cerr << "certshare: subscribed" << (f.name.empty() ? "" : " as " + f.name)
             << " from sequence " << subscribed->sequence << " (broker holds "

@@ -2,7 +2,8 @@
 // documents: each line one object or one bundle, published as is (one
 // record per line) once schemas::Summarise accepts it. A line that is not
 // valid STIX is an error naming the problems (the sensor reports it with
-// its line number and goes on); a blank line is skipped.
+// its line number and goes on). Blank lines never reach it: the
+// pipeline skips them for every format.
 //
 // The record's TLP is the line's own TLP 2.0 marking, else the sensor's
 // --tlp; the two must agree (agent::Route).
