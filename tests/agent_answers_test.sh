@@ -76,13 +76,14 @@ grep -Eq '^certshare-broker [0-9]+\.[0-9]+\.[0-9]+( \(commit [0-9a-f]{12}(-dirty
 [ "${version_line#certshare }" = "$(sed 's/^certshare-broker //' "$work/out")" ] ||
   fail "the two programs disagree: $version_line / $(cat "$work/out")"
 if [ -e "$source_dir/.git" ] && command -v git >/dev/null &&
-   head="$(git -C "$source_dir" rev-parse --short=12 HEAD 2>/dev/null)"; then
-  # Built from this checkout: the commit is named (the build reads it, so
-  # it is the commit of the sources these programs were built from).
-  case "$version_line" in
-    *"(commit $head"*) echo "  $version_line" ;;
-    *) fail "--version does not name the checkout's commit $head: $version_line" ;;
-  esac
+   git -C "$source_dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+  # Built from this checkout: a commit of it is named (the one the sources
+  # were at when the programs were built: HEAD, unless committed since).
+  commit="$(sed -nE 's/.*\(commit ([0-9a-f]{12})(-dirty)?\)$/\1/p' <<<"$version_line")"
+  [ -n "$commit" ] || fail "--version names no commit in a checkout: $version_line"
+  git -C "$source_dir" rev-parse -q --verify "$commit^{commit}" >/dev/null ||
+    fail "--version names $commit, which is not a commit of $source_dir: $version_line"
+  echo "  $version_line"
 else
   echo "  $version_line (not a git checkout: no commit)"
 fi
