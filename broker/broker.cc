@@ -68,15 +68,19 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   std::shared_ptr<RegistryHolder> registry_ref = broker->registry_;
   std::optional<crypto::BoxPublicKey> operator_key;
   if (broker->operator_) operator_key = broker->operator_->transport_key;
+  // A revoked organisation's key is refused as revoked, which its agent is
+  // told (transport::Authorize): it holds the key, so this says nothing it
+  // does not know.
   server_options.authorize = [registry_ref, operator_key](
-                                 const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+                                 const crypto::BoxPublicKey& key) -> Result<std::string> {
     if (operator_key && key == *operator_key) return std::string(kOperatorUserId);
     std::shared_ptr<const identity::Registry> registry = registry_ref->Get();
     const identity::Card* card = registry->FindByTransportKey(key);
-    if (card == nullptr) return std::nullopt;
+    if (card == nullptr) {
+      return Status(ErrorCode::kUnauthenticated, "transport key not registered");
+    }
     if (card->revoked) {
-      spdlog::warn("refused a connection of {}: revoked at {}", card->org, card->revoked_at);
-      return std::nullopt;
+      return Status(ErrorCode::kRevoked, card->org + " was revoked at " + card->revoked_at);
     }
     spdlog::debug("admitted a connection of {}", card->org);
     return card->org;

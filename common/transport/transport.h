@@ -29,10 +29,15 @@
 namespace certshare::transport {
 
 // Maps a client's CURVE public key to its organisation id (the ZAP
-// User-Id); nullopt refuses. Called for every new connection, so a key
-// it stops admitting is refused from the next handshake on.
-using Authorize =
-    std::function<std::optional<std::string>(const crypto::BoxPublicKey& client_key)>;
+// User-Id), or refuses it: kRevoked for the key of an organisation the
+// registry marks revoked, any other error for a key it does not know. The
+// client learns which (docs/protocol.md, "Connection"): the ZAP handler
+// answers status 500 for kRevoked and 400 otherwise, and libzmq hands the
+// client that status (Client::Receive: kRevoked, kUnauthenticated). The
+// status is all that reaches the client; the message is for the server's
+// log. Called for every new connection, so a key it stops admitting is
+// refused from the next handshake on.
+using Authorize = std::function<Result<std::string>(const crypto::BoxPublicKey& client_key)>;
 
 struct ServerOptions {
   // Where to bind, e.g. "tcp://127.0.0.1:7700"; "tcp://127.0.0.1:*" picks an
@@ -115,6 +120,15 @@ struct ClientOptions {
   const crypto::BoxSecretKey* secret_key = nullptr;  // copied at Connect
   int send_high_water_mark = 10000;
   int receive_high_water_mark = 10000;
+  // How long the first connection may keep failing before Receive gives up
+  // with kUnreachable: every attempt to open it was refused or found no
+  // route (ZeroMQ retries every 100 ms), and none has succeeded since
+  // Connect. Default 1 s: a broker that is not running is reported at
+  // once instead of after the caller's whole answer timeout. An endpoint
+  // that neither answers nor refuses (packets dropped) still waits for the
+  // caller's timeout, and once a connection was made, losing it is left to
+  // ZeroMQ's reconnection as before.
+  std::chrono::milliseconds connect_timeout{1000};
 };
 
 class Client {
@@ -125,7 +139,10 @@ class Client {
   // Queues a frame; kTimeout if it cannot be queued within `timeout`.
   virtual Status Send(ByteView frame, std::chrono::milliseconds timeout) = 0;
   // Waits up to `timeout` for a frame: kTimeout when none came,
-  // kUnauthenticated when the broker refused our key during the handshake.
+  // kUnreachable when no connection could be made for connect_timeout
+  // (see ClientOptions), kUnauthenticated when the broker refused our key
+  // during the handshake (kRevoked: as the key of a revoked organisation),
+  // kTransportError when the connection closed during the handshake.
   virtual Result<Bytes> Receive(std::chrono::milliseconds timeout) = 0;
 };
 

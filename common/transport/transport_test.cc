@@ -22,9 +22,12 @@ class TransportTest : public ::testing::Test {
     options.public_key = server_keys_.public_key;
     options.secret_key = &server_keys_.secret_key;
     crypto::BoxPublicKey known = client_keys_.public_key;
-    options.authorize = [known](const crypto::BoxPublicKey& key) -> std::optional<std::string> {
-      if (key == known) return "ORG-A";
-      return std::nullopt;
+    revoked_keys_ = crypto::GenerateBoxKeyPair();
+    crypto::BoxPublicKey revoked = revoked_keys_.public_key;
+    options.authorize = [known, revoked](const crypto::BoxPublicKey& key) -> Result<std::string> {
+      if (key == known) return std::string("ORG-A");
+      if (key == revoked) return Status(ErrorCode::kRevoked, "ORG-R was revoked");
+      return Status(ErrorCode::kUnauthenticated, "not registered");
     };
     auto server = Server::Bind(options);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
@@ -55,6 +58,7 @@ class TransportTest : public ::testing::Test {
 
   crypto::BoxKeyPair server_keys_;
   crypto::BoxKeyPair client_keys_;
+  crypto::BoxKeyPair revoked_keys_;  // admitted by no one: "revoked"
   std::unique_ptr<Server> server_;
 };
 
@@ -144,6 +148,61 @@ TEST_F(TransportTest, UnregisteredKeyIsRefusedAndToldSo) {
   auto in = server_->Receive(milliseconds(200));
   ASSERT_TRUE(in.ok());
   EXPECT_FALSE(in->has_value());
+}
+
+TEST_F(TransportTest, RevokedKeyIsRefusedAndToldItIsRevoked) {
+  auto client = Connect(revoked_keys_, server_keys_.public_key);
+  ASSERT_NE(client, nullptr);
+  Bytes hello = {'h', 'i'};
+  ASSERT_OK(client->Send(hello, milliseconds(1000)));
+  auto got = client->Receive(milliseconds(5000));
+  EXPECT_EQ(got.status().code(), ErrorCode::kRevoked) << got.status().ToString();
+  EXPECT_NE(got.status().message().find("revoked"), std::string::npos)
+      << got.status().ToString();
+  auto in = server_->Receive(milliseconds(200));
+  ASSERT_TRUE(in.ok());
+  EXPECT_FALSE(in->has_value());
+}
+
+// Nothing listens on a port that was just bound and closed: the client
+// says so after connect_timeout instead of waiting for the whole receive
+// timeout.
+TEST(TransportClientTest, RefusedConnectionIsReportedAfterConnectTimeout) {
+  std::string endpoint;
+  {
+    crypto::BoxKeyPair keys = crypto::GenerateBoxKeyPair();
+    ServerOptions options;
+    options.endpoint = "tcp://127.0.0.1:*";
+    options.public_key = keys.public_key;
+    options.secret_key = &keys.secret_key;
+    options.authorize = [](const crypto::BoxPublicKey&) -> Result<std::string> {
+      return std::string("ORG-A");
+    };
+    auto server = Server::Bind(options);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    endpoint = (*server)->endpoint();
+  }  // closed: the port now refuses connections
+  crypto::BoxKeyPair server_keys = crypto::GenerateBoxKeyPair();
+  crypto::BoxKeyPair keys = crypto::GenerateBoxKeyPair();
+  ClientOptions options;
+  options.endpoint = endpoint;
+  options.server_key = server_keys.public_key;
+  options.public_key = keys.public_key;
+  options.secret_key = &keys.secret_key;
+  options.connect_timeout = milliseconds(300);
+  auto client = Client::Connect(options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  Bytes hello = {'h', 'i'};
+  ASSERT_OK((*client)->Send(hello, milliseconds(1000)));
+  const auto start = std::chrono::steady_clock::now();
+  auto got = (*client)->Receive(milliseconds(20000));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(got.status().code(), ErrorCode::kUnreachable) << got.status().ToString();
+  EXPECT_NE(got.status().message().find(endpoint), std::string::npos)
+      << got.status().ToString();
+  // 300 ms asked; well under the 20 s receive timeout even on a loaded machine.
+  EXPECT_GE(took, milliseconds(250));
+  EXPECT_LT(took, milliseconds(10000));
 }
 
 TEST_F(TransportTest, WrongServerKeyNeverDelivers) {

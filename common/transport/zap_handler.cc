@@ -80,14 +80,19 @@ void ZapHandler::HandleRequest() {
   if (mechanism == "CURVE" && request.size() == 7 && request[6].size() == 32) {
     crypto::BoxPublicKey key;
     std::memcpy(key.data(), request[6].data(), key.size());
-    std::optional<std::string> org = authorize_(key);
-    if (org) {
+    Result<std::string> org = authorize_(key);
+    if (org.ok()) {
       status = "200";
       text = "OK";
       user_id = *org;
       spdlog::info("admitted {} from {}", *org, address);
     } else {
-      spdlog::warn("refused connection from {}: transport key not registered", address);
+      // 500 tells the client its organisation is revoked, 400 that its key
+      // is unknown (transport.h, Authorize): the status code is all that
+      // libzmq passes on to it.
+      if (org.status().code() == ErrorCode::kRevoked) status = "500";
+      text = org.status().message();
+      spdlog::warn("refused connection from {}: {}", address, org.status().message());
     }
   } else {
     text = "CURVE required";
