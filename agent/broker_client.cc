@@ -7,10 +7,11 @@ constexpr auto kSendTimeout = std::chrono::seconds(5);
 }
 
 Result<std::unique_ptr<BrokerClient>> BrokerClient::Connect(
-    const std::string& endpoint, const identity::Card& broker,
-    const identity::Identity& me) {
+    const std::string& endpoint, const identity::Card& broker, const identity::Identity& me,
+    std::chrono::milliseconds connect_timeout) {
   transport::ClientOptions options;
   options.endpoint = endpoint;
+  options.connect_timeout = connect_timeout;
   options.server_key = broker.transport_key;
   options.public_key = me.card.transport_key;
   options.secret_key = &me.transport_secret;

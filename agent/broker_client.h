@@ -42,9 +42,14 @@ struct Received {
 
 class BrokerClient {
  public:
-  static Result<std::unique_ptr<BrokerClient>> Connect(const std::string& endpoint,
-                                                       const identity::Card& broker,
-                                                       const identity::Identity& me);
+  // Makes the socket and starts connecting (nothing is sent yet). Errors
+  // here are about the endpoint or keys. `connect_timeout`: how long the
+  // first connection may keep being refused (or find no route) before
+  // Next and the calls that wait report kUnreachable
+  // (transport::ClientOptions::connect_timeout; `--connect-timeout`).
+  static Result<std::unique_ptr<BrokerClient>> Connect(
+      const std::string& endpoint, const identity::Card& broker, const identity::Identity& me,
+      std::chrono::milliseconds connect_timeout = transport::ClientOptions{}.connect_timeout);
 
   // Sends one record and waits for its ACK. A refusal comes back as the
   // broker's error code and message (prefixed "the broker refused the

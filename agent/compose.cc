@@ -3,7 +3,9 @@
 #include <set>
 
 #include "agent/creators.h"
+#include "agent/published.h"
 #include "common/base/json.h"
+#include "common/base/suggest.h"
 #include "schemas/stix_check.h"
 
 namespace certshare::agent {
@@ -51,11 +53,7 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
       continue;
     }
     const identity::Card* card = registry.Find(name);
-    if (card == nullptr) {
-      return Status(ErrorCode::kUnknownOrganisation,
-                    "recipient " + name + " is not in the registry; import its card "
-                    "with: certshare registry import <card>");
-    }
+    if (card == nullptr) return UnknownOrganisation("recipient", name, registry);
     if (card->revoked) {
       return Status(ErrorCode::kRevoked, "recipient " + name + " was revoked at " +
                                              card->revoked_at + " and can no longer receive");
@@ -66,6 +64,20 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
 }
 
 }  // namespace
+
+Status UnknownOrganisation(std::string_view what, const std::string& name,
+                           const identity::Registry& registry) {
+  std::vector<std::string> known;
+  for (const auto& [org, card] : registry.cards()) known.push_back(org);
+  const std::string subject = std::string(what) + " " + name + " is not in the registry";
+  if (std::optional<std::string> meant = Closest(name, known)) {
+    return Status(ErrorCode::kUnknownOrganisation,
+                  subject + "; did you mean " + *meant +
+                      "? (organisation ids are case-sensitive)");
+  }
+  return Status(ErrorCode::kUnknownOrganisation,
+                subject + "; import its card with: certshare registry import <card>");
+}
 
 Result<Tlp> ChooseTlp(std::optional<Tlp> marked, std::string_view marked_by,
                       std::optional<Tlp> requested) {
@@ -131,7 +143,7 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   draft.payload = std::string(stix_text);
   CERTSHARE_ASSIGN_OR_RETURN(Bytes record, sealer.Seal(draft));
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record decoded, envelope::Decode(record));
-  return Composed{std::move(record), std::move(decoded.header)};
+  return Composed{std::move(record), std::move(decoded.header), ContentDigest(stix_text)};
 }
 
 }  // namespace certshare::agent

@@ -52,6 +52,7 @@ struct ComposeOptions {
 struct Composed {
   Bytes record;
   envelope::Header header;  // what was sealed (for messages to the user)
+  crypto::Hash256 content{};  // ContentDigest of the payload (agent/published.h)
 };
 
 Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,
@@ -76,6 +77,13 @@ struct Routing {
   bool encrypt = true;
   std::vector<envelope::Recipient> recipients;
 };
+// UNKNOWN_ORGANISATION for an organisation id the registry does not hold,
+// `what` naming its role ("recipient", "--origin"): "recipient cert-ua is
+// not in the registry; did you mean CERT-UA? ..." when a registered id is
+// close (common/base/suggest.h), else how to import its card.
+Status UnknownOrganisation(std::string_view what, const std::string& name,
+                           const identity::Registry& registry);
+
 Result<Routing> Route(Tlp tlp, const ComposeOptions& options, const identity::Identity& me,
                       const identity::Registry& registry);
 

@@ -36,7 +36,9 @@
 #include <exception>
 #include <optional>
 
+#include "agent/sensor/eve_time.h"
 #include "common/base/bytes.h"
+#include "common/base/suggest.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
 
@@ -49,15 +51,17 @@ struct KnownKey {
   std::string_view table;
   std::string_view key;
 };
-constexpr std::array<KnownKey, 10> kKnownKeys{{
+constexpr std::array<KnownKey, 12> kKnownKeys{{
     {"", "identity"},
     {"", "registry"},
     {"", "passphrase_file"},
     {"broker", "endpoint"},
     {"broker", "card"},
     {"broker", "public_key"},
+    {"broker", "connect_timeout"},
     {"publish", "to"},
     {"sensor", "tlp"},
+    {"sensor", "assume_offset"},
     {"spool", "path"},
     {"spool", "limit"},
 }};
@@ -65,26 +69,6 @@ constexpr std::array<std::string_view, 4> kTables{"broker", "publish", "sensor",
 
 std::string Qualified(std::string_view table, std::string_view key) {
   return table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
-}
-
-// Levenshtein distance, for "did you mean".
-std::size_t Distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                                             std::tolower(static_cast<unsigned char>(b[j - 1]))
-                                         ? 0
-                                         : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 // The closest known key to an unknown one (within two edits), as it
@@ -101,11 +85,11 @@ std::string Suggest(std::string_view table, std::string_view key) {
   };
   // Keys of this table first: on a tie they win.
   for (const KnownKey& k : kKnownKeys) {
-    if (k.table == table) consider(Distance(key, k.key), "\"" + std::string(k.key) + "\"");
+    if (k.table == table) consider(EditDistance(key, k.key), "\"" + std::string(k.key) + "\"");
   }
   for (const KnownKey& k : kKnownKeys) {
     if (k.table == table) continue;
-    consider(Distance(key, k.key),
+    consider(EditDistance(key, k.key),
              "\"" + std::string(k.key) + "\"" +
                  (k.table.empty() ? " at the top, before any [table]"
                                   : " in [" + std::string(k.table) + "]"));
@@ -118,7 +102,7 @@ std::string SuggestTable(std::string_view name) {
   std::string best;
   std::size_t best_distance = 3;
   for (std::string_view t : kTables) {
-    const std::size_t d = Distance(name, t);
+    const std::size_t d = EditDistance(name, t);
     if (d < best_distance) {
       best_distance = d;
       best = "[" + std::string(t) + "]";
@@ -193,6 +177,8 @@ class Parser {
     if (name == "broker.public_key") return PublicKey(name, line, node);
     if (name == "publish.to") return Recipients(name, line, node);
     if (name == "sensor.tlp") return SensorTlp(name, line, node);
+    if (name == "sensor.assume_offset") return AssumeOffset(name, line, node);
+    if (name == "broker.connect_timeout") return ConnectTimeout(name, line, node);
     if (name == "spool.path") return Path(name, line, node, &config_.spool_path);
     if (name == "spool.limit") return SpoolLimit(name, line, node);
     std::string message;
@@ -300,6 +286,27 @@ class Parser {
       return;
     }
     config_.sensor_tlp = *tlp;
+  }
+
+  void AssumeOffset(const std::string& name, toml::source_index line, const toml::node& node) {
+    const std::string* s = String(name, line, node);
+    if (s == nullptr) return;
+    std::optional<int> minutes = sensor::ParseUtcOffset(*s);
+    if (!minutes) {
+      Problem(line, name + " must be a UTC offset such as \"Z\", \"+00:00\", \"+02:00\" or "
+                    "\"-0500\", not \"" + *s + "\"");
+      return;
+    }
+    config_.sensor_assume_offset_minutes = *minutes;
+  }
+
+  void ConnectTimeout(const std::string& name, toml::source_index line, const toml::node& node) {
+    const toml::value<std::int64_t>* n = node.as_integer();
+    if (n == nullptr || n->get() < 1 || n->get() > 3600) {
+      Problem(line, name + " must be a whole number of seconds from 1 to 3600");
+      return;
+    }
+    config_.connect_timeout_seconds = static_cast<int>(n->get());
   }
 
   void SpoolLimit(const std::string& name, toml::source_index line, const toml::node& node) {
@@ -535,6 +542,13 @@ card = "keys/BROKER.card.json"
 # card's "transport_public"). Give card or public_key, not both.
 # public_key = "<64 hex digits>"
 
+# Seconds a command keeps trying when the broker refuses the connection
+# (nothing listens at the endpoint) before it says so: 1 to 3600. Default
+# 1. Raise it to ride out broker restarts; a broker that accepts but is
+# slow is waited for as long as the command's --timeout anyway.
+# Flag --connect-timeout, environment CERTSHARE_CONNECT_TIMEOUT.
+# connect_timeout = 1
+
 [publish]
 # Default recipients, used when a command is given no --to: organisation
 # ids and "group:<name>" for the registry's sharing groups. Default: none
@@ -550,6 +564,13 @@ to = []
 # organisation). Use "amber" with publish.to when the sensor's events must
 # reach only named partners.
 tlp = "green"
+
+# The UTC offset to assume for Suricata EVE timestamps written without
+# one (e.g. "2026-11-20T10:11:12.123456"): "Z", "+00:00", "+02:00". Default:
+# none, and such events are reported as bad, never guessed. Set it to the
+# sensor host's offset if its Suricata logs local time without an offset.
+# Flag --assume-offset.
+# assume_offset = "+00:00"
 
 [spool]
 # The folder where accepted records wait until the broker acknowledges

@@ -12,10 +12,12 @@
 //   [broker]
 //   endpoint = "tcp://broker.example:7700"
 //   card = "keys/BROKER.card.json"        # or public_key = "<64 hex>"
+//   connect_timeout = 1
 //   [publish]
 //   to = ["CERT-UA", "group:eu-csirts-network"]
 //   [sensor]
 //   tlp = "green"
+//   assume_offset = "+00:00"
 //   [spool]
 //   path = "spool"
 //   limit = "1 GiB"
@@ -69,6 +71,14 @@ struct AgentConfig {
   // two. Default: none.
   std::optional<crypto::BoxPublicKey> broker_public_key;
 
+  // [broker] `connect_timeout`: seconds, 1-3600, that a command keeps
+  // trying when every attempt to connect to the broker is refused (nothing
+  // listens there) before it gives up. Flag --connect-timeout, environment
+  // CERTSHARE_CONNECT_TIMEOUT. Default (0 here: not set) 1 s. Raise it to
+  // ride out broker restarts; a broker that accepts but answers slowly is
+  // waited for as long as the command's --timeout, whatever this says.
+  int connect_timeout_seconds = 0;
+
   // [publish] `to`: default recipients when a command is given no --to:
   // organisation ids and "group:<name>" of the registry's groups. Default:
   // none (AMBER and above then need --to; GREEN goes to everyone).
@@ -78,6 +88,13 @@ struct AgentConfig {
   // carry no marking of their own. Default GREEN (the whole community,
   // encrypted to every registered organisation); AMBER or above needs `to`.
   Tlp sensor_tlp = Tlp::kGreen;
+
+  // [sensor] `assume_offset`: the UTC offset a sensor assumes for EVE
+  // timestamps written without one ("Z", "+00:00", "+02:00", "-0500").
+  // Flag --assume-offset. Default: none, and such events are reported as
+  // bad (the zone is never guessed). Set it to the sensor host's offset
+  // when its Suricata logs local time without an offset.
+  std::optional<int> sensor_assume_offset_minutes;
 
   // [spool] `path`: the folder of the local spool, where accepted records
   // wait for the broker's acknowledgement. Default: empty, meaning

@@ -54,6 +54,32 @@ limit = "512 MiB"
   EXPECT_EQ(config->spool_limit_bytes, 512u << 20);
 }
 
+TEST(AgentConfigTest, ConnectTimeoutAndAssumedOffset) {
+  auto config = ParseAgentConfig("[broker]\nconnect_timeout = 30\n[sensor]\nassume_offset = \"+02:00\"\n",
+                                 "/etc/certshare");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->connect_timeout_seconds, 30);
+  EXPECT_EQ(config->sensor_assume_offset_minutes, 120);
+  auto utc = ParseAgentConfig("[sensor]\nassume_offset = \"Z\"\n", "/etc/certshare");
+  ASSERT_TRUE(utc.ok()) << utc.status().ToString();
+  EXPECT_EQ(utc->sensor_assume_offset_minutes, 0);
+  // Unset: no connect timeout of its own (the command's default applies),
+  // and no offset is ever assumed.
+  auto none = ParseAgentConfig("", "/etc/certshare");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->connect_timeout_seconds, 0);
+  EXPECT_FALSE(none->sensor_assume_offset_minutes.has_value());
+
+  EXPECT_ERROR("[broker]\nconnect_timeout = 0\n",
+               "line 2: broker.connect_timeout must be a whole number of seconds from 1 to 3600");
+  EXPECT_ERROR("[broker]\nconnect_timeout = \"5\"\n", "broker.connect_timeout must be");
+  EXPECT_ERROR("[broker]\nconnect_timeout = 3601\n", "broker.connect_timeout must be");
+  EXPECT_ERROR("[sensor]\nassume_offset = \"+2h\"\n",
+               "line 2: sensor.assume_offset must be a UTC offset such as");
+  EXPECT_ERROR("[sensor]\nassume_offset = 2\n", "sensor.assume_offset must be a string");
+  EXPECT_ERROR("[sensor]\nassume_ofset = \"Z\"\n", "did you mean \"assume_offset\"?");
+}
+
 TEST(AgentConfigTest, DefaultsWhenEmptyOrOnlyComments) {
   for (std::string_view text : {"", "# nothing here\n\n", "[broker]\n[publish]\n"}) {
     auto config = ParseAgentConfig(text, "/etc/certshare");

@@ -63,10 +63,12 @@ void Forwarder::UpdateStats() {
   stats_.connected = client_ != nullptr;
 }
 
-Status Forwarder::Drain(milliseconds idle_timeout) {
+Status Forwarder::Drain(milliseconds idle_timeout, const std::atomic<bool>* stop) {
+  heard_ = false;
   const milliseconds ack_timeout = std::min(options_.ack_timeout, idle_timeout);
   auto deadline = Clock::now() + idle_timeout;
   while (spool_.Depth() > 0 || !in_flight_.empty()) {
+    if (stop != nullptr && *stop) return Status::Ok();
     milliseconds left = Left(deadline);
     if (left.count() == 0) {
       // The last connection problem, unless it only repeats "no answer".
@@ -85,9 +87,20 @@ Status Forwarder::Drain(milliseconds idle_timeout) {
       deadline = Clock::now() + idle_timeout;
       ResetBackoff();
     } else if (step == Step::kLost) {
+      // What waiting would not change: the handshake refused this
+      // organisation, or nothing has accepted a connection since this
+      // Drain started (the client retried for its connect timeout). A
+      // broker that answered earlier and now refuses is restarting: that
+      // is waited for until idle_timeout, as any outage.
       Status last = stats().last_error;
-      if (last.code() == ErrorCode::kUnauthenticated) return last;
-      std::this_thread::sleep_for(std::min(NextBackoff(), Left(deadline)));
+      if (last.code() == ErrorCode::kUnauthenticated || last.code() == ErrorCode::kRevoked ||
+          (last.code() == ErrorCode::kUnreachable && !heard_)) {
+        return last;
+      }
+      const auto until = Clock::now() + std::min(NextBackoff(), Left(deadline));
+      while (Clock::now() < until && !(stop != nullptr && *stop)) {
+        std::this_thread::sleep_for(std::min(options_.poll, Left(until)));
+      }
     }
   }
   return Status::Ok();
@@ -166,6 +179,7 @@ Result<Forwarder::Step> Forwarder::Pump(milliseconds wait, milliseconds ack_time
       break;
     }
     last_heard_ = Clock::now();
+    heard_ = true;
     bool transient = false;
     Handle(*msg, &progress, &transient);
     if (transient) {
@@ -199,7 +213,7 @@ void Forwarder::Handle(const Received& r, bool* progress, bool* transient) {
   if (msg.command == wire::Command::kAck) {
     outcome.kind = msg.duplicate ? Outcome::Kind::kDuplicate : Outcome::Kind::kStored;
     outcome.sequence = msg.sequence;
-    acked_.push_back(outcome.spool_id);
+    acked_.push_back({outcome.spool_id, msg.sequence, msg.duplicate});
   } else {
     outcome.kind = Outcome::Kind::kRefused;
     outcome.refusal = Status(msg.error, "the broker refused the record: " + msg.text);
@@ -211,7 +225,7 @@ void Forwarder::Handle(const Received& r, bool* progress, bool* transient) {
 
 Status Forwarder::Settle() {
   if (settled_.empty()) return Status::Ok();
-  CERTSHARE_RETURN_IF_ERROR(spool_.Remove(acked_));
+  CERTSHARE_RETURN_IF_ERROR(spool_.Acknowledge(acked_));
   acked_.clear();
   for (const Outcome& o : settled_) {
     if (o.kind == Outcome::Kind::kRefused) {

@@ -1,6 +1,6 @@
 // certshare::agent::Forwarder — sends what a Spool holds to the broker and
 // settles each record: acknowledged (stored, or a duplicate of a stored
-// one) -> Spool::Remove; refused by the broker -> Spool::Refuse, reported,
+// one) -> Spool::Acknowledge; refused by the broker -> Spool::Refuse, reported,
 // never retried by itself. docs/agent.md, "Store and forward".
 //
 // Pipelining: up to ForwarderOptions::window PUBLISH frames in flight on
@@ -8,14 +8,14 @@
 // Records are sent in spool id order.
 //
 // When the broker is unreachable (no answer for ack_timeout while records
-// are in flight, kTimeout / kTransportError from the socket, or
-// kUnauthenticated from the handshake) or answers with a transient error
-// (kUnavailable, kIoError, kStorageError, kCorruption, kTimeout, kDiskFull:
-// its storage cannot take the record now; kBusy: the broker holds as much
-// as it allows for this organisation), the forwarder drops the connection,
-// waits (exponential backoff from backoff_initial to backoff_max, with
-// jitter), connects again and resends everything not yet acknowledged.
-// Resending is safe: the broker stores one record per origin, STIX id and
+// are in flight, kTimeout / kTransportError / kUnreachable from the socket,
+// or kUnauthenticated / kRevoked from the handshake) or answers with a
+// transient error (kUnavailable, kIoError, kStorageError, kCorruption,
+// kTimeout, kDiskFull: its storage cannot take the record now; kBusy: the
+// broker holds as much as it allows for this organisation), the forwarder
+// drops the connection, waits (exponential backoff from backoff_initial to
+// backoff_max, with jitter), connects again and resends everything not yet
+// acknowledged. Resending is safe: the broker stores one record per origin, STIX id and
 // modified, and acknowledges a resent one as a duplicate.
 //
 // Two ways to run it:
@@ -114,10 +114,17 @@ class Forwarder {
   // Forwards until nothing is pending (OK) or the broker has acknowledged
   // nothing for `idle_timeout`: then kTimeout, its message naming the last
   // problem (no answer, a transport error, a transient broker error) and
-  // how many records stay in the spool. kUnauthenticated returns at once (the broker refused this
-  // organisation's key; retrying within one command does not help). The
+  // how many records stay in the spool. kUnauthenticated and kRevoked (the
+  // broker refused this organisation's key) return at once, and so does
+  // kUnreachable (nothing accepted a connection for the client's connect
+  // timeout) while the broker has not been heard from in this Drain:
+  // retrying within one command does not help. (Once it has answered, a
+  // refused connection is a restart, waited for until idle_timeout.) The
   // Connector's error, or a spool error, also returns at once.
-  Status Drain(std::chrono::milliseconds idle_timeout);
+  // With `stop`, also returns (OK) soon after *stop becomes true (within
+  // about 250 ms); what is not acknowledged stays in the spool.
+  Status Drain(std::chrono::milliseconds idle_timeout,
+               const std::atomic<bool>* stop = nullptr);
 
   // Forwards until `stop` is true (checked at least every options.poll),
   // then returns OK. Retries the broker forever with backoff; returns early
@@ -159,7 +166,8 @@ class Forwarder {
   std::map<std::uint64_t, InFlight> in_flight_;  // by correlation
   std::uint64_t next_unsent_ = 0;  // lowest spool id not sent on this connection
   Clock::time_point last_heard_;   // last message on this connection
-  std::vector<std::uint64_t> acked_;  // awaiting Spool::Remove
+  bool heard_ = false;             // a message from the broker during this Drain
+  std::vector<Acknowledgement> acked_;  // awaiting Spool::Acknowledge
   std::vector<Outcome> settled_;      // awaiting the callback
   int attempt_ = 0;
   std::mt19937_64 rng_;

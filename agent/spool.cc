@@ -21,7 +21,11 @@ Result<std::vector<RefusedRecord>> Spool::InspectRefused(const std::string& dir,
   return storage::SpoolStore::InspectRefused(dir, max);
 }
 
-Result<std::vector<std::uint64_t>> Spool::Add(std::span<const Bytes> records) {
+Result<std::vector<std::uint64_t>> Spool::Add(std::span<const Bytes> records,
+                                              std::span<const std::string> notes) {
+  if (!notes.empty() && notes.size() != records.size()) {
+    return Status(ErrorCode::kInvalidArgument, "one note per record, or none");
+  }
   std::vector<storage::SpoolEntry> entries;
   entries.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -30,7 +34,7 @@ Result<std::vector<std::uint64_t>> Spool::Add(std::span<const Bytes> records) {
       return key.status().WithContext("record " + std::to_string(i + 1) + " of " +
                                       std::to_string(records.size()));
     }
-    entries.push_back({std::move(*key), records[i]});
+    entries.push_back({std::move(*key), records[i], notes.empty() ? ByteView() : AsBytes(notes[i])});
   }
   return store_->Add(entries);
 }

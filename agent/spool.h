@@ -67,6 +67,8 @@ using SpoolOptions = storage::SpoolOptions;
 using SpooledRecord = storage::SpooledRecord;  // id, dedupe_key, accepted_ms, record
 using RefusedRecord = storage::RefusedRecord;  // spooled, refused_ms, code, message
 using SpoolCounts = storage::SpoolCounts;
+using SentRecord = storage::SentRecord;            // spool_id, sequence, stored_ms, note
+using Acknowledgement = storage::Acknowledgement;  // id, sequence, duplicate
 
 class Spool {
  public:
@@ -94,8 +96,10 @@ class Spool {
   // does not decode ("record 3 of 10: ..."); kSpoolFull when the new
   // records would pass max_bytes or max_records; the write's error, after
   // which the spool is failed; kUnavailable when it already is. An empty
-  // `records` returns {}.
-  Result<std::vector<std::uint64_t>> Add(std::span<const Bytes> records);
+  // `records` returns {}. `notes`: empty, or one per record: what to
+  // remember of it once stored (Sent; agent/published.h).
+  Result<std::vector<std::uint64_t>> Add(std::span<const Bytes> records,
+                                         std::span<const std::string> notes = {});
 
   // Up to `max` pending records with id >= `from`, in id order.
   Result<std::vector<SpooledRecord>> Pending(std::uint64_t from, std::size_t max) {
@@ -104,6 +108,13 @@ class Spool {
   // Forgets acknowledged records (not synced: see the file comment). Ids
   // not pending are ignored.
   Status Remove(std::span<const std::uint64_t> ids) { return store_->Remove(ids); }
+  // Forgets acknowledged records and records which were stored
+  // (storage::SpoolStore::Acknowledge; not synced).
+  Status Acknowledge(std::span<const Acknowledgement> acks) { return store_->Acknowledge(acks); }
+  // What this spool remembers of the record it sent under `dedupe_key`.
+  Result<std::optional<SentRecord>> Sent(const std::string& dedupe_key) {
+    return store_->Sent(dedupe_key);
+  }
   // Moves a pending record to the refused area with the broker's error
   // (not synced). An id not pending is ignored.
   Status Refuse(std::uint64_t id, const Status& why) { return store_->Refuse(id, why); }

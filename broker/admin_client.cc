@@ -121,7 +121,7 @@ int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) 
   if (!answer.ok()) {
     ErrorCode code = answer.status().code();
     bool unreachable = code == ErrorCode::kTimeout || code == ErrorCode::kTransportError ||
-                       code == ErrorCode::kUnauthenticated;
+                       code == ErrorCode::kUnreachable || code == ErrorCode::kUnauthenticated;
     return report(answer.status(), unreachable ? kAdminExitUnreachable : kAdminExitRefused);
   }
   if (request.kind == AdminKind::kShow) {

@@ -74,20 +74,19 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   std::shared_ptr<RegistryHolder> registry_ref = broker->registry_;
   std::optional<crypto::BoxPublicKey> operator_key;
   if (broker->operator_) operator_key = broker->operator_->transport_key;
-  // Its log lines are throttled like every refusal (the socket thread
-  // logs the summaries: LogSuppressedRefusals).
-  std::shared_ptr<LogThrottle> refusal_log = broker->refusal_log_;
-  server_options.authorize = [registry_ref, operator_key, refusal_log](
-                                 const crypto::BoxPublicKey& key) -> std::optional<std::string> {
+  // A revoked organisation's key is refused as revoked, which its agent is
+  // told (transport::Authorize): it holds the key, so this says nothing it
+  // does not know.
+  server_options.authorize = [registry_ref, operator_key](
+                                 const crypto::BoxPublicKey& key) -> Result<std::string> {
     if (operator_key && key == *operator_key) return std::string(kOperatorUserId);
     std::shared_ptr<const identity::Registry> registry = registry_ref->Get();
     const identity::Card* card = registry->FindByTransportKey(key);
-    if (card == nullptr) return std::nullopt;
+    if (card == nullptr) {
+      return Status(ErrorCode::kUnauthenticated, "transport key not registered");
+    }
     if (card->revoked) {
-      if (refusal_log->Allow("connections of " + card->org + " refused: revoked")) {
-        spdlog::warn("refused a connection of {}: revoked at {}", card->org, card->revoked_at);
-      }
-      return std::nullopt;
+      return Status(ErrorCode::kRevoked, card->org + " was revoked at " + card->revoked_at);
     }
     spdlog::debug("admitted a connection of {}", card->org);
     return card->org;
@@ -176,8 +175,8 @@ bool Broker::CanRead() {
     // commit).
     reading_paused_ = full;
     if (!full) {
-      if (refusal_log_->Allow("reading requests again")) spdlog::info("reading requests again");
-    } else if (refusal_log_->Allow("reading requests paused")) {
+      if (refusal_log_.Allow("reading requests again")) spdlog::info("reading requests again");
+    } else if (refusal_log_.Allow("reading requests paused")) {
       spdlog::warn("{} records ({} bytes) in flight, the most the broker holds ({} records, or "
                    "max_buffered_bytes {} less a largest frame): reading requests paused until "
                    "some are acknowledged",
@@ -284,7 +283,7 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
   const std::string kind = "refusals of " + org + " with " +
                            std::string(ErrorCodeName(why.code())) + " (" +
                            std::to_string(static_cast<int>(why.code())) + ")";
-  if (refusal_log_->Allow(kind)) {
+  if (refusal_log_.Allow(kind)) {
     spdlog::warn("refused request {} from {}: {} ({}): {}", correlation, org,
                  ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
   }
@@ -292,10 +291,10 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
 }
 
 void Broker::LogSuppressedRefusals() {
-  for (const LogThrottle::Suppressed& s : refusal_log_->TakeSuppressed()) {
+  for (const LogThrottle::Suppressed& s : refusal_log_.TakeSuppressed()) {
     spdlog::warn("{} more like this not logged in the last {} s: {}", s.count,
                  std::chrono::duration_cast<std::chrono::seconds>(
-                     refusal_log_->options().interval)
+                     refusal_log_.options().interval)
                      .count(),
                  s.key);
   }
@@ -316,7 +315,7 @@ void Broker::SendTo(const std::string& peer, Bytes frame) {
     // (counted) instead of held without bound. Only this connection loses
     // anything.
     metrics_.ReplyDropped();
-    if (refusal_log_->Allow("replies dropped for " + box.org)) {
+    if (refusal_log_.Allow("replies dropped for " + box.org)) {
       spdlog::warn("a connection of {} leaves {} replies ({} bytes) unread; dropping further "
                    "replies to it (connection_queue_bytes) until it reads them",
                    box.org, box.frames.size(), box.cost);

@@ -193,8 +193,7 @@ class Broker {
   std::int64_t max_frame_bytes_ = 0;  // ZeroMQ's largest frame (QueuesFor)
   bool reading_paused_ = false;       // the total budget stopped reading (logged once)
   // Refusal log lines: a few per organisation and code, then summaries.
-  // Shared with the admission check on the ZAP thread (revoked keys).
-  std::shared_ptr<LogThrottle> refusal_log_ = std::make_shared<LogThrottle>();
+  LogThrottle refusal_log_;
   // Replies to peers whose ZeroMQ queue is full, at most
   // connection_queue_bytes each (ReplyCost).
   struct Outbox {

@@ -15,6 +15,7 @@
 #include "broker/status_command.h"
 #include "common/base/core_dumps.h"
 #include "common/base/file_util.h"
+#include "common/base/version.h"
 #include "common/crypto/keys.h"
 
 namespace {
@@ -25,6 +26,17 @@ extern "C" void OnSignal(int) { g_stop = true; }
 int Fail(const certshare::Status& status) {
   std::cerr << "certshare-broker: " << status.ToString() << "\n";
   return 1;
+}
+
+// The config file, read and checked (relative paths in it are relative to
+// its folder).
+certshare::Result<certshare::broker::Options> LoadConfig(const std::string& path) {
+  auto text = certshare::files::Read(path, 1u << 20);
+  if (!text.ok()) return text.status();
+  std::string base = std::filesystem::path(path).parent_path().string();
+  auto options = certshare::broker::ParseConfig(*text, base);
+  if (!options.ok()) return options.status().WithContext(path);
+  return options;
 }
 
 }  // namespace
@@ -44,27 +56,39 @@ int main(int argc, char** argv) {
                  "trace, debug, info, warn, error or off (overrides log_level of the config; "
                  "default info); no level logs keys or payloads")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  std::string metrics_address = broker::Options{}.metrics_listen;
+  app.set_version_flag("--version", VersionLine("certshare-broker"),
+                       "print the version (and the source commit) and exit");
+  std::string metrics_address;
   CLI::App* status = app.add_subcommand(
       "status", "print a running broker's figures, read from its metrics endpoint");
   status->add_option("--metrics", metrics_address,
-                     "the broker's metrics_listen address (host:port)")
-      ->capture_default_str();
+                     "the broker's metrics_listen address (host:port; default: metrics_listen "
+                     "of --config, else " + broker::Options{}.metrics_listen + ")");
   int admin_exit = -1;
   broker::AddAdminCommand(app, &admin_exit);
   CLI11_PARSE(app, argc, argv);
-  if (*status) return broker::RunStatus(metrics_address);
+  if (*status) {
+    if (metrics_address.empty() && !config_path.empty()) {
+      auto options = LoadConfig(config_path);
+      if (!options.ok()) return Fail(options.status());
+      if (options->metrics_listen.empty()) {
+        return Fail(Status(ErrorCode::kUnavailable,
+                           config_path + " disables the metrics endpoint (metrics_listen is "
+                           "\"\"), which status reads"));
+      }
+      metrics_address = options->metrics_listen;
+    }
+    if (metrics_address.empty()) metrics_address = broker::Options{}.metrics_listen;
+    return broker::RunStatus(metrics_address);
+  }
   if (admin_exit >= 0) return admin_exit;
   if (config_path.empty()) return app.exit(CLI::RequiredError("--config"));
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l broker: %v", spdlog::pattern_time_type::utc);
   Status s = crypto::Init();
   if (!s.ok()) return Fail(s);
-  auto text = files::Read(config_path, 1u << 20);
-  if (!text.ok()) return Fail(text.status());
-  std::string base = std::filesystem::path(config_path).parent_path().string();
-  auto options = broker::ParseConfig(*text, base);
-  if (!options.ok()) return Fail(options.status().WithContext(config_path));
+  auto options = LoadConfig(config_path);
+  if (!options.ok()) return Fail(options.status());
   if (!log_level.empty()) options->log_level = log_level;
   spdlog::set_level(spdlog::level::from_str(options->log_level));
   auto identity = identity::LoadIdentity(options->identity);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/base/json.h"
+#include "schemas/catalog.h"
 #include "schemas/describe.h"
 #include "schemas/formats.h"
 #include "schemas/object_checker.h"
@@ -173,6 +174,15 @@ Result<Summary> Summarise(std::string_view text) {
   return Status(
       json_error ? ErrorCode::kMalformedJson : ErrorCode::kInvalidStix,
       message);
+}
+
+const std::vector<std::string>& KnownTypes() {
+  static const std::vector<std::string> types = [] {
+    std::vector<std::string> names;
+    for (const TypeDef& type : Catalog::Get().types()) names.push_back(type.name);
+    return names;
+  }();
+  return types;
 }
 
 }  // namespace certshare::schemas

@@ -137,4 +137,9 @@ VersionOrder CompareVersions(const Summary& a, const Summary& b);
 // "unrelated", "older", "same", "newer".
 std::string_view VersionOrderName(VersionOrder order);
 
+// The object types this catalog knows (STIX 2.1's own, "bundle" included,
+// and those of the extensions it knows), e.g. for "did you mean" about a
+// type name. Any other valid type name is a custom type.
+const std::vector<std::string>& KnownTypes();
+
 }  // namespace certshare::schemas

@@ -82,6 +82,31 @@ std::optional<SpooledRecord> DecodePending(std::uint64_t id, std::string_view va
   return rec;
 }
 
+std::string SentKey(std::string_view dedupe_key) {
+  return std::string(kSentPrefix) + std::string(dedupe_key);
+}
+
+std::string EncodeSent(const SentRecord& rec) {
+  ByteWriter w;
+  w.U64(rec.spool_id);
+  w.U64(rec.sequence);
+  w.U64(rec.stored_ms);
+  w.Raw(AsBytes(rec.note));
+  return ToString(w.bytes());
+}
+
+std::optional<SentRecord> DecodeSent(std::string_view value) {
+  ByteReader r(AsBytes(value));
+  SentRecord rec;
+  ByteView note;
+  if (!r.U64(&rec.spool_id) || !r.U64(&rec.sequence) || !r.U64(&rec.stored_ms) ||
+      !r.Raw(r.remaining(), &note) || !r.Done()) {
+    return std::nullopt;
+  }
+  rec.note.assign(AsChars(note));
+  return rec;
+}
+
 std::string EncodeRefused(const RefusedRecord& rec) {
   ByteWriter w;
   w.U64(rec.spooled.accepted_ms);

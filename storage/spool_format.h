@@ -9,6 +9,10 @@
 //   meta      "format"              "certshare-spool-v1"
 //             "state"               last_id:u64 pending:u64 pending_bytes:u64
 //                                   refused:u64 refused_bytes:u64
+//             "sent:" dedupe key    spool_id:u64 sequence:u64 stored_ms:u64 note
+//
+// (The "sent:" entries, SpoolStore::Sent, live in meta so that a spool made
+// before them opens unchanged and an older agent still opens a newer one.)
 //
 // All integers big-endian, so ids sort in numeric order. `record` is the
 // rest of the value. Thread-safe: pure functions.
@@ -31,6 +35,7 @@ inline constexpr std::string_view kMetaFamily = "meta";
 inline constexpr std::string_view kFormatKey = "format";
 inline constexpr std::string_view kFormatValue = "certshare-spool-v1";
 inline constexpr std::string_view kStateKey = "state";
+inline constexpr std::string_view kSentPrefix = "sent:";
 
 struct State {
   std::uint64_t last_id = 0;  // highest id assigned
@@ -52,6 +57,11 @@ std::string EncodePendingValue(std::uint64_t accepted_ms, std::string_view dedup
                                ByteView record);
 // `id` comes from the key.
 std::optional<SpooledRecord> DecodePending(std::uint64_t id, std::string_view value);
+
+// The meta key of the sent record of `dedupe_key`.
+std::string SentKey(std::string_view dedupe_key);
+std::string EncodeSent(const SentRecord& r);
+std::optional<SentRecord> DecodeSent(std::string_view value);
 
 std::string EncodeRefused(const RefusedRecord& r);
 std::optional<RefusedRecord> DecodeRefused(std::uint64_t id, std::string_view value);

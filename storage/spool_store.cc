@@ -292,6 +292,13 @@ class RocksSpoolStore final : public SpoolStore {
       batch.Put(db_->cf(kPending), id_key,
                 fmt::EncodePendingValue(now, key, entries[i].record));
       batch.Put(db_->cf(kKeys), ToSlice(key), id_key);
+      if (!entries[i].note.empty()) {
+        CERTSHARE_ASSIGN_OR_RETURN(std::optional<SentRecord> sent, Sent(key));
+        if (!sent || sent->sequence == 0) {  // a stored version stays what it is
+          SentRecord fresh{id, 0, 0, std::string(AsChars(entries[i].note))};
+          batch.Put(db_->cf(kMeta), fmt::SentKey(key), fmt::EncodeSent(fresh));
+        }
+      }
       ++next.pending;
       next.pending_bytes += entries[i].record.size();
       ++added;
@@ -328,20 +335,38 @@ class RocksSpoolStore final : public SpoolStore {
   }
 
   Status Remove(std::span<const std::uint64_t> ids) override {
+    std::vector<Acknowledgement> acks;
+    for (std::uint64_t id : ids) acks.push_back({id, 0, false});  // sequence 0: notes untouched
+    return Acknowledge(acks);
+  }
+
+  Status Acknowledge(std::span<const Acknowledgement> acks) override {
     std::lock_guard<std::mutex> lock(mu_);
     CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
     fmt::State next = state_;
     rocksdb::WriteBatch batch;
-    std::set<std::uint64_t> unique(ids.begin(), ids.end());
+    std::set<std::uint64_t> done;
     bool any = false;
-    for (std::uint64_t id : unique) {
-      CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> rec, GetPending(id));
+    for (const Acknowledgement& ack : acks) {
+      if (!done.insert(ack.id).second) continue;
+      CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> rec, GetPending(ack.id));
       if (!rec) continue;
-      batch.Delete(db_->cf(kPending), fmt::EncodeId(id));
+      batch.Delete(db_->cf(kPending), fmt::EncodeId(ack.id));
       batch.Delete(db_->cf(kKeys), ToSlice(rec->dedupe_key));
       --next.pending;
       next.pending_bytes -= rec->record.size();
       any = true;
+      if (ack.sequence == 0) continue;
+      CERTSHARE_ASSIGN_OR_RETURN(std::optional<SentRecord> sent, Sent(rec->dedupe_key));
+      if (!sent || sent->spool_id != ack.id || sent->sequence != 0) continue;
+      const std::string key = fmt::SentKey(rec->dedupe_key);
+      if (ack.duplicate) {
+        batch.Delete(db_->cf(kMeta), key);
+      } else {
+        sent->sequence = ack.sequence;
+        sent->stored_ms = NowMs();
+        batch.Put(db_->cf(kMeta), key, fmt::EncodeSent(*sent));
+      }
     }
     if (!any) return Status::Ok();
     batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
@@ -373,6 +398,17 @@ class RocksSpoolStore final : public SpoolStore {
 
   Result<std::vector<RefusedRecord>> Refused(std::size_t max) override {
     return ReadRefused(*db_, dir_, max);
+  }
+
+  Result<std::optional<SentRecord>> Sent(const std::string& dedupe_key) override {
+    std::string value;
+    rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kMeta),
+                                     fmt::SentKey(dedupe_key), &value);
+    if (s.IsNotFound()) return std::optional<SentRecord>();
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool " + Quoted(dir_)));
+    auto sent = fmt::DecodeSent(value);
+    if (!sent) return Malformed(dir_, "sent record");
+    return std::optional<SentRecord>(std::move(*sent));
   }
 
   Result<std::uint64_t> RetryRefused() override { return MoveRefused(/*retry=*/true); }

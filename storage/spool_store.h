@@ -80,6 +80,29 @@ struct SpoolCounts {
 struct SpoolEntry {
   std::string dedupe_key;
   ByteView record;
+  // What to remember of the record once the broker has stored it (Sent);
+  // empty: nothing (a sensor's records).
+  ByteView note;
+};
+
+// What the spool remembers of a record it sent, by dedupe key: the note
+// given to Add, and once the broker acknowledged that very record as
+// stored (not as a duplicate of another), its sequence. The caller
+// compares a later record the broker calls a duplicate with it
+// (agent/published.h). Kept for good: one entry of the note's size plus
+// about 30 bytes per record published with a note.
+struct SentRecord {
+  std::uint64_t spool_id = 0;   // the record's spool id
+  std::uint64_t sequence = 0;   // the broker's sequence; 0: not (yet) stored
+  std::uint64_t stored_ms = 0;  // when it was acknowledged, Unix milliseconds
+  std::string note;
+};
+
+// The broker's answer to one pending record.
+struct Acknowledgement {
+  std::uint64_t id = 0;        // spool id
+  std::uint64_t sequence = 0;  // the broker's sequence; 0: not known
+  bool duplicate = false;      // acknowledged as a duplicate of a stored record
 };
 
 class SpoolStore {
@@ -108,7 +131,17 @@ class SpoolStore {
   // Up to `max` pending records with id >= `from`, in id order.
   virtual Result<std::vector<SpooledRecord>> Pending(std::uint64_t from, std::size_t max) = 0;
   // Forgets pending records (not synced). Ids not pending are ignored.
+  // The sent records are left as they are.
   virtual Status Remove(std::span<const std::uint64_t> ids) = 0;
+  // Forgets acknowledged records as Remove does and, in the same write,
+  // updates their sent records: one whose spool id is the acknowledged
+  // record's and not yet stored takes the sequence (stored), or is
+  // forgotten (a duplicate: the broker holds another version, which this
+  // spool did not send or no longer knows).
+  virtual Status Acknowledge(std::span<const Acknowledgement> acks) = 0;
+  // The sent record of `dedupe_key`, if any. Add writes one for each new
+  // record with a note, unless one of that key is already stored.
+  virtual Result<std::optional<SentRecord>> Sent(const std::string& dedupe_key) = 0;
   // Moves a pending record to the refused area (not synced). Ignored if
   // `id` is not pending.
   virtual Status Refuse(std::uint64_t id, const Status& why) = 0;

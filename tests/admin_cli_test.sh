@@ -116,8 +116,14 @@ expect_exit 0 admin operator/OPERATOR.secret.json revoke CERT-XX
 expect_out "revoked CERT-XX at "
 expect_exit 4 admin operator/OPERATOR.secret.json revoke CERT-XX
 expect_err "REVOKED"
-expect_exit 5 agent CERT-XX subscribe --until-caught-up --timeout 10
-expect_err "UNAUTHENTICATED"
+# A revoked organisation is told so in the handshake (ZAP status 500), not
+# asked whether its key is registered.
+expect_exit 4 agent CERT-XX subscribe --until-caught-up --timeout 10
+expect_err "REVOKED (207): the broker refused this organisation's transport key because its registry marks the organisation revoked"
+! grep -q "is it in the broker's registry" "$work/err" || fail "revoked reported as unknown: $(cat "$work/err")"
+expect_exit 4 agent CERT-XX publish "$samples/notice-clear.json" --spool spool-xx
+expect_err "REVOKED (207)"
+expect_err "stays in the spool"
 expect_exit 0 admin operator/OPERATOR.secret.json show
 expect_out "$(printf '\trevoked 20')"
 python3 -c 'import json,sys; r=json.load(open("registry.json")); \
@@ -128,7 +134,8 @@ python3 -c 'import json,sys; r=json.load(open("registry.json")); \
 echo "--- after a restart"
 stop_broker
 start_broker
-expect_exit 5 agent CERT-XX subscribe --until-caught-up --timeout 10
+expect_exit 4 agent CERT-XX subscribe --until-caught-up --timeout 10
+expect_err "REVOKED (207)"
 # CERT-FI's keys were made in new/, the registry entry came from add-org.
 expect_exit 0 "$certshare" subscribe --identity new/CERT-FI.secret.json \
   --registry agent-registry.json --broker "$endpoint" --broker-card keys/BROKER.card.json \

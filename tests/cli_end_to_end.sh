@@ -144,8 +144,15 @@ PY2
   fail "the feed file of records 3-5 differs from the sensor's records as CERT-EU receives them"
 
 echo "--- publishing errors are clear and specific"
-expect_exit 0 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA,CERT-EU
+# The demo sent it to CERT-EU only: the same again is a duplicate...
+expect_exit 0 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-EU
 grep -q "already published" "$work/out" || fail "duplicate not reported: $(cat "$work/out")"
+# ...and with another recipient it is not stored: the answer names the
+# stored version's recipients and warns (exit 9), never claims CERT-UA got it.
+expect_exit 9 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA,CERT-EU
+grep -q "already published: .* (TLP:amber, to CERT-EU, encrypted)" "$work/out" ||
+  fail "the stored version's recipients are not shown: $(cat "$work/out")"
+expect_stderr "differs from this one in its recipients (stored: CERT-EU; this one: CERT-EU, CERT-UA)"
 expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json"
 expect_stderr "needs named recipients"
 expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-NOPE

@@ -200,6 +200,25 @@ TEST_F(ForwarderTest, ABrokerRestartMidStreamLosesNothingAndStoresNothingTwice) 
   EXPECT_EQ(stats.stored + stats.duplicates, static_cast<std::uint64_t>(kCount));
 }
 
+// Nothing listens at the endpoint: the client says so after its connect
+// timeout and Drain gives up then, not after its idle timeout (issue 10,
+// item 7). The records stay spooled.
+TEST_F(ForwarderTest, NothingListeningGivesUpAfterTheConnectTimeout) {
+  RestartInPlace();  // the endpoint is now fixed
+  StopBroker();
+  AddToSpool(ClearRecords(1, 3));
+  Forwarder forwarder(*spool_, [this]() {
+    return agent::BrokerClient::Connect(endpoint_, Id("BROKER").card, Id("CERT-EE"),
+                                        milliseconds(300));
+  });
+  const auto start = std::chrono::steady_clock::now();
+  Status s = forwarder.Drain(seconds(30));
+  EXPECT_EQ(s.code(), ErrorCode::kUnreachable) << s.ToString();
+  EXPECT_NE(s.message().find(endpoint_), std::string::npos) << s.ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(10));
+  EXPECT_EQ(spool_->Depth(), 3u);
+}
+
 TEST_F(ForwarderTest, AnUnregisteredOrganisationGivesUpAtOnce) {
   AddToSpool(ClearRecords(1, 1));
   Forwarder forwarder(*spool_, ConnectorFor("STRANGER"));

@@ -909,11 +909,12 @@ TEST_F(HostileInputTest, RevokedKeyGetsRevokedOrIsNeverAdmitted) {
   auto own = xx->Publish(Record("CERT-XX", {}, Tlp::kClear, Uuid(730)), kWait);
   EXPECT_EQ(own.status().code(), ErrorCode::kRevoked) << own.status().ToString();
   EXPECT_EQ(xx->Subscribe(FromSequence(1), kWait).status().code(), ErrorCode::kRevoked);
-  // A new connection: refused at the handshake.
+  // A new connection: refused at the handshake, and told it is revoked
+  // (ZAP status 500).
   auto again = Connect("CERT-XX");
   ASSERT_NE(again, nullptr);
   EXPECT_EQ(again->Publish(Record("CERT-XX", {}, Tlp::kClear, Uuid(731)), kWait).status().code(),
-            ErrorCode::kUnauthenticated);
+            ErrorCode::kRevoked);
   // A record addressed to it, from a publisher whose registry copy is old.
   agent::ComposeOptions to_xx;
   to_xx.recipients = {"CERT-UA", "CERT-XX"};

@@ -159,9 +159,9 @@ expect_out "^spooled incident--"
 expect_exit 2 "$certshare" publish "$work/a0.json" \
   --identity "$work/keys/CERT-EE.secret.json" --registry "$work/registry.json"
 expect_err "missing --broker"
-echo "--- (a) a waiting publish gives up after --timeout with exit 5; the record stays"
+echo "--- (a) nothing listens: a waiting publish says so after --connect-timeout (exit 5); the record stays"
 expect_exit 5 agent CERT-EE publish "$work/a2.json" --timeout 2
-expect_err "TIMEOUT"
+expect_err "UNREACHABLE (403): nothing accepted a connection at $endpoint"
 expect_err "stays in the spool"
 expect_exit 5 agent CERT-EE status --timeout 1
 expect_out "NOT reachable"

@@ -118,6 +118,76 @@ TEST_F(SpoolTest, APendingVersionIsStoredOnce) {
   EXPECT_EQ(again->front(), 3u);
 }
 
+// What the spool remembers of records it sent (storage::SpoolStore::Sent),
+// for `publish` to check an "already published" answer.
+TEST_F(SpoolTest, RemembersTheNoteOfTheVersionTheBrokerStored) {
+  auto spool = OpenOk();
+  const Bytes a = Clear(1);
+  const std::string key = *agent::DedupeKeyOf(a);
+  auto ids = spool->Add(std::vector<Bytes>{a, Clear(2)}, std::vector<std::string>{"note a", ""});
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  auto sent = spool->Sent(key);
+  ASSERT_TRUE(sent.ok());
+  ASSERT_TRUE(sent->has_value());
+  EXPECT_EQ((*sent)->spool_id, 1u);
+  EXPECT_EQ((*sent)->sequence, 0u);  // sent, not yet stored
+  EXPECT_EQ((*sent)->note, "note a");
+  // An empty note: nothing remembered (a sensor's records).
+  ASSERT_FALSE(spool->Sent(*agent::DedupeKeyOf(Clear(2)))->has_value());
+
+  // The broker stored it as sequence 41: remembered with the sequence.
+  std::vector<agent::Acknowledgement> acks = {{1, 41, false}, {2, 42, false}};
+  ASSERT_OK(spool->Acknowledge(acks));
+  EXPECT_EQ(spool->Depth(), 0u);
+  sent = spool->Sent(key);
+  ASSERT_TRUE(sent.ok() && sent->has_value());
+  EXPECT_EQ((*sent)->sequence, 41u);
+  EXPECT_GT((*sent)->stored_ms, 0u);
+
+  // The same version again, with another note: the stored one's stays.
+  ids = spool->Add(std::vector<Bytes>{a}, std::vector<std::string>{"note b"});
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(ids->front(), 3u);
+  ASSERT_OK(spool->Acknowledge(std::vector<agent::Acknowledgement>{{3, 41, true}}));
+  sent = spool->Sent(key);
+  ASSERT_TRUE(sent.ok() && sent->has_value());
+  EXPECT_EQ((*sent)->note, "note a");
+  EXPECT_EQ((*sent)->spool_id, 1u);
+  EXPECT_EQ((*sent)->sequence, 41u);
+
+  // Survives a reopen.
+  spool.reset();
+  spool = OpenOk();
+  sent = spool->Sent(key);
+  ASSERT_TRUE(sent.ok() && sent->has_value());
+  EXPECT_EQ((*sent)->note, "note a");
+}
+
+TEST_F(SpoolTest, ANoteIsForgottenWhenTheBrokerHoldsAnotherVersion) {
+  auto spool = OpenOk();
+  const Bytes a = Clear(1);
+  const std::string key = *agent::DedupeKeyOf(a);
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{a}, std::vector<std::string>{"mine"}).ok());
+  // The broker already held a version sent from elsewhere: what it holds is
+  // not what this spool sent.
+  ASSERT_OK(spool->Acknowledge(std::vector<agent::Acknowledgement>{{1, 7, true}}));
+  ASSERT_FALSE(spool->Sent(key)->has_value());
+  // A refused record's note stays unconfirmed, and the next Add replaces it.
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{a}, std::vector<std::string>{"first"}).ok());
+  ASSERT_OK(spool->Refuse(2, Status(ErrorCode::kBadSignature, "no")));
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{a}, std::vector<std::string>{"second"}).ok());
+  auto sent = spool->Sent(key);
+  ASSERT_TRUE(sent.ok() && sent->has_value());
+  EXPECT_EQ((*sent)->note, "second");
+  EXPECT_EQ((*sent)->spool_id, 3u);
+  // Remove (no answer known) leaves notes alone.
+  std::uint64_t three = 3;
+  ASSERT_OK(spool->Remove(std::span<const std::uint64_t>(&three, 1)));
+  sent = spool->Sent(key);
+  ASSERT_TRUE(sent.ok() && sent->has_value());
+  EXPECT_EQ((*sent)->sequence, 0u);
+}
+
 TEST_F(SpoolTest, RemoveIgnoresUnknownIdsAndRepeats) {
   auto spool = OpenOk();
   ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(1), Clear(2)}).ok());

@@ -65,6 +65,7 @@ void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
   cmd->add_option("--broker-card", f->broker_card, "with --publish: the broker's card")
       ->envname("CERTSHARE_BROKER_CARD");
   AddConfigFlags(cmd, &f->context);
+  AddConnectTimeoutFlag(cmd, &f->context);
   AddSpoolFlags(cmd, &f->spool, true, &f->context);
   AddTopicFlags(cmd, &f->topics, &f->derive_topics);
   // Once parsed: what flags and environment left empty comes from the

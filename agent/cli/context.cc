@@ -66,6 +66,20 @@ void AddConfigFlags(CLI::App* cmd, ContextFlags* flags) {
   AddPassphraseFileFlag(cmd, flags);
 }
 
+void AddConnectTimeoutFlag(CLI::App* cmd, ContextFlags* flags) {
+  cmd->add_option("--connect-timeout", flags->connect_timeout_seconds,
+                  "seconds to keep trying while the broker refuses connections (nothing "
+                  "listening) before saying so (config: broker.connect_timeout; default 1)")
+      ->envname("CERTSHARE_CONNECT_TIMEOUT")
+      ->check(CLI::Range(1, 3600));
+}
+
+std::chrono::milliseconds ConnectTimeout(const ContextFlags& flags) {
+  constexpr int kDefaultSeconds = 1;
+  return std::chrono::seconds(flags.connect_timeout_seconds > 0 ? flags.connect_timeout_seconds
+                                                                : kDefaultSeconds);
+}
+
 void AddContextFlags(CLI::App* cmd, ContextFlags* flags, const Needs& needs) {
   AddConfigFlag(cmd, flags);
   if (needs.identity) {
@@ -86,6 +100,7 @@ void AddContextFlags(CLI::App* cmd, ContextFlags* flags, const Needs& needs) {
     cmd->add_option("--broker-card", flags->broker_card,
                     "the broker's public card, pins its CURVE key (config: broker.card)")
         ->envname("CERTSHARE_BROKER_CARD");
+    AddConnectTimeoutFlag(cmd, flags);
   }
   Install(cmd, flags, needs);
 }
@@ -130,6 +145,9 @@ Status ResolveContextFlags(ContextFlags* flags, const Needs& needs, int* exit) {
   FillFrom(c.registry, &flags->registry);
   FillFrom(c.passphrase_file, &flags->passphrase_file);
   FillFrom(c.broker_endpoint, &flags->broker);
+  if (flags->connect_timeout_seconds == 0) {
+    flags->connect_timeout_seconds = c.connect_timeout_seconds;
+  }
   // A card given by flag or environment wins over both config forms.
   if (flags->broker_card.empty()) {
     flags->broker_card = c.broker_card;
@@ -211,7 +229,7 @@ Result<identity::Card> LoadBrokerCard(const ContextFlags& flags) {
 Result<std::unique_ptr<agent::BrokerClient>> ConnectBroker(const ContextFlags& flags,
                                                            const Context& context) {
   CERTSHARE_ASSIGN_OR_RETURN(identity::Card broker, LoadBrokerCard(flags));
-  return agent::BrokerClient::Connect(flags.broker, broker, context.me);
+  return agent::BrokerClient::Connect(flags.broker, broker, context.me, ConnectTimeout(flags));
 }
 
 int Report(const Status& status, int exit) {
@@ -219,15 +237,20 @@ int Report(const Status& status, int exit) {
   return exit;
 }
 
-int ExitForBroker(const Status& status) {
-  switch (status.code()) {
+bool BrokerNotReached(const Status& s) {
+  switch (s.code()) {
     case ErrorCode::kTimeout:
     case ErrorCode::kTransportError:
+    case ErrorCode::kUnreachable:
     case ErrorCode::kUnauthenticated:
-      return kExitUnreachable;
+      return true;
     default:
-      return kExitRefused;
+      return false;
   }
+}
+
+int ExitForBroker(const Status& s) {
+  return BrokerNotReached(s) ? kExitUnreachable : kExitRefused;
 }
 
 }  // namespace certshare::cli

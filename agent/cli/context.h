@@ -14,11 +14,13 @@
 //   --passphrase-file  CERTSHARE_PASSPHRASE_FILE  passphrase_file
 //   --broker           CERTSHARE_BROKER           broker.endpoint
 //   --broker-card      CERTSHARE_BROKER_CARD      broker.card (or broker.public_key)
+//   --connect-timeout  CERTSHARE_CONNECT_TIMEOUT  broker.connect_timeout
 //   (publish --to)     -                          publish.to
 #pragma once
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +42,11 @@ struct ContextFlags {
   std::string passphrase_file;  // --passphrase-file / CERTSHARE_PASSPHRASE_FILE / passphrase_file
   // broker.public_key, used when no broker card is given anywhere.
   std::optional<crypto::BoxPublicKey> broker_public_key;
+  // --connect-timeout / CERTSHARE_CONNECT_TIMEOUT / broker.connect_timeout:
+  // seconds a refused connection to the broker is retried before the
+  // command says so (agent::BrokerClient::Connect). 0 until resolved, then
+  // 1 by default.
+  int connect_timeout_seconds = 0;
   // The configuration file as read (its `source` empty if there was none):
   // what commands use for settings without a flag here (publish.to,
   // sensor.tlp, spool.*).
@@ -72,6 +79,11 @@ void AddContextFlags(CLI::App* cmd, ContextFlags* flags, const Needs& needs);
 // Adds only --config and --passphrase-file, for commands with flags of
 // their own (the builders); call ResolveContextFlags when parsed.
 void AddConfigFlags(CLI::App* cmd, ContextFlags* flags);
+// Adds --connect-timeout (AddContextFlags does for commands that need the
+// broker; the builders add it themselves).
+void AddConnectTimeoutFlag(CLI::App* cmd, ContextFlags* flags);
+// The resolved --connect-timeout.
+std::chrono::milliseconds ConnectTimeout(const ContextFlags& flags);
 
 // Reads the configuration file (see above) into flags->config and fills
 // every empty setting of `flags` from it; then checks `needs`. Errors:
@@ -109,9 +121,15 @@ Result<std::unique_ptr<agent::BrokerClient>> ConnectBroker(const ContextFlags& f
 // Prints "certshare: <CODE> (<n>): <message>" on stderr and returns `exit`.
 int Report(const Status& status, int exit);
 
-// The exit status for a request the broker did not grant: 5 when it did
-// not answer or the handshake failed (TIMEOUT, TRANSPORT_ERROR,
-// UNAUTHENTICATED), 4 when it refused (its ERROR code).
-int ExitForBroker(const Status& status);
+// Whether `s` says the broker was not reached: no answer (TIMEOUT), a
+// transport failure (TRANSPORT_ERROR), nothing accepting connections
+// (UNREACHABLE) or the handshake refused (UNAUTHENTICATED). Such a command
+// exits 5 (kExitUnreachable). A handshake refused as REVOKED is the
+// broker's answer, not a failure to reach it: exit 4.
+bool BrokerNotReached(const Status& s);
+// The exit status for a request the broker did not grant: kExitUnreachable
+// when the broker was not reached (BrokerNotReached), kExitRefused when it
+// refused (its ERROR code, or a handshake refused as REVOKED).
+int ExitForBroker(const Status& s);
 
 }  // namespace certshare::cli

@@ -14,5 +14,9 @@ inline constexpr int kExitVerifyFailed = 6;   // a received record failed verifi
 inline constexpr int kExitSpoolFull = 7;      // the spool is at its limit: nothing accepted
 inline constexpr int kExitTakenOver = 8;      // subscribe: another connection took the
                                               // durable subscription over (--take-over)
+inline constexpr int kExitStoredDiffers = 9;  // the broker holds another version with this id
+                                              // and modified; this one was not stored
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C (SIGINT) or SIGTERM while forwarding:
+                                              // the records stay spooled
 
 }  // namespace certshare::cli

@@ -4,10 +4,12 @@
 #include <iostream>
 
 #include "agent/cli/commands.h"
-#include "agent/cli/exit_codes.h"
-#include "common/base/core_dumps.h"
-#include "common/crypto/keys.h"
 #include "agent/cli/context.h"
+#include "agent/cli/exit_codes.h"
+#include "agent/cli/usage_hints.h"
+#include "common/base/core_dumps.h"
+#include "common/base/version.h"
+#include "common/crypto/keys.h"
 
 int main(int argc, char** argv) {
   using namespace certshare;
@@ -40,6 +42,9 @@ int main(int argc, char** argv) {
       "broker, 5 broker unreachable, 6 a received record failed verification, 7 spool full.\n"
       "docs/agent.md describes every command.");
 
+  app.set_version_flag("--version", VersionLine("certshare"),
+                       "print the version (and the source commit) and exit");
+
   Status s = crypto::Init();
   if (!s.ok()) return cli::Report(s, cli::kExitFailure);
   try {
@@ -48,22 +53,19 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // "certshare frobnicate": CLI11 only says a subcommand is required;
-    // name the word and the commands there are.
-    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
-      std::string known;
-      for (const CLI::App* sub : app.get_subcommands({})) {
-        known += (known.empty() ? "" : ", ") + sub->get_name();
-      }
-      std::cerr << "certshare: \"" << argv[1] << "\" is not a command; the commands are: "
-                << known << " (certshare --help describes them)\n";
-      return cli::kExitUsage;
-    }
+    // A mistyped command or option: name it, with the closest one there is
+    // ("did you mean"); anything else in the parser's words.
+    if (cli::ExplainUnknownWord(app, argc, argv, std::cerr)) return cli::kExitUsage;
     app.exit(e);
     return cli::kExitUsage;
   } catch (const cli::CommandLineError& e) {
-    // A missing setting or an unusable configuration file (context.h).
+    // A missing setting or an unusable configuration file (context.h),
+    // found once a command's own flags were parsed: a mistyped option
+    // after them is the first thing to fix.
+    if (cli::ExplainUnknownWord(app, argc, argv, std::cerr)) return cli::kExitUsage;
     return cli::Report(e.status, e.exit);
   }
   return exit_code;

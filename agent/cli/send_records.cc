@@ -1,7 +1,9 @@
 #include "agent/cli/send_records.h"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -9,6 +11,7 @@
 #include "agent/cli/exit_codes.h"
 #include "agent/forwarder.h"
 #include "agent/progress.h"
+#include "agent/published.h"
 
 namespace certshare::cli {
 
@@ -39,6 +42,107 @@ std::string Routing(const envelope::Header& h) {
     }
   }
   return out + (h.encrypted ? ", encrypted)" : ", signed, not encrypted)");
+}
+
+// Set by SIGINT / SIGTERM while records are being forwarded.
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) { g_interrupted = true; }
+
+// Catches SIGINT and SIGTERM for its lifetime: the forwarding stops and
+// the command says where its records are. A second Ctrl-C kills as usual
+// (SA_RESETHAND).
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    struct sigaction sa {};
+    sa.sa_handler = OnInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+// How one of this command's records compares with the version the broker
+// stored under its id and `modified` (agent/published.h).
+struct Comparison {
+  bool known = false;                // this spool sent the stored version
+  agent::PublishedNote stored;       // its note, when known
+  std::vector<std::string> differs;  // what differs from this record; empty: the same
+};
+
+Comparison Compare(agent::Spool& spool, const agent::Outcome& o,
+                   const agent::PublishedNote& mine) {
+  Comparison c;
+  auto sent = spool.Sent(o.dedupe_key);
+  if (!sent.ok() || !*sent || (*sent)->sequence != o.sequence) return c;
+  std::optional<agent::PublishedNote> stored = agent::DecodeNote((*sent)->note);
+  if (!stored) return c;
+  c.known = true;
+  c.stored = std::move(*stored);
+  c.differs = agent::Differences(c.stored, mine);
+  return c;
+}
+
+std::string Joined(const std::vector<std::string>& words, const char* last) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == words.size() ? last : ", ") + words[i];
+  }
+  return out;
+}
+
+std::string RecipientsOf(const agent::PublishedNote& note) {
+  return note.recipients.empty() ? std::string("none") : Joined(note.recipients, ", ");
+}
+
+// The warning for a record the broker did not store because it holds
+// another version with the same id and `modified`.
+void WarnDiffers(const agent::Outcome& o, const Comparison& c, const agent::PublishedNote& mine) {
+  std::vector<std::string> what;
+  for (const std::string& d : c.differs) {
+    if (d == "recipients") {
+      what.push_back("its recipients (stored: " + RecipientsOf(c.stored) +
+                     "; this one: " + RecipientsOf(mine) + ")");
+    } else if (d == "TLP") {
+      what.push_back("its TLP (stored: " + std::string(TlpName(c.stored.tlp)) +
+                     "; this one: " + std::string(TlpName(mine.tlp)) + ")");
+    } else {
+      what.push_back("its " + d);
+    }
+  }
+  std::cerr << "certshare: warning: the broker keeps the version of " << DescribeRecord(o.dedupe_key)
+            << " it stored as sequence " << o.sequence << ", which differs from this one in "
+            << Joined(what, " and ")
+            << "; this one was not stored. To send it, make it a new version with a later "
+               "`modified`: `certshare revise FILE --out NEW.json`, then `certshare publish "
+               "NEW.json`\n";
+}
+
+// `"stored":{...}` or null, and `"differs":[...]` or null, for --json.
+std::string JsonComparison(const Comparison& c) {
+  if (!c.known) return "\"stored\":null,\"differs\":null";
+  std::string out = "\"stored\":{\"tlp\":\"" + std::string(TlpName(c.stored.tlp)) +
+                    "\",\"encrypted\":" + (c.stored.encrypted ? "true" : "false") +
+                    ",\"recipients\":[";
+  for (std::size_t i = 0; i < c.stored.recipients.size(); ++i) {
+    out += (i ? "," : "") + JsonString(c.stored.recipients[i]);
+  }
+  out += "]},\"differs\":[";
+  for (std::size_t i = 0; i < c.differs.size(); ++i) {
+    out += (i ? "," : "") + JsonString(c.differs[i]);
+  }
+  return out + "]";
 }
 
 void ReportEarlier(const Tally& t, const agent::Spool& spool) {
@@ -73,11 +177,28 @@ int PrintSpooled(const SendOptions& f, const std::vector<agent::Composed>& recor
   return kExitOk;
 }
 
+// Ctrl-C (or SIGTERM) stopped the forwarding before the broker had
+// answered for `waiting` of this command's records: they are safe in the
+// spool.
+int PrintInterrupted(std::uint64_t waiting, const std::string& first_id,
+                     const agent::Spool& spool) {
+  std::cerr << "certshare: interrupted: " << (waiting == 1 ? first_id
+                                                            : std::to_string(waiting) + " records")
+            << (waiting == 1 ? " is" : " are") << " in the spool " << spool.dir()
+            << ", not yet acknowledged by the broker; `certshare flush` sends "
+            << (waiting == 1 ? "it" : "them")
+            << " (a record the broker already holds is acknowledged as a duplicate). Do not "
+               "build or publish "
+            << (waiting == 1 ? "it" : "them") << " again\n";
+  return kExitInterrupted;
+}
+
 int PrintSingle(const SendOptions& f, const agent::Composed& record,
                 const std::optional<agent::Outcome>& outcome, const Status& drained,
-                const agent::Spool& spool) {
+                agent::Spool& spool) {
   const envelope::Header& h = record.header;
   if (!outcome) {
+    if (g_interrupted) return PrintInterrupted(1, h.stix_id, spool);
     Report(drained.ok() ? Status(ErrorCode::kTimeout, "no acknowledgement from the broker")
                         : drained,
            kExitFailure);
@@ -92,21 +213,36 @@ int PrintSingle(const SendOptions& f, const agent::Composed& record,
     return kExitRefused;
   }
   const bool duplicate = outcome->kind == agent::Outcome::Kind::kDuplicate;
+  const agent::PublishedNote mine = agent::NoteOf(h, record.content);
+  const Comparison c = Compare(spool, *outcome, mine);
   if (f.json) {
     std::cout << "{\"sequence\":" << outcome->sequence
               << ",\"duplicate\":" << (duplicate ? "true" : "false") << ",\"id\":\""
-              << h.stix_id << "\",\"tlp\":\"" << TlpName(h.tlp) << "\"}\n";
-    return kExitOk;
+              << h.stix_id << "\",\"tlp\":\"" << TlpName(h.tlp) << "\"," << JsonComparison(c)
+              << "}\n";
+  } else if (!c.known && duplicate) {
+    // The stored version came from elsewhere (another machine or spool, or
+    // before this agent kept notes): what it holds is not known here.
+    std::cout << "already published: " << h.stix_id << " as sequence " << outcome->sequence
+              << "; the stored version was not sent from this spool, so whether its recipients "
+                 "and content are this file's is not known here\n";
+  } else {
+    // The stored version's routing: this record's when they are the same.
+    std::cout << (duplicate ? "already published: " : "published ") << h.stix_id
+              << " as sequence " << outcome->sequence << " "
+              << (c.differs.empty() ? Routing(h) : "(" + DescribeRouting(c.stored) + ")")
+              << "\n";
   }
-  std::cout << (duplicate ? "already published: " : "published ") << h.stix_id
-            << " as sequence " << outcome->sequence << " " << Routing(h) << "\n";
-  return kExitOk;
+  if (c.differs.empty()) return kExitOk;
+  WarnDiffers(*outcome, c, mine);
+  return kExitStoredDiffers;
 }
 
 // The summary of a --split publish: always printed, one line (or one JSON
 // object); each refusal on standard error.
-int PrintSummary(const SendOptions& f, const SplitRecords& split, const Tally& t,
-                 const Status& drained, const agent::Spool& spool) {
+int PrintSummary(const SendOptions& f, const SplitRecords& split,
+                 const std::vector<std::uint64_t>& ids, const Tally& t, const Status& drained,
+                 agent::Spool& spool) {
   using Kind = agent::Outcome::Kind;
   const std::uint64_t stored = t.Count(Kind::kStored);
   const std::uint64_t duplicates = t.Count(Kind::kDuplicate);
@@ -117,6 +253,18 @@ int PrintSummary(const SendOptions& f, const SplitRecords& split, const Tally& t
       std::cerr << "certshare: " << DescribeRecord(o->dedupe_key)
                 << " REFUSED: " << o->refusal.ToString() << "\n";
     }
+  }
+  // Records acknowledged for a stored version that differs from them.
+  std::vector<std::pair<const agent::Outcome*, Comparison>> differing;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::optional<agent::Outcome>& o = t.own.at(ids[i]);
+    if (!o || o->kind == Kind::kRefused) continue;
+    const agent::PublishedNote mine =
+        agent::NoteOf(split.records[i].header, split.records[i].content);
+    Comparison c = Compare(spool, *o, mine);
+    if (c.differs.empty()) continue;
+    WarnDiffers(*o, c, mine);
+    differing.emplace_back(&*o, std::move(c));
   }
   if (f.json) {
     std::cout << "{\"id\":" << JsonString(split.source_id) << ",\"records\":" << t.own.size()
@@ -131,12 +279,23 @@ int PrintSummary(const SendOptions& f, const SplitRecords& split, const Tally& t
                 << "\",\"message\":" << JsonString(o->refusal.message()) << "}";
       first = false;
     }
+    std::cout << "],\"differing\":[";
+    for (std::size_t i = 0; i < differing.size(); ++i) {
+      const agent::Outcome& o = *differing[i].first;
+      std::cout << (i ? "," : "") << "{\"id\":" << JsonString(StixIdOf(o.dedupe_key))
+                << ",\"modified\":" << JsonString(ModifiedOf(o.dedupe_key))
+                << ",\"sequence\":" << o.sequence << "," << JsonComparison(differing[i].second)
+                << "}";
+    }
     std::cout << "],\"pending\":" << pending
               << ",\"skipped_markings\":" << split.skipped_markings << "}\n";
   } else {
     std::cout << split.source_id << ": " << t.own.size() << " records: " << stored
-              << " published, " << duplicates << " already published, " << refused
-              << " refused";
+              << " published, " << duplicates << " already published";
+    if (!differing.empty()) {
+      std::cout << " (" << differing.size() << " differing from the stored version)";
+    }
+    std::cout << ", " << refused << " refused";
     if (pending > 0) std::cout << ", " << pending << " not yet acknowledged";
     if (split.skipped_markings > 0) {
       std::cout << " (" << split.skipped_markings << " TLP marking definitions not sent)";
@@ -144,6 +303,13 @@ int PrintSummary(const SendOptions& f, const SplitRecords& split, const Tally& t
     std::cout << "\n";
   }
   if (pending > 0) {
+    if (g_interrupted) {
+      std::string first;  // a record not yet acknowledged, named when it is the only one
+      for (std::size_t i = 0; i < ids.size() && first.empty(); ++i) {
+        if (!t.own.at(ids[i])) first = split.records[i].header.stix_id;
+      }
+      return PrintInterrupted(pending, first, spool);
+    }
     Report(drained.ok() ? Status(ErrorCode::kTimeout, "no acknowledgement from the broker")
                         : drained,
            kExitFailure);
@@ -156,7 +322,7 @@ int PrintSummary(const SendOptions& f, const SplitRecords& split, const Tally& t
               << " (certshare status --refused)\n";
     return kExitRefused;
   }
-  return kExitOk;
+  return differing.empty() ? kExitOk : kExitStoredDiffers;
 }
 
 }  // namespace
@@ -198,11 +364,17 @@ int SpoolAndSend(const SendOptions& f, const SplitRecords& split, const ContextF
   auto spool = OpenSpool(f.spool, context.me, timeout);
   if (!spool.ok()) return Report(spool.status(), ExitForForward(spool.status()));
   std::vector<Bytes> bytes;
+  std::vector<std::string> notes;  // what the spool remembers once stored
   bytes.reserve(split.records.size());
-  for (const auto& r : split.records) bytes.push_back(r.record);
-  auto ids = (*spool)->Add(bytes);
+  notes.reserve(split.records.size());
+  for (const auto& r : split.records) {
+    bytes.push_back(r.record);
+    notes.push_back(agent::EncodeNote(agent::NoteOf(r.header, r.content)));
+  }
+  auto ids = (*spool)->Add(bytes, notes);
   if (!ids.ok()) return Report(ids.status(), ExitForForward(ids.status()));
   bytes.clear();
+  notes.clear();
   if (f.no_wait) return PrintSpooled(f, split.records, split.source_id, **spool);
 
   // Forward, oldest first, until everything is acknowledged or the broker
@@ -226,13 +398,17 @@ int SpoolAndSend(const SendOptions& f, const SplitRecords& split, const ContextF
     it->second = o;
     progress.Update(tally.own_settled);
   });
-  Status drained = forwarder.Drain(timeout);
+  Status drained;
+  {
+    InterruptGuard interrupts;  // Ctrl-C stops waiting; the records stay spooled
+    drained = forwarder.Drain(timeout, &g_interrupted);
+  }
   progress.Finish();
   ReportEarlier(tally, **spool);
   if (!f.split) {
-    return PrintSingle(f, split.records.front(), tally.own.begin()->second, drained, **spool);
+    return PrintSingle(f, split.records.front(), tally.own.at(ids->front()), drained, **spool);
   }
-  return PrintSummary(f, split, tally, drained, **spool);
+  return PrintSummary(f, split, *ids, tally, drained, **spool);
 }
 
 

@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -22,6 +24,7 @@
 #include "agent/cli/store_forward.h"
 #include "agent/forwarder.h"
 #include "agent/sensor/eve_stix.h"
+#include "agent/sensor/eve_time.h"
 #include "agent/sensor/follow.h"
 #include "agent/sensor/jsonl.h"
 #include "agent/sensor/pipeline.h"
@@ -61,6 +64,7 @@ struct SensorFlags {
   std::string socket_mode = "0600";
   int drain_timeout_seconds = 10;
   bool json = false;
+  std::string assume_offset;  // --assume-offset; else sensor.assume_offset
 };
 
 // Messages from the pipeline and the forwarder's thread, one line each.
@@ -129,6 +133,18 @@ int RunSensor(const SensorFlags& f) {
                   kExitUsage);
   }
 
+  agent::sensor::EveOptions eve;
+  eve.assume_offset_minutes = f.context.config.sensor_assume_offset_minutes;
+  if (!f.assume_offset.empty()) {
+    eve.assume_offset_minutes = agent::sensor::ParseUtcOffset(f.assume_offset);
+    if (!eve.assume_offset_minutes) {
+      return Report(Status(ErrorCode::kInvalidArgument,
+                           "--assume-offset must be a UTC offset such as Z, +00:00, +02:00 or "
+                           "-0500, not \"" + f.assume_offset + "\""),
+                    kExitUsage);
+    }
+  }
+
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
   agent::sensor::RouteCache routes(options, context->me, context->registry);
@@ -137,7 +153,7 @@ int RunSensor(const SensorFlags& f) {
   if (auto r = routes.For(std::nullopt); !r.ok()) return Report(r.status(), kExitInvalidInput);
   if (f.format == "eve") {
     mapper = std::make_unique<agent::sensor::EveMapper>(
-        agent::Author{context->me.card.org, context->me.card.name}, *options.tlp);
+        agent::Author{context->me.card.org, context->me.card.name}, *options.tlp, eve);
   } else {
     mapper = std::make_unique<agent::sensor::JsonlMapper>(context->me.card.org, context->registry);
   }
@@ -211,8 +227,18 @@ int RunSensor(const SensorFlags& f) {
   agent::sensor::SpoolSink sink(**spool);
   agent::sensor::Pipeline pipeline(**source, *mapper, routes, sealer, sink, pipeline_options,
                                    [&](const std::string& m) { messages.Say(m); });
+  const std::string start = (*source)->start();
+  std::string assumed;
+  if (f.format == "eve" && eve.assume_offset_minutes) {
+    const int m = *eve.assume_offset_minutes;
+    char offset[8];
+    std::snprintf(offset, sizeof offset, "%c%02d:%02d", m < 0 ? '-' : '+', std::abs(m) / 60,
+                  std::abs(m) % 60);
+    assumed = std::string(", times without an offset read as ") + offset;
+  }
   messages.Say("reading " + (*source)->name() + " (" + f.format + ", TLP:" +
-               std::string(TlpName(*options.tlp)) + ")");
+               std::string(TlpName(*options.tlp)) + assumed + ")" +
+               (start.empty() ? "" : " " + start));
   const Status piped = pipeline.Run(g_stop);
 
   // The input ended: give the broker a moment to take what is spooled.
@@ -279,6 +305,10 @@ void AddSensor(CLI::App& app, int* exit_code) {
                   "spooled (default 10; 0: exit at once, records stay spooled)")
       ->check(CLI::Range(0, 3600));
   cmd->add_flag("--json", flags->json, "print the final summary as one JSON object");
+  cmd->add_option("--assume-offset", flags->assume_offset,
+                  "eve: the UTC offset of timestamps written without one, e.g. +00:00, Z, "
+                  "+02:00 (config: sensor.assume_offset; default: none, such alerts are "
+                  "reported as bad)");
   AddContextFlags(cmd, &flags->context, true);
   AddSpoolFlags(cmd, &flags->spool, true, &flags->context);
   cmd->callback([flags, exit_code] { *exit_code = RunSensor(*flags); });

@@ -49,7 +49,8 @@ BrokerProbe Probe(const ContextFlags& flags, const Context& context,
     probe.error = card.status();
     return probe;
   }
-  auto client = agent::BrokerClient::Connect(flags.broker, *card, context.me);
+  auto client = agent::BrokerClient::Connect(flags.broker, *card, context.me,
+                                             ConnectTimeout(flags));
   if (!client.ok()) {
     probe.error = client.status();
     return probe;

@@ -53,21 +53,21 @@ Result<agent::Forwarder::Connector> MakeConnector(const ContextFlags& flags,
   CERTSHARE_ASSIGN_OR_RETURN(identity::Card broker, LoadBrokerCard(flags));
   // Connecting makes the socket and parses the endpoint; no packet is sent
   // yet, so this only checks what retrying would never fix.
+  const std::chrono::milliseconds connect_timeout = ConnectTimeout(flags);
   CERTSHARE_RETURN_IF_ERROR(
-      agent::BrokerClient::Connect(flags.broker, broker, context.me).status());
+      agent::BrokerClient::Connect(flags.broker, broker, context.me, connect_timeout).status());
   std::string endpoint = flags.broker;
   const identity::Identity* me = &context.me;
-  return agent::Forwarder::Connector([endpoint, broker, me] {
-    return agent::BrokerClient::Connect(endpoint, broker, *me);
+  return agent::Forwarder::Connector([endpoint, broker, me, connect_timeout] {
+    return agent::BrokerClient::Connect(endpoint, broker, *me, connect_timeout);
   });
 }
 
 int ExitForForward(const Status& s) {
+  if (BrokerNotReached(s)) return kExitUnreachable;
   switch (s.code()) {
-    case ErrorCode::kTimeout:
-    case ErrorCode::kTransportError:
-    case ErrorCode::kUnauthenticated:
-      return kExitUnreachable;
+    case ErrorCode::kRevoked:  // the handshake: the broker refuses this organisation
+      return kExitRefused;
     case ErrorCode::kSpoolFull:
       return kExitSpoolFull;
     default:

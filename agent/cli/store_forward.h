@@ -58,8 +58,9 @@ Result<agent::Forwarder::Connector> MakeConnector(const ContextFlags& flags,
                                                   const Context& context);
 
 // Exit status for an error of the spool or of Forwarder::Drain: 5 when the
-// broker did not answer (TIMEOUT, TRANSPORT_ERROR, UNAUTHENTICATED), 7 for
-// SPOOL_FULL, 1 for anything else (the spool's disk).
+// broker was not reached (BrokerNotReached), 4 when its handshake refused
+// this organisation as REVOKED, 7 for SPOOL_FULL, 1 for anything else (the
+// spool's disk).
 int ExitForForward(const Status& s);
 
 // "indicator--1234… (modified 2026-…)" from a dedupe key.

@@ -44,6 +44,8 @@ int RunSubscribe(const SubscribeFlags& f) {
   if (!request.ok()) return Report(request.status(), kExitUsage);
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  Status names = CheckFilterNames(*request, context->registry, std::cerr);
+  if (!names.ok()) return Report(names, kExitInvalidInput);
   // The output and its state first: a feed that cannot write must not
   // take records from the broker.
   auto opened = OpenFeed(f, *context);

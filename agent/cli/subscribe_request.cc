@@ -2,7 +2,13 @@
 
 #include <time.h>
 
+#include <algorithm>
+#include <ostream>
+
+#include "agent/compose.h"
+#include "common/base/suggest.h"
 #include "common/base/tlp.h"
+#include "schemas/stix_check.h"
 
 namespace certshare::cli {
 
@@ -64,6 +70,23 @@ Result<wire::SubscribeRequest> BuildSubscribeRequest(const SubscribeFlags& f) {
     req.start = wire::StartKind::kResume;
   }
   return req;
+}
+
+Status CheckFilterNames(const wire::SubscribeRequest& request,
+                        const identity::Registry& registry, std::ostream& warnings) {
+  for (const std::string& org : request.origins) {
+    if (registry.Find(org) == nullptr) {
+      return agent::UnknownOrganisation("--origin", org, registry);
+    }
+  }
+  const std::vector<std::string>& known = schemas::KnownTypes();
+  for (const std::string& type : request.types) {
+    if (std::find(known.begin(), known.end(), type) != known.end()) continue;
+    warnings << "certshare: warning: --type " << type
+             << " is not a STIX 2.1 type; only records whose type is exactly " << type
+             << " (a custom type) will match" << DidYouMean(type, known) << "\n";
+  }
+  return Status::Ok();
 }
 
 }  // namespace certshare::cli

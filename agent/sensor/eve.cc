@@ -118,11 +118,11 @@ Status ReadAlert(const rapidjson::Value& alert, EveAlert* out) {
   return Status::Ok();
 }
 
-Status ReadAlertEvent(const rapidjson::Value& doc, EveAlert* out) {
+Status ReadAlertEvent(const rapidjson::Value& doc, const EveOptions& options, EveAlert* out) {
   std::string timestamp;
   CERTSHARE_RETURN_IF_ERROR(OptionalString(doc, "timestamp", "timestamp", &timestamp));
   if (timestamp.empty()) return Bad("timestamp", "is missing");
-  Result<EveTime> time = ParseEveTime(timestamp);
+  Result<EveTime> time = ParseEveTime(timestamp, options.assume_offset_minutes);
   if (!time.ok()) return time.status();
   out->time = std::move(*time);
 
@@ -163,7 +163,7 @@ Status ReadAlertEvent(const rapidjson::Value& doc, EveAlert* out) {
     std::string start;
     CERTSHARE_RETURN_IF_ERROR(OptionalString(*flow, "start", "flow.start", &start));
     if (!start.empty()) {
-      Result<EveTime> t = ParseEveTime(start);
+      Result<EveTime> t = ParseEveTime(start, options.assume_offset_minutes);
       if (!t.ok()) return t.status().WithContext("flow.start");
       out->flow_start = std::move(*t);
     }
@@ -205,20 +205,20 @@ std::optional<std::string> ProtocolKeyword(std::string_view proto) {
   return lower;
 }
 
-Result<EveEvent> ParseEve(std::string_view line) {
+Result<EveEvent> ParseEve(std::string_view line, const EveOptions& options) {
   rapidjson::Document doc;
   CERTSHARE_RETURN_IF_ERROR(json::Parse(line, &doc));
-  return ReadEve(doc);
+  return ReadEve(doc, options);
 }
 
-Result<EveEvent> ReadEve(const rapidjson::Value& doc) {
+Result<EveEvent> ReadEve(const rapidjson::Value& doc, const EveOptions& options) {
   if (!doc.IsObject()) return Status(ErrorCode::kInvalidArgument, "not a JSON object");
   EveEvent event;
   CERTSHARE_RETURN_IF_ERROR(OptionalString(doc, "event_type", "event_type", &event.event_type));
   if (event.event_type.empty()) return Bad("event_type", "is missing");
   if (event.event_type != "alert") return event;
   EveAlert alert;
-  CERTSHARE_RETURN_IF_ERROR(ReadAlertEvent(doc, &alert));
+  CERTSHARE_RETURN_IF_ERROR(ReadAlertEvent(doc, options, &alert));
   event.alert = std::move(alert);
   return event;
 }

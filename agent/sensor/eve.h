@@ -8,7 +8,7 @@
 // ParseEve is strict about what it uses and ignores the rest: the line
 // must be valid JSON (json::Parse: UTF-8, no duplicate keys, bounded
 // depth), an object, with a string event_type; an alert must have a
-// timestamp with a UTC offset, an `alert` object with a signature_id, and
+// timestamp with a UTC offset (or EveOptions::assume_offset_minutes), an `alert` object with a signature_id, and
 // at least one valid IP address. A field that is present with the wrong
 // type or an impossible value (a port of 70000, an address that is not
 // one) makes the event malformed (kMalformedJson for bad JSON,
@@ -66,9 +66,16 @@ struct EveEvent {
   std::optional<EveAlert> alert;  // set iff event_type is "alert"
 };
 
-Result<EveEvent> ParseEve(std::string_view line);
+// How to read what EVE leaves open.
+struct EveOptions {
+  // The UTC offset, in minutes east of UTC, of timestamps written without
+  // one (ParseEveTime); nullopt (the default): such an alert is refused.
+  std::optional<int> assume_offset_minutes;
+};
+
+Result<EveEvent> ParseEve(std::string_view line, const EveOptions& options = {});
 // The same for a line already parsed (json::Parse) into `doc`.
-Result<EveEvent> ReadEve(const rapidjson::Value& doc);
+Result<EveEvent> ReadEve(const rapidjson::Value& doc, const EveOptions& options = {});
 
 // The IANA keyword for Suricata's `proto` value ("TCP" -> "tcp",
 // "IPv6-ICMP" -> "ipv6-icmp", "006" -> "tcp", "47" -> "gre"); nullopt for

@@ -168,9 +168,10 @@ std::string SignatureObjectId(std::string_view type, std::string_view org, std::
                                         std::to_string(rev));
 }
 
-EveMapper::EveMapper(Author author, Tlp tlp)
+EveMapper::EveMapper(Author author, Tlp tlp, EveOptions options)
     : author_(std::move(author)),
       tlp_(tlp),
+      options_(options),
       identity_id_(OrganisationIdentityId(author_.org)),
       parse_buffer_(kArenaBytes),
       build_buffer_(kArenaBytes),
@@ -198,7 +199,7 @@ Result<std::optional<SensorEvent>> EveMapper::Map(std::string_view line) {
   parse_doc_.SetNull();
   parse_pool_.Clear();
   CERTSHARE_RETURN_IF_ERROR(json::Parse(line, &parse_doc_));
-  CERTSHARE_ASSIGN_OR_RETURN(EveEvent event, ReadEve(parse_doc_));
+  CERTSHARE_ASSIGN_OR_RETURN(EveEvent event, ReadEve(parse_doc_, options_));
   if (!event.alert) return std::optional<SensorEvent>();
   const crypto::Hash256 digest = crypto::Hash({AsBytes(line)});
   CERTSHARE_ASSIGN_OR_RETURN(SensorEvent mapped, MapAlert(*event.alert, HexEncode(digest)));

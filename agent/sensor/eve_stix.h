@@ -62,8 +62,9 @@ namespace certshare::agent::sensor {
 class EveMapper final : public EventMapper {
  public:
   // `author`: the organisation whose sensor this is (its card's id and
-  // name); `tlp`: the marking every object gets.
-  EveMapper(Author author, Tlp tlp);
+  // name); `tlp`: the marking every object gets; `options`: how to read
+  // the events (eve.h).
+  EveMapper(Author author, Tlp tlp, EveOptions options = {});
   EveMapper(const EveMapper&) = delete;
   EveMapper& operator=(const EveMapper&) = delete;
 
@@ -82,6 +83,7 @@ class EveMapper final : public EventMapper {
 
   Author author_;
   Tlp tlp_;
+  EveOptions options_;
   std::string identity_id_;
   // Arenas: a parse and a build document whose pools start in these
   // buffers, emptied (not freed) for each event.

@@ -57,6 +57,24 @@ bool Expect(std::string_view text, std::size_t* pos, char c) {
   return true;
 }
 
+// An offset at text[*pos]: "Z", or a sign, two digits of hours, an
+// optional ':' and two digits of minutes. Minutes east of UTC; *pos moves
+// past it. nullopt when there is none or it is malformed.
+std::optional<int> ReadOffset(std::string_view text, std::size_t* pos) {
+  if (*pos < text.size() && text[*pos] == 'Z') {
+    ++*pos;
+    return 0;
+  }
+  if (*pos >= text.size() || (text[*pos] != '+' && text[*pos] != '-')) return std::nullopt;
+  const int sign = text[*pos] == '-' ? -1 : 1;
+  ++*pos;
+  unsigned oh, om;
+  if (!Digits(text, pos, 2, &oh)) return std::nullopt;
+  Expect(text, pos, ':');  // "+01:00" and "+0100" both occur
+  if (!Digits(text, pos, 2, &om) || oh > 23 || om > 59) return std::nullopt;
+  return sign * static_cast<int>(oh * 60 + om);
+}
+
 Status Bad(std::string_view text, std::string_view why) {
   std::string shown(text.substr(0, 64));
   return Status(ErrorCode::kInvalidArgument,
@@ -66,7 +84,14 @@ Status Bad(std::string_view text, std::string_view why) {
 
 }  // namespace
 
-Result<EveTime> ParseEveTime(std::string_view text) {
+std::optional<int> ParseUtcOffset(std::string_view text) {
+  std::size_t pos = 0;
+  std::optional<int> minutes = ReadOffset(text, &pos);
+  if (!minutes || pos != text.size()) return std::nullopt;
+  return minutes;
+}
+
+Result<EveTime> ParseEveTime(std::string_view text, std::optional<int> assume_offset_minutes) {
   std::size_t pos = 0;
   unsigned year, month, day, hour, minute, second;
   if (!Digits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
@@ -89,20 +114,21 @@ Result<EveTime> ParseEveTime(std::string_view text) {
     if (fraction.empty() || fraction.size() > 9) return Bad(text, "has a bad fraction");
   }
   int offset_minutes = 0;
-  if (pos < text.size() && text[pos] == 'Z') {
-    ++pos;
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    const int sign = text[pos] == '-' ? -1 : 1;
-    ++pos;
-    unsigned oh, om;
-    if (!Digits(text, &pos, 2, &oh)) return Bad(text, "has a bad UTC offset");
-    Expect(text, &pos, ':');  // "+01:00" and "+0100" both occur
-    if (!Digits(text, &pos, 2, &om) || oh > 23 || om > 59) {
-      return Bad(text, "has a bad UTC offset");
+  if (pos == text.size()) {
+    if (!assume_offset_minutes) {
+      return Bad(text, "has no UTC offset, so its time zone is unknown; if the sensor "
+                       "writes local time without one, say which offset to assume with "
+                       "--assume-offset (or sensor.assume_offset)");
     }
-    offset_minutes = sign * static_cast<int>(oh * 60 + om);
+    offset_minutes = *assume_offset_minutes;
   } else {
-    return Bad(text, "has no UTC offset, so its time zone is unknown");
+    std::optional<int> offset = ReadOffset(text, &pos);
+    if (!offset) {
+      const char c = text[pos];
+      return Bad(text, c == 'Z' || c == '+' || c == '-' ? "has a bad UTC offset"
+                                                         : "has trailing characters");
+    }
+    offset_minutes = *offset;
   }
   if (pos != text.size()) return Bad(text, "has trailing characters");
 

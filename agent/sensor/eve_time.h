@@ -10,12 +10,15 @@
 // Accepted: YYYY-MM-DDTHH:MM:SS, an optional fraction of 1-9 digits, then
 // "Z", "+HHMM", "-HHMM", "+HH:MM" or "-HH:MM". A time without an offset
 // is refused (kInvalidArgument): its zone is unknown and certshare does
-// not guess it. So is an impossible date or time, and a result outside
-// the years 0001-9999.
+// not guess it, unless the operator said which offset to assume
+// (`assume_offset_minutes`: --assume-offset, sensor.assume_offset). An
+// impossible date or time, and a result outside the years 0001-9999, are
+// refused too.
 //
 // Thread-safe: no shared state.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +32,11 @@ struct EveTime {
   StixMillis millis;   // the same instant, truncated to the millisecond
 };
 
-Result<EveTime> ParseEveTime(std::string_view text);
+Result<EveTime> ParseEveTime(std::string_view text,
+                             std::optional<int> assume_offset_minutes = std::nullopt);
+
+// A UTC offset as minutes east of UTC: "Z" (0), "+HH:MM", "-HH:MM",
+// "+HHMM", "-HHMM", hours 00-23, minutes 00-59. nullopt for anything else.
+std::optional<int> ParseUtcOffset(std::string_view text);
 
 }  // namespace certshare::agent::sensor

@@ -35,5 +35,42 @@ TEST(EveTimeTest, RefusesWhatItCannotPlace) {
   }
 }
 
+TEST(EveTimeTest, TimeWithoutOffsetNamesTheOptionThatPlacesIt) {
+  auto t = ParseEveTime("2026-11-20T10:11:12.123456");
+  EXPECT_CODE(t.status(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(t.status().message().find("--assume-offset"), std::string::npos)
+      << t.status().ToString();
+}
+
+TEST(EveTimeTest, AssumedOffsetPlacesTimesWithoutOne) {
+  EXPECT_EQ(ParseEveTime("2026-11-20T10:11:12.123456", 0)->utc, "2026-11-20T10:11:12.123456Z");
+  EXPECT_EQ(ParseEveTime("2026-11-20T10:11:12.123456", 120)->utc,
+            "2026-11-20T08:11:12.123456Z");
+  EXPECT_EQ(ParseEveTime("2026-01-01T01:00:00", 5 * 60 + 30)->utc, "2025-12-31T19:30:00Z");
+  EXPECT_EQ(ParseEveTime("2026-11-20T23:30:00", -300)->utc, "2026-11-21T04:30:00Z");
+  // A time that carries its own offset keeps it: the assumption is only
+  // for times without one.
+  EXPECT_EQ(ParseEveTime("2026-11-27T10:00:00+0100", 120)->utc, "2026-11-27T09:00:00Z");
+  EXPECT_EQ(ParseEveTime("2026-11-27T10:00:00Z", 120)->utc, "2026-11-27T10:00:00Z");
+  // Still refused: what is wrong besides the missing offset.
+  EXPECT_CODE(ParseEveTime("2026-02-30T10:00:00", 0).status(), ErrorCode::kInvalidArgument);
+  EXPECT_CODE(ParseEveTime("2026-11-27T10:00:00+01", 0).status(), ErrorCode::kInvalidArgument);
+  EXPECT_CODE(ParseEveTime("2026-11-27T10:00:00 ", 0).status(), ErrorCode::kInvalidArgument);
+}
+
+TEST(EveTimeTest, ParsesUtcOffsets) {
+  EXPECT_EQ(ParseUtcOffset("Z"), 0);
+  EXPECT_EQ(ParseUtcOffset("+00:00"), 0);
+  EXPECT_EQ(ParseUtcOffset("+02:00"), 120);
+  EXPECT_EQ(ParseUtcOffset("+0200"), 120);
+  EXPECT_EQ(ParseUtcOffset("-05:30"), -330);
+  EXPECT_EQ(ParseUtcOffset("+23:59"), 23 * 60 + 59);
+  for (const char* bad : {"", "z", "UTC", "+2", "+02", "+2:00", "+24:00", "+02:60", "02:00",
+                          "+02:00 ", "Z+01:00", "+02:00:00"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(ParseUtcOffset(bad), std::nullopt);
+  }
+}
+
 }  // namespace
 }  // namespace certshare::agent::sensor

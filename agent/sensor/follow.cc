@@ -26,9 +26,11 @@ class FileFollower final : public LineSource {
       : path_(std::move(path)), options_(options), splitter_(options.max_line_bytes, 1) {
     if (options_.resume && !options_.from_beginning) {
       first_open_ = false;  // the saved position decides, not "at start"
+      start_ = "where the last run left it";
       Resume(*options_.resume);
     } else {
       Open();  // "at start" is now: what the file holds now is skipped (unless from_beginning)
+      if (fd_ < 0) start_ = "from its beginning once it exists";
     }
   }
   ~FileFollower() override { Close(); }
@@ -56,6 +58,7 @@ class FileFollower final : public LineSource {
 
   std::vector<std::string> TakeNotices() override { return std::move(notices_); }
   std::string name() const override { return path_; }
+  std::string start() const override { return start_; }
   std::string Describe(const Line& line) const override {
     std::string where = path_;
     if (line.stream > 1) where += " (file " + std::to_string(line.stream) + " since start)";
@@ -158,7 +161,10 @@ class FileFollower final : public LineSource {
     // The first file met at start is read from its end unless asked
     // otherwise; any file after that (or one that appeared later) from its
     // beginning.
+    if (at_start) start_ = "from its beginning";
     if (at_start && !options_.from_beginning && st.st_size > 0) {
+      start_ = "at its end: the " + std::to_string(st.st_size) +
+               " bytes it holds are skipped (--from-beginning reads them)";
       offset_ = st.st_size;
       char last = '\n';
       if (::pread(fd_, &last, 1, offset_ - 1) == 1 && last != '\n') {
@@ -233,6 +239,7 @@ class FileFollower final : public LineSource {
   bool warned_open_ = false;
   std::uint32_t generation_ = 1;
   std::vector<std::string> notices_;
+  std::string start_;  // start()
 };
 
 }  // namespace

@@ -107,6 +107,12 @@ class LineSource {
   virtual std::vector<std::string> TakeNotices() { return {}; }
   // "standard input", the file's path, "unix:/path".
   virtual std::string name() const = 0;
+  // Where reading started, for the sensor's start-up line; "" when there
+  // is nothing to say (standard input, a socket). A followed file: "at its
+  // end: the 5120 bytes it holds are skipped (--from-beginning reads
+  // them)", "from its beginning", "from its beginning once it exists", or
+  // "where the last run left it".
+  virtual std::string start() const { return ""; }
   // How to name a line in a message.
   virtual std::string Describe(const Line& line) const;
 };

@@ -63,6 +63,22 @@ TEST(FollowFileTest, StartsAtTheEndAndWaitsForCompleteLines) {
   EXPECT_EQ(ReadLines(*source, 1), (std::vector<std::string>{"new 2"}));
 }
 
+TEST(FollowFileTest, SaysWhereReadingStarts) {
+  TempDir dir;
+  const std::string path = dir.File("eve.json");
+  Append(path, "old 1\nold 2\n");
+  EXPECT_EQ(FollowFile(path, Fast())->start(),
+            "at its end: the 12 bytes it holds are skipped (--from-beginning reads them)");
+  InputOptions from_beginning = Fast();
+  from_beginning.from_beginning = true;
+  EXPECT_EQ(FollowFile(path, from_beginning)->start(), "from its beginning");
+  EXPECT_EQ(FollowFile(dir.File("not-yet.json"), Fast())->start(),
+            "from its beginning once it exists");
+  const std::string empty = dir.File("empty.json");
+  Append(empty, "");
+  EXPECT_EQ(FollowFile(empty, Fast())->start(), "from its beginning");
+}
+
 TEST(FollowFileTest, FromTheBeginningAndAFileThatAppearsLater) {
   TempDir dir;
   const std::string path = dir.File("eve.json");

@@ -7,9 +7,6 @@
 namespace certshare::agent::sensor {
 
 Result<std::optional<SensorEvent>> JsonlMapper::Map(std::string_view line) {
-  if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
-    return std::optional<SensorEvent>();
-  }
   CERTSHARE_ASSIGN_OR_RETURN(schemas::Summary summary, schemas::Summarise(line));
   if (registry_ != nullptr) {
     // A second parse, of a line already known to be valid: simpler than

@@ -3,8 +3,8 @@
 // record per line) once schemas::Summarise accepts it and no object in it
 // names another registered organisation as its creator
 // (agent::CheckCreators). A line that fails is an error naming the problems
-// (the sensor reports it with its line number and goes on); a blank line is
-// skipped.
+// (the sensor reports it with its line number and goes on). Blank lines
+// never reach it: the pipeline skips them for every format.
 //
 // The record's TLP is the line's own TLP marking (TLP 1.0 or 2.0, the most
 // restrictive in it), raised to the sensor's --tlp when that is stricter;

@@ -103,6 +103,12 @@ void Pipeline::Take(const Line& line) {
     Bad(line, "longer than the line limit; skipped");
     return;
   }
+  // A blank line (whitespace only) is no event in any format: skipped, not bad.
+  if (line.text.find_first_not_of(" \t\r") == std::string::npos) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.skipped;
+    return;
+  }
   Result<std::optional<SensorEvent>> mapped = mapper_.Map(line.text);
   if (!mapped.ok()) {
     Bad(line, mapped.status().ToString());

@@ -242,6 +242,70 @@ TEST_F(PipelineTest, JsonLinesKeepTheirOwnMarkingWhichMustAgree) {
   EXPECT_NE(messages_[2].find("fake line 6: MALFORMED_JSON"), std::string::npos) << messages_[2];
 }
 
+TEST_F(PipelineTest, BlankLinesAreSkippedNotBadInEveAndJsonLines) {
+  const std::vector<std::string> alerts = Alerts(2);
+  {
+    FakeSource source({alerts[0], "", "   ", "\r", " \t ", alerts[1]});
+    EveMapper mapper({"CERT-EE", ""}, Tlp::kAmber);
+    CollectingSink sink;
+    PipelineStats stats = RunAll(source, mapper, AmberToUaAndEu(), sink);
+    EXPECT_EQ(stats.lines, 6u);
+    EXPECT_EQ(stats.published, 2u);
+    EXPECT_EQ(stats.skipped, 4u);
+    EXPECT_EQ(stats.bad, 0u);
+  }
+  {
+    FakeSource source({"", "\r"});
+    JsonlMapper mapper;
+    CollectingSink sink;
+    PipelineStats stats = RunAll(source, mapper, AmberToUaAndEu(), sink);
+    EXPECT_EQ(stats.skipped, 2u);
+    EXPECT_EQ(stats.bad, 0u);
+  }
+  EXPECT_TRUE(messages_.empty()) << messages_[0];
+}
+
+// A honeypot's EVE without UTC offsets: every alert is bad (and the message
+// names --assume-offset) until the offset to assume is given; then every
+// alert is published, placed in UTC by that offset.
+TEST_F(PipelineTest, AlertsWithoutUtcOffsetNeedAnAssumedOffset) {
+  std::vector<std::string> lines = Alerts(44);
+  for (std::string& line : lines) {
+    line.replace(line.find("+0100\",\"flow_id\""), 5, "");
+    line.replace(line.find("+0100\"}}"), 5, "");
+  }
+  {
+    FakeSource source(lines);
+    EveMapper mapper({"CERT-EE", ""}, Tlp::kAmber);
+    CollectingSink sink;
+    PipelineStats stats = RunAll(source, mapper, AmberToUaAndEu(), sink);
+    EXPECT_EQ(stats.published, 0u);
+    EXPECT_EQ(stats.bad, 44u);
+    ASSERT_FALSE(messages_.empty());
+    EXPECT_NE(messages_[0].find("--assume-offset"), std::string::npos) << messages_[0];
+  }
+  messages_.clear();
+  FakeSource source(lines);
+  EveOptions eve;
+  eve.assume_offset_minutes = 120;
+  EveMapper mapper({"CERT-EE", ""}, Tlp::kAmber, eve);
+  CollectingSink sink;
+  PipelineStats stats = RunAll(source, mapper, AmberToUaAndEu(), sink);
+  EXPECT_EQ(stats.published, 44u);
+  EXPECT_EQ(stats.bad, 0u);
+  EXPECT_TRUE(messages_.empty()) << messages_[0];
+  ASSERT_FALSE(sink.batches.empty());
+  auto record = envelope::Decode(sink.batches[0][0]);
+  ASSERT_OK(record.status());
+  const identity::Card& ee = Id("CERT-EE").card;
+  auto text = envelope::Open(*record, "CERT-UA", Id("CERT-UA").box_secret, ee.sign_key,
+                             ee.box_key);
+  ASSERT_OK(text.status());
+  // 10:00:00.000000 at +02:00 is 08:00 UTC.
+  EXPECT_NE(text->find("\"first_seen\":\"2026-11-27T08:00:00.000000Z\""), std::string::npos)
+      << *text;
+}
+
 TEST_F(PipelineTest, IntoTheRealSpool) {
   auto spool = Spool::Open(dir_.File("spool"));
   ASSERT_OK(spool.status());

@@ -41,6 +41,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kTimeout: return "TIMEOUT";
     case ErrorCode::kTransportError: return "TRANSPORT_ERROR";
     case ErrorCode::kUnavailable: return "UNAVAILABLE";
+    case ErrorCode::kUnreachable: return "UNREACHABLE";
     case ErrorCode::kBusy: return "BUSY";
     case ErrorCode::kInternal: return "INTERNAL";
   }

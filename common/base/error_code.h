@@ -57,6 +57,7 @@ enum class ErrorCode : std::uint16_t {
   kTimeout = 400,            // no answer within the deadline
   kTransportError = 401,     // the messaging layer failed
   kUnavailable = 402,        // the component cannot serve now (failed state)
+  kUnreachable = 403,        // no connection could be made (refused, no route)
   kBusy = 404,               // the broker is at a limit for this organisation; retry later
 
   // 5xx: bugs.

@@ -19,7 +19,6 @@ void LogThrottle::CloseEnded(Clock::time_point now) {
 }
 
 bool LogThrottle::Allow(std::string_view key, Clock::time_point now) {
-  std::lock_guard<std::mutex> lock(mu_);
   auto it = windows_.find(key);
   if (it == windows_.end()) {
     // Make room from windows that ended; else count against the overflow
@@ -43,7 +42,6 @@ bool LogThrottle::Allow(std::string_view key, Clock::time_point now) {
 }
 
 std::vector<LogThrottle::Suppressed> LogThrottle::TakeSuppressed(Clock::time_point now) {
-  std::lock_guard<std::mutex> lock(mu_);
   CloseEnded(now);
   std::vector<Suppressed> out;
   out.swap(reported_);

@@ -9,15 +9,12 @@
 // kOverflowKey, so memory stays bounded whatever the keys are (network
 // addresses chosen by strangers).
 //
-// Thread-safety: Allow and TakeSuppressed take the throttle's mutex, so
-// one throttle may serve several threads (the broker's socket thread and
-// its admission check on the ZAP thread).
+// Thread-safety: none; each thread that logs keeps its own LogThrottle.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,15 +64,14 @@ class LogThrottle {
   bool Ended(const Window& w, Clock::time_point now) const {
     return now - w.start >= options_.interval;
   }
-  // Moves what `w` left out to reported_. REQUIRES: mu_ held.
+  // Moves what `w` left out to reported_.
   void Close(const std::string& key, Window& w);
-  // Closes and forgets every window that has ended. REQUIRES: mu_ held.
+  // Closes and forgets every window that has ended.
   void CloseEnded(Clock::time_point now);
 
-  const Options options_;
-  std::mutex mu_;
-  std::map<std::string, Window, std::less<>> windows_;  // GUARDED_BY(mu_)
-  std::vector<Suppressed> reported_;                    // GUARDED_BY(mu_)
+  Options options_;
+  std::map<std::string, Window, std::less<>> windows_;
+  std::vector<Suppressed> reported_;
 };
 
 }  // namespace certshare

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <string>
@@ -13,11 +14,18 @@ Status ZmqError(std::string_view what, const zmq::error_t& e) {
   return Status(ErrorCode::kTransportError, std::string(what) + ": " + e.what());
 }
 
-// Handshake failures the client watches for, to tell an operator why the
-// broker does not answer instead of timing out silently.
-constexpr int kHandshakeEvents = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+// What the client watches for, to tell an operator why the broker does
+// not answer instead of timing out silently: handshake failures, and
+// whether the TCP connection could be made at all (CONNECTED once it is;
+// CONNECT_RETRIED after each attempt that was refused or found no route).
+constexpr int kMonitoredEvents = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
                                  ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                                 ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL;
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                 ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED;
+
+// The ZAP status codes the broker refuses a key with (transport.h,
+// Authorize), as libzmq reports them in ZMQ_EVENT_HANDSHAKE_FAILED_AUTH.
+constexpr std::uint32_t kZapRevoked = 500;
 
 class ZmqClient final : public Client {
  public:
@@ -27,6 +35,9 @@ class ZmqClient final : public Client {
   }
 
   Status Init(const ClientOptions& options) {
+    endpoint_ = options.endpoint;
+    connect_timeout_ = options.connect_timeout;
+    started_ = std::chrono::steady_clock::now();
     static std::atomic<int> counter{0};
     std::string monitor_endpoint =
         "inproc://certshare-client-monitor-" + std::to_string(counter++);
@@ -43,7 +54,7 @@ class ZmqClient final : public Client {
       socket_.set(zmq::sockopt::curve_secretkey,
                   zmq::const_buffer(options.secret_key->data(), 32));
       if (zmq_socket_monitor(socket_.handle(), monitor_endpoint.c_str(),
-                             kHandshakeEvents) != 0) {
+                             kMonitoredEvents) != 0) {
         throw zmq::error_t();
       }
       monitor_ = zmq::socket_t(context_, zmq::socket_type::pair);
@@ -72,10 +83,13 @@ class ZmqClient final : public Client {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     try {
       while (true) {
+        CERTSHARE_RETURN_IF_ERROR(CheckReachable());
         zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0},
                                    {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+        auto wake = deadline;
+        if (!connected_ && failed_attempts_ > 0) wake = std::min(wake, started_ + connect_timeout_);
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
+            wake - std::chrono::steady_clock::now());
         if (left.count() < 0) left = std::chrono::milliseconds(0);
         try {
           zmq::poll(items, 2, left);
@@ -94,6 +108,7 @@ class ZmqClient final : public Client {
           if (!refused.ok()) return refused;
           continue;
         }
+        CERTSHARE_RETURN_IF_ERROR(CheckReachable());
         if (std::chrono::steady_clock::now() >= deadline) {
           return Status(ErrorCode::kTimeout, "no answer from the broker");
         }
@@ -114,12 +129,19 @@ class ZmqClient final : public Client {
     std::uint32_t value;
     std::memcpy(&id, event.data(), 2);
     std::memcpy(&value, static_cast<const char*>(event.data()) + 2, 4);
-    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && std::to_string(value) == kConnectionLimitStatus) {
-      // Not a refusal of the key: retried like an unreachable broker.
-      return Status(ErrorCode::kTransportError,
-                    "the broker refused a new connection (status " + std::to_string(value) +
-                        "): this organisation holds the most connections the broker allows "
-                        "(max_connections_per_org); close some of them, or wait");
+    if (id == ZMQ_EVENT_CONNECTED) {
+      connected_ = true;
+      return Status::Ok();
+    }
+    if (id == ZMQ_EVENT_CONNECT_RETRIED) {
+      ++failed_attempts_;
+      return Status::Ok();
+    }
+    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && value == kZapRevoked) {
+      return Status(ErrorCode::kRevoked,
+                    "the broker refused this organisation's transport key because its "
+                    "registry marks the organisation revoked (ZAP status 500): it accepts "
+                    "nothing from it; ask the broker's operator");
     }
     if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
       return Status(ErrorCode::kUnauthenticated,
@@ -134,17 +156,38 @@ class ZmqClient final : public Client {
       return Status(ErrorCode::kTransportError,
                     "the connection to the broker closed during the CURVE handshake (" +
                         std::string(std::strerror(static_cast<int>(value))) +
-                        "): the network, a restarting broker, or the wrong public key for "
-                        "the broker (check its card)");
+                        "): the network, a restarting broker, the wrong public key for the "
+                        "broker (check its card), or this organisation holding the most "
+                        "connections the broker allows (max_connections_per_org)");
     }
     return Status(ErrorCode::kUnauthenticated,
                   "the CURVE handshake with the broker failed: check the broker's "
                   "public key (its card) and that this organisation is registered");
   }
 
+  // kUnreachable once the first connection has failed for connect_timeout_
+  // (ClientOptions::connect_timeout) without ever succeeding.
+  Status CheckReachable() const {
+    if (connected_ || failed_attempts_ == 0 ||
+        std::chrono::steady_clock::now() < started_ + connect_timeout_) {
+      return Status::Ok();
+    }
+    return Status(ErrorCode::kUnreachable,
+                  "nothing accepted a connection at " + endpoint_ + " (" +
+                      std::to_string(failed_attempts_) + " attempts in " +
+                      std::to_string(connect_timeout_.count()) +
+                      " ms were refused or found no route): is the broker running, and is "
+                      "the endpoint right?");
+  }
+
   zmq::context_t context_;
   zmq::socket_t socket_;
   zmq::socket_t monitor_;
+  std::string endpoint_;
+  std::chrono::milliseconds connect_timeout_{1000};
+  std::chrono::steady_clock::time_point started_;
+  bool connected_ = false;           // a TCP connection was made once
+  std::uint64_t failed_attempts_ = 0;  // connection attempts refused or unroutable
 };
 
 }  // namespace

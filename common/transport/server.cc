@@ -69,6 +69,7 @@ class ZmqServer final : public Server {
       socket_.set(zmq::sockopt::sndhwm, options.send_high_water_mark);
       socket_.set(zmq::sockopt::rcvhwm, options.receive_high_water_mark);
       socket_.set(zmq::sockopt::maxmsgsize, options.max_frame_bytes + kCurveMessageOverhead);
+      socket_.set(zmq::sockopt::handshake_ivl, static_cast<int>(options.handshake_timeout.count()));
       socket_.set(zmq::sockopt::zap_domain, kZapDomain);
       socket_.set(zmq::sockopt::curve_server, 1);
       socket_.set(zmq::sockopt::curve_secretkey,

@@ -29,12 +29,17 @@
 namespace certshare::transport {
 
 // Maps a client's CURVE public key to its organisation id (the ZAP
-// User-Id); nullopt refuses. Called for every new connection, so a key
-// it stops admitting is refused from the next handshake on. If it throws,
-// the ZAP handler fails closed: no connection is admitted any more, and
-// Server::Receive reports the failure (the server must stop).
-using Authorize =
-    std::function<std::optional<std::string>(const crypto::BoxPublicKey& client_key)>;
+// User-Id), or refuses it: kRevoked for the key of an organisation the
+// registry marks revoked, any other error for a key it does not know. The
+// client learns which (docs/protocol.md, "Connection"): the ZAP handler
+// answers status 500 for kRevoked and 400 otherwise, and libzmq hands the
+// client that status (Client::Receive: kRevoked, kUnauthenticated). The
+// status is all that reaches the client; the message is for the server's
+// log. Called for every new connection, so a key it stops admitting is
+// refused from the next handshake on. If it throws, the ZAP handler fails
+// closed: no connection is admitted any more, and Server::Receive reports
+// the failure (the server must stop).
+using Authorize = std::function<Result<std::string>(const crypto::BoxPublicKey& client_key)>;
 
 // What CURVE adds to a frame on the wire ("\x07MESSAGE", the nonce, the
 // MAC and a flags byte): ZMQ_MAXMSGSIZE counts it, so the sockets are set
@@ -42,8 +47,12 @@ using Authorize =
 inline constexpr std::int64_t kCurveMessageOverhead = 33;
 
 // The ZAP status with which a Server refuses a handshake beyond
-// max_connections_per_org (docs/protocol.md, "Security of the connection").
-inline constexpr const char* kConnectionLimitStatus = "500";
+// max_connections_per_org (docs/protocol.md, "Security of the connection"):
+// 300, "temporary failure" (RFC 27). libzmq sends the client no ERROR for
+// it (the two statuses a client can see are taken: 400 unknown key, 500
+// revoked); the connection stays unanswered until the server's handshake
+// timeout closes it, and the client then retries it as a connection lost.
+inline constexpr const char* kConnectionLimitStatus = "300";
 
 struct ServerOptions {
   // Where to bind, e.g. "tcp://127.0.0.1:7700"; "tcp://127.0.0.1:*" picks an
@@ -63,6 +72,12 @@ struct ServerOptions {
   // Frames (certshare messages) larger than this are dropped by ZeroMQ
   // before allocation and the peer disconnected. Default 64 MiB.
   std::int64_t max_frame_bytes = 64ll << 20;
+  // How long a connection may take to complete its CURVE handshake before
+  // the server closes it (ZMQ_HANDSHAKE_IVL). Also how long a handshake
+  // refused for the connection limit waits before it is closed (see
+  // kConnectionLimitStatus). Default 10 s: a handshake takes a few round
+  // trips, well under a second on a slow link.
+  std::chrono::milliseconds handshake_timeout{10000};
   // Connections one organisation may hold at once; 0: no limit. The ZAP
   // handler refuses a handshake beyond it (ZAP status
   // kConnectionLimitStatus; a Client reports kTransportError naming the
@@ -152,6 +167,15 @@ struct ClientOptions {
   // largest frame a certshare broker sends (wire::kMaxBrokerFrameBytes,
   // 16 MiB + 20 bytes), which the agent passes exactly.
   std::int64_t max_frame_bytes = (16ll << 20) + 1024;
+  // How long the first connection may keep failing before Receive gives up
+  // with kUnreachable: every attempt to open it was refused or found no
+  // route (ZeroMQ retries every 100 ms), and none has succeeded since
+  // Connect. Default 1 s: a broker that is not running is reported at
+  // once instead of after the caller's whole answer timeout. An endpoint
+  // that neither answers nor refuses (packets dropped) still waits for the
+  // caller's timeout, and once a connection was made, losing it is left to
+  // ZeroMQ's reconnection as before.
+  std::chrono::milliseconds connect_timeout{1000};
 };
 
 class Client {
@@ -162,7 +186,10 @@ class Client {
   // Queues a frame; kTimeout if it cannot be queued within `timeout`.
   virtual Status Send(ByteView frame, std::chrono::milliseconds timeout) = 0;
   // Waits up to `timeout` for a frame: kTimeout when none came,
-  // kUnauthenticated when the broker refused our key during the handshake.
+  // kUnreachable when no connection could be made for connect_timeout
+  // (see ClientOptions), kUnauthenticated when the broker refused our key
+  // during the handshake (kRevoked: as the key of a revoked organisation),
+  // kTransportError when the connection closed during the handshake.
   virtual Result<Bytes> Receive(std::chrono::milliseconds timeout) = 0;
 };
 

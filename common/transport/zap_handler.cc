@@ -102,13 +102,13 @@ void ZapHandler::LogSuppressed() {
 
 // Request frames (RFC 27): version, request id, domain, address, routing id,
 // mechanism, credentials...; for CURVE one credential: the client's key.
-// Reply status: 200 admitted; 400 refused: key not registered; 500 for an
-// organisation at its connection limit (kConnectionLimitStatus). Both
-// refusals reach the client as a CURVE ERROR with the status
-// (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH), and libzmq closes the connection. Not
-// 300 ("temporary"), though RFC 27 means it for this: libzmq 4.3 sends no
-// ERROR for 300 and leaves the connection hanging until its handshake
-// times out (30 s).
+// Reply status: 200 admitted; 400 refused: key not registered; 500 refused:
+// the organisation is revoked. Both refusals reach the client as a CURVE
+// ERROR with the status (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH), and libzmq
+// closes the connection. 300 ("temporary failure", RFC 27) for an
+// organisation at its connection limit (kConnectionLimitStatus): libzmq
+// sends no ERROR for it, so the client is not told; the connection stays
+// unanswered until the server's handshake timeout closes it.
 void ZapHandler::HandleRequest() {
   std::vector<zmq::message_t> request;
   while (true) {
@@ -123,8 +123,7 @@ void ZapHandler::HandleRequest() {
   std::string user_id;
   if (request.size() < 6) {
     // Not a ZAP request (only libzmq writes here): a REP socket still owes
-    // it a reply.
-    status = "500";
+    // it a reply, a refusal.
     text = "malformed ZAP request";
   } else {
     std::string mechanism = request[5].to_string();
@@ -132,11 +131,17 @@ void ZapHandler::HandleRequest() {
     if (mechanism == "CURVE" && request.size() == 7 && request[6].size() == 32) {
       crypto::BoxPublicKey key;
       std::memcpy(key.data(), request[6].data(), key.size());
-      std::optional<std::string> org = authorize_(key);
+      Result<std::string> org = authorize_(key);
       int open = 0;
-      if (!org) {
-        if (throttle_.Allow("connections refused from " + address + ": key not registered")) {
-          spdlog::warn("refused connection from {}: transport key not registered", address);
+      if (!org.ok()) {
+        // 500 tells the client its organisation is revoked, 400 that its
+        // key is unknown (transport.h, Authorize): the status code is all
+        // that libzmq passes on to it.
+        if (org.status().code() == ErrorCode::kRevoked) status = "500";
+        text = org.status().message();
+        if (throttle_.Allow("connections refused from " + address + ": " +
+                            std::string(ErrorCodeName(org.status().code())))) {
+          spdlog::warn("refused connection from {}: {}", address, org.status().message());
         }
       } else if (!connections_->Admit(*org, ConnectionTable::Clock::now(), &open)) {
         status = kConnectionLimitStatus;
