@@ -51,12 +51,14 @@ struct Options {
   int max_connections_per_org = 16;
   // Bytes queued for one connection, each way: the broker sets ZeroMQ's
   // high-water marks to this divided by the largest frame (see QueuesFor;
-  // default 8 MiB: 3 of the largest PUBLISH frames read, 7 DELIVERs of
+  // default 16 MiB: 7 of the largest PUBLISH frames read, 15 DELIVERs of
   // 1 MiB records), and replies that meet a full ZeroMQ queue wait in the
-  // broker up to this much more, then are dropped. Raise it for more
-  // throughput with big records, at the cost of memory (per connection:
-  // about three times this).
-  std::uint64_t connection_queue_bytes = 8ull << 20;
+  // broker up to this much more, then are dropped. Queues this short in
+  // frames cost throughput with small records (docs/broker.md, "Limits",
+  // has the measurements: 8 MiB halved a subscriber's catch-up); raise it
+  // for more, at the cost of memory (per connection: about three times
+  // this).
+  std::uint64_t connection_queue_bytes = 16ull << 20;
   // Organisations that receive TLP:GREEN records. Default empty: every
   // registered organisation is the community. Set it when the broker serves
   // several communities' members but GREEN should stay within one.

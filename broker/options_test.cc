@@ -84,11 +84,11 @@ TEST(BrokerOptionsTest, MemoryLimitsAreReadAndCheckedTogether) {
 }
 
 TEST(BrokerOptionsTest, QueuesAreSizedInBytesFromTheLargestFrames) {
-  Options o;  // the defaults: 1 MiB records, 8 MiB per connection
+  Options o;  // the defaults: 1 MiB records, 16 MiB per connection
   ConnectionQueues q = QueuesFor(o);
   EXPECT_EQ(q.max_frame_bytes, (2 << 20) + 12);  // the record twice, and the prefix
-  EXPECT_EQ(q.receive_hwm, 3 + 1);               // 3 frames, and libzmq's credential
-  EXPECT_EQ(q.send_hwm, 7);                      // 7 DELIVERs of 1 MiB + 20
+  EXPECT_EQ(q.receive_hwm, 7 + 1);               // 7 frames, and libzmq's credential
+  EXPECT_EQ(q.send_hwm, 15);                     // 15 DELIVERs of 1 MiB + 20
   // Small records: the margin is at least 64 KiB.
   o.max_record_bytes = 2048;
   o.connection_queue_bytes = 1 << 20;
