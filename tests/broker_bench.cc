@@ -2,10 +2,12 @@
 // Throughput of an in-process broker over loopback (docs/broker.md,
 // "Limits", has the figures): one publisher pipelines records and waits
 // for every ACK, then a subscriber reads them all back (credit 8,192, no
-// acknowledgements) until CAUGHT_UP. Small records (about 1 KiB, all 3,000
+// acknowledgements) until CAUGHT_UP, then another as `certshare subscribe`
+// does (credit 256, and for each record CONSUMED and one more credit).
+// Small records (about 1 KiB, all 3,000
 // in flight) at several `connection_queue_bytes`, the broker's default
 // first; then large ones (about 256 KiB, 64 in flight) at the default.
-// Each line: the case, then both times in seconds. Run it a few times: on
+// Each line: the case, then the three times in seconds. Run it a few times: on
 // a shared machine the spread is wide.
 #include <gtest/gtest.h>
 
@@ -39,8 +41,27 @@ class BrokerBench : public BrokerFixture {
     return composed.ok() ? composed->record : Bytes{};
   }
 
+  // Reads everything stored from 1 as CERT-UA with `credit`; with `ack`,
+  // acknowledging each record with one more credit. Returns the seconds.
+  double CatchUp(std::uint32_t credit, bool ack, std::size_t expected) {
+    auto ua = Connect("CERT-UA");
+    const auto start = Clock::now();
+    EXPECT_TRUE(ua->Subscribe(FromSequence(1, credit), kWait).ok());
+    std::size_t delivered = 0;
+    while (true) {
+      auto next = ua->Next(kWait);
+      EXPECT_TRUE(next.ok()) << next.status().ToString();
+      if (!next.ok() || next->msg.command == wire::Command::kCaughtUp) break;
+      if (next->msg.command != wire::Command::kDeliver) continue;
+      ++delivered;
+      if (ack) EXPECT_OK(ua->Acknowledge(next->msg.sequence, 1));
+    }
+    EXPECT_EQ(delivered, expected);
+    return Seconds(start);
+  }
+
   // Publishes `records` with at most `window` unacknowledged, then reads
-  // them back; prints both times.
+  // them back twice; prints the times.
   void Measure(const std::string& what, const std::vector<Bytes>& records, std::size_t window) {
     auto ee = Connect("CERT-EE");
     auto start = Clock::now();
@@ -55,20 +76,10 @@ class BrokerBench : public BrokerFixture {
       if (sent < records.size()) ASSERT_TRUE(ee->SendPublish(records[sent++]).ok());
     }
     const double publish = Seconds(start);
-
-    auto ua = Connect("CERT-UA");
-    start = Clock::now();
-    ASSERT_TRUE(ua->Subscribe(FromSequence(1, 8192), kWait).ok());
-    std::size_t delivered = 0;
-    while (true) {
-      auto next = ua->Next(kWait);
-      ASSERT_TRUE(next.ok()) << next.status().ToString();
-      if (next->msg.command == wire::Command::kCaughtUp) break;
-      delivered += next->msg.command == wire::Command::kDeliver;
-    }
-    const double catch_up = Seconds(start);
-    ASSERT_EQ(delivered, records.size());
-    std::printf("%-44s publish+ACK %.3f s  catch-up %.3f s\n", what.c_str(), publish, catch_up);
+    const double catch_up = CatchUp(8192, false, records.size());
+    const double as_agent = CatchUp(256, true, records.size());
+    std::printf("%-44s publish+ACK %.3f s  catch-up %.3f s  acknowledging %.3f s\n",
+                what.c_str(), publish, catch_up, as_agent);
   }
 };
 
