@@ -122,9 +122,10 @@ Result<EveTime> ParseEveTime(std::string_view text, std::optional<int> assume_of
     }
     offset_minutes = *assume_offset_minutes;
   } else {
+    // What follows the time, read before ReadOffset moves past it.
+    const char c = text[pos];
     std::optional<int> offset = ReadOffset(text, &pos);
     if (!offset) {
-      const char c = text[pos];
       return Bad(text, c == 'Z' || c == '+' || c == '-' ? "has a bad UTC offset"
                                                          : "has trailing characters");
     }

@@ -68,9 +68,14 @@ class ZmqClient final : public Client {
   }
 
   Status Send(ByteView frame, std::chrono::milliseconds timeout) override {
+    CERTSHARE_RETURN_IF_ERROR(refused_);
     try {
       socket_.set(zmq::sockopt::sndtimeo, static_cast<int>(timeout.count()));
       if (!socket_.send(zmq::buffer(frame.data(), frame.size()), zmq::send_flags::none)) {
+        // A handshake the broker refused before this send leaves libzmq no
+        // connection to queue on, so the send waits out its timeout: say
+        // why, as Receive would have.
+        CERTSHARE_RETURN_IF_ERROR(ReadPendingMonitorEvents());
         return Status(ErrorCode::kTimeout, "the broker is not accepting messages");
       }
       return Status::Ok();
@@ -80,6 +85,7 @@ class ZmqClient final : public Client {
   }
 
   Result<Bytes> Receive(std::chrono::milliseconds timeout) override {
+    CERTSHARE_RETURN_IF_ERROR(refused_);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     try {
       while (true) {
@@ -119,6 +125,16 @@ class ZmqClient final : public Client {
   }
 
  private:
+  // Reads the monitor events already queued, without waiting: the first
+  // handshake refusal among them, else OK.
+  Status ReadPendingMonitorEvents() {
+    zmq::pollitem_t item = {monitor_.handle(), 0, ZMQ_POLLIN, 0};
+    while (zmq::poll(&item, 1, std::chrono::milliseconds(0)) > 0) {
+      CERTSHARE_RETURN_IF_ERROR(ReadMonitorEvent());
+    }
+    return Status::Ok();
+  }
+
   // Monitor events are two frames: (event:u16, value:u32) and the endpoint.
   Status ReadMonitorEvent() {
     zmq::message_t event, address;
@@ -137,16 +153,20 @@ class ZmqClient final : public Client {
       ++failed_attempts_;
       return Status::Ok();
     }
+    // A key the broker refused: libzmq closes the connection for good
+    // (no reconnection), so every later call gets the same answer.
     if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && value == kZapRevoked) {
-      return Status(ErrorCode::kRevoked,
-                    "the broker refused this organisation's transport key because its "
-                    "registry marks the organisation revoked (ZAP status 500): it accepts "
-                    "nothing from it; ask the broker's operator");
+      refused_ = Status(ErrorCode::kRevoked,
+                        "the broker refused this organisation's transport key because its "
+                        "registry marks the organisation revoked (ZAP status 500): it accepts "
+                        "nothing from it; ask the broker's operator");
+      return refused_;
     }
     if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
-      return Status(ErrorCode::kUnauthenticated,
-                    "the broker refused this organisation's transport key (status " +
-                        std::to_string(value) + "): is it in the broker's registry?");
+      refused_ = Status(ErrorCode::kUnauthenticated,
+                        "the broker refused this organisation's transport key (status " +
+                            std::to_string(value) + "): is it in the broker's registry?");
+      return refused_;
     }
     if (id == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
       // The connection closed during the handshake. A broker that cannot
@@ -186,6 +206,7 @@ class ZmqClient final : public Client {
   std::string endpoint_;
   std::chrono::milliseconds connect_timeout_{1000};
   std::chrono::steady_clock::time_point started_;
+  Status refused_;                   // the broker refused our key: final
   bool connected_ = false;           // a TCP connection was made once
   std::uint64_t failed_attempts_ = 0;  // connection attempts refused or unroutable
 };

@@ -183,7 +183,10 @@ class Client {
   static Result<std::unique_ptr<Client>> Connect(const ClientOptions& options);
   virtual ~Client() = default;
 
-  // Queues a frame; kTimeout if it cannot be queued within `timeout`.
+  // Queues a frame; kTimeout if it cannot be queued within `timeout`. A
+  // handshake the broker refused before the call leaves nothing to queue
+  // on: then the refusal, as Receive reports it (kUnauthenticated,
+  // kRevoked, ...).
   virtual Status Send(ByteView frame, std::chrono::milliseconds timeout) = 0;
   // Waits up to `timeout` for a frame: kTimeout when none came,
   // kUnreachable when no connection could be made for connect_timeout

@@ -38,7 +38,7 @@ Bytes Reencode(const Message& m) {
     case Command::kCredit:
       return EncodeCredit(m.correlation, m.credit);
     case Command::kPositions:
-      return EncodePositions(m.correlation);
+      return EncodePositions(m.correlation, m.positions_with_lag);
     case Command::kPositionsOk:
       return EncodePositionsOk(m.correlation, m.head, m.first, m.positions);
     case Command::kPing:
