@@ -35,8 +35,9 @@
 #include "broker/options.h"
 #include "broker/registry_holder.h"
 #include "broker/replay_guard.h"
-#include "broker/routing.h"
+#include "broker/filter.h"
 #include "common/base/log_throttle.h"
+#include "common/envelope/routing.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
@@ -202,7 +203,7 @@ class Broker {
     std::size_t cost = 0;
   };
   std::map<std::string, Outbox> outbox_;  // by peer routing id
-  RoutingPolicy routing_;
+  envelope::RoutingPolicy routing_;
   std::map<std::string, Subscription> subscriptions_;  // by peer routing id
   std::map<std::string, Peer> peers_;                  // by peer routing id
   Clock::time_point next_peer_check_{};

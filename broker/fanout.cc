@@ -1,6 +1,6 @@
 // Fan-out: every subscriber is a cursor into the log, served from storage
 // at its own pace and within the credit it granted. Only records its
-// organisation may receive (routing.h) and its filter asks for are sent.
+// organisation may receive (common/envelope/routing.h) and its filter asks for are sent.
 // A slow subscriber costs nothing but its cursor: it never holds up ingest
 // or other subscribers, and memory does not grow with its backlog.
 #include <spdlog/spdlog.h>
@@ -331,7 +331,7 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
 }
 
 bool Broker::WouldSend(const Subscription& sub, const envelope::Header& header) const {
-  return MayReceive(routing_, header, sub.org) && MatchesFilter(sub.filter, header);
+  return envelope::MayReceive(routing_, header, sub.org) && MatchesFilter(sub.filter, header);
 }
 
 void Broker::CountBacklog(Subscription& sub, std::uint64_t head) {

@@ -145,10 +145,6 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
                          const crypto::SigningPublicKey& origin_sign_key,
                          const crypto::BoxPublicKey& origin_box_key);
 
-// Whether `org` may receive this record under TLP routing: a named
-// recipient always; every organisation for CLEAR and GREEN.
-bool MayReceive(const Header& header, std::string_view org);
-
 // The dedupe key of a record: origin + '\n' + stix_id + '\n' + the
 // canonical spelling of `modified` (CanonicalStixTimestamp), so that two
 // spellings of one instant ("…:05Z", "…:05.000Z") are one version. The

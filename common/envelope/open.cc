@@ -1,5 +1,5 @@
 // The receiving side: Verify (broker and recipients), Open (recipients),
-// and the routing helpers.
+// and the dedupe key.
 #include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 #include "common/envelope/merkle.h"
@@ -54,14 +54,6 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
   CERTSHARE_RETURN_IF_ERROR(crypto::AeadOpen(
       key, h.payload_nonce, record.payload, record.header_bytes, &plaintext));
   return plaintext;
-}
-
-bool MayReceive(const Header& header, std::string_view org) {
-  if (header.tlp <= Tlp::kGreen) return true;
-  for (const std::string& r : header.recipients) {
-    if (r == org) return true;
-  }
-  return false;
 }
 
 std::string DedupeKey(const Header& header) {

@@ -15,7 +15,9 @@
 //     most kMaxStixIdLength bytes, a `modified` that is a STIX timestamp;
 //   * its dedupe key fits kMaxDedupeKeyLength (what the broker's storage
 //     keys rely on) and names the same instant in its canonical spelling;
-//   * the record verifies, and Open fails for non-recipients.
+//   * the record verifies, and Open fails for non-recipients;
+//   * MayReceive (routing.h) follows TLP, encryption, named recipients
+//     and the GREEN community.
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -23,6 +25,7 @@
 
 #include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
+#include "common/envelope/routing.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
@@ -106,15 +109,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     FUZZ_REQUIRE(opened.ok());
   }
+  // The routing rule (routing.h), with every organisation as the GREEN
+  // community and with one that leaves the outsider out.
+  const RoutingPolicy everyone;
+  const RoutingPolicy community{{std::string(fuzz::kRecipient)}};
   for (std::string_view org : {fuzz::kRecipient, fuzz::kOutsider}) {
-    const bool may = MayReceive(record->header, org);
-    if (record->header.tlp > certshare::Tlp::kGreen) {
-      bool named = false;
-      for (const std::string& r : record->header.recipients) named |= r == org;
-      FUZZ_REQUIRE(may == named);
-    } else {
-      FUZZ_REQUIRE(may);
-    }
+    bool named = false;
+    for (const std::string& r : record->header.recipients) named |= r == org;
+    const bool clear = !record->header.encrypted && record->header.tlp == certshare::Tlp::kClear;
+    const bool green = !record->header.encrypted && record->header.tlp == certshare::Tlp::kGreen;
+    FUZZ_REQUIRE(MayReceive(everyone, record->header, org) == (named || clear || green));
+    FUZZ_REQUIRE(MayReceive(community, record->header, org) ==
+                 (named || clear || (green && org == fuzz::kRecipient)));
   }
   return 0;
 }

@@ -1,4 +1,4 @@
-#include "broker/routing.h"
+#include "broker/filter.h"
 
 #include <algorithm>
 
@@ -9,21 +9,6 @@ bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 }  // namespace
-
-bool MayReceive(const RoutingPolicy& policy, const envelope::Header& header,
-                std::string_view org) {
-  if (Contains(header.recipients, org)) return true;
-  // An encrypted record is useless to anyone without a key slot.
-  if (header.encrypted) return false;
-  switch (header.tlp) {
-    case Tlp::kClear:
-      return true;
-    case Tlp::kGreen:
-      return policy.green_community.empty() || policy.green_community.count(org) > 0;
-    default:
-      return false;
-  }
-}
 
 bool MatchesFilter(const wire::SubscribeRequest& filter, const envelope::Header& header) {
   auto tlp = static_cast<std::uint8_t>(header.tlp);

@@ -1,24 +1,26 @@
-// Who may receive a record, and which records a subscription asked for.
+// certshare::envelope routing — who may receive a record: the one rule the
+// broker delivers by, and the one the tests and fuzzers check
+// (docs/broker.md, "Who receives what").
 //
-// TLP 2.0 as routing (docs/broker.md):
+// TLP 2.0 as routing:
 //   CLEAR            every registered organisation
 //   GREEN            the community: every registered organisation, or the
 //                    configured `green_community` list
 //   AMBER, AMBER+STRICT, RED   the named recipients only
 // A named recipient always may receive; an encrypted record (whatever its
-// TLP) goes to its recipients only, since nobody else could open it. The
-// filter then narrows what a subscriber gets; it never widens it.
+// TLP) goes to its recipients only, since nobody else could open it.
 //
 // Thread-safety: pure functions.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "common/envelope/envelope.h"
-#include "common/wire/frame.h"
 
-namespace certshare::broker {
+namespace certshare::envelope {
 
 struct RoutingPolicy {
   // Organisations that form the TLP:GREEN community; empty = everyone
@@ -26,9 +28,7 @@ struct RoutingPolicy {
   std::set<std::string, std::less<>> green_community;
 };
 
-bool MayReceive(const RoutingPolicy& policy, const envelope::Header& header,
-                std::string_view org);
+// Whether `org` may receive a record with this header under `policy`.
+bool MayReceive(const RoutingPolicy& policy, const Header& header, std::string_view org);
 
-bool MatchesFilter(const wire::SubscribeRequest& filter, const envelope::Header& header);
-
-}  // namespace certshare::broker
+}  // namespace certshare::envelope
