@@ -53,12 +53,12 @@ Forwarder::Forwarder(Spool& spool, Connector connect, ForwarderOptions options)
 Forwarder::~Forwarder() = default;
 
 ForwarderStats Forwarder::stats() const {
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  MutexLock lock(&stats_mu_);
   return stats_;
 }
 
 void Forwarder::UpdateStats() {
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  MutexLock lock(&stats_mu_);
   stats_.in_flight = in_flight_.size();
   stats_.connected = client_ != nullptr;
 }
@@ -145,7 +145,7 @@ Result<Forwarder::Step> Forwarder::Pump(milliseconds wait, milliseconds ack_time
       }
       in_flight_.emplace(*correlation, InFlight{rec.id, std::move(rec.dedupe_key)});
       next_unsent_ = rec.id + 1;
-      std::lock_guard<std::mutex> lock(stats_mu_);
+      MutexLock lock(&stats_mu_);
       ++stats_.sent;
     }
   }
@@ -233,7 +233,7 @@ Status Forwarder::Settle() {
     }
   }
   {
-    std::lock_guard<std::mutex> lock(stats_mu_);
+    MutexLock lock(&stats_mu_);
     for (const Outcome& o : settled_) {
       switch (o.kind) {
         case Outcome::Kind::kStored: ++stats_.stored; break;
@@ -254,7 +254,7 @@ void Forwarder::Drop(const Status& why) {
   client_.reset();  // queued frames go with the socket (linger 0)
   in_flight_.clear();
   next_unsent_ = 0;
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  MutexLock lock(&stats_mu_);
   ++stats_.reconnects;
   stats_.last_error = why;
   stats_.in_flight = 0;

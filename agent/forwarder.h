@@ -39,13 +39,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "agent/broker_client.h"
 #include "agent/spool.h"
+#include "common/base/mutex.h"
 #include "common/base/status.h"
 
 namespace certshare::agent {
@@ -172,8 +172,8 @@ class Forwarder {
   int attempt_ = 0;
   std::mt19937_64 rng_;
 
-  mutable std::mutex stats_mu_;
-  ForwarderStats stats_;
+  mutable Mutex stats_mu_;
+  ForwarderStats stats_ GUARDED_BY(stats_mu_);
 };
 
 }  // namespace certshare::agent

@@ -134,7 +134,7 @@ const std::string& Broker::endpoint() const { return server_->endpoint(); }
 
 Status Broker::Health() const {
   if (!storage_failed_.load()) return Status::Ok();
-  std::lock_guard<std::mutex> lock(health_mu_);
+  MutexLock lock(&health_mu_);
   return Status(ErrorCode::kUnavailable,
                 "storage failed (" + storage_failure_ + "); restart the broker once the disk is fixed");
 }

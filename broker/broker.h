@@ -16,8 +16,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 #include <cstdint>
 #include <deque>
@@ -37,6 +35,7 @@
 #include "broker/replay_guard.h"
 #include "broker/filter.h"
 #include "common/base/log_throttle.h"
+#include "common/base/mutex.h"
 #include "common/envelope/routing.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
@@ -184,8 +183,8 @@ class Broker {
   ReplayGuard admin_replays_;  // socket thread only
   Metrics metrics_;
   std::atomic<bool> storage_failed_{false};
-  mutable std::mutex health_mu_;
-  std::string storage_failure_;  // GUARDED_BY(health_mu_)
+  mutable Mutex health_mu_;
+  std::string storage_failure_ GUARDED_BY(health_mu_);
   std::unique_ptr<storage::Log> log_;
   std::unique_ptr<transport::Server> server_;
   std::unique_ptr<IngestPipeline> pipeline_;  // after server_: uses its notifier
@@ -209,9 +208,9 @@ class Broker {
   Clock::time_point next_peer_check_{};
   // Retention runs on its own thread (Trim is a synced write).
   std::thread retention_thread_;
-  std::mutex retention_mu_;
-  std::condition_variable retention_cv_;
-  bool retention_stop_ = false;  // GUARDED_BY(retention_mu_)
+  Mutex retention_mu_;
+  CondVar retention_cv_;
+  bool retention_stop_ GUARDED_BY(retention_mu_) = false;
 };
 
 }  // namespace certshare::broker

@@ -28,16 +28,16 @@ void IngestPipeline::Submit(IngestJob job) {
           .count());
   ++in_flight_;
   {
-    std::lock_guard<std::mutex> lock(verify_mu_);
+    MutexLock lock(&verify_mu_);
     to_verify_.push_back(std::move(job));
   }
-  verify_cv_.notify_one();
+  verify_cv_.Signal();
 }
 
 void IngestPipeline::TakeCompleted(std::vector<IngestJob>* out) {
   std::vector<IngestJob> done;
   {
-    std::lock_guard<std::mutex> lock(done_mu_);
+    MutexLock lock(&done_mu_);
     done.swap(done_);
   }
   in_flight_ -= done.size();
@@ -46,17 +46,17 @@ void IngestPipeline::TakeCompleted(std::vector<IngestJob>* out) {
 
 void IngestPipeline::Drain() {
   {
-    std::lock_guard<std::mutex> lock(verify_mu_);
+    MutexLock lock(&verify_mu_);
     if (stopping_) return;
     stopping_ = true;
   }
-  verify_cv_.notify_all();
+  verify_cv_.SignalAll();
   for (auto& t : workers_) t.join();
   {
-    std::lock_guard<std::mutex> lock(commit_mu_);
+    MutexLock lock(&commit_mu_);
     commit_stopping_ = true;
   }
-  commit_cv_.notify_all();
+  commit_cv_.SignalAll();
   committer_.join();
 }
 
@@ -64,18 +64,18 @@ void IngestPipeline::VerifyLoop() {
   while (true) {
     IngestJob job;
     {
-      std::unique_lock<std::mutex> lock(verify_mu_);
-      verify_cv_.wait(lock, [this] { return stopping_ || !to_verify_.empty(); });
+      MutexLock lock(&verify_mu_);
+      while (!stopping_ && to_verify_.empty()) verify_cv_.Wait(&verify_mu_);
       if (to_verify_.empty()) return;  // stopping, and nothing left
       job = std::move(to_verify_.front());
       to_verify_.pop_front();
     }
     job.status = check_(job);
     {
-      std::lock_guard<std::mutex> lock(commit_mu_);
+      MutexLock lock(&commit_mu_);
       checked_.emplace(job.ticket, std::move(job));
     }
-    commit_cv_.notify_one();
+    commit_cv_.Signal();
   }
 }
 
@@ -83,10 +83,10 @@ void IngestPipeline::CommitLoop() {
   while (true) {
     std::vector<IngestJob> run;
     {
-      std::unique_lock<std::mutex> lock(commit_mu_);
-      commit_cv_.wait(lock, [this] {
-        return commit_stopping_ || checked_.count(next_commit_) > 0;
-      });
+      MutexLock lock(&commit_mu_);
+      while (!commit_stopping_ && checked_.count(next_commit_) == 0) {
+        commit_cv_.Wait(&commit_mu_);
+      }
       // Take the consecutive tickets that are ready: arrival order.
       for (auto it = checked_.find(next_commit_);
            it != checked_.end() && it->first == next_commit_ && run.size() < options_.max_batch;
@@ -132,7 +132,7 @@ void IngestPipeline::CommitRun(std::vector<IngestJob>& run) {
     }
   }
   {
-    std::lock_guard<std::mutex> lock(done_mu_);
+    MutexLock lock(&done_mu_);
     for (auto& job : run) done_.push_back(std::move(job));
   }
   wake_();

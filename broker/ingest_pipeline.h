@@ -22,17 +22,16 @@
 // together.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "broker/metrics.h"
+#include "common/base/mutex.h"
 #include "common/base/status.h"
 #include "storage/log.h"
 
@@ -102,19 +101,19 @@ class IngestPipeline {
   std::uint64_t next_ticket_ = 1;  // socket thread only
   std::size_t in_flight_ = 0;      // socket thread only
 
-  std::mutex verify_mu_;
-  std::condition_variable verify_cv_;
-  std::deque<IngestJob> to_verify_;  // GUARDED_BY(verify_mu_)
-  bool stopping_ = false;            // GUARDED_BY(verify_mu_)
+  Mutex verify_mu_;
+  CondVar verify_cv_;
+  std::deque<IngestJob> to_verify_ GUARDED_BY(verify_mu_);
+  bool stopping_ GUARDED_BY(verify_mu_) = false;
 
-  std::mutex commit_mu_;
-  std::condition_variable commit_cv_;
-  std::map<std::uint64_t, IngestJob> checked_;  // by ticket; GUARDED_BY(commit_mu_)
-  std::uint64_t next_commit_ = 1;               // GUARDED_BY(commit_mu_)
-  bool commit_stopping_ = false;                // GUARDED_BY(commit_mu_)
+  Mutex commit_mu_;
+  CondVar commit_cv_;
+  std::map<std::uint64_t, IngestJob> checked_ GUARDED_BY(commit_mu_);  // by ticket
+  std::uint64_t next_commit_ GUARDED_BY(commit_mu_) = 1;
+  bool commit_stopping_ GUARDED_BY(commit_mu_) = false;
 
-  std::mutex done_mu_;
-  std::vector<IngestJob> done_;  // GUARDED_BY(done_mu_)
+  Mutex done_mu_;
+  std::vector<IngestJob> done_ GUARDED_BY(done_mu_);
 
   std::vector<std::thread> workers_;
   std::thread committer_;

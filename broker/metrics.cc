@@ -152,13 +152,13 @@ void Metrics::RecordRefused(ErrorCode code) {
 }
 
 void Metrics::Commit(std::uint64_t batch_size, double seconds) {
-  std::lock_guard<std::mutex> lock(commit_mu_);
+  MutexLock lock(&commit_mu_);
   commit_seconds_.Observe(seconds);
   commit_batch_.Observe(static_cast<double>(batch_size));
 }
 
 void Metrics::Delivered(const std::string& subscription) {
-  std::lock_guard<std::mutex> lock(subscriptions_mu_);
+  MutexLock lock(&subscriptions_mu_);
   auto it = subscriptions_.find(subscription);
   if (it == subscriptions_.end())
     it = subscriptions_.emplace(subscription, SubscriptionFigures{}).first;
@@ -166,7 +166,7 @@ void Metrics::Delivered(const std::string& subscription) {
 }
 
 void Metrics::SetLag(const std::string& subscription, std::uint64_t lag) {
-  std::lock_guard<std::mutex> lock(subscriptions_mu_);
+  MutexLock lock(&subscriptions_mu_);
   auto it = subscriptions_.find(subscription);
   if (it == subscriptions_.end())
     it = subscriptions_.emplace(subscription, SubscriptionFigures{}).first;
@@ -174,7 +174,7 @@ void Metrics::SetLag(const std::string& subscription, std::uint64_t lag) {
 }
 
 void Metrics::ForgetSubscription(const std::string& subscription) {
-  std::lock_guard<std::mutex> lock(subscriptions_mu_);
+  MutexLock lock(&subscriptions_mu_);
   auto it = subscriptions_.find(subscription);
   if (it != subscriptions_.end()) subscriptions_.erase(it);
 }
@@ -195,14 +195,14 @@ void Metrics::SetLastSequence(std::uint64_t seq) {
 
 std::string Metrics::RenderPrometheus() const {
   // Snapshot what sits under locks first, then format without them.
-  std::unique_lock<std::mutex> commit_lock(commit_mu_);
+  MutexLock commit_lock(&commit_mu_);
   const Histogram<12> seconds = commit_seconds_;
   const Histogram<11> batch = commit_batch_;
-  commit_lock.unlock();
-  std::unique_lock<std::mutex> subscriptions_lock(subscriptions_mu_);
+  commit_lock.Unlock();
+  MutexLock subscriptions_lock(&subscriptions_mu_);
   const std::vector<std::pair<std::string, SubscriptionFigures>> subscriptions(
       subscriptions_.begin(), subscriptions_.end());
-  subscriptions_lock.unlock();
+  subscriptions_lock.Unlock();
 
   std::string out;
   out.reserve(8192);

@@ -17,11 +17,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "common/base/error_code.h"
+#include "common/base/mutex.h"
 
 namespace certshare::broker {
 
@@ -106,16 +106,15 @@ class Metrics {
           std::chrono::system_clock::now().time_since_epoch())
           .count();
 
-  mutable std::mutex commit_mu_;
-  Histogram<12> commit_seconds_{
-      kCommitSecondsBounds};                        // GUARDED_BY(commit_mu_)
-  Histogram<11> commit_batch_{kCommitBatchBounds};  // GUARDED_BY(commit_mu_)
+  mutable Mutex commit_mu_;
+  Histogram<12> commit_seconds_ GUARDED_BY(commit_mu_){kCommitSecondsBounds};
+  Histogram<11> commit_batch_ GUARDED_BY(commit_mu_){kCommitBatchBounds};
 
-  mutable std::mutex subscriptions_mu_;
+  mutable Mutex subscriptions_mu_;
   // By "<org>/<name>". std::less<> so lookups take the caller's string
   // without copying it.
-  std::map<std::string, SubscriptionFigures, std::less<>>
-      subscriptions_;  // GUARDED_BY(subscriptions_mu_)
+  std::map<std::string, SubscriptionFigures, std::less<>> subscriptions_
+      GUARDED_BY(subscriptions_mu_);
 };
 
 // Formats an exposition written by Metrics::RenderPrometheus (for example

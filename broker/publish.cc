@@ -129,7 +129,7 @@ void Broker::FinishIngested() {
         if (!storage_failed_.exchange(true)) {
           spdlog::error("storage failed; acknowledging nothing until restarted: {}",
                         job.status.ToString());
-          std::lock_guard<std::mutex> lock(health_mu_);
+          MutexLock lock(&health_mu_);
           storage_failure_ = job.status.ToString();
         }
       }

@@ -6,7 +6,7 @@ RegistryHolder::RegistryHolder(identity::Registry initial)
     : current_(std::make_shared<const identity::Registry>(std::move(initial))) {}
 
 std::shared_ptr<const identity::Registry> RegistryHolder::Get() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return current_;
 }
 
@@ -14,7 +14,7 @@ void RegistryHolder::Set(identity::Registry next) {
   auto replacement = std::make_shared<const identity::Registry>(std::move(next));
   std::shared_ptr<const identity::Registry> old;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     old.swap(current_);
     current_ = std::move(replacement);
   }

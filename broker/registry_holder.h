@@ -15,8 +15,8 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 
+#include "common/base/mutex.h"
 #include "common/identity/registry.h"
 
 namespace certshare::broker {
@@ -29,8 +29,8 @@ class RegistryHolder {
   void Set(identity::Registry next);
 
  private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const identity::Registry> current_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::shared_ptr<const identity::Registry> current_ GUARDED_BY(mu_);
 };
 
 }  // namespace certshare::broker

@@ -15,9 +15,9 @@ void Broker::StartRetention() {
   policy.max_bytes = options_.retention_max_bytes;
   auto interval = std::chrono::seconds(options_.retention_interval_seconds);
   retention_thread_ = std::thread([this, policy, interval] {
-    std::unique_lock<std::mutex> lock(retention_mu_);
+    MutexLock lock(&retention_mu_);
     while (!retention_stop_) {
-      lock.unlock();
+      lock.Unlock();
       auto now_ms = static_cast<std::uint64_t>(
           std::chrono::duration_cast<std::chrono::milliseconds>(
               std::chrono::system_clock::now().time_since_epoch())
@@ -29,18 +29,21 @@ void Broker::StartRetention() {
         spdlog::info("retention removed {} records; oldest now {}", *removed,
                      log_->FirstSequence());
       }
-      lock.lock();
-      retention_cv_.wait_for(lock, interval, [this] { return retention_stop_; });
+      lock.Lock();
+      const auto until = std::chrono::steady_clock::now() + interval;
+      while (!retention_stop_) {
+        if (!retention_cv_.WaitUntil(&retention_mu_, until)) break;  // the interval passed
+      }
     }
   });
 }
 
 void Broker::StopRetention() {
   {
-    std::lock_guard<std::mutex> lock(retention_mu_);
+    MutexLock lock(&retention_mu_);
     retention_stop_ = true;
   }
-  retention_cv_.notify_all();
+  retention_cv_.SignalAll();
   if (retention_thread_.joinable()) retention_thread_.join();
 }
 

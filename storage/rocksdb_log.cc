@@ -306,6 +306,7 @@ Status RocksDbLog::CheckHighWaterMark() {
 }
 
 Status RocksDbLog::LoadState() {
+  MutexLock lock(&mu_);  // PublishLocked's; nothing else runs yet
   const std::string context = "loading log in " + Quoted(dir_);
   auto read_u64 = [&](std::string_view key) -> Result<std::uint64_t> {
     std::string value;
@@ -468,7 +469,7 @@ Status CheckFreeSpace(const std::string& dir, std::uint64_t batch_bytes,
 }
 
 Status RocksDbLog::CheckNotFailed() const {
-  std::lock_guard<std::mutex> lock(failed_mu_);
+  MutexLock lock(&failed_mu_);
   if (failed_.ok()) return Status::Ok();
   return Status(ErrorCode::kUnavailable,
                 "log is in a failed state after a write error: " +
@@ -476,7 +477,7 @@ Status RocksDbLog::CheckNotFailed() const {
 }
 
 void RocksDbLog::EnterFailedState(const Status& cause) {
-  std::lock_guard<std::mutex> lock(failed_mu_);
+  MutexLock lock(&failed_mu_);
   if (failed_.ok()) failed_ = cause;  // keep the first cause
 }
 
@@ -489,7 +490,7 @@ void RocksDbLog::PublishLocked(std::uint64_t first, std::uint64_t last,
     delete v;
   });
   {
-    std::lock_guard<std::mutex> lock(view_mu_);
+    MutexLock lock(&view_mu_);
     view_.swap(published);
   }
   // `published` now holds the previous View; it is released here unless a
@@ -501,7 +502,7 @@ void RocksDbLog::PublishLocked(std::uint64_t first, std::uint64_t last,
 }
 
 std::shared_ptr<const RocksDbLog::View> RocksDbLog::CurrentView() const {
-  std::lock_guard<std::mutex> lock(view_mu_);
+  MutexLock lock(&view_mu_);
   return view_;
 }
 
@@ -551,7 +552,7 @@ Status CheckEntry(const Entry& e) {
 // batch; the others are written as if it were not there.
 Result<std::vector<Result<AppendResult>>> RocksDbLog::AppendBatch(
     std::span<const Entry> entries) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
   std::uint64_t batch_bytes = 0;
   for (const Entry& e : entries) batch_bytes += e.record.size() + e.dedupe_key.size() + 64;
@@ -815,7 +816,7 @@ Result<std::uint64_t> RocksDbLog::TrimChunk(
     std::uint64_t before, std::optional<std::uint64_t> target_bytes,
     bool* more) {
   *more = false;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
 
   const std::uint64_t first = first_sequence_.load(std::memory_order_relaxed);

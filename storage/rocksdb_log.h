@@ -25,11 +25,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "storage/key_format.h"
 #include "storage/high_water_mark.h"
 #include "storage/log.h"
@@ -111,16 +111,15 @@ class RocksDbLog final : public Log {
   Result<bool> IsEmpty(rocksdb::ColumnFamilyHandle* cf);
 
   // Runs the test hook, then writes `batch` with options_.sync. A failure
-  // enters the failed state and is returned. REQUIRES: mu_ held.
-  Status WriteLocked(rocksdb::WriteBatch* batch);
+  // enters the failed state and is returned.
+  Status WriteLocked(rocksdb::WriteBatch* batch) REQUIRES(mu_);
   // OK, or kUnavailable ("log is in a failed state ...").
   Status CheckNotFailed() const;
   void EnterFailedState(const Status& cause);
 
   // Publishes a View of the database as it is now, then the atomics.
-  // REQUIRES: mu_ held (or Open, before the log is shared).
-  void PublishLocked(std::uint64_t first, std::uint64_t last,
-                     std::uint64_t stored_bytes);
+  void PublishLocked(std::uint64_t first, std::uint64_t last, std::uint64_t stored_bytes)
+      REQUIRES(mu_);
   std::shared_ptr<const View> CurrentView() const;
   static rocksdb::ReadOptions ReadAt(const View& view);
 
@@ -146,15 +145,15 @@ class RocksDbLog final : public Log {
   rocksdb::ColumnFamilyHandle* latest_ = nullptr;
   rocksdb::ColumnFamilyHandle* cursors_ = nullptr;
 
-  std::mutex mu_;
-  // received_ms of the last record appended (the clamp floor). GUARDED_BY(mu_)
-  std::uint64_t last_received_ms_ = 0;
+  Mutex mu_;
+  // received_ms of the last record appended (the clamp floor).
+  std::uint64_t last_received_ms_ GUARDED_BY(mu_) = 0;
 
-  mutable std::mutex failed_mu_;
-  Status failed_;  // GUARDED_BY(failed_mu_); non-OK once a write has failed.
+  mutable Mutex failed_mu_;
+  Status failed_ GUARDED_BY(failed_mu_);  // non-OK once a write has failed
 
-  mutable std::mutex view_mu_;
-  std::shared_ptr<const View> view_;  // GUARDED_BY(view_mu_)
+  mutable Mutex view_mu_;
+  std::shared_ptr<const View> view_ GUARDED_BY(view_mu_);
 
   std::atomic<std::uint64_t> first_sequence_{1};
   std::atomic<std::uint64_t> last_sequence_{0};

@@ -11,15 +11,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
 #include "common/base/file_util.h"
+#include "common/base/mutex.h"
 #include "storage/rocksdb_status.h"
 #include "storage/spool_format.h"
 
@@ -251,10 +250,10 @@ class RocksSpoolStore final : public SpoolStore {
       }
       // No marker: a spool whose first Open stopped before writing it.
     }
+    MutexLock lock(&mu_);
     rocksdb::WriteBatch batch;
     batch.Put(db_->cf(kMeta), ToSlice(fmt::kFormatKey), ToSlice(fmt::kFormatValue));
     batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(state_));
-    std::lock_guard<std::mutex> lock(mu_);
     return WriteLocked(&batch, true);
   }
 
@@ -265,7 +264,7 @@ class RocksSpoolStore final : public SpoolStore {
         return Status(ErrorCode::kInvalidArgument, "a spool entry has an empty dedupe key");
       }
     }
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
     std::vector<std::uint64_t> ids(entries.size());
     std::unordered_map<std::string, std::uint64_t> seen;
@@ -308,8 +307,8 @@ class RocksSpoolStore final : public SpoolStore {
     batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
     CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/true));
     CommitLocked(next);
-    lock.unlock();
-    added_cv_.notify_all();
+    lock.Unlock();
+    added_cv_.SignalAll();
     return ids;
   }
 
@@ -341,7 +340,7 @@ class RocksSpoolStore final : public SpoolStore {
   }
 
   Status Acknowledge(std::span<const Acknowledgement> acks) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
     fmt::State next = state_;
     rocksdb::WriteBatch batch;
@@ -376,7 +375,7 @@ class RocksSpoolStore final : public SpoolStore {
   }
 
   Status Refuse(std::uint64_t id, const Status& why) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
     CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> rec, GetPending(id));
     if (!rec) return Status::Ok();
@@ -419,7 +418,7 @@ class RocksSpoolStore final : public SpoolStore {
   Result<SpoolCounts> Counts() override {
     fmt::State state;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       state = state_;
     }
     SpoolCounts counts{state.pending, state.pending_bytes, state.refused, state.refused_bytes,
@@ -432,8 +431,12 @@ class RocksSpoolStore final : public SpoolStore {
   std::uint64_t LastId() const override { return last_id_.load(); }
 
   bool WaitForNewerThan(std::uint64_t last_id, std::chrono::milliseconds timeout) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    return added_cv_.wait_for(lock, timeout, [&] { return state_.last_id > last_id; });
+    MutexLock lock(&mu_);
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (state_.last_id <= last_id) {
+      if (!added_cv_.WaitUntil(&mu_, until)) return state_.last_id > last_id;
+    }
+    return true;
   }
 
   const std::string& dir() const override { return dir_; }
@@ -449,17 +452,16 @@ class RocksSpoolStore final : public SpoolStore {
   // (acknowledged records leave tombstones there until compaction, and
   // seeking past them keeps reads cheap).
   FrontView Front() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return {front_, front_gen_, state_.last_id};
   }
   void AdvanceFront(std::uint64_t gen, std::uint64_t front) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     // RetryRefused may have put older ids back meanwhile (front_gen_).
     if (gen == front_gen_ && front > front_) front_ = front;
   }
 
-  // REQUIRES: mu_ held.
-  Result<std::optional<std::uint64_t>> LookupKey(const std::string& key) {
+  Result<std::optional<std::uint64_t>> LookupKey(const std::string& key) REQUIRES(mu_) {
     std::string value;
     rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kKeys), ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::uint64_t>();
@@ -469,8 +471,7 @@ class RocksSpoolStore final : public SpoolStore {
     return std::optional<std::uint64_t>(*id);
   }
 
-  // REQUIRES: mu_ held.
-  Result<std::optional<SpooledRecord>> GetPending(std::uint64_t id) {
+  Result<std::optional<SpooledRecord>> GetPending(std::uint64_t id) REQUIRES(mu_) {
     std::string value;
     rocksdb::Status s =
         db_->db->Get(rocksdb::ReadOptions(), db_->cf(kPending), fmt::EncodeId(id), &value);
@@ -481,8 +482,8 @@ class RocksSpoolStore final : public SpoolStore {
     return std::optional<SpooledRecord>(std::move(*rec));
   }
 
-  // REQUIRES: mu_ held.
-  Status CheckLimits(const fmt::State& next, std::uint64_t added, std::size_t offered) const {
+  Status CheckLimits(const fmt::State& next, std::uint64_t added, std::size_t offered) const
+      REQUIRES(mu_) {
     const std::uint64_t records = next.pending + next.refused;
     const std::uint64_t bytes = next.pending_bytes + next.refused_bytes;
     if (records <= options_.max_records && bytes <= options_.max_bytes) return Status::Ok();
@@ -502,7 +503,7 @@ class RocksSpoolStore final : public SpoolStore {
   }
 
   Result<std::uint64_t> MoveRefused(bool retry) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
     fmt::State next = state_;
     rocksdb::WriteBatch batch;
@@ -545,8 +546,7 @@ class RocksSpoolStore final : public SpoolStore {
     return moved;
   }
 
-  // REQUIRES: mu_ held.
-  Status WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
+  Status WriteLocked(rocksdb::WriteBatch* batch, bool sync) REQUIRES(mu_) {
     Status written;
     if (options_.before_write_hook) written = options_.before_write_hook();
     if (written.ok()) {
@@ -560,16 +560,14 @@ class RocksSpoolStore final : public SpoolStore {
     return written;
   }
 
-  // REQUIRES: mu_ held.
-  Status CheckNotFailedLocked() const {
+  Status CheckNotFailedLocked() const REQUIRES(mu_) {
     if (failed_.ok()) return Status::Ok();
     return Status(ErrorCode::kUnavailable, "the spool is in a failed state after a write "
                                            "error: " +
                                                failed_.ToString() + "; restart required");
   }
 
-  // REQUIRES: mu_ held.
-  void CommitLocked(const fmt::State& next) {
+  void CommitLocked(const fmt::State& next) REQUIRES(mu_) {
     state_ = next;
     depth_ = next.pending;
     last_id_ = next.last_id;
@@ -581,12 +579,13 @@ class RocksSpoolStore final : public SpoolStore {
 
   // Lock order: mu_ is the only lock. It serialises writes (including
   // Add's fsync) and guards everything below.
-  mutable std::mutex mu_;
-  std::condition_variable added_cv_;
-  fmt::State state_;
-  std::uint64_t front_ = 0;      // no pending id below it
-  std::uint64_t front_gen_ = 0;  // bumped when ids below front_ become pending again
-  Status failed_;
+  mutable Mutex mu_;
+  CondVar added_cv_;
+  fmt::State state_ GUARDED_BY(mu_);
+  std::uint64_t front_ GUARDED_BY(mu_) = 0;  // no pending id below it
+  // Bumped when ids below front_ become pending again.
+  std::uint64_t front_gen_ GUARDED_BY(mu_) = 0;
+  Status failed_ GUARDED_BY(mu_);
   std::atomic<std::uint64_t> depth_{0};
   std::atomic<std::uint64_t> last_id_{0};
 };

@@ -41,7 +41,7 @@ Pipeline::Pipeline(LineSource& source, EventMapper& mapper, RouteCache& routes,
       report_(std::move(report)) {}
 
 PipelineStats Pipeline::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return stats_;
 }
 
@@ -50,12 +50,13 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   std::thread spooler([this, &stop] { SpoolLoop(stop); });
   Status read = Read(stop);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     closed_ = true;
   }
-  changed_.notify_all();
+  changed_.SignalAll();
   sealer.join();
   spooler.join();
+  MutexLock lock(&mu_);
   if (!failed_.ok()) {
     return failed_.WithContext(std::to_string(lost_) + " events were not spooled");
   }
@@ -96,7 +97,7 @@ Status Pipeline::Read(const std::atomic<bool>& stop) {
 // as skipped or bad.
 void Pipeline::Take(const Line& line) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ++stats_.lines;
   }
   if (line.too_long) {
@@ -105,7 +106,7 @@ void Pipeline::Take(const Line& line) {
   }
   // A blank line (whitespace only) is no event in any format: skipped, not bad.
   if (line.text.find_first_not_of(" \t\r") == std::string::npos) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ++stats_.skipped;
     return;
   }
@@ -115,7 +116,7 @@ void Pipeline::Take(const Line& line) {
     return;
   }
   if (!*mapped) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ++stats_.skipped;
     return;
   }
@@ -147,8 +148,8 @@ void Pipeline::Take(const Line& line) {
 // Hands the batch to the sealer, waiting while kQueuedBatches wait already.
 Status Pipeline::Submit() {
   if (batch_.drafts.empty()) return Status::Ok();
-  std::unique_lock<std::mutex> lock(mu_);
-  changed_.wait(lock, [this] { return queue_.size() < kQueuedBatches || !failed_.ok(); });
+  MutexLock lock(&mu_);
+  while (queue_.size() >= kQueuedBatches && failed_.ok()) changed_.Wait(&mu_);
   if (!failed_.ok()) {
     lost_ += batch_.drafts.size();
     batch_ = Batch();
@@ -156,38 +157,38 @@ Status Pipeline::Submit() {
   }
   queue_.push_back(std::move(batch_));
   batch_ = Batch();
-  lock.unlock();
-  changed_.notify_all();
+  lock.Unlock();
+  changed_.SignalAll();
   return Status::Ok();
 }
 
 // The sealer: one signature per batch, handed to the spooler.
 void Pipeline::SealLoop() {
   for (;;) {
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [this] { return !queue_.empty() || closed_ || !failed_.ok(); });
+    MutexLock lock(&mu_);
+    while (queue_.empty() && !closed_ && failed_.ok()) changed_.Wait(&mu_);
     if (queue_.empty() || !failed_.ok()) {  // closed and all sealed, or the spooler failed
       sealing_done_ = true;
-      lock.unlock();
-      changed_.notify_all();
+      lock.Unlock();
+      changed_.SignalAll();
       return;
     }
     Batch batch = std::move(queue_.front());
     queue_.pop_front();
-    lock.unlock();
-    changed_.notify_all();  // room for the reader
+    lock.Unlock();
+    changed_.SignalAll();  // room for the reader
 
     Sealed sealed{Seal(batch), batch.drafts.size(),
                   batch.lines.empty() ? std::optional<Line>() : batch.lines.back()};
-    lock.lock();
-    changed_.wait(lock, [this] { return sealed_.size() < kQueuedBatches || !failed_.ok(); });
+    lock.Lock();
+    while (sealed_.size() >= kQueuedBatches && failed_.ok()) changed_.Wait(&mu_);
     if (!failed_.ok()) {
       lost_ += sealed.events;
       continue;  // the next turn sees the failure and stops
     }
     sealed_.push_back(std::move(sealed));
-    lock.unlock();
-    changed_.notify_all();
+    lock.Unlock();
+    changed_.SignalAll();
   }
 }
 
@@ -195,28 +196,28 @@ void Pipeline::SealLoop() {
 // mostly waiting, so sealing the next batch goes on meanwhile.
 void Pipeline::SpoolLoop(const std::atomic<bool>& stop) {
   for (;;) {
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [this] { return !sealed_.empty() || sealing_done_; });
+    MutexLock lock(&mu_);
+    while (sealed_.empty() && !sealing_done_) changed_.Wait(&mu_);
     if (sealed_.empty()) return;  // everything sealed has been handed over
     Sealed sealed = std::move(sealed_.front());
     sealed_.pop_front();
-    lock.unlock();
-    changed_.notify_all();  // room for the sealer
+    lock.Unlock();
+    changed_.SignalAll();  // room for the sealer
 
     Status handed = Hand(std::move(sealed.records), stop);
     if (handed.ok() && options_.spooled && sealed.last) {
       options_.spooled(*sealed.last);  // everything up to it is spooled or skipped
     }
     if (!handed.ok()) {
-      lock.lock();
+      lock.Lock();
       failed_ = std::move(handed);
       lost_ += sealed.events;
       for (const Sealed& s : sealed_) lost_ += s.events;
       sealed_.clear();
       for (const Batch& b : queue_) lost_ += b.drafts.size();
       queue_.clear();
-      lock.unlock();
-      changed_.notify_all();
+      lock.Unlock();
+      changed_.SignalAll();
       return;
     }
   }
@@ -247,7 +248,7 @@ Status Pipeline::Hand(std::vector<Bytes> records, const std::atomic<bool>& stop)
     Status s = sink_.Accept(records);
     if (s.ok()) {
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         stats_.published += records.size();
         ++stats_.batches;
       }
@@ -268,7 +269,7 @@ Status Pipeline::Hand(std::vector<Bytes> records, const std::atomic<bool>& stop)
 void Pipeline::Bad(const Line& line, const std::string& why) {
   std::uint64_t bad;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     bad = ++stats_.bad;
   }
   if (bad <= options_.max_reports) {
@@ -278,7 +279,7 @@ void Pipeline::Bad(const Line& line, const std::string& why) {
 }
 
 void Pipeline::Say(const std::string& message) {
-  std::lock_guard<std::mutex> lock(report_mu_);
+  MutexLock lock(&report_mu_);
   report_(message);
 }
 

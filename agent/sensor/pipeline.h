@@ -39,9 +39,7 @@
 #pragma once
 
 #include <array>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -55,6 +53,7 @@
 #include "agent/sensor/event.h"
 #include "agent/sensor/follow.h"
 #include "agent/spool.h"
+#include "common/base/mutex.h"
 #include "common/envelope/envelope.h"
 
 namespace certshare::agent::sensor {
@@ -186,16 +185,16 @@ class Pipeline {
   Batch batch_;  // the reader's batch being filled
   Clock::time_point batch_started_;
 
-  mutable std::mutex mu_;           // guards everything below
-  std::condition_variable changed_;  // queue_, closed_ or failed_ changed
-  std::deque<Batch> queue_;    // reader -> sealer
-  std::deque<Sealed> sealed_;  // sealer -> spooler
-  bool closed_ = false;        // the reader will submit nothing more
-  bool sealing_done_ = false;  // the sealer will hand over nothing more
-  Status failed_;              // the spooler's final error; all stop
-  std::size_t lost_ = 0;  // events in batches the sealer could not hand over
-  PipelineStats stats_;
-  std::mutex report_mu_;  // one message at a time
+  mutable Mutex mu_;
+  CondVar changed_;  // queue_, sealed_, closed_, sealing_done_ or failed_ changed
+  std::deque<Batch> queue_ GUARDED_BY(mu_);     // reader -> sealer
+  std::deque<Sealed> sealed_ GUARDED_BY(mu_);   // sealer -> spooler
+  bool closed_ GUARDED_BY(mu_) = false;         // the reader will submit nothing more
+  bool sealing_done_ GUARDED_BY(mu_) = false;   // the sealer will hand over nothing more
+  Status failed_ GUARDED_BY(mu_);               // the spooler's final error; all stop
+  std::size_t lost_ GUARDED_BY(mu_) = 0;  // events in batches the sealer could not hand over
+  PipelineStats stats_ GUARDED_BY(mu_);
+  Mutex report_mu_;  // one message at a time
 };
 
 }  // namespace certshare::agent::sensor

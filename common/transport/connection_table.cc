@@ -9,7 +9,7 @@ void ConnectionTable::ExpirePending(Org& org, Clock::time_point now) {
 }
 
 bool ConnectionTable::Admit(const std::string& org, Clock::time_point now, int* open) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Org& o = orgs_[org];
   ExpirePending(o, now);
   const int held = o.counted + static_cast<int>(o.pending.size());
@@ -22,7 +22,7 @@ bool ConnectionTable::Admit(const std::string& org, Clock::time_point now, int* 
 }
 
 bool ConnectionTable::Arrived(const std::string& org, Clock::time_point now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Org& o = orgs_[org];
   ExpirePending(o, now);
   if (!o.pending.empty()) o.pending.pop_front();
@@ -32,14 +32,14 @@ bool ConnectionTable::Arrived(const std::string& org, Clock::time_point now) {
 }
 
 void ConnectionTable::Left(const std::string& org) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = orgs_.find(org);
   if (it == orgs_.end() || it->second.counted == 0) return;
   --it->second.counted;
 }
 
 int ConnectionTable::Open(const std::string& org) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = orgs_.find(org);
   return it == orgs_.end() ? 0 : it->second.counted;
 }

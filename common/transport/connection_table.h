@@ -24,8 +24,9 @@
 #include <chrono>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <string>
+
+#include "common/base/mutex.h"
 
 namespace certshare::transport {
 
@@ -58,12 +59,11 @@ class ConnectionTable {
     int counted = 0;
     std::deque<Clock::time_point> pending;  // admissions not yet spoken
   };
-  // REQUIRES: mu_ held.
-  void ExpirePending(Org& org, Clock::time_point now);
+  void ExpirePending(Org& org, Clock::time_point now) REQUIRES(mu_);
 
   const int limit_;
-  std::mutex mu_;
-  std::map<std::string, Org> orgs_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, Org> orgs_ GUARDED_BY(mu_);
 };
 
 }  // namespace certshare::transport

@@ -51,7 +51,7 @@ Status ZapHandler::Start() {
 
 std::optional<std::string> ZapHandler::failure() const {
   if (!failed_.load()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(failure_mu_);
+  MutexLock lock(&failure_mu_);
   return failure_;
 }
 
@@ -82,7 +82,7 @@ void ZapHandler::Run() {
 
 void ZapHandler::Fail(const std::string& why) {
   {
-    std::lock_guard<std::mutex> lock(failure_mu_);
+    MutexLock lock(&failure_mu_);
     failure_ = why;
   }
   failed_ = true;

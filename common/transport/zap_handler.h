@@ -14,13 +14,13 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <zmq.hpp>
 
 #include "common/base/log_throttle.h"
+#include "common/base/mutex.h"
 #include "common/transport/connection_table.h"
 #include "common/transport/transport.h"
 
@@ -59,8 +59,8 @@ class ZapHandler {
   zmq::socket_t socket_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
-  mutable std::mutex failure_mu_;
-  std::string failure_;  // GUARDED_BY(failure_mu_)
+  mutable Mutex failure_mu_;
+  std::string failure_ GUARDED_BY(failure_mu_);
   LogThrottle throttle_;  // admissions and refusals, per address or organisation
   std::thread thread_;
 };
