@@ -13,12 +13,12 @@
 // Every step runs on the socket thread, so two admin commands never race;
 // the new registry reaches the ZAP handler and the ingest workers through
 // RegistryHolder.
-#include <spdlog/spdlog.h>
 
 #include <utility>
 #include <vector>
 
 #include "broker/broker.h"
+#include "broker/logger.h"
 #include "common/base/file_util.h"
 
 namespace certshare::broker {
@@ -93,18 +93,18 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
     return Status(ErrorCode::kUnavailable, "the registry is too large to send");
   }
   if (!outcome.changed) {
-    spdlog::info("admin: {} ({})", AdminKindName(command.kind), outcome.summary);
+    Logger()->info("admin: {} ({})", AdminKindName(command.kind), outcome.summary);
     return Status::Ok();
   }
   // On disk first: a change the broker acts on survives a restart.
   Status saved = files::WriteAtomic(options_.registry, outcome.registry.ToJson());
   if (!saved.ok()) {
-    spdlog::error("admin: {} NOT applied: cannot write the registry: {}", outcome.summary,
+    Logger()->error("admin: {} NOT applied: cannot write the registry: {}", outcome.summary,
                   saved.ToString());
     return saved.WithContext("the registry was not changed (the change is not in force)");
   }
   registry_->Set(std::move(outcome.registry));
-  spdlog::info("admin: {}; registry written to {}", outcome.summary, options_.registry);
+  Logger()->info("admin: {}; registry written to {}", outcome.summary, options_.registry);
   CloseSubscriptionsNoLongerAdmitted();
   return Status::Ok();
 }

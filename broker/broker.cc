@@ -1,7 +1,6 @@
 #include "broker/broker.h"
 
-#include <spdlog/spdlog.h>
-
+#include "broker/logger.h"
 #include "common/base/file_util.h"
 
 namespace certshare::broker {
@@ -88,7 +87,7 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
     if (card->revoked) {
       return Status(ErrorCode::kRevoked, card->org + " was revoked at " + card->revoked_at);
     }
-    spdlog::debug("admitted a connection of {}", card->org);
+    Logger()->debug("admitted a connection of {}", card->org);
     return card->org;
   };
   if (wrap_authorize) server_options.authorize = wrap_authorize(server_options.authorize);
@@ -124,7 +123,7 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
     CERTSHARE_RETURN_IF_ERROR(
         files::WriteAtomic(options.endpoint_file, broker->endpoint() + "\n"));
   }
-  spdlog::info("listening on {} with CURVE; {} organisations registered; {} records stored",
+  Logger()->info("listening on {} with CURVE; {} organisations registered; {} records stored",
                broker->endpoint(), broker->registry_->Get()->cards().size(),
                broker->log_->LastSequence());
   return broker;
@@ -162,7 +161,7 @@ Status Broker::Run(const std::atomic<bool>& stop) {
     wait = PumpSubscribers();
     if (!outbox_.empty()) wait = std::min(wait, kOutboxWait);
   }
-  if (!failed.ok()) spdlog::critical("stopping: {}", failed.ToString());
+  if (!failed.ok()) Logger()->critical("stopping: {}", failed.ToString());
   Shutdown();
   return failed;
 }
@@ -175,9 +174,9 @@ bool Broker::CanRead() {
     // commit).
     reading_paused_ = full;
     if (!full) {
-      if (refusal_log_.Allow("reading requests again")) spdlog::info("reading requests again");
+      if (refusal_log_.Allow("reading requests again")) Logger()->info("reading requests again");
     } else if (refusal_log_.Allow("reading requests paused")) {
-      spdlog::warn("{} records ({} bytes) in flight, the most the broker holds ({} records, or "
+      Logger()->warn("{} records ({} bytes) in flight, the most the broker holds ({} records, or "
                    "max_buffered_bytes {} less a largest frame): reading requests paused until "
                    "some are acknowledged",
                    pipeline_->InFlight(), budget_.total(), kMaxInFlight, budget_.total_limit());
@@ -190,14 +189,14 @@ bool Broker::CanRead() {
 // and acknowledge it before closing.
 void Broker::Shutdown() {
   StopRetention();
-  spdlog::info("stopping: finishing {} records in flight", pipeline_->InFlight());
+  Logger()->info("stopping: finishing {} records in flight", pipeline_->InFlight());
   pipeline_->Drain();
   FinishIngested();
   FlushOutbox();
   std::size_t unsent = 0;
   for (const auto& [peer, queue] : outbox_) unsent += queue.frames.size();
-  if (unsent > 0) spdlog::warn("{} replies could not be sent before closing", unsent);
-  spdlog::info("stopped: {} records stored", log_->LastSequence());
+  if (unsent > 0) Logger()->warn("{} replies could not be sent before closing", unsent);
+  Logger()->info("stopped: {} records stored", log_->LastSequence());
 }
 
 void Broker::HandleMessage(const transport::Incoming& in) {
@@ -284,7 +283,7 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
                            std::string(ErrorCodeName(why.code())) + " (" +
                            std::to_string(static_cast<int>(why.code())) + ")";
   if (refusal_log_.Allow(kind)) {
-    spdlog::warn("refused request {} from {}: {} ({}): {}", correlation, org,
+    Logger()->warn("refused request {} from {}: {} ({}): {}", correlation, org,
                  ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
   }
   SendTo(peer, wire::EncodeError(correlation, why.code(), message));
@@ -292,7 +291,7 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
 
 void Broker::LogSuppressedRefusals() {
   for (const LogThrottle::Suppressed& s : refusal_log_.TakeSuppressed()) {
-    spdlog::warn("{} more like this not logged in the last {} s: {}", s.count,
+    Logger()->warn("{} more like this not logged in the last {} s: {}", s.count,
                  std::chrono::duration_cast<std::chrono::seconds>(
                      refusal_log_.options().interval)
                      .count(),
@@ -316,7 +315,7 @@ void Broker::SendTo(const std::string& peer, Bytes frame) {
     // anything.
     metrics_.ReplyDropped();
     if (refusal_log_.Allow("replies dropped for " + box.org)) {
-      spdlog::warn("a connection of {} leaves {} replies ({} bytes) unread; dropping further "
+      Logger()->warn("a connection of {} leaves {} replies ({} bytes) unread; dropping further "
                    "replies to it (connection_queue_bytes) until it reads them",
                    box.org, box.frames.size(), box.cost);
     }

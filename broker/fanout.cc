@@ -3,7 +3,6 @@
 // organisation may receive (common/envelope/routing.h) and its filter asks for are sent.
 // A slow subscriber costs nothing but its cursor: it never holds up ingest
 // or other subscribers, and memory does not grow with its backlog.
-#include <spdlog/spdlog.h>
 
 #include <time.h>
 
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "broker/logger.h"
 #include "common/envelope/envelope.h"
 
 namespace certshare::broker {
@@ -130,7 +130,7 @@ void Broker::HandleSubscribe(const transport::Incoming& in, const wire::Message&
       return;
     }
   }
-  spdlog::info("{} subscribed{} from sequence {} ({})", in.org,
+  Logger()->info("{} subscribed{} from sequence {} ({})", in.org,
                req.name.empty() ? std::string() : " as " + req.name, sub.next,
                in.peer_address.empty() ? "address unknown" : in.peer_address);
   SendTo(in.peer, wire::EncodeSubscribed(msg.correlation, sub.next, log_->LastSequence(),
@@ -160,7 +160,7 @@ Status Broker::ClaimSubscription(const transport::Incoming& in,
                       "subscription over (certshare subscribe --take-over)");
   }
   const std::string taker = Where(in.peer_address, std::chrono::system_clock::now());
-  spdlog::info("{}: subscription {} ({}) taken over by a connection {}", in.org, req.name,
+  Logger()->info("{}: subscription {} ({}) taken over by a connection {}", in.org, req.name,
                Where(held.address, held.since), taker);
   SendTo(holder->first,
          wire::EncodeError(0, ErrorCode::kSubscriptionTakenOver,
@@ -186,7 +186,7 @@ void Broker::HandleConsumed(const transport::Incoming& in, const wire::Message& 
   if (!sub.cursor_key.empty()) {
     sub.backlog.Acknowledged(upto);
     Status s = log_->PutCursor(sub.cursor_key, upto);
-    if (!s.ok()) spdlog::error("saving the cursor of {}: {}", sub.cursor_key, s.ToString());
+    if (!s.ok()) Logger()->error("saving the cursor of {}: {}", sub.cursor_key, s.ToString());
   }
 }
 
@@ -231,7 +231,7 @@ void Broker::HandlePositions(const transport::Incoming& in, const wire::Message&
   std::vector<wire::Position> positions;
   for (auto& [name, p] : by_name) {
     if (positions.size() == wire::kMaxPositions) {
-      spdlog::warn("{} has more than {} durable subscriptions; POSITIONS lists the first {}",
+      Logger()->warn("{} has more than {} durable subscriptions; POSITIONS lists the first {}",
                    in.org, wire::kMaxPositions, wire::kMaxPositions);
       break;
     }
@@ -245,7 +245,7 @@ void Broker::HandlePositions(const transport::Incoming& in, const wire::Message&
 void Broker::CloseSubscription(const std::string& peer, const char* why) {
   auto it = subscriptions_.find(peer);
   if (it == subscriptions_.end()) return;
-  spdlog::info("{}: subscription {} closed ({})", it->second.org,
+  Logger()->info("{}: subscription {} closed ({})", it->second.org,
                it->second.name.empty() ? "(not durable)" : it->second.name, why);
   if (!it->second.cursor_key.empty()) metrics_.ForgetSubscription(it->second.cursor_key);
   subscriptions_.erase(it);
@@ -258,7 +258,7 @@ std::chrono::milliseconds Broker::PumpSubscribers() {
     Subscription& sub = it->second;
     PumpOutcome outcome = Pump(it->first, sub);
     if (outcome == PumpOutcome::kGone) {
-      spdlog::info("{} disconnected; subscription closed", sub.org);
+      Logger()->info("{} disconnected; subscription closed", sub.org);
       if (!sub.cursor_key.empty()) metrics_.ForgetSubscription(sub.cursor_key);
       it = subscriptions_.erase(it);
       continue;
@@ -299,7 +299,7 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
   Status scanned = log_->Scan(sub.next, kPumpBatch, [&](std::uint64_t seq, ByteView bytes) {
     Result<envelope::Record> record = envelope::Decode(bytes);
     if (!record.ok()) {
-      spdlog::error("stored record {} does not decode: {}", seq, record.status().ToString());
+      Logger()->error("stored record {} does not decode: {}", seq, record.status().ToString());
     } else if (WouldSend(sub, record->header)) {
       if (budget == 0) return false;
       sent = server_->Send(peer, wire::EncodeDeliver(0, seq, bytes));
@@ -307,7 +307,7 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
       --budget;
       --sub.credit;
       if (durable) sub.backlog.Sent(seq);
-      spdlog::trace("delivered {} to {}", seq, sub.org);
+      Logger()->trace("delivered {} to {}", seq, sub.org);
       metrics_.Delivered(durable ? sub.cursor_key : sub.org);
     }
     sub.next = seq + 1;
@@ -315,7 +315,7 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
   });
   if (durable) sub.backlog.Reached(sub.next);
   if (!scanned.ok()) {
-    spdlog::error("reading the log for {}: {}", sub.org, scanned.ToString());
+    Logger()->error("reading the log for {}: {}", sub.org, scanned.ToString());
     return PumpOutcome::kBusy;
   }
   if (sent == transport::SendOutcome::kGone) return PumpOutcome::kGone;
@@ -344,7 +344,7 @@ void Broker::CountBacklog(Subscription& sub, std::uint64_t head) {
         return true;
       });
   if (!scanned.ok()) {
-    spdlog::error("reading the log to count the lag of {}: {}", sub.cursor_key,
+    Logger()->error("reading the log to count the lag of {}: {}", sub.cursor_key,
                   scanned.ToString());
   }
 }

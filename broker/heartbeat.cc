@@ -6,9 +6,9 @@
 // heartbeat_interval_ms and closes the subscription of one silent for
 // heartbeat_timeout_ms, so a dead subscriber's resources are released
 // within that time.
-#include <spdlog/spdlog.h>
 
 #include "broker/broker.h"
+#include "broker/logger.h"
 
 namespace certshare::broker {
 
@@ -41,7 +41,7 @@ void Broker::CheckPeers() {
     bool subscribed = subscriptions_.count(it->first) > 0;
     if (now - peer.last_heard > timeout) {
       if (subscribed) {
-        spdlog::info("{}: no heartbeat for {} ms", peer.org, options_.heartbeat_timeout_ms);
+        Logger()->info("{}: no heartbeat for {} ms", peer.org, options_.heartbeat_timeout_ms);
         CloseSubscription(it->first, "peer silent");
       }
       outbox_.erase(it->first);

@@ -11,6 +11,7 @@
 
 #include "broker/admin_cli.h"
 #include "broker/broker.h"
+#include "broker/logger.h"
 #include "broker/metrics_server.h"
 #include "broker/status_command.h"
 #include "common/base/core_dumps.h"
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
   if (admin_exit >= 0) return admin_exit;
   if (config_path.empty()) return app.exit(CLI::RequiredError("--config"));
 
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l broker: %v", spdlog::pattern_time_type::utc);
+  // "<time> <level> <module>: <message>" (docs/operations.md, "Logs").
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %n: %v", spdlog::pattern_time_type::utc);
   Status s = crypto::Init();
   if (!s.ok()) return Fail(s);
   auto options = LoadConfig(config_path);
@@ -115,7 +117,7 @@ int main(int argc, char** argv) {
   if (!options->metrics_listen.empty()) {
     s = metrics_server.Start(options->metrics_listen);
     if (!s.ok()) return Fail(s);
-    spdlog::info("metrics on http://{}/metrics", metrics_server.address());
+    broker::Logger()->info("metrics on http://{}/metrics", metrics_server.address());
   }
   s = (*broker)->Run(g_stop);
   metrics_server.Stop();

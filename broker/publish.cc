@@ -4,9 +4,9 @@
 //   CheckRecord     worker threads  decode → authenticate origin → verify
 //   (group commit)  committer       one synced write for all waiting
 //   FinishIngested  socket thread   ACK or ERROR each, wake the fan-out
-#include <spdlog/spdlog.h>
 
 #include "broker/broker.h"
+#include "broker/logger.h"
 #include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 #include "storage/log.h"
@@ -127,7 +127,7 @@ void Broker::FinishIngested() {
           job.status.code() == ErrorCode::kIoError ||
           job.status.code() == ErrorCode::kStorageError) {
         if (!storage_failed_.exchange(true)) {
-          spdlog::error("storage failed; acknowledging nothing until restarted: {}",
+          Logger()->error("storage failed; acknowledging nothing until restarted: {}",
                         job.status.ToString());
           MutexLock lock(&health_mu_);
           storage_failure_ = job.status.ToString();
@@ -142,8 +142,8 @@ void Broker::FinishIngested() {
       metrics_.RecordsStored(1);
       stored_any = true;
     }
-    if (spdlog::should_log(spdlog::level::debug)) {
-      spdlog::debug("{} {} from {} (modified {}) as sequence {}",
+    if (Logger()->should_log(spdlog::level::debug)) {
+      Logger()->debug("{} {} from {} (modified {}) as sequence {}",
                     job.stored.duplicate ? "duplicate of" : "stored", job.object_id.substr(
                         job.object_id.find('\n') + 1), job.org, job.dedupe_key.substr(
                         job.dedupe_key.rfind('\n') + 1), job.stored.sequence);

@@ -2,9 +2,9 @@
 // retention_max_age_seconds and the oldest ones while the log holds more
 // than retention_max_bytes (storage::Log::ApplyRetention). Subscribers
 // positioned before what remains are told so (POSITION_REMOVED).
-#include <spdlog/spdlog.h>
 
 #include "broker/broker.h"
+#include "broker/logger.h"
 
 namespace certshare::broker {
 
@@ -24,9 +24,9 @@ void Broker::StartRetention() {
               .count());
       auto removed = log_->ApplyRetention(policy, now_ms);
       if (!removed.ok()) {
-        spdlog::error("retention failed: {}", removed.status().ToString());
+        Logger()->error("retention failed: {}", removed.status().ToString());
       } else if (*removed > 0) {
-        spdlog::info("retention removed {} records; oldest now {}", *removed,
+        Logger()->info("retention removed {} records; oldest now {}", *removed,
                      log_->FirstSequence());
       }
       lock.Lock();

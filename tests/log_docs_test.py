@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """ctest log_docs: the broker's log lines are the ones docs/operations.md lists.
 
-Reads every spdlog call in the broker's sources (broker/*.cc and
+Reads every log call in the broker's sources (broker/*.cc and
 common/transport/*.cc, tests excluded), joins the string literals of its
 format string, and checks that docs/operations.md's "Logs" table has a row
-whose message is that format with each `{}` written as a placeholder in
-angle brackets (`<org>`, `<N>`). Then the other way round: every message in
+whose message is the module's name (`broker`, `transport`), a colon and
+that format, each `{}` written as a placeholder in angle brackets (`<org>`,
+`<N>`): the line as printed after its level. Every call must go through
+its module's logger (`Logger()->info(...)`), never spdlog's default logger. Then the other way round: every message in
 the table must come from some spdlog call, so the table never lists a line
 the broker does not print. Levels must agree too (spdlog's `warn` is written
 `warning`, as spdlog prints it).
@@ -18,7 +20,9 @@ import sys
 LEVELS = {"trace": "trace", "debug": "debug", "info": "info", "warn": "warning",
           "error": "error", "critical": "critical"}
 
-CALL = re.compile(r'spdlog::(trace|debug|info|warn|error|critical)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)')
+CALL = re.compile(r'(spdlog::|Logger\(\)->)(trace|debug|info|warn|error|critical)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)')
+# The module logger of each folder (its logger.cc).
+MODULES = {"broker": "broker", "common/transport": "transport"}
 LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
@@ -32,16 +36,20 @@ def normalise(message):
 def code_messages(root):
     import pathlib
     found = {}
-    for folder in ("broker", "common/transport"):
+    default_logger_calls = []
+    for folder, module in MODULES.items():
         for path in sorted(pathlib.Path(root, folder).glob("*.cc")):
             if path.name.endswith("_test.cc"):
                 continue
             text = path.read_text()
             for call in CALL.finditer(text):
-                fmt = "".join(LITERAL.findall(call.group(2)))
+                fmt = "".join(LITERAL.findall(call.group(3)))
                 line = text.count("\n", 0, call.start()) + 1
-                found.setdefault((LEVELS[call.group(1)], normalise(fmt)), f"{path.relative_to(root)}:{line}")
-    return found
+                where = f"{path.relative_to(root)}:{line}"
+                if call.group(1) == "spdlog::":
+                    default_logger_calls.append(where)
+                found.setdefault((LEVELS[call.group(2)], normalise(f"{module}: {fmt}")), where)
+    return found, default_logger_calls
 
 
 def doc_messages(doc):
@@ -67,15 +75,16 @@ def doc_messages(doc):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    code = code_messages(sys.argv[1])
+    code, default_logger_calls = code_messages(sys.argv[1])
     docs = doc_messages(sys.argv[2])
-    problems = []
+    problems = [f"{where}: logs through spdlog's default logger; use the module's Logger()"
+                for where in default_logger_calls]
     for (level, message), where in sorted(code.items()):
         if (level, message) not in docs:
             problems.append(f"{where}: {level} `{message}` is not in the Logs table of {sys.argv[2]}")
     for (level, message), row in sorted(docs.items()):
         if (level, message) not in code:
-            problems.append(f"{sys.argv[2]}: {level} `{message}` is printed by no spdlog call (row: {row})")
+            problems.append(f"{sys.argv[2]}: {level} `{message}` is printed by no log call (row: {row})")
     for p in problems:
         print("FAIL:", p, file=sys.stderr)
     if problems:

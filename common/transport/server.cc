@@ -1,9 +1,8 @@
-#include <spdlog/spdlog.h>
-
 #include <zmq.hpp>
 
 #include "common/transport/connection_monitor.h"
 #include "common/transport/connection_table.h"
+#include "common/transport/logger.h"
 #include "common/transport/transport.h"
 #include "common/transport/zap_handler.h"
 
@@ -201,7 +200,7 @@ class ZmqServer final : public Server {
       return SendOutcome::kSent;
     } catch (const zmq::error_t& e) {
       if (e.num() == EHOSTUNREACH) return SendOutcome::kGone;
-      spdlog::warn("send failed: {}", e.what());
+      Logger()->warn("send failed: {}", e.what());
       return SendOutcome::kGone;
     }
   }

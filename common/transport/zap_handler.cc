@@ -1,9 +1,9 @@
 #include "common/transport/zap_handler.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cstring>
 #include <vector>
+
+#include "common/transport/logger.h"
 
 namespace certshare::transport {
 
@@ -86,14 +86,14 @@ void ZapHandler::Fail(const std::string& why) {
     failure_ = why;
   }
   failed_ = true;
-  spdlog::critical("ZAP handler failed: {}; no new connection is admitted (fail closed), "
+  Logger()->critical("ZAP handler failed: {}; no new connection is admitted (fail closed), "
                    "and the server stops",
                    why);
 }
 
 void ZapHandler::LogSuppressed() {
   for (const LogThrottle::Suppressed& s : throttle_.TakeSuppressed()) {
-    spdlog::warn("{} more like this not logged in the last {} s: {}", s.count,
+    Logger()->warn("{} more like this not logged in the last {} s: {}", s.count,
                  std::chrono::duration_cast<std::chrono::seconds>(throttle_.options().interval)
                      .count(),
                  s.key);
@@ -141,13 +141,13 @@ void ZapHandler::HandleRequest() {
         text = org.status().message();
         if (throttle_.Allow("connections refused from " + address + ": " +
                             std::string(ErrorCodeName(org.status().code())))) {
-          spdlog::warn("refused connection from {}: {}", address, org.status().message());
+          Logger()->warn("refused connection from {}: {}", address, org.status().message());
         }
       } else if (!connections_->Admit(*org, ConnectionTable::Clock::now(), &open)) {
         status = kConnectionLimitStatus;
         text = "too many connections";
         if (throttle_.Allow("connections of " + *org + " refused at its connection limit")) {
-          spdlog::warn("refused a connection of {} from {}: it has {} connections open, the "
+          Logger()->warn("refused a connection of {} from {}: it has {} connections open, the "
                        "most allowed (max_connections_per_org)",
                        *org, address, open);
         }
@@ -156,13 +156,13 @@ void ZapHandler::HandleRequest() {
         text = "OK";
         user_id = *org;
         if (throttle_.Allow("connections of " + *org + " admitted")) {
-          spdlog::info("admitted {} from {}", *org, address);
+          Logger()->info("admitted {} from {}", *org, address);
         }
       }
     } else {
       text = "CURVE required";
       if (throttle_.Allow("connections refused from " + address + ": not CURVE")) {
-        spdlog::warn("refused connection from {}: mechanism {} is not CURVE", address,
+        Logger()->warn("refused connection from {}: mechanism {} is not CURVE", address,
                      mechanism);
       }
     }
