@@ -1,5 +1,7 @@
 #include "common/base/module_logger.h"
 
+#include <spdlog/spdlog.h>
+
 #include "common/base/mutex.h"
 
 namespace certshare {

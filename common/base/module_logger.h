@@ -19,10 +19,14 @@
 // Thread-safety: thread-safe.
 #pragma once
 
-#include <spdlog/spdlog.h>
-
 #include <memory>
 #include <string>
+
+// Declared only: callers that log include <spdlog/spdlog.h> themselves, so
+// that spdlog's flags stay with the modules that link it.
+namespace spdlog {
+class logger;
+}  // namespace spdlog
 
 namespace certshare {
 
