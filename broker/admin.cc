@@ -100,7 +100,7 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
   Status saved = files::WriteAtomic(options_.registry, outcome.registry.ToJson());
   if (!saved.ok()) {
     Logger()->error("admin: {} NOT applied: cannot write the registry: {}", outcome.summary,
-                  saved.ToString());
+                    saved.ToString());
     return saved.WithContext("the registry was not changed (the change is not in force)");
   }
   registry_->Set(std::move(outcome.registry));

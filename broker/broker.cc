@@ -124,8 +124,8 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
         files::WriteAtomic(options.endpoint_file, broker->endpoint() + "\n"));
   }
   Logger()->info("listening on {} with CURVE; {} organisations registered; {} records stored",
-               broker->endpoint(), broker->registry_->Get()->cards().size(),
-               broker->log_->LastSequence());
+                 broker->endpoint(), broker->registry_->Get()->cards().size(),
+                 broker->log_->LastSequence());
   return broker;
 }
 
@@ -177,9 +177,9 @@ bool Broker::CanRead() {
       if (refusal_log_.Allow("reading requests again")) Logger()->info("reading requests again");
     } else if (refusal_log_.Allow("reading requests paused")) {
       Logger()->warn("{} records ({} bytes) in flight, the most the broker holds ({} records, or "
-                   "max_buffered_bytes {} less a largest frame): reading requests paused until "
-                   "some are acknowledged",
-                   pipeline_->InFlight(), budget_.total(), kMaxInFlight, budget_.total_limit());
+                     "max_buffered_bytes {} less a largest frame): reading requests paused until "
+                     "some are acknowledged",
+                     pipeline_->InFlight(), budget_.total(), kMaxInFlight, budget_.total_limit());
     }
   }
   return !full;
@@ -284,7 +284,7 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
                            std::to_string(static_cast<int>(why.code())) + ")";
   if (refusal_log_.Allow(kind)) {
     Logger()->warn("refused request {} from {}: {} ({}): {}", correlation, org,
-                 ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
+                   ErrorCodeName(why.code()), static_cast<int>(why.code()), message);
   }
   SendTo(peer, wire::EncodeError(correlation, why.code(), message));
 }
@@ -292,10 +292,10 @@ void Broker::Refuse(const std::string& peer, const std::string& org,
 void Broker::LogSuppressedRefusals() {
   for (const LogThrottle::Suppressed& s : refusal_log_.TakeSuppressed()) {
     Logger()->warn("{} more like this not logged in the last {} s: {}", s.count,
-                 std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::duration_cast<std::chrono::seconds>(
                      refusal_log_.options().interval)
                      .count(),
-                 s.key);
+                   s.key);
   }
 }
 
@@ -316,8 +316,8 @@ void Broker::SendTo(const std::string& peer, Bytes frame) {
     metrics_.ReplyDropped();
     if (refusal_log_.Allow("replies dropped for " + box.org)) {
       Logger()->warn("a connection of {} leaves {} replies ({} bytes) unread; dropping further "
-                   "replies to it (connection_queue_bytes) until it reads them",
-                   box.org, box.frames.size(), box.cost);
+                     "replies to it (connection_queue_bytes) until it reads them",
+                     box.org, box.frames.size(), box.cost);
     }
     if (box.frames.empty()) outbox_.erase(it);
     return;

@@ -131,8 +131,8 @@ void Broker::HandleSubscribe(const transport::Incoming& in, const wire::Message&
     }
   }
   Logger()->info("{} subscribed{} from sequence {} ({})", in.org,
-               req.name.empty() ? std::string() : " as " + req.name, sub.next,
-               in.peer_address.empty() ? "address unknown" : in.peer_address);
+                 req.name.empty() ? std::string() : " as " + req.name, sub.next,
+                 in.peer_address.empty() ? "address unknown" : in.peer_address);
   SendTo(in.peer, wire::EncodeSubscribed(msg.correlation, sub.next, log_->LastSequence(),
                                          log_->FirstSequence()));
   subscriptions_[in.peer] = std::move(sub);
@@ -161,7 +161,7 @@ Status Broker::ClaimSubscription(const transport::Incoming& in,
   }
   const std::string taker = Where(in.peer_address, std::chrono::system_clock::now());
   Logger()->info("{}: subscription {} ({}) taken over by a connection {}", in.org, req.name,
-               Where(held.address, held.since), taker);
+                 Where(held.address, held.since), taker);
   SendTo(holder->first,
          wire::EncodeError(0, ErrorCode::kSubscriptionTakenOver,
                            "subscription " + req.name + " was taken over by another connection of " +
@@ -232,7 +232,7 @@ void Broker::HandlePositions(const transport::Incoming& in, const wire::Message&
   for (auto& [name, p] : by_name) {
     if (positions.size() == wire::kMaxPositions) {
       Logger()->warn("{} has more than {} durable subscriptions; POSITIONS lists the first {}",
-                   in.org, wire::kMaxPositions, wire::kMaxPositions);
+                     in.org, wire::kMaxPositions, wire::kMaxPositions);
       break;
     }
     positions.push_back(std::move(p));
@@ -246,7 +246,7 @@ void Broker::CloseSubscription(const std::string& peer, const char* why) {
   auto it = subscriptions_.find(peer);
   if (it == subscriptions_.end()) return;
   Logger()->info("{}: subscription {} closed ({})", it->second.org,
-               it->second.name.empty() ? "(not durable)" : it->second.name, why);
+                 it->second.name.empty() ? "(not durable)" : it->second.name, why);
   if (!it->second.cursor_key.empty()) metrics_.ForgetSubscription(it->second.cursor_key);
   subscriptions_.erase(it);
 }
@@ -345,7 +345,7 @@ void Broker::CountBacklog(Subscription& sub, std::uint64_t head) {
       });
   if (!scanned.ok()) {
     Logger()->error("reading the log to count the lag of {}: {}", sub.cursor_key,
-                  scanned.ToString());
+                    scanned.ToString());
   }
 }
 

@@ -128,7 +128,7 @@ void Broker::FinishIngested() {
           job.status.code() == ErrorCode::kStorageError) {
         if (!storage_failed_.exchange(true)) {
           Logger()->error("storage failed; acknowledging nothing until restarted: {}",
-                        job.status.ToString());
+                          job.status.ToString());
           MutexLock lock(&health_mu_);
           storage_failure_ = job.status.ToString();
         }
@@ -144,7 +144,7 @@ void Broker::FinishIngested() {
     }
     if (Logger()->should_log(spdlog::level::debug)) {
       Logger()->debug("{} {} from {} (modified {}) as sequence {}",
-                    job.stored.duplicate ? "duplicate of" : "stored", job.object_id.substr(
+                      job.stored.duplicate ? "duplicate of" : "stored", job.object_id.substr(
                         job.object_id.find('\n') + 1), job.org, job.dedupe_key.substr(
                         job.dedupe_key.rfind('\n') + 1), job.stored.sequence);
     }

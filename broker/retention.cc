@@ -27,7 +27,7 @@ void Broker::StartRetention() {
         Logger()->error("retention failed: {}", removed.status().ToString());
       } else if (*removed > 0) {
         Logger()->info("retention removed {} records; oldest now {}", *removed,
-                     log_->FirstSequence());
+                       log_->FirstSequence());
       }
       lock.Lock();
       const auto until = std::chrono::steady_clock::now() + interval;

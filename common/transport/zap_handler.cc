@@ -87,16 +87,16 @@ void ZapHandler::Fail(const std::string& why) {
   }
   failed_ = true;
   Logger()->critical("ZAP handler failed: {}; no new connection is admitted (fail closed), "
-                   "and the server stops",
-                   why);
+                     "and the server stops",
+                     why);
 }
 
 void ZapHandler::LogSuppressed() {
   for (const LogThrottle::Suppressed& s : throttle_.TakeSuppressed()) {
     Logger()->warn("{} more like this not logged in the last {} s: {}", s.count,
-                 std::chrono::duration_cast<std::chrono::seconds>(throttle_.options().interval)
+                   std::chrono::duration_cast<std::chrono::seconds>(throttle_.options().interval)
                      .count(),
-                 s.key);
+                   s.key);
   }
 }
 
@@ -148,8 +148,8 @@ void ZapHandler::HandleRequest() {
         text = "too many connections";
         if (throttle_.Allow("connections of " + *org + " refused at its connection limit")) {
           Logger()->warn("refused a connection of {} from {}: it has {} connections open, the "
-                       "most allowed (max_connections_per_org)",
-                       *org, address, open);
+                         "most allowed (max_connections_per_org)",
+                         *org, address, open);
         }
       } else {
         status = "200";
@@ -163,7 +163,7 @@ void ZapHandler::HandleRequest() {
       text = "CURVE required";
       if (throttle_.Allow("connections refused from " + address + ": not CURVE")) {
         Logger()->warn("refused connection from {}: mechanism {} is not CURVE", address,
-                     mechanism);
+                       mechanism);
       }
     }
   }
