@@ -39,6 +39,20 @@
 namespace certshare::testing {
 namespace {
 
+// Whether this build runs under AddressSanitizer (gcc says so with
+// __SANITIZE_ADDRESS__, clang with __has_feature).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kUnderAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kUnderAddressSanitizer = true;
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
@@ -207,9 +221,16 @@ TEST(FloodTest, AFloodingMemberCannotRaiseTheBrokersMemoryPastItsBudget) {
             << " MiB, limits allow " << (allowed >> 20) << " MiB + " << (kAllowance >> 20)
             << " MiB; CERT-EE acknowledged " << acked << " records; the flood sent "
             << flood_sent.load() << " frames\n";
-  EXPECT_LE(peak, baseline + allowed + kAllowance)
-      << "baseline " << (baseline >> 20) << " MiB, peak " << (peak >> 20) << " MiB, allowed "
-      << ((allowed + kAllowance) >> 20) << " MiB more";
+  if (kUnderAddressSanitizer) {
+    // The broker's RSS then holds AddressSanitizer's quarantine of freed
+    // memory (256 MiB by default) and its redzones, not what the broker
+    // keeps: the bound is checked by the normal build (scripts/test.sh).
+    std::cout << "memory bound not checked under AddressSanitizer\n";
+  } else {
+    EXPECT_LE(peak, baseline + allowed + kAllowance)
+        << "baseline " << (baseline >> 20) << " MiB, peak " << (peak >> 20) << " MiB, allowed "
+        << ((allowed + kAllowance) >> 20) << " MiB more";
+  }
 
   // The refused handshakes were logged a few times, not each time.
   broker.Kill(SIGTERM);
