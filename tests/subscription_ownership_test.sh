@@ -79,7 +79,7 @@ echo "--- --take-over: the new subscriber has it, the first stops with exit 8"
 publish_to CERT-EU 1
 wait_until "the first subscriber to output the fourth record" records_in "$work/first.out" 4
 expect_exit 0 agent CERT-EU subscribe --name eu-feed --take-over --until-caught-up --timeout 10
-wait_exit "$first" 8
+wait_exit "$first" 8 "the first subscriber, taken over," "$work/first.err"
 grep -q "SUBSCRIPTION_TAKEN_OVER (127): .*eu-feed was taken over by another connection of CERT-EU from 127.0.0.1:" \
   "$work/first.err" || fail "the first subscriber was not told: $(cat "$work/first.err")"
 if grep -q "subscribing again" "$work/first.err"; then
