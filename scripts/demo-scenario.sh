@@ -34,85 +34,35 @@ work="$3"
 samples="$4"
 shared="${5:-}"
 
-mkdir -p "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]:-}"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]:-}"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
+# The helpers (agent, start_broker, wait_until, ...) are the tests' own;
+# at exit every process started here is stopped, and <work-dir> is kept.
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/lib.sh"
+scenario_start --dir "$work"
+fail_prefix="DEMO FAILED"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-fail() { echo "DEMO FAILED: $*" >&2; exit 1; }
-
-# Waits (polling, bounded) until a file exists and is not empty.
-wait_for_file() {
-  local file="$1" tries=0
-  until [ -s "$file" ]; do
-    tries=$((tries + 1))
-    [ $tries -le 300 ] || fail "timed out waiting for $file"
-    sleep 0.05
-  done
-}
 
 step "Creating identities (Ed25519 signing, X25519 encryption and transport keys)"
+make_keys BROKER CERT-EE CERT-UA CERT-EU CERT-XX
 for org in BROKER CERT-EE CERT-UA CERT-EU CERT-XX; do
-  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
   echo "  $org: $work/keys/$org.card.json (secret: $(stat -c %a "$work/keys/$org.secret.json"))"
 done
 
 step "Registering CERT-EE, CERT-UA, CERT-EU and CERT-XX with the broker"
-"$certshare" registry import --registry "$work/registry.json" \
-  "$work/keys/CERT-EE.card.json" "$work/keys/CERT-UA.card.json" \
-  "$work/keys/CERT-EU.card.json" "$work/keys/CERT-XX.card.json" | sed 's/^/  /'
-
-cat >"$work/broker.json" <<JSON
-{
-  "listen": "tcp://127.0.0.1:*",
-  "metrics_listen": "127.0.0.1:0",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker-data",
-  "endpoint_file": "broker.endpoint"
-}
-JSON
+make_registry CERT-EE CERT-UA CERT-EU CERT-XX | sed 's/^/  /'
 
 step "Starting the broker on loopback (CURVE; only registered keys get in)"
-rm -f "$work/broker.endpoint"
-"$broker_bin" --config "$work/broker.json" --log-level "${CERTSHARE_BROKER_LOG_LEVEL:-info}" \
-  >"$work/broker.log" 2>&1 &
-pids+=($!)
-wait_for_file "$work/broker.endpoint"
-endpoint="$(cat "$work/broker.endpoint")"
+broker_config log_level="${CERTSHARE_BROKER_LOG_LEVEL:-info}"
+start_broker
 echo "  broker listening on $endpoint"
 
-agent() {  # agent <org> <subcommand> [args...]
-  local org="$1" sub="$2"
-  shift 2
-  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
-
-# agent_bg: the same, for `agent_bg ... &`: exec makes $! the certshare
-# process itself, so that cleanup's kill reaches it and not a subshell.
-agent_bg() {
-  local org="$1" sub="$2"
-  shift 2
-  exec "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
-
 step "CERT-UA and CERT-EU subscribe"
-agent_bg CERT-UA subscribe --count 1 --timeout 30 >"$work/CERT-UA.jsonl" 2>"$work/CERT-UA.err" &
-pids+=($!)
-ua_pid=$!
-agent_bg CERT-EU subscribe --count 2 --timeout 30 >"$work/CERT-EU.jsonl" 2>"$work/CERT-EU.err" &
-pids+=($!)
-eu_pid=$!
+background agent_exec CERT-UA subscribe --count 1 --timeout 30 \
+  >"$work/CERT-UA.jsonl" 2>"$work/CERT-UA.err"
+ua_pid=$last_pid
+background agent_exec CERT-EU subscribe --count 2 --timeout 30 \
+  >"$work/CERT-EU.jsonl" 2>"$work/CERT-EU.err"
+eu_pid=$last_pid
 
 # What the analyst types is printed before it runs ("$ certshare ..."), with
 # the connection flags (identity, registry, broker) left out for
@@ -192,7 +142,8 @@ for org in CERT-UA CERT-EU; do
   pid=$ua_pid
   want=1
   if [ "$org" = CERT-EU ]; then pid=$eu_pid; want=2; fi
-  wait "$pid" || fail "$org's subscriber failed: $(cat "$work/$org.err")"
+  # (Each ends by itself: --count, or its --timeout 30.)
+  wait_seconds=40 wait_exit "$pid" 0 "$org's subscriber" "$work/$org.err"
   step "$org received, verified and decrypted:"
   python3 - "$work/$org.jsonl" "$want" <<'PY'
 import json, sys
@@ -233,17 +184,9 @@ echo "  CERT-XX received nothing: the AMBER record was never sent to it."
 
 # --- A sensor publishes all day; a centre's feed directory fills up ---------
 
-# wait_until <what> <command...>: polls (bounded, 20 s) until the command succeeds.
-wait_until() {
-  local what="$1"
-  shift
-  for _ in $(seq 400); do "$@" && return 0; sleep 0.05; done
-  fail "timed out waiting for $what"
-}
 feed="$work/feed/CERT-EU"
 feed_files() { [ -d "$feed" ] && find "$feed" -maxdepth 1 -name 'certshare-*.json' | sort; }
 feed_count_is() { [ "$(feed_files | wc -l)" -eq "$1" ]; }
-running() { kill -0 "$1" 2>/dev/null; }
 # show_feed <file>...: what each bundle file in the feed directory holds.
 show_feed() {
   python3 - "$@" <<'PY'
@@ -276,10 +219,9 @@ feed_show_cmd="certshare subscribe --name eu-feed --output-dir feed/CERT-EU"
 step "CERT-EU, the European cyber centre, turns its feed into STIX bundle files for its own tools"
 show "$feed_show_cmd --roll-seconds 1 --count 5"
 echo "  (a centre runs it as a service, without --count; the demo stops it after 5 records)"
-agent_bg CERT-EU subscribe --name eu-feed --output-dir "$feed" --roll-seconds 1 --count 5 \
-  >"$work/feed-1.out" 2>"$work/feed-1.err" &
-pids+=($!)
-feed_pid=$!
+background agent_exec CERT-EU subscribe --name eu-feed --output-dir "$feed" --roll-seconds 1 \
+  --count 5 >"$work/feed-1.out" 2>"$work/feed-1.err"
+feed_pid=$last_pid
 wait_until "the first file in CERT-EU's feed directory" feed_count_is 1
 sed "s|$work/||g; s/^/  /" "$work/feed-1.err"
 echo "  feed/CERT-EU holds the two records CERT-EE sent CERT-EU so far, in one bundle file:"
@@ -319,9 +261,7 @@ PY
 
 step "CERT-EU's feed directory fills up: a second file, with the sightings"
 wait_until "the sensor's records in CERT-EU's feed directory" feed_count_is 2
-for _ in $(seq 400); do running "$feed_pid" || break; sleep 0.05; done
-running "$feed_pid" && fail "CERT-EU's feed did not stop after 5 records"
-wait "$feed_pid" || fail "CERT-EU's feed failed: $(cat "$work/feed-1.err")"
+wait_exit "$feed_pid" 0 "CERT-EU's feed (--count 5)" "$work/feed-1.err"
 echo "  \$ ls feed/CERT-EU"
 feed_files | sed "s|$feed/|    |"
 mapfile -t files < <(feed_files)
@@ -375,7 +315,5 @@ if [ -n "$shared" ]; then
 fi
 
 step "Stopping the broker"
-kill -TERM "${pids[0]}"
-wait "${pids[0]}" || fail "the broker did not stop cleanly: $(tail -5 "$work/broker.log")"
-pids[0]=""
+stop_broker
 echo "  stopped; its log has no keys or payloads: $(wc -l <"$work/broker.log") lines in $work/broker.log"

@@ -8,36 +8,14 @@ set -euo pipefail
 certshare="$1"
 broker_bin="$2"
 samples="$3"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-admin-test.XXXXXX")"
-broker_pid=""
-cleanup() {
-  if [ -n "$broker_pid" ]; then
-    kill "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # expect_exit <code> <command...>
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/err")"
-}
-expect_out() { grep -q -- "$1" "$work/out" || fail "stdout lacks '$1': $(cat "$work/out")"; }
-expect_err() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+scenario_start admin
 cd "$work"
 
-for org in BROKER CERT-EE CERT-UA CERT-EU CERT-XX; do
-  "$certshare" keygen --org "$org" --out keys >/dev/null
-done
+make_keys BROKER CERT-EE CERT-UA CERT-EU CERT-XX
 "$certshare" keygen --org OPERATOR --out operator >/dev/null
 "$certshare" keygen --org CERT-FI --out new >/dev/null
-"$certshare" registry import --registry registry.json keys/CERT-EE.card.json \
-  keys/CERT-UA.card.json keys/CERT-EU.card.json keys/CERT-XX.card.json >/dev/null
+make_registry CERT-EE CERT-UA CERT-EU CERT-XX >/dev/null
 python3 - registry.json <<'PY'
 import json, sys
 path = sys.argv[1]
@@ -50,35 +28,15 @@ echo "--- registry show lists the group"
 expect_exit 0 "$certshare" registry show --registry registry.json
 expect_out "$(printf 'group:baltic\tCERT-EE,CERT-UA,CERT-EU')"
 
-cat >broker.json <<JSON
-{"listen": "tcp://127.0.0.1:*", "identity": "keys/BROKER.secret.json",
- "registry": "registry.json", "data_dir": "data", "endpoint_file": "broker.endpoint",
- "metrics_listen": "", "operator_card": "operator/OPERATOR.card.json"}
-JSON
+broker_config metrics_listen= operator_card=operator/OPERATOR.card.json
 expect_exit 0 "$broker_bin" --config broker.json --check-config
-start_broker() {
-  rm -f broker.endpoint
-  "$broker_bin" --config broker.json >>broker.log 2>&1 &
-  broker_pid=$!
-  for _ in $(seq 300); do [ -s broker.endpoint ] && break; sleep 0.05; done
-  [ -s broker.endpoint ] || fail "the broker did not start: $(cat broker.log)"
-  endpoint="$(cat broker.endpoint)"
-}
-stop_broker() {
-  kill -TERM "$broker_pid"
-  wait "$broker_pid" || fail "the broker did not stop cleanly"
-  broker_pid=""
-}
 admin() {  # admin <operator-secret> <subcommand...>
   local who="$1"; shift
   "$broker_bin" admin --operator "$who" --broker "$endpoint" \
     --broker-card keys/BROKER.card.json --timeout 10 "$@"
 }
-agent() {  # agent <org> <subcommand> [args...]
-  local org="$1" sub="$2"; shift 2
-  "$certshare" "$sub" --identity "keys/$org.secret.json" --registry agent-registry.json \
-    --broker "$endpoint" --broker-card keys/BROKER.card.json "$@"
-}
+# The agents use the registry as `admin show --json` gives it (below).
+agent_registry="$work/agent-registry.json"
 start_broker
 
 echo "--- admin show, then add-org"

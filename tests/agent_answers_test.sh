@@ -24,10 +24,9 @@ set -euo pipefail
 certshare="$1"
 broker_bin="$2"
 source_dir="$3"
-source "$(dirname "$0")/scenario_lib.sh"
+source "$(dirname "$0")/lib.sh"
 scenario_start answers
-unset CERTSHARE_SPOOL CERTSHARE_SPOOL_MAX_MB CERTSHARE_SPOOL_MAX_RECORDS CERTSHARE_CONFIG \
-  CERTSHARE_CONNECT_TIMEOUT
+wait_seconds=15
 now_ms() { date +%s%3N; }
 # timed <code> <command...>: expect_exit, setting $took to how long it ran (ms).
 timed() {
@@ -65,16 +64,8 @@ else
 fi
 
 echo "--- setup: identities, registry"
-for org in BROKER CERT-EE CERT-UA CERT-EU; do
-  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
-done
-"$certshare" registry import --registry "$work/registry.json" "$work/keys/CERT-EE.card.json" \
-  "$work/keys/CERT-UA.card.json" "$work/keys/CERT-EU.card.json" >/dev/null
-agent() {  # agent <org> <subcommand> [args...], against $endpoint
-  local org="$1" sub="$2"; shift 2
-  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
+make_keys BROKER CERT-EE CERT-UA CERT-EU
+make_registry CERT-EE CERT-UA CERT-EU >/dev/null
 # amber <file> <description> [indent]: the same AMBER incident (same id and
 # modified) with this description, laid out compactly or indented.
 amber() {
@@ -132,21 +123,8 @@ rm -rf "$XDG_STATE_HOME"  # forget the record spooled above
 
 echo "--- setup: the broker, on a fixed metrics port"
 metrics_port="$(free_port)"
-cat >"$work/broker.json" <<JSON
-{
-  "listen": "tcp://127.0.0.1:*",
-  "metrics_listen": "127.0.0.1:$metrics_port",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker-data",
-  "endpoint_file": "broker.endpoint"
-}
-JSON
-"$broker_bin" --config "$work/broker.json" >>"$work/broker.log" 2>&1 &
-broker_pid=$!
-pids+=("$broker_pid")
-wait_until "the broker's endpoint file" test -s "$work/broker.endpoint"
-endpoint="$(cat "$work/broker.endpoint")"
+broker_config metrics_listen="127.0.0.1:$metrics_port"
+start_broker
 
 echo "--- (4) certshare-broker --config FILE status reads its metrics_listen"
 metrics_up() { "$broker_bin" status --metrics "127.0.0.1:$metrics_port" >/dev/null 2>&1; }
@@ -206,37 +184,29 @@ expect_exit 0 agent CERT-EU subscribe --until-caught-up --timeout 10
 echo "--- (6) Ctrl-C while a builder's --publish waits: the record is spooled, and said so"
 # A "broker" that accepts connections and never answers.
 silent_port="$(free_port)"
-python3 -c '
+background python3 -c '
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
 held = []
 while True:
     c, _ = s.accept(); held.append(c)
-' "$silent_port" &
-pids+=("$!")
+' "$silent_port"
 wait_until "the silent broker to listen" bash -c "exec 3<>/dev/tcp/127.0.0.1/$silent_port" 2>/dev/null
 silent="tcp://127.0.0.1:$silent_port"
 spool="$work/interrupt-spool"
-"$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
+background "$certshare" new indicator --identity "$work/keys/CERT-EE.secret.json" \
   --registry "$work/registry.json" --broker "$silent" --broker-card "$work/keys/BROKER.card.json" \
   --ip 198.51.100.23 --tlp amber --to CERT-UA --publish --timeout 60 --spool "$spool" \
-  >"$work/new.out" 2>"$work/new.err" &
-new_pid=$!
-pids+=("$new_pid")
+  >"$work/new.out" 2>"$work/new.err"
+new_pid=$last_pid
 spooled() {
-  [ "$("$certshare" status --identity "$work/keys/CERT-EE.secret.json" \
-        --registry "$work/registry.json" --broker "$silent" \
-        --broker-card "$work/keys/BROKER.card.json" --spool "$spool" --timeout 1 --json |
+  [ "$(endpoint="$silent" agent CERT-EE status --spool "$spool" --timeout 1 --json |
       python3 -c 'import json,sys; print(json.load(sys.stdin)["spool"].get("pending", 0))')" = 1 ]
 }
 wait_until "the builder to spool its record" spooled
 kill -INT "$new_pid"
-set +e
-wait "$new_pid"
-new_exit=$?
-set -e
-[ "$new_exit" -eq 130 ] || fail "interrupted builder exited $new_exit: $(cat "$work/new.err")"
+wait_exit "$new_pid" 130 "the interrupted builder" "$work/new.err"
 grep -q "interrupted: bundle--.* is in the spool $spool, not yet acknowledged by the broker; \`certshare flush\` sends it" "$work/new.err" ||
   fail "the interrupt message: $(cat "$work/new.err")"
 expect_exit 0 agent CERT-EE flush --spool "$spool" --timeout 30
@@ -250,10 +220,8 @@ alert() {  # alert <n> <timestamp>
   for n in 1 2 3; do alert "$n" "2026-11-20T10:11:1$n.123456"; echo; done
   printf '   \n\r\n'
 } >"$work/honeypot.json"
-sensor_args=(--identity "$work/keys/CERT-EE.secret.json" --registry "$work/registry.json"
-  --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" --format eve --tlp amber
-  --to CERT-UA)
-sensor() { "$certshare" sensor "${sensor_args[@]}" "$@"; }
+sensor_args=(--format eve --tlp amber --to CERT-UA)
+sensor() { agent CERT-EE sensor "${sensor_args[@]}" "$@"; }
 expect_exit 0 sensor --input - --spool "$work/sensor-1" --drain-timeout 0 --json <"$work/honeypot.json"
 expect_out '"published":0,'
 expect_out '"skipped":5,"bad":3'
@@ -272,17 +240,13 @@ expect_err "--assume-offset must be a UTC offset"
 # A followed file that already holds lines: the start-up line says they are skipped.
 alert 9 "2026-11-20T10:11:19+0000" >"$work/followed.json"
 size="$(stat -c %s "$work/followed.json")"
-# Started directly, not through the function, so that $! is the sensor.
-"$certshare" sensor "${sensor_args[@]}" --input "$work/followed.json" --spool "$work/sensor-4" \
-  --poll-ms 20 >"$work/followed.out" 2>"$work/followed.err" &
-follow_pid=$!
-pids+=("$follow_pid")
+background agent_exec CERT-EE sensor "${sensor_args[@]}" --input "$work/followed.json" \
+  --spool "$work/sensor-4" --poll-ms 20 >"$work/followed.out" 2>"$work/followed.err"
+follow_pid=$last_pid
 wait_until "the sensor's start-up line" grep -q "reading " "$work/followed.err"
 grep -q "reading $work/followed.json (eve, TLP:amber) at its end: the $size bytes it holds are skipped (--from-beginning reads them)" "$work/followed.err" ||
   fail "the start-up line: $(cat "$work/followed.err")"
-kill -TERM "$follow_pid"
-wait "$follow_pid" || fail "the sensor did not stop cleanly: $(cat "$work/followed.err")"
+stop "$follow_pid" "the sensor" "$work/followed.err"
 
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "the broker did not stop cleanly"
+stop_broker
 echo "PASS"

@@ -27,83 +27,23 @@
 set -euo pipefail
 certshare="$1"
 broker_bin="$2"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-agent-kill-test.XXXXXX")"
-export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
-unset CERTSHARE_SPOOL CERTSHARE_SPOOL_MAX_MB CERTSHARE_SPOOL_MAX_RECORDS
-broker_pid=""
-agent_pid=""
-cleanup() {
-  for pid in "$agent_pid" "$broker_pid"; do
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-  done
-  for pid in "$agent_pid" "$broker_pid"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-wait_until() {
-  local what="$1"; shift
-  for _ in $(seq 400); do "$@" && return 0; sleep 0.05; done
-  fail "timed out waiting for $what"
-}
-expect_exit() {
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/out" "$work/err")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+scenario_start agent-kill
 # sleep_ms <n>
 sleep_ms() { sleep "$(($1 / 1000)).$(printf %03d $(($1 % 1000)))"; }
 
 echo "--- setup: identities, registry, broker"
-for org in BROKER CERT-EE CERT-UA; do
-  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
-done
-"$certshare" registry import --registry "$work/registry.json" \
-  "$work/keys/CERT-EE.card.json" "$work/keys/CERT-UA.card.json" >/dev/null
-cat >"$work/broker.json" <<JSON
-{
-  "listen": "tcp://127.0.0.1:*",
-  "metrics_listen": "127.0.0.1:0",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker-data",
-  "endpoint_file": "broker.endpoint"
-}
-JSON
-"$broker_bin" --config "$work/broker.json" >"$work/broker.log" 2>&1 &
-broker_pid=$!
-wait_until "the broker's endpoint file" test -s "$work/broker.endpoint"
-endpoint="$(cat "$work/broker.endpoint")"
+start_broker CERT-EE CERT-UA
 # An endpoint nobody listens on: a port the kernel gave and took back.
 nobody="tcp://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-
-# agent <endpoint> <org> <subcommand> [args...]
-agent() {
-  local ep="$1" org="$2" sub="$3"; shift 3
-  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$ep" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
-# agent_exec: the same, replacing the shell, so that `agent_exec ... &`
-# makes $! the certshare process itself (kill -9 must hit it).
-agent_exec() {
-  local ep="$1" org="$2" sub="$3"; shift 3
-  exec "$certshare" "$sub" --identity "$work/keys/$org.secret.json" \
-    --registry "$work/registry.json" --broker "$ep" \
-    --broker-card "$work/keys/BROKER.card.json" "$@"
-}
 # pending <spool>: records pending in a spool (read without taking it).
 pending() {
-  agent "$endpoint" CERT-EE status --json --timeout 2 --spool "$1" |
+  agent CERT-EE status --json --timeout 2 --spool "$1" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["spool"]["pending"])'
 }
 # at_broker <file>: every record CERT-UA can read, one JSON line each.
 at_broker() {
-  agent "$endpoint" CERT-UA subscribe --from 1 --until-caught-up --timeout 30 >"$1" 2>"$work/sub.err" ||
+  agent CERT-UA subscribe --from 1 --until-caught-up --timeout 30 >"$1" 2>"$work/sub.err" ||
     fail "subscribe: $(cat "$work/sub.err")"
 }
 
@@ -111,8 +51,8 @@ echo "--- (a) publish --split, kill -9 at random moments"
 pub_spool="$work/spool-publish"
 sensor_spool="$work/spool-sensor"
 # Both spools are created by a command that is not killed (see (d)).
-expect_exit 0 agent "$endpoint" CERT-EE flush --spool "$pub_spool"
-expect_exit 0 agent "$endpoint" CERT-EE flush --spool "$sensor_spool"
+expect_exit 0 agent CERT-EE flush --spool "$pub_spool"
+expect_exit 0 agent CERT-EE flush --spool "$sensor_spool"
 K=200
 rounds=0
 killed=0
@@ -137,21 +77,16 @@ PY
   if [ $((rounds % 2)) -eq 1 ]; then mode=no-wait; delay=$delay_nowait; else mode=wait; delay=$delay_wait; fi
   before="$(pending "$pub_spool")"
   if [ "$mode" = no-wait ]; then
-    agent_exec "$endpoint" CERT-EE publish "$work/bundle-$rounds.json" --split --no-wait \
-      --spool "$pub_spool" >"$work/pub.out" 2>"$work/pub.err" &
+    background agent_exec CERT-EE publish "$work/bundle-$rounds.json" --split --no-wait \
+      --spool "$pub_spool" >"$work/pub.out" 2>"$work/pub.err"
   else
-    agent_exec "$endpoint" CERT-EE publish "$work/bundle-$rounds.json" --split --timeout 10 \
-      --spool "$pub_spool" >"$work/pub.out" 2>"$work/pub.err" &
+    background agent_exec CERT-EE publish "$work/bundle-$rounds.json" --split --timeout 10 \
+      --spool "$pub_spool" >"$work/pub.out" 2>"$work/pub.err"
   fi
-  agent_pid=$!
   at=$((delay * (40 + RANDOM % 91) / 100))
   sleep_ms "$at"
-  kill -9 "$agent_pid" 2>/dev/null || true
-  set +e
-  wait "$agent_pid" 2>/dev/null
-  status=$?
-  set -e
-  agent_pid=""
+  sigkill "$last_pid"
+  status=$killed_status
   after="$(pending "$pub_spool")"
   case "$status" in
     0) outcome=accepted; completed=$((completed + 1)) ;;
@@ -232,18 +167,13 @@ for r in $(seq "$sensor_rounds"); do
   if [ $((r % 2)) -eq 0 ]; then ep="$nobody"; reach=unreachable; else ep="$endpoint"; reach=reachable; fi
   before="$(pending "$sensor_spool")"
   [ "$before" -eq 0 ] || fail "sensor round $r: the spool is not empty at the start"
-  agent_exec "$ep" CERT-EE sensor --input "$work/eve-$r.json" --from-beginning --format eve \
-    --tlp amber --to CERT-UA --spool "$sensor_spool" --batch-size 64 --batch-delay-ms 20 \
-    --poll-ms 20 >"$work/sensor-$r.out" 2>"$work/sensor-$r.err" &
-  agent_pid=$!
+  endpoint="$ep" background agent_exec CERT-EE sensor --input "$work/eve-$r.json" \
+    --from-beginning --format eve --tlp amber --to CERT-UA --spool "$sensor_spool" \
+    --batch-size 64 --batch-delay-ms 20 --poll-ms 20 >"$work/sensor-$r.out" 2>"$work/sensor-$r.err"
   at=$((sdelay * (20 + RANDOM % 161) / 100))
   sleep_ms "$at"
-  kill -9 "$agent_pid" 2>/dev/null || true
-  set +e
-  wait "$agent_pid" 2>/dev/null
-  status=$?
-  set -e
-  agent_pid=""
+  sigkill "$last_pid"
+  status=$killed_status
   [ "$status" -eq 137 ] || fail "sensor round $r: expected the kill, got exit $status: $(cat "$work/sensor-$r.err")"
   p="$(pending "$sensor_spool")"
   at_broker "$work/broker-after-$r.jsonl"
@@ -252,12 +182,12 @@ for r in $(seq "$sensor_rounds"); do
   echo "  round $r (broker $reach): kill -9 at ${at} ms; $p pending in the spool, $b already at the broker"
   # Send what it accepted now, so that each round starts empty (and the
   # next round's counts are its own).
-  expect_exit 0 agent "$endpoint" CERT-EE flush --spool "$sensor_spool" --timeout 30
+  expect_exit 0 agent CERT-EE flush --spool "$sensor_spool" --timeout 30
 done
 
 echo "--- (b) a sensor that ends normally: its summary says what it accepted"
 eve_file "$work/eve-9.json" 9
-expect_exit 0 agent "$endpoint" CERT-EE sensor --input - --format eve --tlp amber --to CERT-UA \
+expect_exit 0 agent CERT-EE sensor --input - --format eve --tlp amber --to CERT-UA \
   --spool "$sensor_spool" --batch-size 64 --drain-timeout 0 --json <"$work/eve-9.json"
 summary="$(tail -1 "$work/out")"
 published="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["published"])' "$summary")"
@@ -265,9 +195,9 @@ published="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["publish
 echo "  summary: $summary"
 
 echo "--- (c) flush both spools, then check the broker"
-expect_exit 0 agent "$endpoint" CERT-EE flush --spool "$pub_spool" --timeout 30
+expect_exit 0 agent CERT-EE flush --spool "$pub_spool" --timeout 30
 grep -q "; 0 pending in" "$work/out" || fail "flush: $(cat "$work/out")"
-expect_exit 0 agent "$endpoint" CERT-EE flush --spool "$sensor_spool" --timeout 30
+expect_exit 0 agent CERT-EE flush --spool "$sensor_spool" --timeout 30
 grep -q "; 0 pending in" "$work/out" || fail "flush: $(cat "$work/out")"
 at_broker "$work/final.jsonl"
 flows "$work/final.jsonl" >"$work/final.flows"
@@ -337,15 +267,12 @@ echo "  kills: $rounds_killed of $rounds publish runs (killed after spooling: $k
   spool_broken=0
   spool_why=""
   for i in $(seq 16); do
-    agent_exec "$endpoint" CERT-EE publish "$work/bundle-1.json" --split --no-wait \
-      --spool "$work/fresh-spool-$i" >/dev/null 2>&1 &
-    agent_pid=$!
+    background agent_exec CERT-EE publish "$work/bundle-1.json" --split --no-wait \
+      --spool "$work/fresh-spool-$i" >/dev/null 2>&1
     sleep_ms $((RANDOM % 120))
-    kill -9 "$agent_pid" 2>/dev/null || true
-    wait "$agent_pid" 2>/dev/null || true
-    agent_pid=""
+    sigkill "$last_pid"
     set +e
-    agent "$endpoint" CERT-EE publish "$work/bundle-1.json" --split --no-wait \
+    agent CERT-EE publish "$work/bundle-1.json" --split --no-wait \
       --spool "$work/fresh-spool-$i" >"$work/out" 2>"$work/err"
     got=$?
     set -e
@@ -358,15 +285,12 @@ echo "  kills: $rounds_killed of $rounds publish runs (killed after spooling: $k
   state_why=""
   for i in $(seq 16); do
     # --type indicator: nothing to receive, the run only opens its state.
-    agent_exec "$endpoint" CERT-UA subscribe --name "fresh-$i" --output-dir "$work/fresh-feed-$i" \
-      --type indicator --until-caught-up --timeout 10 >/dev/null 2>&1 &
-    agent_pid=$!
+    background agent_exec CERT-UA subscribe --name "fresh-$i" --output-dir "$work/fresh-feed-$i" \
+      --type indicator --until-caught-up --timeout 10 >/dev/null 2>&1
     sleep_ms $((RANDOM % 120))
-    kill -9 "$agent_pid" 2>/dev/null || true
-    wait "$agent_pid" 2>/dev/null || true
-    agent_pid=""
+    sigkill "$last_pid"
     set +e
-    agent "$endpoint" CERT-UA subscribe --name "fresh-$i" --output-dir "$work/fresh-feed-$i" \
+    agent CERT-UA subscribe --name "fresh-$i" --output-dir "$work/fresh-feed-$i" \
       --type indicator --until-caught-up --timeout 10 >"$work/out" 2>"$work/err"
     got=$?
     set -e
@@ -382,7 +306,5 @@ echo "  kills: $rounds_killed of $rounds publish runs (killed after spooling: $k
     fail "$state_broken of 16 feed state directories killed while first created can no longer be used, e.g. $state_why"
 }
 
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "the broker did not stop cleanly"
-broker_pid=""
+stop_broker
 echo "PASS"

@@ -12,25 +12,12 @@
 set -euo pipefail
 certshare="$1"
 source "$(dirname "${BASH_SOURCE[0]}")/oasis.sh"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-builders-test.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # No configuration file, spool or CERTSHARE_* setting from the machine running
-# the test may change what the commands do.
-export XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state" HOME="$work"
-unset CERTSHARE_CONFIG CERTSHARE_IDENTITY CERTSHARE_REGISTRY CERTSHARE_BROKER \
-  CERTSHARE_BROKER_CARD CERTSHARE_PASSPHRASE_FILE
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_exit <code> <command...> (stdin is /dev/null: never a terminal)
-expect_exit() {
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err" </dev/null
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/err")"
-}
-expect_stderr() { grep -qF -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
+# the test may change what the commands do (scenario_start, and HOME).
+scenario_start builders
+cd "$work"
+export HOME="$work"
 # valid <file>: certshare accepts it (and the OASIS schemas must: oasis_keep).
 valid() {
   "$certshare" validate "$1" >/dev/null || fail "certshare validate refuses $1: $("$certshare" validate "$1")"
@@ -139,62 +126,62 @@ check v4.json "of('incident')[0]['revoked'] is True"
 
 echo "--- error paths"
 expect_exit 2 "$certshare" new incident "${ee[@]}" --name "No classification"
-expect_stderr "missing --rsit, --determination, --investigation-status, --tlp"
-expect_stderr "not a terminal"
+expect_err "missing --rsit, --determination, --investigation-status, --tlp"
+expect_err "not a terminal"
 base=(new incident "${ee[@]}" --name X --rsit fraud/phishing --determination confirmed
       --investigation-status open --tlp amber)
 expect_exit 0 "$certshare" "${base[@]}"
 expect_exit 2 "$certshare" new incident "${ee[@]}" --name X --rsit fraud/spam \
   --determination confirmed --investigation-status open --tlp amber
-expect_stderr "the types of fraud are fraud/unauthorised-use-of-resources"
+expect_err "the types of fraud are fraud/unauthorised-use-of-resources"
 expect_exit 2 "$certshare" new incident "${ee[@]}" --name X --rsit phishing \
   --determination confirmed --investigation-status open --tlp amber
-expect_stderr "the classes are abusive-content"
+expect_err "the classes are abusive-content"
 for bad in 101 -1 high 7.5; do
   expect_exit 2 "$certshare" "${base[@]}" --criticality "$bad"
-  expect_stderr "--criticality must be an integer from 0 to 100"
+  expect_err "--criticality must be an integer from 0 to 100"
 done
 expect_exit 2 "$certshare" "${base[@]}" --determination maybe
 expect_exit 2 "$certshare" new incident "${ee[@]}" --name X --rsit fraud/phishing \
   --determination maybe --investigation-status open --tlp amber
-expect_stderr "blocked, confirmed, failed-attempt, false-positive, suspected"
+expect_err "blocked, confirmed, failed-attempt, false-positive, suspected"
 expect_exit 2 "$certshare" "${base[@]}" --country XX
-expect_stderr "ISO 3166-1 alpha-2"
+expect_err "ISO 3166-1 alpha-2"
 expect_exit 2 "$certshare" "${base[@]}" --sector banking
-expect_stderr "--sector"
+expect_err "--sector"
 expect_exit 2 "$certshare" "${base[@]}" --first-seen 2026-03-04T00:00:00Z --last-seen 2026-03-03T00:00:00Z
-expect_stderr "before --first-seen"
+expect_err "before --first-seen"
 expect_exit 2 "$certshare" "${base[@]}" --first-seen yesterday
-expect_stderr "is not a date-time"
+expect_err "is not a date-time"
 expect_exit 2 "$certshare" new incident "${ee[@]}" --name X --rsit fraud/phishing \
   --determination confirmed --investigation-status open --tlp purple
 echo '{"type":"incident","id":"incident--nope","spec_version":"2.0"}' >bad.json
 expect_exit 3 "$certshare" "${base[@]}" --attach bad.json
-expect_stderr "id-format"
+expect_err "id-format"
 expect_exit 3 "$certshare" new incident --identity keys/missing.secret.json --name X \
   --rsit fraud/phishing --determination confirmed --investigation-status open --tlp amber
-expect_stderr "keys/missing.secret.json"
+expect_err "keys/missing.secret.json"
 expect_exit 2 "$certshare" "${base[@]}" --to CERT-UA
-expect_stderr "--to applies only with --publish"
+expect_err "--to applies only with --publish"
 expect_exit 2 "$certshare" "${base[@]}" --publish --to CERT-UA
-expect_stderr "--publish needs --registry"
+expect_err "--publish needs --registry"
 expect_exit 3 "$certshare" "${base[@]}" --out incident.json
-expect_stderr "ALREADY_EXISTS"
+expect_err "ALREADY_EXISTS"
 expect_exit 2 "$certshare" new indicator "${ee[@]}"
-expect_stderr "at least one observable"
+expect_err "at least one observable"
 expect_exit 2 "$certshare" new indicator "${ee[@]}" --ip 203.0.113.256
 expect_exit 2 "$certshare" new indicator "${ee[@]}" --file-hash "SHA-256:abc"
-expect_stderr "64 hexadecimal digits"
+expect_err "64 hexadecimal digits"
 expect_exit 2 "$certshare" new indicator "${ee[@]}" --url "hxxps://x.example/"
 expect_exit 2 "$certshare" new indicator "${ee[@]}" --domain x --incident incident--nope
 expect_exit 2 "$certshare" new sighting "${ee[@]}"
-expect_stderr "missing --of"
+expect_err "missing --of"
 expect_exit 2 "$certshare" new sighting "${ee[@]}" --of "$indicator_id" --count 1000000000
 expect_exit 3 "$certshare" revise --identity keys/CERT-UA.secret.json incident.json
-expect_stderr "nothing to revise"
+expect_err "nothing to revise"
 expect_exit 3 "$certshare" revise "${ee[@]}" v4.json --determination confirmed
 expect_exit 2 "$certshare" revise "${ee[@]}" v2.json --investigation-status done
-expect_stderr "new, open, closed"
+expect_err "new, open, closed"
 expect_exit 2 "$certshare" revise "${ee[@]}" v2.json --criticality 500
 expect_exit 3 "$certshare" new bundle bad.json
 expect_exit 3 "$certshare" validate bad.json

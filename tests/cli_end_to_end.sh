@@ -11,28 +11,8 @@ broker_bin="$2"
 samples="$3"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/oasis.sh"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-cli-test.XXXXXX")"
-# `publish` spools records first (docs/agent.md, "Store and forward"); the
-# default spools go under $XDG_STATE_HOME: keep them in the test's folder.
-export XDG_STATE_HOME="$work/state"
-pids=()
-cleanup() {
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_exit <code> <command...>: runs the command, checks its exit status.
-expect_exit() {
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/err")"
-}
-expect_stderr() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
+source "$here/lib.sh"
+scenario_start cli
 
 echo "--- the demo scenario (the broker logging at its most detailed level, trace)"
 CERTSHARE_BROKER_LOG_LEVEL=trace "$here/../scripts/demo-scenario.sh" "$certshare" "$broker_bin" "$work/demo" "$samples"
@@ -102,7 +82,7 @@ PY2
 echo "--- keygen never overwrites; secrets are 0600"
 before="$(sha256sum "$demo/keys/CERT-EE.secret.json")"
 expect_exit 3 "$certshare" keygen --org CERT-EE --out "$demo/keys"
-expect_stderr "ALREADY_EXISTS"
+expect_err "ALREADY_EXISTS"
 [ "$(sha256sum "$demo/keys/CERT-EE.secret.json")" = "$before" ] || fail "secret overwritten"
 [ "$(stat -c %a "$demo/keys/CERT-EE.secret.json")" = 600 ] || fail "secret not 0600"
 expect_exit 2 "$certshare" keygen --out "$demo/keys"
@@ -112,19 +92,13 @@ echo "--- the broker checks its config"
 expect_exit 0 "$broker_bin" --config "$demo/broker.json" --check-config
 echo '{"listen":"tcp://127.0.0.1:*"}' >"$work/bad-broker.json"
 expect_exit 1 "$broker_bin" --config "$work/bad-broker.json" --check-config
-expect_stderr '"identity" is required'
+expect_err '"identity" is required'
 
 echo "--- restart: every acknowledged record is still there"
-rm -f "$demo/broker.endpoint"
-"$broker_bin" --config "$demo/broker.json" --log-level trace >>"$demo/broker.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 300); do [ -s "$demo/broker.endpoint" ] && break; sleep 0.05; done
-endpoint="$(cat "$demo/broker.endpoint")"
-agent() {
-  local org="$1" sub="$2"; shift 2
-  "$certshare" "$sub" --identity "$demo/keys/$org.secret.json" --registry "$demo/registry.json" \
-    --broker "$endpoint" --broker-card "$demo/keys/BROKER.card.json" "$@"
-}
+# The demo's broker (its keys, registry and configuration), at trace level.
+site="$demo"
+broker_config log_level=trace
+start_broker
 expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
 [ "$(wc -l <"$work/out")" -eq 1 ] || fail "CERT-UA should hold 1 record after restart"
 grep -q '"sequence":1' "$work/out" || fail "sequence 1 missing after restart"
@@ -152,30 +126,29 @@ grep -q "already published" "$work/out" || fail "duplicate not reported: $(cat "
 expect_exit 9 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA,CERT-EU
 grep -q "already published: .* (TLP:amber, to CERT-EU, encrypted)" "$work/out" ||
   fail "the stored version's recipients are not shown: $(cat "$work/out")"
-expect_stderr "differs from this one in its recipients (stored: CERT-EU; this one: CERT-EU, CERT-UA)"
+expect_err "differs from this one in its recipients (stored: CERT-EU; this one: CERT-EU, CERT-UA)"
 expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json"
-expect_stderr "needs named recipients"
+expect_err "needs named recipients"
 expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-NOPE
-expect_stderr "UNKNOWN_ORGANISATION"
+expect_err "UNKNOWN_ORGANISATION"
 expect_exit 3 agent CERT-EE publish "$samples/incident-amber.json" --to CERT-UA --tlp green
-expect_stderr "and --tlp green would lower it"
+expect_err "and --tlp green would lower it"
 echo '{"type":"incident","id":"incident--nope","spec_version":"2.0"}' >"$work/bad.json"
 expect_exit 3 agent CERT-EE publish "$work/bad.json" --tlp clear
-expect_stderr "INVALID_STIX"
-expect_stderr "id-format"
-expect_stderr "spec-version"
+expect_err "INVALID_STIX"
+expect_err "id-format"
+expect_err "spec-version"
 echo '{"type":' >"$work/trunc.json"
 expect_exit 3 agent CERT-EE publish "$work/trunc.json" --tlp clear
-expect_stderr "MALFORMED_JSON"
+expect_err "MALFORMED_JSON"
 expect_exit 2 agent CERT-EE publish "$samples/notice-clear.json" --tlp purple
 
 echo "--- an unregistered organisation cannot connect"
 "$certshare" registry import --registry "$work/stranger-registry.json" \
   "$demo/keys/STRANGER.card.json" "$demo/keys/CERT-EE.card.json" >/dev/null
-expect_exit 5 "$certshare" publish "$samples/notice-clear.json" \
-  --identity "$demo/keys/STRANGER.secret.json" --registry "$work/stranger-registry.json" \
-  --broker "$endpoint" --broker-card "$demo/keys/BROKER.card.json" --timeout 10
-expect_stderr "UNAUTHENTICATED"
+agent_registry="$work/stranger-registry.json" expect_exit 5 agent STRANGER publish \
+  "$samples/notice-clear.json" --timeout 10
+expect_err "UNAUTHENTICATED"
 
 echo "--- a secret key readable by others is refused"
 cp -p "$demo/keys/CERT-EE.secret.json" "$work/loose.secret.json"
@@ -183,7 +156,7 @@ chmod 644 "$work/loose.secret.json"
 expect_exit 3 "$certshare" publish "$samples/notice-clear.json" \
   --identity "$work/loose.secret.json" --registry "$demo/registry.json" \
   --broker "$endpoint" --broker-card "$demo/keys/BROKER.card.json"
-expect_stderr "INSECURE_PERMISSIONS"
+expect_err "INSECURE_PERMISSIONS"
 
 echo "--- CLEAR goes to everyone, including the bystander"
 expect_exit 0 agent CERT-EE publish "$samples/notice-clear.json"
@@ -205,7 +178,5 @@ for org in CERT-EE CERT-UA BROKER; do
 done
 ! grep -qi "phishing\|description" "$demo/broker.log" || fail "payload text in the broker log"
 
-kill -TERM "${pids[0]}"
-wait "${pids[0]}" || fail "broker did not stop cleanly"
-pids[0]=""
+stop_broker
 echo "PASS"

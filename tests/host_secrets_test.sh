@@ -10,37 +10,25 @@ set -euo pipefail
 certshare="$1"
 broker_bin="$2"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+scenario_start host-secrets
 # no_core <pid>: the process may write no core file (soft and hard limit 0).
 no_core() {
   grep -Eq '^Max core file size +0 +0 +bytes' "/proc/$1/limits"
 }
 cd "$work"
-export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
-unset CERTSHARE_CONFIG CERTSHARE_IDENTITY CERTSHARE_REGISTRY CERTSHARE_BROKER \
-  CERTSHARE_BROKER_CARD CERTSHARE_PASSPHRASE_FILE
 
-for org in BROKER CERT-EE CERT-UA; do "$certshare" keygen --org "$org" --out keys >/dev/null; done
 "$certshare" keygen --org OPERATOR --out operator >/dev/null
-"$certshare" registry import --registry registry.json keys/CERT-EE.card.json \
-  keys/CERT-UA.card.json >/dev/null
-cat >broker.json <<JSON
-{"listen": "tcp://127.0.0.1:*", "identity": "keys/BROKER.secret.json",
- "registry": "registry.json", "data_dir": "data", "endpoint_file": "broker.endpoint",
- "metrics_listen": "", "operator_card": "operator/OPERATOR.card.json"}
-JSON
+broker_config metrics_listen= operator_card=operator/OPERATOR.card.json
 
 echo "--- a running broker and a running subscriber can dump no core"
-background "$broker_bin" --config broker.json >broker.log 2>&1
-broker_pid=$last_pid
-wait_until "the broker to start: $(cat broker.log)" test -s broker.endpoint
+start_broker CERT-EE CERT-UA
 # Each turns core dumps off first thing at start.
 wait_until "the broker to forbid core dumps: $(grep core "/proc/$broker_pid/limits")" \
   no_core "$broker_pid"
-background "$certshare" subscribe --identity keys/CERT-UA.secret.json --registry registry.json \
-  --broker "$(cat broker.endpoint)" --broker-card keys/BROKER.card.json >sub.out 2>sub.err
+background agent_exec CERT-UA subscribe >sub.out 2>sub.err
 wait_until "the subscriber to forbid core dumps: $(grep core "/proc/$last_pid/limits")" \
   no_core "$last_pid"
-stop "$broker_pid"
+stop_broker
 
 publish() {  # publish <identity> <registry>: a CLEAR notice, spooled only
   "$certshare" publish --identity "$1" --registry "$2" --tlp clear --no-wait \

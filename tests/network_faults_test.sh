@@ -31,90 +31,30 @@ set -euo pipefail
 certshare="$1"
 broker_bin="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-netfaults-test.XXXXXX")"
-export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
-unset CERTSHARE_SPOOL CERTSHARE_SPOOL_MAX_MB CERTSHARE_SPOOL_MAX_RECORDS
+source "$here/lib.sh"
+scenario_start netfaults
 records="${CHAOS_RECORDS:-2500}"
 seed="${CHAOS_SEED:-$RANDOM$RANDOM}"
-broker_pid=""
-proxy_pid=""
-loop_pid=""
-cleanup() {
-  touch "$work/stop-feed" 2>/dev/null || true
-  local sub=""
-  [ -s "$work/feed.pid" ] && sub="$(cat "$work/feed.pid")"
-  for pid in "$loop_pid" "$sub" "$proxy_pid" "$broker_pid"; do
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-  done
-  for pid in "$loop_pid" "$proxy_pid" "$broker_pid"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# wait_until <what> <tries of 0.05 s> <command...>: polls, bounded.
-wait_until() {
-  local what="$1" tries="$2"; shift 2
-  for _ in $(seq "$tries"); do "$@" && return 0; sleep 0.05; done
-  fail "timed out waiting for $what"
-}
-expect_exit() {
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/out" "$work/err")"
-}
 
 echo "--- setup: identities, registry, broker, chaos proxy (seed $seed)"
-for org in BROKER CERT-EE CERT-UA; do
-  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
-done
-"$certshare" registry import --registry "$work/registry.json" \
-  "$work/keys/CERT-EE.card.json" "$work/keys/CERT-UA.card.json" >/dev/null
-cat >"$work/broker.json" <<JSON
-{
-  "listen": "tcp://127.0.0.1:*",
-  "metrics_listen": "127.0.0.1:0",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker-data",
-  "endpoint_file": "broker.endpoint"
-}
-JSON
-"$broker_bin" --config "$work/broker.json" >"$work/broker.log" 2>&1 &
-broker_pid=$!
-wait_until "the broker's endpoint file" 400 test -s "$work/broker.endpoint"
-direct="$(cat "$work/broker.endpoint")"
+start_broker CERT-EE CERT-UA
+# The agents reach the broker through the proxy ($proxied, set as $endpoint
+# below) or straight ($direct: endpoint="$direct" agent ...).
+direct="$endpoint"
 # A byte budget per connection of 48-320 KiB (the flush sends up to 256
 # records of ~600 bytes at once, the feed receives as much): most cuts land
 # inside a message. At most 14 cuts, so that the test ends in bounded time.
-python3 "$here/chaos_proxy.py" --target "${direct#tcp://}" --port-file "$work/proxy.port" \
+background python3 "$here/chaos_proxy.py" --target "${direct#tcp://}" --port-file "$work/proxy.port" \
   --stats "$work/proxy.json" --seed "$seed" --min-bytes 49152 --max-bytes 327680 \
   --min-life-ms 2000 --max-life-ms 8000 --outage-prob 0.3 --outage-max-ms 1200 \
-  --max-cuts 14 >"$work/proxy.log" 2>&1 &
-proxy_pid=$!
-wait_until "the proxy's port file" 400 test -s "$work/proxy.port"
+  --max-cuts 14 >"$work/proxy.log" 2>&1
+proxy_pid=$last_pid
+wait_until "the proxy's port file" test -s "$work/proxy.port"
 proxied="tcp://127.0.0.1:$(cat "$work/proxy.port")"
+endpoint="$proxied"
 
-# agent <endpoint> <org> <subcommand> [args...]
-agent() {
-  local endpoint="$1" org="$2" sub="$3"; shift 3
-  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
-# agent_exec: the same, replacing the shell (so that `agent_exec ... &`
-# makes $! the certshare process itself).
-agent_exec() {
-  local endpoint="$1" org="$2" sub="$3"; shift 3
-  exec "$certshare" "$sub" --identity "$work/keys/$org.secret.json" \
-    --registry "$work/registry.json" --broker "$endpoint" \
-    --broker-card "$work/keys/BROKER.card.json" "$@"
-}
 pending() {
-  agent "$direct" CERT-EE status --json --timeout 2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["spool"]["pending"])'
+  endpoint="$direct" agent CERT-EE status --json --timeout 2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["spool"]["pending"])'
 }
 proxy_stat() {
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/proxy.json" "$1"
@@ -137,27 +77,30 @@ json.dump({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [markin
           open(path, "w"))
 open(path + ".ids", "w").write("".join(o["id"] + "\n" for o in objs))
 PY
-expect_exit 0 agent "$proxied" CERT-EE publish "$work/bundle.json" --split --no-wait
+expect_exit 0 agent CERT-EE publish "$work/bundle.json" --split --no-wait
 grep -q "^spooled $records records of bundle--" "$work/out" || fail "publish: $(cat "$work/out")"
 [ "$(pending)" -eq "$records" ] || fail "expected $records pending records"
 
 echo "--- CERT-UA's feed through the proxy, restarted whenever it exits"
 feed="$work/feed"
-# The loop runs in the background; each subscriber's pid is in feed.pid
-# (for the cleanup), each exit status in feed.exits.
-(
+# The loop runs in the background; each subscriber's pid is in feed.pid,
+# each exit status in feed.exits. Stopped (SIGTERM, by the cleanup), the
+# loop kills its subscriber.
+feed_loop() {
+  trap 'kill -9 "$(cat "$work/feed.pid" 2>/dev/null)" 2>/dev/null; exit 143' TERM
   while [ ! -e "$work/stop-feed" ]; do
-    agent_exec "$proxied" CERT-UA subscribe --name feed --output-dir "$feed" \
-      --roll-count 100 --roll-seconds 1 --timeout 20 >>"$work/feed.out" 2>>"$work/feed.err" &
-    echo $! >"$work/feed.pid"
+    background agent_exec CERT-UA subscribe --name feed --output-dir "$feed" \
+      --roll-count 100 --roll-seconds 1 --timeout 20 >>"$work/feed.out" 2>>"$work/feed.err"
+    echo "$last_pid" >"$work/feed.pid"
     set +e
-    wait $!
+    wait "$last_pid"
     echo $? >>"$work/feed.exits"
     set -e
     sleep 0.2  # a supervisor's pause before the restart
   done
-) &
-loop_pid=$!
+}
+background feed_loop
+loop_pid=$last_pid
 
 echo "--- CERT-EE flushes through the proxy until its spool is empty"
 start=$SECONDS
@@ -166,7 +109,7 @@ flushed=""
 while [ "$flushes" -lt 400 ] && [ $((SECONDS - start)) -lt 90 ]; do
   flushes=$((flushes + 1))
   set +e
-  agent "$proxied" CERT-EE flush --timeout 2 >"$work/flush.out" 2>"$work/flush.err"
+  agent CERT-EE flush --timeout 2 >"$work/flush.out" 2>"$work/flush.err"
   got=$?
   set -e
   cat "$work/flush.err" >>"$work/flushes.err"
@@ -204,8 +147,8 @@ done
 [ "$have" -ge "$records" ] || fail "the feed holds $have of $records incidents after 90 s: $(tail -5 "$work/feed.err")"
 touch "$work/stop-feed"
 kill -TERM "$(cat "$work/feed.pid")" 2>/dev/null || true
-wait "$loop_pid" || true
-loop_pid=""
+# (A subscriber started just before stop-feed ends by its --timeout 20.)
+wait_seconds=60 wait_exit "$loop_pid" 0 "the feed's restart loop"
 feed_runs="$(wc -l <"$work/feed.exits")"
 echo "  the feed has everything after $feed_runs subscriber runs (exit statuses: $(sort "$work/feed.exits" | uniq -c | awk '{printf "%s×%s ", $1, $2}'))"
 # 0 or 143: stopped by the test; 5: the broker could not be reached or
@@ -216,8 +159,7 @@ bad_exits="$(grep -vxE '0|5|143' "$work/feed.exits" || true)"
 ! grep -q "REJECTED" "$work/feed.err" || fail "the feed rejected a record: $(grep REJECTED "$work/feed.err" | head -3)"
 echo "  runs ended by UNAUTHENTICATED (a reset during the CURVE handshake): $(grep -c UNAUTHENTICATED "$work/flushes.err" || true) of the flushes, $(grep -c UNAUTHENTICATED "$work/feed.err" || true) of the subscribers"
 kill -TERM "$proxy_pid"
-wait "$proxy_pid" 2>/dev/null || true
-proxy_pid=""
+wait_exit "$proxy_pid" 143 "the proxy (killed by SIGTERM)" "$work/proxy.log"
 
 cuts="$(proxy_stat cuts)"
 mid="$(proxy_stat cuts_mid_message)"
@@ -228,7 +170,8 @@ echo "--- the proxy: $(proxy_stat connections) connections, $cuts cuts ($mid ins
 [ "$mid" -gt 0 ] || fail "the proxy cut no connection inside a message: the test proved nothing"
 
 echo "--- straight from the broker: each spooled record stored exactly once"
-expect_exit 0 agent "$direct" CERT-UA subscribe --from 1 --until-caught-up --timeout 30
+endpoint="$direct"
+expect_exit 0 agent CERT-UA subscribe --from 1 --until-caught-up --timeout 30
 cp "$work/out" "$work/broker.jsonl"
 python3 - "$work/broker.jsonl" "$work/bundle.json.ids" <<'PY' || fail "the broker's records are wrong"
 import json, sys, collections
@@ -254,7 +197,7 @@ PY
 
 echo "--- the feed once more, straight from the broker: nothing new to output"
 before_files="$(find "$feed" -maxdepth 1 -name '*.json' | wc -l)"
-expect_exit 0 agent "$direct" CERT-UA subscribe --name feed --output-dir "$feed" \
+expect_exit 0 agent CERT-UA subscribe --name feed --output-dir "$feed" \
   --roll-count 100 --until-caught-up --timeout 30
 after_files="$(find "$feed" -maxdepth 1 -name '*.json' | wc -l)"
 [ "$after_files" -eq "$before_files" ] ||
@@ -308,10 +251,10 @@ echo "--- a reset during the CURVE handshake is a network fault, not a refusal"
 # that cannot be reached is retried until --timeout; only UNAUTHENTICATED,
 # "which retrying does not fix", ends it at once) and succeed once the
 # outage ends, 1.5 s later.
-python3 "$here/chaos_proxy.py" --target "${direct#tcp://}" --port-file "$work/proxy2.port" \
-  --stats "$work/proxy2.json" --max-cuts 0 --outage-file "$work/outage" >"$work/proxy2.log" 2>&1 &
-proxy_pid=$!
-wait_until "the second proxy's port file" 400 test -s "$work/proxy2.port"
+background python3 "$here/chaos_proxy.py" --target "${direct#tcp://}" --port-file "$work/proxy2.port" \
+  --stats "$work/proxy2.json" --max-cuts 0 --outage-file "$work/outage" >"$work/proxy2.log" 2>&1
+proxy_pid=$last_pid
+wait_until "the second proxy's port file" test -s "$work/proxy2.port"
 touch "$work/outage"
 python3 - "$work/one.json" <<'PY'
 import json, sys, uuid
@@ -320,25 +263,19 @@ json.dump({"type": "incident", "spec_version": "2.1", "id": f"incident--{uuid.uu
            "name": "Published while the handshake is being reset", "object_marking_refs":
            ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]}, open(sys.argv[1], "w"))
 PY
-agent_exec "tcp://127.0.0.1:$(cat "$work/proxy2.port")" CERT-EE publish "$work/one.json" \
-  --timeout 10 >"$work/one.out" 2>"$work/one.err" &
-one_pid=$!
+endpoint="tcp://127.0.0.1:$(cat "$work/proxy2.port")" background agent_exec CERT-EE publish \
+  "$work/one.json" --timeout 10 >"$work/one.out" 2>"$work/one.err"
+one_pid=$last_pid
 proxy_reset() { [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["refused"])' "$work/proxy2.json")" -gt 0 ]; }
-wait_until "the publish to reach the proxy" 200 proxy_reset
+wait_seconds=10 wait_until "the publish to reach the proxy" proxy_reset
 sleep 1.5  # the length of the outage, not a synchronisation
 rm -f "$work/outage"
-set +e
-wait "$one_pid"
-one_exit=$?
-set -e
+# It must not give up while the broker cannot be reached for 1.5 s, but
+# retry until its --timeout 10.
+wait_exit "$one_pid" 0 "publish, the broker unreachable for 1.5 s (--timeout 10)," "$work/one.err"
 kill -TERM "$proxy_pid"
-wait "$proxy_pid" 2>/dev/null || true
-proxy_pid=""
-[ "$one_exit" -eq 0 ] ||
-  fail "publish gave up (exit $one_exit) while the broker was unreachable for 1.5 s, instead of retrying until --timeout 10: $(cat "$work/one.err")"
+wait_exit "$proxy_pid" 143 "the second proxy (killed by SIGTERM)" "$work/proxy2.log"
 grep -q "^published incident--" "$work/one.out" || fail "publish: $(cat "$work/one.out")"
 
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "the broker did not stop cleanly"
-broker_pid=""
+stop_broker
 echo "PASS ($records records, $cuts cuts of which $mid inside a message, seed $seed)"

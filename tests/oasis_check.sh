@@ -9,7 +9,7 @@ set -euo pipefail
 shared="$1"
 kept="$2"
 tool="$shared/tools/validate-stix"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail
 
 if [ ! -x "$tool" ] || [ ! -d "$shared/stix/schemas" ]; then
   # The same line as common/base/testing.cc, OasisMaterialAbsent.

@@ -11,7 +11,7 @@
 set -euo pipefail
 schemas="$1"
 doc="$2"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # fail
 
 [ -d "$schemas" ] || fail "no schemas source directory: $schemas"
 [ -f "$doc" ] || fail "no records document: $doc"

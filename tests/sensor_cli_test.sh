@@ -9,71 +9,18 @@ set -euo pipefail
 certshare="$1"
 broker_bin="$2"
 source "$(dirname "${BASH_SOURCE[0]}")/oasis.sh"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-sensor-test.XXXXXX")"
-pids=()
-cleanup() {
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_exit <code> <command...>: runs the command, checks its exit status.
-expect_exit() {
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/err")"
-}
-expect_stderr() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
-# wait_until <what> <command...>: polls (bounded, 20 s) until the command succeeds.
-wait_until() {
-  local what="$1"; shift
-  for _ in $(seq 400); do "$@" && return 0; sleep 0.05; done
-  fail "timed out waiting for $what"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+scenario_start sensor
 # json_field <file> <field>: a field of the JSON object on the file's last line.
 json_field() {
   python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])' "$1" "$2"
 }
 
-export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
-
 echo "--- identities, registry, broker"
-for org in BROKER CERT-EE CERT-UA CERT-XX; do
-  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
-done
-"$certshare" registry import --registry "$work/registry.json" "$work/keys/CERT-EE.card.json" \
-  "$work/keys/CERT-UA.card.json" "$work/keys/CERT-XX.card.json" >/dev/null
-cat >"$work/broker.json" <<JSON
-{
-  "listen": "tcp://127.0.0.1:*",
-  "metrics_listen": "127.0.0.1:0",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker-data",
-  "endpoint_file": "broker.endpoint"
-}
-JSON
-"$broker_bin" --config "$work/broker.json" >"$work/broker.log" 2>&1 &
-pids+=($!)
-wait_until "the broker's endpoint file" test -s "$work/broker.endpoint"
-endpoint="$(cat "$work/broker.endpoint")"
-agent() {  # agent <org> <subcommand> [args...]
-  local org="$1" sub="$2"; shift 2
-  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
+start_broker CERT-EE CERT-UA CERT-XX
 sensor() { agent CERT-EE sensor --tlp amber --to CERT-UA "$@"; }
-# sensor_bg: the same, for `sensor_bg ... &`: exec makes $! the certshare
-# process itself, so that kill -TERM reaches it and not a subshell.
-sensor_bg() {
-  exec "$certshare" sensor --identity "$work/keys/CERT-EE.secret.json" \
-    --registry "$work/registry.json" --broker "$endpoint" \
-    --broker-card "$work/keys/BROKER.card.json" --tlp amber --to CERT-UA "$@"
-}
+# sensor_bg: the same in the background, the sensor's pid in $last_pid.
+sensor_bg() { background agent_exec CERT-EE sensor --tlp amber --to CERT-UA "$@"; }
 
 # eve_alert <second> <sid> [src_ip]: one EVE alert line (Suricata's documented format).
 eve_alert() {
@@ -122,7 +69,7 @@ expect_exit 0 sensor --input - --format eve --spool "$work/spool-1" --json <"$wo
 [ "$(json_field "$work/out" bad)" -eq 1 ] || fail "one bad line: $(cat "$work/out")"
 [ "$(json_field "$work/out" stored)" -eq 3 ] || fail "the broker should store 3: $(cat "$work/out")"
 [ "$(json_field "$work/out" pending)" -eq 0 ] || fail "nothing should stay spooled: $(cat "$work/out")"
-expect_stderr "standard input line 4: MALFORMED_JSON"
+expect_err "standard input line 4: MALFORMED_JSON"
 count_received 3 || fail "CERT-UA should receive 3 sightings: $(cat "$work/ua.jsonl") $(cat "$work/subscribe.err")"
 check_sightings "$work/ua.jsonl"
 received CERT-XX "$work/xx.jsonl"
@@ -135,9 +82,8 @@ count_received 3 || fail "still 3 records for CERT-UA"
 
 echo "--- following a file across a rotation (rename and recreate)"
 sensor_bg --input "$work/follow/eve.json" --format eve --spool "$work/spool-2" --poll-ms 20 \
-  --batch-delay-ms 20 >"$work/follow.out" 2>"$work/follow.err" &
-follow_pid=$!
-pids+=($follow_pid)
+  --batch-delay-ms 20 >"$work/follow.out" 2>"$work/follow.err"
+follow_pid=$last_pid
 # The file must appear after the sensor has looked for it (a file present
 # at start is followed from its end, like tail -F).
 wait_until "the following sensor to start" grep -q "reading .*eve.json" "$work/follow.err"
@@ -149,16 +95,14 @@ mv "$work/follow/eve.json" "$work/follow/eve.json.1"
 printf '\n' >>"$work/follow/eve.json.1"        # the writer finishes its line in the old file
 eve_alert 13 7003 >>"$work/follow/eve.json"   # and goes on in a new one
 wait_until "the alerts around the rotation" count_received 6
-kill -TERM "$follow_pid"
-wait "$follow_pid" || fail "the following sensor did not stop cleanly: $(cat "$work/follow.err")"
+stop "$follow_pid" "the following sensor" "$work/follow.err"
 grep -q "rotated" "$work/follow.err" || fail "the rotation was not reported: $(cat "$work/follow.err")"
 check_sightings "$work/ua.jsonl"
 
 echo "--- a Unix socket"
 sensor_bg --input "unix:$work/eve.sock" --format eve --spool "$work/spool-3" \
-  --batch-delay-ms 20 >"$work/socket.out" 2>"$work/socket.err" &
-socket_pid=$!
-pids+=($socket_pid)
+  --batch-delay-ms 20 >"$work/socket.out" 2>"$work/socket.err"
+socket_pid=$last_pid
 wait_until "the sensor's socket" test -S "$work/eve.sock"
 { eve_alert 21 7101; eve_alert 22 7102 10.9.9.9; } >"$work/socket-lines.json"
 python3 - "$work/eve.sock" "$work/socket-lines.json" <<'PY'
@@ -169,8 +113,7 @@ s.sendall(open(sys.argv[2], "rb").read())
 s.close()
 PY
 wait_until "the socket's alerts" count_received 8
-kill -TERM "$socket_pid"
-wait "$socket_pid" || fail "the socket sensor did not stop cleanly: $(cat "$work/socket.err")"
+stop "$socket_pid" "the socket sensor" "$work/socket.err"
 [ ! -e "$work/eve.sock" ] || fail "the socket file should be removed at exit"
 check_sightings "$work/ua.jsonl"
 
@@ -182,7 +125,7 @@ JSONL
 expect_exit 0 sensor --input - --format jsonl --spool "$work/spool-4" --json <"$work/objects.jsonl"
 [ "$(json_field "$work/out" published)" -eq 1 ] || fail "1 object published: $(cat "$work/out")"
 [ "$(json_field "$work/out" bad)" -eq 1 ] || fail "1 bad line: $(cat "$work/out")"
-expect_stderr "standard input line 2: INVALID_STIX"
+expect_err "standard input line 2: INVALID_STIX"
 count_received 9 || fail "CERT-UA should have the indicator too"
 
 echo "--- kill -9 and restart: a followed file resumes where the spool left it"
@@ -191,25 +134,21 @@ base="$(wc -l <"$work/ua.jsonl")"
 mkdir -p "$work/resume"
 eve_alert 41 7401 >"$work/resume/eve.json"
 sensor_bg --input "$work/resume/eve.json" --format eve --spool "$work/spool-6" --poll-ms 20 \
-  --batch-delay-ms 20 --from-beginning >"$work/resume.out" 2>"$work/resume.err" &
-resume_pid=$!
-pids+=($resume_pid)
+  --batch-delay-ms 20 --from-beginning >"$work/resume.out" 2>"$work/resume.err"
+resume_pid=$last_pid
 wait_until "the first alert of the resumed file" count_received $((base + 1))
 saved_position() { ls "$work/spool-6/sensor-positions/"*.json >/dev/null 2>&1; }
 wait_until "the sensor's saved position" saved_position
-kill -9 "$resume_pid"
-wait "$resume_pid" 2>/dev/null || true
+sigkill "$resume_pid"
 eve_alert 42 7402 >>"$work/resume/eve.json"   # written while the sensor is down
 eve_alert 43 7403 >>"$work/resume/eve.json"
 # Without --from-beginning now: a plain restart must not skip what came meanwhile.
 sensor_bg --input "$work/resume/eve.json" --format eve --spool "$work/spool-6" --poll-ms 20 \
-  --batch-delay-ms 20 >"$work/resume.out" 2>"$work/resume.err" &
-resume_pid=$!
-pids+=($resume_pid)
+  --batch-delay-ms 20 >"$work/resume.out" 2>"$work/resume.err"
+resume_pid=$last_pid
 wait_until "the alerts written while the sensor was down" count_received $((base + 3))
 grep -q "resuming .*eve.json at byte" "$work/resume.err" || fail "no resume notice: $(cat "$work/resume.err")"
-kill -TERM "$resume_pid"
-wait "$resume_pid" || fail "the resumed sensor did not stop cleanly: $(cat "$work/resume.err")"
+stop "$resume_pid" "the resumed sensor" "$work/resume.err"
 python3 - "$work/ua.jsonl" <<'PY' || fail "a record was received twice"
 import json, sys, collections
 ids = collections.Counter(json.loads(l)["id"] for l in open(sys.argv[1]))
@@ -218,18 +157,18 @@ PY
 
 echo "--- errors are clear"
 expect_exit 3 agent CERT-EE sensor --input - --format eve --tlp amber --spool "$work/spool-5" </dev/null
-expect_stderr "needs named recipients"
+expect_err "needs named recipients"
 expect_exit 3 agent CERT-EE sensor --input - --format eve --tlp amber --to CERT-NOPE \
   --spool "$work/spool-5" </dev/null
-expect_stderr "UNKNOWN_ORGANISATION"
+expect_err "UNKNOWN_ORGANISATION"
 expect_exit 2 sensor --input - --format csv </dev/null
 expect_exit 2 sensor --input - --format eve --tlp purple </dev/null
 touch "$work/not-a-socket"
 expect_exit 3 sensor --input "unix:$work/not-a-socket" --format eve --spool "$work/spool-5"
-expect_stderr "not a socket"
+expect_err "not a socket"
 for mode in 0660x 08 1777 ""; do
   expect_exit 2 sensor --input "unix:$work/mode.sock" --format eve --socket-mode "$mode" </dev/null
-  expect_stderr "socket-mode must be an octal file mode"
+  expect_err "socket-mode must be an octal file mode"
 done
 
 echo "--- the configuration file's [spool] path is the sensor's spool"
@@ -242,7 +181,5 @@ expect_exit 0 sensor --config "$work/agent.toml" --input - --format eve --json <
 [ "$(json_field "$work/out" published)" -eq 1 ] || fail "one alert: $(cat "$work/out")"
 [ -d "$work/spool-from-config" ] || fail "the sensor did not use spool.path of the configuration"
 
-kill -TERM "${pids[0]}"
-wait "${pids[0]}" || fail "broker did not stop cleanly"
-pids[0]=""
+stop_broker
 echo "PASS"

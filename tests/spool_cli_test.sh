@@ -15,33 +15,9 @@
 set -euo pipefail
 certshare="$1"
 broker_bin="$2"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-spool-test.XXXXXX")"
-# Default spools go under $XDG_STATE_HOME: keep them in the test's folder.
-export XDG_STATE_HOME="$work/state"
-unset CERTSHARE_SPOOL CERTSHARE_SPOOL_MAX_MB CERTSHARE_SPOOL_MAX_RECORDS
-broker_pid=""
-flush_pid=""
-cleanup() {
-  for pid in "$flush_pid" "$broker_pid"; do
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-  done
-  for pid in "$flush_pid" "$broker_pid"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/out" "$work/err")"
-}
-expect_out() { grep -q -- "$1" "$work/out" || fail "stdout lacks '$1': $(cat "$work/out")"; }
-expect_err() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# (Default spools go under $XDG_STATE_HOME, in $work.)
+scenario_start spool
 
 # gen_incidents <file> <first> <count> [bundle]: CLEAR incidents with
 # fresh ids, one object (count 1) or a bundle that also carries the TLP
@@ -73,57 +49,12 @@ ids_of() {
 }
 
 echo "--- setup: identities, registry, a broker endpoint that stays fixed"
-for org in BROKER CERT-EE CERT-UA CERT-XX; do
-  "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null
-done
-"$certshare" registry import --registry "$work/registry.json" "$work/keys/CERT-EE.card.json" \
-  "$work/keys/CERT-UA.card.json" "$work/keys/CERT-XX.card.json" >/dev/null
-write_config() {
-  cat >"$work/broker.json" <<JSON
-{
-  "listen": "$1",
-  "metrics_listen": "127.0.0.1:0",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker-data",
-  "endpoint_file": "broker.endpoint",
-  "max_record_bytes": ${2:-2048}
-}
-JSON
-}
-start_broker() {
-  rm -f "$work/broker.endpoint"
-  "$broker_bin" --config "$work/broker.json" >>"$work/broker.log" 2>&1 &
-  broker_pid=$!
-  for _ in $(seq 400); do [ -s "$work/broker.endpoint" ] && break; sleep 0.05; done
-  [ -s "$work/broker.endpoint" ] || fail "the broker did not start: $(tail -5 "$work/broker.log")"
-}
-stop_broker() {
-  kill -TERM "$broker_pid"
-  wait "$broker_pid" || fail "the broker did not stop cleanly"
-  broker_pid=""
-}
 # An ephemeral port, then the same port for every later start.
-write_config "tcp://127.0.0.1:*"
-start_broker
-endpoint="$(cat "$work/broker.endpoint")"
+broker_config max_record_bytes=2048
+start_broker CERT-EE CERT-UA CERT-XX
 stop_broker
-write_config "$endpoint"
+broker_config listen="$endpoint" max_record_bytes=2048
 
-agent() {  # agent <org> <subcommand> [args...]
-  local org="$1" sub="$2"; shift 2
-  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
-# agent_exec: the same, replacing the shell it runs in, so that
-# `agent_exec ... &` makes $! the certshare process itself (kill -9 must hit
-# it, not a subshell around it).
-agent_exec() {
-  local org="$1" sub="$2"; shift 2
-  exec "$certshare" "$sub" --identity "$work/keys/$org.secret.json" \
-    --registry "$work/registry.json" --broker "$endpoint" \
-    --broker-card "$work/keys/BROKER.card.json" "$@"
-}
 # received: every record CERT-UA can read, one JSON line each, in $work/out.
 received() { expect_exit 0 agent CERT-UA subscribe --from 1 --until-caught-up --timeout 30; }
 # check_once <ids-file>: each id in the file was received exactly once.
@@ -148,14 +79,14 @@ echo "--- (a) the broker is down: publish --no-wait spools and exits 0"
 gen "$work/a1.json" 1 1
 gen "$work/a2.json" 2 1
 expect_exit 0 agent CERT-EE publish "$work/a1.json" --no-wait
-expect_out "^spooled incident--"
+expect_out_re "^spooled incident--"
 expect_out "1 records wait in $XDG_STATE_HOME/certshare/spool/CERT-EE-"
 echo "  $(cat "$work/out")"
 echo "--- (a) --no-wait needs no broker settings at all (it only spools); waiting does"
 gen "$work/a0.json" 3 1
 expect_exit 0 "$certshare" publish "$work/a0.json" --no-wait \
   --identity "$work/keys/CERT-EE.secret.json" --registry "$work/registry.json"
-expect_out "^spooled incident--"
+expect_out_re "^spooled incident--"
 expect_exit 2 "$certshare" publish "$work/a0.json" \
   --identity "$work/keys/CERT-EE.secret.json" --registry "$work/registry.json"
 expect_err "missing --broker"
@@ -204,13 +135,11 @@ while [ "$round" -lt 14 ] && { [ "$round" -lt 6 ] || [ "$partial" -lt 2 ]; }; do
   expect_out "spooled 1000 records of bundle--"
   ids_of "$work/big-$round.json" >>"$work/accepted.txt"
   before="$(pending)"
-  agent_exec CERT-EE flush --timeout 30 >"$work/flush-$round.out" 2>&1 &
-  flush_pid=$!
+  background agent_exec CERT-EE flush --timeout 30 >"$work/flush-$round.out" 2>&1
+  flush_pid=$last_pid
   wait_cs=$((delay * (70 + RANDOM % 61) / 100))
   sleep "$((wait_cs / 100)).$(printf %02d $((wait_cs % 100)))"
-  kill -9 "$flush_pid" 2>/dev/null || true
-  wait "$flush_pid" 2>/dev/null || true
-  flush_pid=""
+  sigkill "$flush_pid"
   after="$(pending)"
   if grep -q "^flushed" "$work/flush-$round.out"; then
     echo "  round $round: $before pending, the flush finished before kill -9 at ${wait_cs}0 ms"
@@ -246,14 +175,14 @@ start_broker
 expect_exit 0 agent CERT-EE flush --spool "$work/small-spool" --timeout 30
 expect_out "3 published"
 expect_exit 0 agent CERT-EE publish "$work/c4.json" "${small[@]}"
-expect_out "^published incident--"
+expect_out_re "^published incident--"
 for n in 1 2 3 4; do ids_of "$work/c$n.json"; done >>"$work/accepted.txt"
 check_once "$work/accepted.txt"
 
 echo "--- a large bundle: progress bar on a terminal only, summary always"
 gen "$work/split.json" 70000 300 bundle
 expect_exit 0 agent CERT-EE publish "$work/split.json" --split
-expect_out "^bundle--.*: 300 records: 300 published, 0 already published, 0 refused (1 TLP marking definitions not sent)"
+expect_out_re "^bundle--.*: 300 records: 300 published, 0 already published, 0 refused (1 TLP marking definitions not sent)"
 ! grep -q "publishing \[" "$work/err" || fail "a progress bar without a terminal: $(cat "$work/err")"
 ids_of "$work/split.json" >>"$work/accepted.txt"
 if command -v script >/dev/null; then
@@ -290,7 +219,7 @@ PY
 
 echo "--- (d) status: subscription lag (POSITIONS)"
 expect_exit 0 agent CERT-EE status
-expect_out "^subscriptions none$"
+expect_out_re "^subscriptions none$"
 # CERT-UA's first durable subscription: everything acknowledged, then one
 # record more than it has seen.
 expect_exit 0 agent CERT-UA subscribe --name eu-feed --until-caught-up --timeout 30
@@ -307,7 +236,7 @@ for _ in $(seq 60); do
   grep -q "^subscriptions eu-feed: .*, not connected$" "$work/out" && break
   sleep 0.5
 done
-expect_out "^subscriptions eu-feed: acknowledged through $acked of $lag_head (at most $behind behind), not connected$"
+expect_out_re "^subscriptions eu-feed: acknowledged through $acked of $lag_head (at most $behind behind), not connected$"
 expect_exit 0 agent CERT-UA status --json
 python3 - "$work/out" "$acked" "$lag_head" <<'PY' || fail "status --json subscriptions: $(cat "$work/out")"
 import json, sys
@@ -368,7 +297,7 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["spool"]["
 
 echo "--- topics: derived for GREEN, only when asked for AMBER; subscribers filter on them"
 stop_broker
-write_config "$endpoint" 65536  # room for whole incident bundles
+broker_config listen="$endpoint" max_record_bytes=65536  # room for whole incident bundles
 start_broker
 build() {  # build <out> <tlp> [flags...]: an incident by the builder, published
   local out="$1" tlp="$2"; shift 2
@@ -402,7 +331,7 @@ echo "--- the broker down: status says so (exit 5)"
 stop_broker
 expect_exit 5 agent CERT-EE status --timeout 1
 expect_out "NOT reachable"
-expect_out "^subscriptions unknown (the broker is not reachable)$"
+expect_out_re "^subscriptions unknown (the broker is not reachable)$"
 expect_exit 5 agent CERT-EE status --timeout 1 --json
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["subscriptions"] is None and s["subscriptions_error"], s' \
   "$work/out" || fail "status --json, broker down: $(cat "$work/out")"

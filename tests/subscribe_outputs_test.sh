@@ -19,56 +19,12 @@ certshare="$1"
 broker_bin="$2"
 forge="$3"
 source "$(dirname "${BASH_SOURCE[0]}")/oasis.sh"
-work="$(mktemp -d "${TMPDIR:-/tmp}/certshare-outputs-test.XXXXXX")"
-pids=()
-cleanup() {
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# wait_until <what> <command...>: polls the command (bounded, 15 s).
-wait_until() {
-  local what="$1"; shift
-  for _ in $(seq 300); do "$@" && return 0; sleep 0.05; done
-  fail "timed out waiting for $what"
-}
-# expect_exit <code> <command...>: runs the command, checks its exit status.
-expect_exit() {
-  local want="$1"; shift
-  set +e
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  set -e
-  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got from: $* :: $(cat "$work/err")"
-}
-expect_stderr() { grep -q -- "$1" "$work/err" || fail "stderr lacks '$1': $(cat "$work/err")"; }
-
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+scenario_start outputs
+wait_seconds=15
 
 echo "--- a broker, CERT-EE publishing, CERT-UA subscribing"
-for org in BROKER CERT-EE CERT-UA; do "$certshare" keygen --org "$org" --out "$work/keys" >/dev/null; done
-"$certshare" registry import --registry "$work/registry.json" \
-  "$work/keys/CERT-EE.card.json" "$work/keys/CERT-UA.card.json" >/dev/null
-cat >"$work/broker.json" <<JSON
-{
-  "listen": "tcp://127.0.0.1:*",
-  "metrics_listen": "127.0.0.1:0",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker-data",
-  "endpoint_file": "broker.endpoint"
-}
-JSON
-"$broker_bin" --config "$work/broker.json" >"$work/broker.log" 2>&1 &
-pids+=($!)
-wait_until "the broker's endpoint file" test -s "$work/broker.endpoint"
-endpoint="$(cat "$work/broker.endpoint")"
-agent() {
-  local org="$1" sub="$2"; shift 2
-  "$certshare" "$sub" --identity "$work/keys/$org.secret.json" --registry "$work/registry.json" \
-    --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" "$@"
-}
+start_broker CERT-EE CERT-UA
 published=0
 # publish_indicators <n>: CERT-EE publishes n new TLP:AMBER indicators to CERT-UA.
 publish_indicators() {
@@ -116,7 +72,7 @@ count_files() { find "$1" -maxdepth 1 -name '*.json' | wc -l; }
 
 echo "--- usage errors"
 expect_exit 2 agent CERT-UA subscribe --exec cat --until-caught-up
-expect_stderr "needs --state-dir"
+expect_err "needs --state-dir"
 expect_exit 2 agent CERT-UA subscribe --roll-count 5 --until-caught-up
 expect_exit 2 agent CERT-UA subscribe --exec cat --output-dir "$work/x" --state-dir "$work/y"
 
@@ -140,34 +96,26 @@ expect_exit 0 sub_dir --until-caught-up --timeout 30
 
 echo "--- a crash between writing a file and acknowledging it"
 publish_indicators 4
-expect_exit 137 env CERTSHARE_TEST_KILL_AFTER_COMMITS=1 "$certshare" subscribe \
-  --identity "$work/keys/CERT-UA.secret.json" --registry "$work/registry.json" \
-  --broker "$endpoint" --broker-card "$work/keys/BROKER.card.json" \
+CERTSHARE_TEST_KILL_AFTER_COMMITS=1 expect_exit 137 agent CERT-UA subscribe \
   --name dir-feed --output-dir "$feed" --roll-count 2 --until-caught-up --timeout 30
 [ "$(count_files "$feed")" -eq 4 ] || fail "the file before the crash is missing: $(ls "$feed")"
 expect_exit 0 sub_dir --until-caught-up --timeout 30
-expect_stderr "was already output; skipped"
+expect_err "was already output; skipped"
 check_bundles "$feed" >"$work/ids"
 diff <(published_ids) "$work/ids" >/dev/null ||
   fail "after the crash the feed lost or repeated records: $(diff <(published_ids) "$work/ids")"
 
 echo "--- kill -9 while following live records, then restart"
-"$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
-  --registry "$work/registry.json" --broker "$endpoint" \
-  --broker-card "$work/keys/BROKER.card.json" \
+background agent_exec CERT-UA subscribe \
   --name dir-feed --output-dir "$feed" --roll-count 1 --timeout 60 \
-  >"$work/live.out" 2>"$work/live.err" &
-live=$!
-pids+=($live)
-live_index=$((${#pids[@]} - 1))
+  >"$work/live.out" 2>"$work/live.err"
+live=$last_pid
 wait_until "the live subscriber" grep -q "subscribed" "$work/live.err"
 before="$(count_files "$feed")"
 more_files() { [ "$(count_files "$feed")" -gt "$before" ]; }
 publish_indicators 3
 wait_until "a file from the live subscriber" more_files
-kill -9 "$live"
-wait "$live" 2>/dev/null || true
-pids[$live_index]=""
+sigkill "$live"
 expect_exit 0 sub_dir --until-caught-up --timeout 30
 check_bundles "$feed" >"$work/ids"
 diff <(published_ids) "$work/ids" >/dev/null ||
@@ -181,13 +129,10 @@ env >"$work/handler.env"
 cat >>"$work/exec.jsonl"
 SH
 chmod +x "$work/handler.sh"
-expect_exit 0 env CERTSHARE_PASSPHRASE=not-for-the-command \
-  "$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
-  --registry "$work/registry.json" --broker "$endpoint" \
-  --broker-card "$work/keys/BROKER.card.json" \
+CERTSHARE_PASSPHRASE=not-for-the-command expect_exit 0 agent CERT-UA subscribe \
   --name exec-feed --exec "$work/handler.sh" --state-dir "$work/exec-state" \
   --until-caught-up --timeout 30
-expect_stderr "the --exec command failed for record 1 (exit status 1); running it again in 1 s"
+expect_err "the --exec command failed for record 1 (exit status 1); running it again in 1 s"
 python3 -c 'import json,sys; print("\n".join(sorted(o["id"] for l in open(sys.argv[1]) for o in json.loads(l)["object"]["objects"] if o["type"] == "indicator")))' \
   "$work/exec.jsonl" >"$work/ids"
 diff <(published_ids) "$work/ids" >/dev/null || fail "--exec lost or repeated records: $(cat "$work/ids")"
@@ -197,8 +142,8 @@ grep -q "^CERTSHARE_ORIGIN=CERT-EE$" "$work/handler.env" || fail "the command la
 echo "--- --exec: a command that keeps failing stops the subscriber, nothing skipped"
 expect_exit 1 agent CERT-UA subscribe --name exec-feed-2 --exec 'exit 4' --exec-retries 1 \
   --state-dir "$work/exec-state-2" --until-caught-up --timeout 30
-expect_stderr "failed for record 1 .* 2 times, last with exit status 4"
-expect_stderr "not acknowledged"
+expect_err_re "failed for record 1 .* 2 times, last with exit status 4"
+expect_err "not acknowledged"
 rm -f "$work/exec.jsonl"
 expect_exit 0 agent CERT-UA subscribe --name exec-feed-2 --exec "cat >>'$work/exec.jsonl'" \
   --state-dir "$work/exec-state-2" --until-caught-up --timeout 30
@@ -213,8 +158,8 @@ forged_seq="$("$forge" "$work/keys/CERT-EE.secret.json" "$work/registry.json" "$
   "$work/keys/BROKER.card.json" CERT-UA "$work/forged.json")"
 publish_indicators 1
 expect_exit 6 sub_dir --until-caught-up --timeout 30
-expect_stderr "record $forged_seq REJECTED, not output: INVALID_STIX (102)"
-expect_stderr "quarantined in $work/feed.state/quarantine/"
+expect_err "record $forged_seq REJECTED, not output: INVALID_STIX (102)"
+expect_err "quarantined in $work/feed.state/quarantine/"
 q="$work/feed.state/quarantine"
 [ "$(find "$q" -name '*.record' | wc -l)" -eq 1 ] || fail "no raw record in the quarantine"
 python3 - "$q" "$forged_seq" <<'PY' || fail "the quarantine reason is wrong"
@@ -241,13 +186,9 @@ expect_exit 6 agent CERT-UA subscribe --until-caught-up --timeout 30 --quarantin
 
 last_seq="$(python3 -c 'import json,sys; print(max(json.loads(l)["sequence"] for l in open(sys.argv[1])))' "$work/out")"
 echo "--- an idle subscriber outlives the broker's silence limit (20 s) and still receives"
-"$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
-  --registry "$work/registry.json" --broker "$endpoint" \
-  --broker-card "$work/keys/BROKER.card.json" --name idle-feed --timeout 0 --from "$((last_seq + 1))" \
-  >"$work/idle.out" 2>"$work/idle.err" &
-idle=$!
-pids+=($idle)
-idle_index=$((${#pids[@]} - 1))
+background agent_exec CERT-UA subscribe --name idle-feed --timeout 0 --from "$((last_seq + 1))" \
+  >"$work/idle.out" 2>"$work/idle.err"
+idle=$last_pid
 wait_until "the idle subscriber" grep -q "subscribed" "$work/idle.err"
 lines_before="$(wc -l <"$work/idle.out")"
 # 26 s with nothing to receive: it must stay connected (polled every 0.5 s).
@@ -258,22 +199,16 @@ done
 publish_indicators 1
 idle_received() { [ "$(wc -l <"$work/idle.out")" -gt "$lines_before" ]; }
 wait_until "a record for the subscriber that was idle" idle_received
-kill -TERM "$idle"
-wait "$idle" || fail "SIGTERM: the subscriber should stop with exit 0: $(cat "$work/idle.err")"
-pids[$idle_index]=""
+stop "$idle" "the idle subscriber, on SIGTERM," "$work/idle.err"
 grep -q "stopping on a signal after 1 records" "$work/idle.err" ||
   fail "SIGTERM was not reported: $(cat "$work/idle.err")"
 
 echo "--- SIGTERM commits the bundle file in progress, and the next run starts after it"
 # (last_seq + 1 is the record the idle subscriber received.)
 term_feed="$work/term-feed"
-"$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
-  --registry "$work/registry.json" --broker "$endpoint" \
-  --broker-card "$work/keys/BROKER.card.json" --name term-feed --output-dir "$term_feed" \
-  --roll-count 1000 --from "$((last_seq + 2))" >"$work/term.out" 2>"$work/term.err" &
-term=$!
-pids+=($term)
-term_index=$((${#pids[@]} - 1))
+background agent_exec CERT-UA subscribe --name term-feed --output-dir "$term_feed" \
+  --roll-count 1000 --from "$((last_seq + 2))" >"$work/term.out" 2>"$work/term.err"
+term=$last_pid
 wait_until "the subscriber with a large roll count" grep -q "subscribed" "$work/term.err"
 publish_indicators 2
 # Both records reach the subscriber at some moment; nothing is committed
@@ -281,18 +216,14 @@ publish_indicators 2
 # taken is committed and acknowledged, and the next run brings the rest:
 # together each record exactly once.
 wait_until "the feed's state folder" test -d "$term_feed.state"
-kill -TERM "$term"
-wait "$term" || fail "SIGTERM: exit 0 expected: $(cat "$work/term.err")"
-pids[$term_index]=""
+stop "$term" "the subscriber with a large roll count, on SIGTERM," "$work/term.err"
 taken="$(sed -n 's/.*stopping on a signal after \([0-9]*\) records.*/\1/p' "$work/term.err")"
 [ -n "$taken" ] || fail "SIGTERM was not reported: $(cat "$work/term.err")"
 if [ "$taken" -gt 0 ]; then
   [ "$(count_files "$term_feed")" -eq 1 ] ||
     fail "SIGTERM after $taken records did not commit the file in progress: $(ls -a "$term_feed")"
 fi
-expect_exit 0 "$certshare" subscribe --identity "$work/keys/CERT-UA.secret.json" \
-  --registry "$work/registry.json" --broker "$endpoint" \
-  --broker-card "$work/keys/BROKER.card.json" --name term-feed --output-dir "$term_feed" \
+expect_exit 0 agent CERT-UA subscribe --name term-feed --output-dir "$term_feed" \
   --roll-count 1000 --until-caught-up --timeout 30
 python3 - "$term_feed" <<'PY' || fail "after SIGTERM and a restart the feed lost or repeated a record"
 import glob, json, sys, collections
@@ -302,7 +233,5 @@ assert len(ids) == 2 and set(ids.values()) == {1}, ids
 PY
 echo "  SIGTERM after $taken of 2 records; together with the next run each once"
 
-kill -TERM "${pids[0]}"
-wait "${pids[0]}" || fail "broker did not stop cleanly"
-pids[0]=""
+stop_broker
 echo "PASS"

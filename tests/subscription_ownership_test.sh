@@ -19,11 +19,12 @@
 set -euo pipefail
 certshare="$1"
 broker_bin="$2"
-source "$(dirname "$0")/scenario_lib.sh"
+source "$(dirname "$0")/lib.sh"
 scenario_start ownership
+wait_seconds=15
 
 echo "--- a broker; CERT-EE publishes, CERT-EU and CERT-UA receive"
-start_broker "$certshare" "$broker_bin" CERT-EE CERT-EU CERT-UA
+start_broker CERT-EE CERT-EU CERT-UA
 published=0
 # publish_to <org> <n>: CERT-EE publishes n new TLP:AMBER indicators to org.
 publish_to() {
@@ -38,9 +39,7 @@ publish_to() {
 # pid in $last_pid once it has subscribed.
 subscriber() {
   local log="$1"; shift
-  ( agent_exec CERT-EU subscribe "$@" ) >"$log.out" 2>"$log.err" &
-  last_pid=$!
-  pids+=("$last_pid")
+  background agent_exec CERT-EU subscribe "$@" >"$log.out" 2>"$log.err"
   wait_until "the subscriber in $log to subscribe" grep -q "^certshare: subscribed" "$log.err"
 }
 # status_line <name>: CERT-EU's `certshare status` line for that subscription.
@@ -60,9 +59,9 @@ subscriber "$work/first" --name eu-feed
 first=$last_pid
 wait_until "the first subscriber to output both records" records_in "$work/first.out" 2
 expect_exit 4 agent CERT-EU subscribe --name eu-feed --until-caught-up --timeout 10
-expect_stderr "SUBSCRIPTION_HELD (126)"
-expect_stderr "subscription eu-feed is held by another connection of CERT-EU from 127.0.0.1:[0-9]* since 20[0-9-]*T[0-9:]*Z"
-expect_stderr "--take-over"
+expect_err "SUBSCRIPTION_HELD (126)"
+expect_err_re "subscription eu-feed is held by another connection of CERT-EU from 127.0.0.1:[0-9]* since 20[0-9-]*T[0-9:]*Z"
+expect_err "--take-over"
 [ ! -s "$work/out" ] || fail "the refused subscriber output records: $(cat "$work/out")"
 kill -0 "$first" 2>/dev/null || fail "the first subscriber stopped: $(cat "$work/first.err")"
 if grep -q "subscribing again" "$work/first.err"; then
@@ -80,7 +79,7 @@ echo "--- --take-over: the new subscriber has it, the first stops with exit 8"
 publish_to CERT-EU 1
 wait_until "the first subscriber to output the fourth record" records_in "$work/first.out" 4
 expect_exit 0 agent CERT-EU subscribe --name eu-feed --take-over --until-caught-up --timeout 10
-wait_exit "$first" 8
+wait_exit "$first" 8 "the first subscriber, taken over," "$work/first.err"
 grep -q "SUBSCRIPTION_TAKEN_OVER (127): .*eu-feed was taken over by another connection of CERT-EU from 127.0.0.1:" \
   "$work/first.err" || fail "the first subscriber was not told: $(cat "$work/first.err")"
 if grep -q "subscribing again" "$work/first.err"; then
@@ -97,13 +96,13 @@ subscriber "$work/dir" --name dir-feed --output-dir "$work/feed" --roll-count 1
 dir_sub=$last_pid
 expect_exit 1 agent CERT-EU subscribe --name other-feed --output-dir "$work/feed" \
   --until-caught-up --timeout 10
-expect_stderr "IN_USE (307): the state directory $work/feed.state is in use by another subscriber"
+expect_err "IN_USE (307): the state directory $work/feed.state is in use by another subscriber"
 if grep -qi "lock file\|temporarily unavailable" "$work/err"; then
   fail "RocksDB's lock message reached the user: $(cat "$work/err")"
 fi
 expect_exit 1 agent CERT-EU subscribe --name other-feed --exec cat \
   --state-dir "$work/feed.state" --until-caught-up --timeout 10
-expect_stderr "the state directory $work/feed.state is in use by another subscriber"
+expect_err "the state directory $work/feed.state is in use by another subscriber"
 
 echo "--- a killed subscriber is not connected within about a second"
 # Everything output and acknowledged (a stored cursor keeps it listed once
@@ -138,24 +137,10 @@ echo "--- a connection lost without closing: subscribing again waits for the bro
 # lost its subscription; subscribing again it is told SUBSCRIPTION_HELD
 # (by its own old connection) until the broker's heartbeat timeout lets
 # go, and then goes on: it neither stops nor fights.
-cat >"$work/broker2.json" <<JSON
-{
-  "listen": "tcp://127.0.0.1:*",
-  "metrics_listen": "127.0.0.1:0",
-  "identity": "keys/BROKER.secret.json",
-  "registry": "registry.json",
-  "data_dir": "broker2-data",
-  "endpoint_file": "broker2.endpoint",
-  "heartbeat_interval_ms": 3000,
-  "heartbeat_timeout_ms": 9000
-}
-JSON
-"$broker_bin" --config "$work/broker2.json" >"$work/broker2.log" 2>&1 &
-pids+=($!)
-wait_until "the second broker's endpoint file" test -s "$work/broker2.endpoint"
-python3 "$(dirname "$0")/half_open_proxy.py" --target "$(sed 's|^tcp://||' "$work/broker2.endpoint")" \
-  --port-file "$work/proxy.port" --drop-file "$work/proxy.drop" &
-pids+=($!)
+broker_config --name broker2 heartbeat_interval_ms=3000 heartbeat_timeout_ms=9000
+start_broker --name broker2
+background python3 "$(dirname "$0")/half_open_proxy.py" --target "${endpoint#tcp://}" \
+  --port-file "$work/proxy.port" --drop-file "$work/proxy.drop"
 wait_until "the proxy's port file" test -s "$work/proxy.port"
 endpoint="tcp://127.0.0.1:$(cat "$work/proxy.port")"
 publish_to CERT-EU 1

@@ -22,7 +22,7 @@ set -euo pipefail
 certshare="$1"
 broker_bin="$2"
 forge="$3"
-source "$(dirname "$0")/scenario_lib.sh"
+source "$(dirname "$0")/lib.sh"
 scenario_start tlp
 
 tlp1_amber="marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"
@@ -48,7 +48,7 @@ assert r["tlp_object"] == "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f" and 
 PY
 
 echo "--- a broker; CERT-EE publishes, CERT-UA is named, CERT-XX is a bystander"
-start_broker "$certshare" "$broker_bin" CERT-EE CERT-UA CERT-XX
+start_broker CERT-EE CERT-UA CERT-XX
 # receive <org> [args]: what <org> may read, one line per record, in $work/out.
 receive() { local org="$1"; shift; expect_exit "${RECEIVE_EXIT:-0}" agent "$org" subscribe --from 1 --until-caught-up --timeout 30 "$@"; }
 

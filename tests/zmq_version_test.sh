@@ -14,8 +14,8 @@ if [[ $# -ne 2 ]]; then
 fi
 cmake=$1
 root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+scenario_start zmq-version
 
 installed="$(pkg-config --variable=pcfiledir libzmq)/libzmq.pc"
 [[ -f $installed ]] || { echo "FAIL: no libzmq.pc found by pkg-config" >&2; exit 1; }
