@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/base/testing.h"
+#include "storage/fault_injection_env.h"
 #include "storage/log.h"
 #include "storage/log_test_util.h"
 
@@ -113,40 +114,53 @@ TEST(CursorTest, SurviveReopenAndAreNotTouchedByTrim) {
   EXPECT_CODE(StatusOf(log->GetCursor("gone")), ErrorCode::kNotFound);
 }
 
-TEST(CursorTest, WritesDoNotRunTheHookAndDoNotChangeRecords) {
+TEST(CursorTest, WritesAreNotSyncedAndDoNotChangeRecords) {
   TempDir dir;
-  auto calls = std::make_shared<std::atomic<int>>(0);
-  Options options;
-  options.before_write_hook = [calls] {
-    ++*calls;
-    return Status::Ok();
-  };
-  auto log = MustOpen(dir.path(), options);
+  FaultInjectionEnv env;
+  auto log = MustOpen(dir.path(), WritingThrough(&env));
   ASSERT_NE(log, nullptr);
+  env.ResetCounts();  // the creation
   ASSERT_OK(log->PutCursor("c", 1));
   ASSERT_OK(log->DeleteCursor("c"));
-  EXPECT_EQ(calls->load(), 0);
+  EXPECT_EQ(env.writes(), 2);         // through the Env, as every write
+  EXPECT_EQ(env.synced_writes(), 0);  // but without an fsync
   EXPECT_EQ(log->LastSequence(), 0u);
   EXPECT_EQ(log->StoredBytes(), 0u);
 }
 
 TEST(CursorTest, FailedAppendBlocksCursorWrites) {
   TempDir dir;
-  auto fail = std::make_shared<std::atomic<bool>>(false);
-  Options options;
-  options.before_write_hook = [fail] {
-    return fail->load() ? Status(ErrorCode::kIoError, "injected")
-                        : Status::Ok();
-  };
-  auto log = MustOpen(dir.path(), options);
+  FaultInjectionEnv env;
+  auto log = MustOpen(dir.path(), WritingThrough(&env));
   ASSERT_NE(log, nullptr);
   ASSERT_OK(log->PutCursor("c", 1));
-  fail->store(true);
+  env.FailWrites();
   EXPECT_CODE(StatusOf(log->Append("k", AsBytes("r"))), ErrorCode::kIoError);
-  fail->store(false);
+  env.HealWrites();
   EXPECT_CODE(log->PutCursor("c", 2), ErrorCode::kUnavailable);
   EXPECT_CODE(log->DeleteCursor("c"), ErrorCode::kUnavailable);
   EXPECT_EQ(*log->GetCursor("c"), 1u);
+}
+
+// A failed cursor write means what a failed append means (a WAL write
+// error): appends and trims stop too (docs/storage.md, "Failed state").
+TEST(CursorTest, FailedCursorWriteEntersTheFailedState) {
+  TempDir dir;
+  FaultInjectionEnv env;
+  auto log = MustOpen(dir.path(), WritingThrough(&env));
+  ASSERT_NE(log, nullptr);
+  ASSERT_OK(StatusOf(log->Append("k1", AsBytes("r1"))));
+  env.FailWrites();
+  EXPECT_CODE(log->PutCursor("c", 1), ErrorCode::kIoError);
+  env.HealWrites();
+  auto append = log->Append("k2", AsBytes("r2"));
+  EXPECT_CODE(append.status(), ErrorCode::kUnavailable);
+  EXPECT_NE(append.status().message().find("injected"), std::string::npos)
+      << append.status().ToString();
+  EXPECT_CODE(StatusOf(log->Trim(2)), ErrorCode::kUnavailable);
+  EXPECT_CODE(log->DeleteCursor("c"), ErrorCode::kUnavailable);
+  EXPECT_EQ(Str(*log->Read(1)), "r1");
+  EXPECT_CODE(StatusOf(log->GetCursor("c")), ErrorCode::kNotFound);
 }
 
 TEST(CursorTest, ConcurrentWritersOnDistinctNames) {

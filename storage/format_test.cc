@@ -154,6 +154,33 @@ TEST(FormatTest, MissingFamilyWithoutMarkerIsNotACertshareLog) {
       << log.status().ToString();
 }
 
+// A broker killed during its very first start can leave a database with
+// RocksDB's CURRENT but not yet the log's column families (RocksDB creates
+// them after CURRENT): it holds nothing, and is finished on the next open
+// that may create a log (docs/storage.md, "Opening"). Without
+// create_if_missing it stays refused.
+TEST(FormatTest, ALogWhoseCreationWasInterruptedIsFinished) {
+  TempDir dir;
+  ASSERT_NO_FATAL_FAILURE(MakeRawDb(dir.path(), {"default"}));
+  Options no_create;
+  no_create.create_if_missing = false;
+  auto refused = Log::Open(dir.path(), no_create);
+  EXPECT_CODE(refused.status(), ErrorCode::kCorruption);
+  EXPECT_NE(refused.status().message().find("column family 'records' is missing"),
+            std::string::npos)
+      << refused.status().ToString();
+
+  {
+    auto log = MustOpen(dir.path());
+    ASSERT_NE(log, nullptr);
+    ASSERT_OK(StatusOf(log->Append(Key(1), AsBytes("r1"))));
+  }
+  RawDb raw(dir.path());
+  ASSERT_NE(raw.db, nullptr);
+  EXPECT_EQ(raw.Get(RawDb::kMeta, "format"), "certshare-log-v2");
+  EXPECT_EQ(raw.Count(RawDb::kRecords), 1u);
+}
+
 TEST(FormatTest, MissingMetaTotalIsCorruption) {
   TempDir dir;
   { ASSERT_NE(MustOpen(dir.path()), nullptr); }

@@ -31,6 +31,7 @@
 
 #include "common/base/bytes.h"
 #include "common/base/status.h"
+#include "storage/env.h"
 
 namespace certshare::storage {
 
@@ -51,14 +52,13 @@ struct Options {
   // database is refused at start instead of failing later on a read.
   // Default true; costs a full read of the database at start.
   bool verify_on_open = true;
-  // TESTS ONLY; default empty (no effect). Called under the append lock just
-  // before every append's and every trim chunk's RocksDB write (not for
-  // appends that are all duplicates, nor trims that remove nothing, nor
-  // cursor writes). A non-OK result is treated exactly as if RocksDB had
-  // failed the write with it: nothing is written, the call returns that
-  // status and the log enters its failed state. Lets tests exercise the
-  // failed state without a real disk fault.
-  std::function<Status()> before_write_hook;
+  // What the log writes through (storage/env.h): every append and trim
+  // chunk (under the append lock; none for appends that are all
+  // duplicates, nor trims that remove nothing), every cursor write (not
+  // synced), and the write that creates the log. Not owned; it must
+  // outlive the log. Default Env::Default(), RocksDB itself; tests pass an
+  // EnvWrapper that fails, counts or holds writes.
+  Env* env = Env::Default();
 };
 
 // The longest dedupe key, object id or version key, in bytes: each is

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/base/testing.h"
+#include "storage/fault_injection_env.h"
 #include "storage/log_test_util.h"
 #include "storage/rocksdb_status.h"
 
@@ -251,20 +252,14 @@ TEST(LogTest, CreatesMissingDirectories) {
 
 TEST(LogTest, InjectedWriteFailurePutsLogInFailedState) {
   TempDir dir;
-  auto fail = std::make_shared<std::atomic<bool>>(false);
-  Options options;
-  options.before_write_hook = [fail]() {
-    if (fail->load())
-      return Status(ErrorCode::kIoError, "injected fsync failure");
-    return Status::Ok();
-  };
+  FaultInjectionEnv env;
   {
-    auto log = MustOpen(dir.path(), options);
+    auto log = MustOpen(dir.path(), WritingThrough(&env));
     ASSERT_NE(log, nullptr);
     ASSERT_OK(StatusOf(log->Append(Key(1), AsBytes("r1"))));
     ASSERT_OK(StatusOf(log->Append(Key(2), AsBytes("r2"))));
 
-    fail->store(true);
+    env.FailWrites();
     std::vector<Entry> batch = {E(Key(3), AsBytes("r3")),
                                 E(Key(4), AsBytes("r4"))};
     auto failed = log->AppendBatch(batch);
@@ -273,7 +268,7 @@ TEST(LogTest, InjectedWriteFailurePutsLogInFailedState) {
               std::string::npos);
 
     // Sticky: even with the fault gone, appends are refused.
-    fail->store(false);
+    env.HealWrites();
     auto after = log->Append(Key(5), AsBytes("r5"));
     EXPECT_CODE(after.status(), ErrorCode::kUnavailable);
     EXPECT_NE(after.status().message().find("failed state"), std::string::npos);
@@ -309,23 +304,59 @@ TEST(LogTest, InjectedWriteFailurePutsLogInFailedState) {
   EXPECT_FALSE(retry->duplicate);
 }
 
-TEST(LogTest, WriteHookRunsOncePerWriteAndNotForDuplicates) {
+TEST(LogTest, OneSyncedWritePerAppendCallAndNoneForDuplicates) {
   TempDir dir;
-  auto calls = std::make_shared<std::atomic<int>>(0);
-  Options options;
-  options.before_write_hook = [calls]() {
-    ++*calls;
-    return Status::Ok();
-  };
-  auto log = MustOpen(dir.path(), options);
+  FaultInjectionEnv env;
+  auto log = MustOpen(dir.path(), WritingThrough(&env));
   ASSERT_NE(log, nullptr);
+  EXPECT_EQ(env.synced_writes(), 1);  // the creation: marker and totals
+  env.ResetCounts();
   ASSERT_OK(StatusOf(log->Append(Key(1), AsBytes("r1"))));
   std::vector<Entry> batch = {E(Key(2), AsBytes("r2")),
                               E(Key(3), AsBytes("r3"))};
   ASSERT_OK(StatusOf(log->AppendBatch(batch)));
-  EXPECT_EQ(calls->load(), 2);
+  EXPECT_EQ(env.writes(), 2);
+  EXPECT_EQ(env.synced_writes(), 2);
   ASSERT_OK(StatusOf(log->Append(Key(1), AsBytes("r1"))));  // duplicate
-  EXPECT_EQ(calls->load(), 2);
+  EXPECT_EQ(env.writes(), 2);
+}
+
+// An Env that writes the batch and then reports the fsync as failed: the
+// batch may be on disk, but the log cannot know, so it refuses further
+// writes; after reopening, a retry is answered as duplicates with the
+// original sequences (docs/storage.md, "Failed state").
+TEST(LogTest, AWriteThatReachedTheDiskButFailedIsADuplicateAfterReopening) {
+  class FailAfterWriting : public EnvWrapper {
+   public:
+    Status Write(const WriteRequest& request) override {
+      Status written = EnvWrapper::Write(request);
+      if (!written.ok() || !fail_after.load()) return written;
+      return Status(ErrorCode::kIoError, "injected: fsync failed after the write");
+    }
+    std::atomic<bool> fail_after{false};
+  };
+  TempDir dir;
+  FailAfterWriting env;
+  std::vector<Entry> batch = {E(Key(1), AsBytes("r1")), E(Key(2), AsBytes("r2"))};
+  {
+    auto log = MustOpen(dir.path(), WritingThrough(&env));
+    ASSERT_NE(log, nullptr);
+    env.fail_after = true;
+    EXPECT_CODE(StatusOf(log->AppendBatch(batch)), ErrorCode::kIoError);
+    EXPECT_EQ(log->LastSequence(), 0u);  // never acknowledged, never visible
+    EXPECT_CODE(StatusOf(log->AppendBatch(batch)), ErrorCode::kUnavailable);
+  }
+  env.fail_after = false;
+  auto log = MustOpen(dir.path(), WritingThrough(&env));
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->LastSequence(), 2u);
+  auto retry = log->AppendBatch(batch);
+  ASSERT_OK(retry.status());
+  ASSERT_EQ(retry->size(), 2u);
+  EXPECT_EQ((*retry)[0]->sequence, 1u);
+  EXPECT_TRUE((*retry)[0]->duplicate);
+  EXPECT_EQ((*retry)[1]->sequence, 2u);
+  EXPECT_TRUE((*retry)[1]->duplicate);
 }
 
 TEST(LogTest, GarbageDirectoryIsAnErrorNotACrash) {

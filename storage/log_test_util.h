@@ -45,6 +45,40 @@ inline Entry E(std::string dedupe_key, ByteView record,
   return e;
 }
 
+// `options` with every write going through `env` (fault_injection_env.h).
+inline Options WritingThrough(Env* env, Options options = {}) {
+  options.env = env;
+  return options;
+}
+
+// Makes a RocksDB database in `dir` with `families` (the first "default"),
+// as another program, another format or an interrupted creation leaves
+// one, with `key` = `value` in the last family when `key` is not empty.
+// Use under ASSERT_NO_FATAL_FAILURE.
+inline void MakeRawDb(const std::string& dir, const std::vector<std::string>& families,
+                      const std::string& key = "", const std::string& value = "") {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(options, dir, descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  if (!key.empty()) {
+    ASSERT_TRUE(db->Put({}, handles.back(), key, value).ok());
+  }
+  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+}
+
+// The column families of the database in `dir`.
+inline std::vector<std::string> FamiliesOf(const std::string& dir) {
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies({}, dir, &names).ok());
+  return names;
+}
+
 inline std::unique_ptr<Log> MustOpen(const std::string& dir,
                                      const Options& options = {}) {
   auto log = Log::Open(dir, options);

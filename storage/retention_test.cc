@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/base/testing.h"
+#include "storage/fault_injection_env.h"
 #include "storage/log.h"
 #include "storage/log_test_util.h"
 
@@ -264,13 +265,10 @@ TEST(TrimTest, FirstSequenceAndBytesSurviveReopen) {
 
 TEST(TrimTest, LargeTrimIsWrittenInChunks) {
   TempDir dir;
-  auto writes = std::make_shared<std::atomic<int>>(0);
+  FaultInjectionEnv env;
   Options options;
   options.sync = false;
-  options.before_write_hook = [writes] {
-    ++*writes;
-    return Status::Ok();
-  };
+  options.env = &env;
   auto log = MustOpen(dir.path(), options);
   ASSERT_NE(log, nullptr);
   constexpr int kRecords = 25'000;
@@ -283,14 +281,14 @@ TEST(TrimTest, LargeTrimIsWrittenInChunks) {
     }
     ASSERT_OK(StatusOf(log->AppendBatch(batch)));
   }
-  writes->store(0);
+  env.ResetCounts();
   auto removed = log->Trim(20'001);
   ASSERT_OK(removed.status());
   EXPECT_EQ(*removed, 20'000u);
-  EXPECT_EQ(writes->load(), 2);  // 10,000 per write
+  EXPECT_EQ(env.writes(), 2);  // 10,000 per write
   EXPECT_EQ(log->FirstSequence(), 20'001u);
   EXPECT_EQ(*log->Trim(25'001), 5'000u);
-  EXPECT_EQ(writes->load(), 3);
+  EXPECT_EQ(env.writes(), 3);
   EXPECT_EQ(log->StoredBytes(), 0u);
 }
 
@@ -411,23 +409,18 @@ TEST(ApplyRetentionTest, AgeThenSize) {
 
 TEST(TrimTest, FailedTrimEntersFailedState) {
   TempDir dir;
-  auto fail = std::make_shared<std::atomic<bool>>(false);
-  Options options;
-  options.before_write_hook = [fail] {
-    return fail->load() ? Status(ErrorCode::kIoError, "injected fsync failure")
-                        : Status::Ok();
-  };
+  FaultInjectionEnv env;
   {
-    auto log = LogOf(dir.path(), 5, options);
+    auto log = LogOf(dir.path(), 5, WritingThrough(&env));
     ASSERT_NE(log, nullptr);
     ASSERT_OK(log->PutCursor("c", 2));
     const std::uint64_t bytes = log->StoredBytes();
-    fail->store(true);
+    env.FailWrites();
     auto trimmed = log->Trim(3);
     EXPECT_CODE(trimmed.status(), ErrorCode::kIoError);
     EXPECT_NE(trimmed.status().message().find("injected fsync failure"),
               std::string::npos);
-    fail->store(false);
+    env.HealWrites();
 
     // Nothing was trimmed, in memory either.
     EXPECT_EQ(log->FirstSequence(), 1u);
@@ -456,17 +449,12 @@ TEST(TrimTest, FailedTrimEntersFailedState) {
 
 TEST(TrimTest, FailedAppendBlocksTrim) {
   TempDir dir;
-  auto fail = std::make_shared<std::atomic<bool>>(false);
-  Options options;
-  options.before_write_hook = [fail] {
-    return fail->load() ? Status(ErrorCode::kIoError, "injected")
-                        : Status::Ok();
-  };
-  auto log = LogOf(dir.path(), 3, options);
+  FaultInjectionEnv env;
+  auto log = LogOf(dir.path(), 3, WritingThrough(&env));
   ASSERT_NE(log, nullptr);
-  fail->store(true);
+  env.FailWrites();
   EXPECT_CODE(StatusOf(log->Append("x", AsBytes("x"))), ErrorCode::kIoError);
-  fail->store(false);
+  env.HealWrites();
   auto trimmed = log->Trim(2);
   EXPECT_CODE(trimmed.status(), ErrorCode::kUnavailable);
   EXPECT_NE(trimmed.status().message().find("restart required"),

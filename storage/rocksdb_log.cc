@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "common/base/file_util.h"
+#include "storage/db.h"
 #include "storage/rocksdb_status.h"
 
 namespace certshare::storage {
@@ -23,15 +24,8 @@ namespace {
 constexpr std::uint64_t kMaxSequence =
     std::numeric_limits<std::uint64_t>::max();
 
-rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
-rocksdb::Slice ToSlice(ByteView b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-std::string_view ToView(const rocksdb::Slice& s) {
-  return {s.data(), s.size()};
-}
-
-std::string Quoted(const std::string& dir) { return "'" + dir + "'"; }
+// Handle order of the column families (MakeDbSpec).
+enum Family : std::size_t { kDefault = 0, kRecords, kIds, kMeta, kLatest, kCursors };
 
 std::uint64_t NowMs() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
@@ -46,34 +40,6 @@ std::uint64_t End(std::uint64_t last) {
   return last == kMaxSequence ? kMaxSequence : last + 1;
 }
 
-rocksdb::Options MakeDbOptions(const Options& options, bool existed) {
-  rocksdb::Options db_options;
-  db_options.create_if_missing = options.create_if_missing;
-  // Only a database this Open creates gets its column families created; an
-  // existing one must already have them (checked before opening).
-  db_options.create_missing_column_families =
-      options.create_if_missing && !existed;
-  // Refuse to open on any detected inconsistency rather than carry on.
-  db_options.paranoid_checks = true;
-  // Bound RocksDB's own info logs (LOG, LOG.old.*) in the log directory.
-  db_options.keep_log_file_num = 10;
-  // WAL recovery: a torn last WAL record (a crash mid-write; that write was
-  // never acknowledged) is dropped, but corruption anywhere else is an error
-  // at open. kPointInTimeRecovery, RocksDB's default, would silently stop
-  // replay at a corrupted record and drop every later, acknowledged one.
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
-  return db_options;
-}
-
-// The column families of this format, in handle order.
-const std::vector<std::string>& WantedFamilies() {
-  static const std::vector<std::string> wanted = {
-      rocksdb::kDefaultColumnFamilyName, std::string(kRecordsFamily),
-      std::string(kIdsFamily),           std::string(kMetaFamily),
-      std::string(kLatestFamily),        std::string(kCursorsFamily)};
-  return wanted;
-}
-
 Status FormatMismatch(const std::string& dir, std::string_view found) {
   std::string message = "log in " + Quoted(dir) + " has format '" +
                         std::string(found) + "', expected '" +
@@ -84,6 +50,75 @@ Status FormatMismatch(const std::string& dir, std::string_view found) {
         "migration: move the directory away to start a new log)";
   }
   return Status(ErrorCode::kCorruption, message);
+}
+
+// The log's words for a database Db::Open refuses (docs/storage.md,
+// "Opening"; docs/errors.md quotes them).
+Status ExplainRefusal(const std::string& dir, const DbRefusal& r) {
+  const std::string not_ours = Quoted(dir) + " is not a certshare log: ";
+  switch (r.kind) {
+    case DbRefusal::kForeignFamily:
+      return Status(ErrorCode::kCorruption,
+                    not_ours + "unexpected column family '" + r.family + "'");
+    case DbRefusal::kMissingFamily:
+      // Perhaps a certshare log of another format: name it.
+      if (r.marker && r.marker->substr(0, kFormatPrefix.size()) == kFormatPrefix) {
+        return FormatMismatch(dir, *r.marker);
+      }
+      return Status(ErrorCode::kCorruption,
+                    not_ours + "column family '" + r.family + "' is missing");
+    case DbRefusal::kWrongFormat:
+      return FormatMismatch(dir, r.marker.value_or(""));
+    case DbRefusal::kNoFormat:
+    case DbRefusal::kUnfinished:  // (the log never opens read-only)
+      return Status(ErrorCode::kCorruption,
+                    "log in " + Quoted(dir) + " has no format marker (expected '" +
+                        std::string(kFormatValue) + "'): not a certshare log");
+    case DbRefusal::kDamaged:
+      return Status(ErrorCode::kCorruption,
+                    "opening log in " + Quoted(dir) +
+                        ": a file the database needs is missing (" + r.reason +
+                        "); the data directory is damaged: restore it from a backup");
+    case DbRefusal::kBusy:
+      break;
+  }
+  return r.cause;
+}
+
+// The log's database: docs/storage.md, "Column families" and "Opening".
+DbSpec MakeDbSpec(const std::string& dir, const Options& options) {
+  DbSpec spec;
+  spec.dir = dir;
+  // Refuse to open on any detected inconsistency rather than carry on.
+  spec.options.paranoid_checks = true;
+  // Bound RocksDB's own info logs (LOG, LOG.old.*) in the log directory.
+  spec.options.keep_log_file_num = 10;
+  // WAL recovery: a torn last WAL record (a crash mid-write; that write was
+  // never acknowledged) is dropped, but corruption anywhere else is an error
+  // at open. kPointInTimeRecovery, RocksDB's default, would silently stop
+  // replay at a corrupted record and drop every later, acknowledged one.
+  spec.options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  for (std::string_view name :
+       {std::string_view(rocksdb::kDefaultColumnFamilyName), kRecordsFamily, kIdsFamily,
+        kMetaFamily, kLatestFamily, kCursorsFamily}) {
+    spec.families.push_back({std::string(name), rocksdb::ColumnFamilyOptions(spec.options)});
+  }
+  spec.marker_family = kMeta;
+  spec.marker_key = std::string(kFormatKey);
+  spec.marker_value = std::string(kFormatValue);
+  spec.initial = {{kMeta, std::string(kStoredBytesKey), EncodeSequence(0)},
+                  {kMeta, std::string(kFirstSequenceKey), EncodeSequence(1)}};
+  spec.create_if_missing = options.create_if_missing;
+  spec.flush_on_close = true;
+  spec.env = options.env;
+  spec.explain = [dir](const DbRefusal& r) { return ExplainRefusal(dir, r); };
+  spec.context = {"opening log in " + Quoted(dir),
+                  "reading format marker of log in " + Quoted(dir),
+                  "reading log in " + Quoted(dir),
+                  "initialising log in " + Quoted(dir),
+                  "writing to log in " + Quoted(dir)};
+  spec.failed_name = "log";
+  return spec;
 }
 
 Status MalformedRecord(const std::string& dir, std::uint64_t sequence) {
@@ -109,20 +144,11 @@ RocksDbLog::RocksDbLog(std::string dir, Options options)
     : dir_(std::move(dir)), options_(std::move(options)) {}
 
 RocksDbLog::~RocksDbLog() {
-  if (!db_) return;
   // The View's deleter releases its snapshot through db_. No reader may be
-  // running (the caller owns the log), so this is the last reference.
+  // running (the caller owns the log), so this is the last reference; then
+  // the Db flushes (flush_on_close) and closes.
   view_.reset();
-  // A clean close leaves the memtables in table files (checksummed,
-  // verified when verify_on_open is set) so that the next start need not
-  // replay the write-ahead log. Best effort: the log holds everything anyway.
-  db_->Flush(rocksdb::FlushOptions(), handles_).PermitUncheckedError();
-  for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  }
-  // Appends and trims were written (and, with sync, fsynced) when they
-  // returned; nothing is lost if Close reports an error here.
-  db_->Close().PermitUncheckedError();
+  store_.reset();
 }
 
 Result<std::unique_ptr<Log>> RocksDbLog::Open(const std::string& dir,
@@ -145,8 +171,13 @@ Result<std::unique_ptr<Log>> RocksDbLog::Open(const std::string& dir,
   }
 
   std::unique_ptr<RocksDbLog> log(new RocksDbLog(dir, options));
-  CERTSHARE_RETURN_IF_ERROR(log->OpenDb(existed));
-  CERTSHARE_RETURN_IF_ERROR(log->CheckFormat());
+  CERTSHARE_ASSIGN_OR_RETURN(log->store_, Db::Open(MakeDbSpec(dir, options)));
+  log->db_ = log->store_->db();
+  log->records_ = log->store_->family(kRecords);
+  log->ids_ = log->store_->family(kIds);
+  log->meta_ = log->store_->family(kMeta);
+  log->latest_ = log->store_->family(kLatest);
+  log->cursors_ = log->store_->family(kCursors);
   CERTSHARE_RETURN_IF_ERROR(log->LoadState());
   CERTSHARE_RETURN_IF_ERROR(log->CheckHighWaterMark());
   if (options.verify_on_open) {
@@ -154,135 +185,6 @@ Result<std::unique_ptr<Log>> RocksDbLog::Open(const std::string& dir,
         FromRocksDb(log->db_->VerifyChecksum(), "verifying the log in " + Quoted(dir)));
   }
   return std::unique_ptr<Log>(std::move(log));
-}
-
-Status RocksDbLog::OpenDb(bool existed) {
-  const std::string context = "opening log in " + Quoted(dir_);
-  const rocksdb::Options db_options = MakeDbOptions(options_, existed);
-  const std::vector<std::string>& wanted = WantedFamilies();
-
-  if (existed) {
-    // RocksDB must open every column family a database has, so check the
-    // set first: a database of another program (or of an earlier format)
-    // is refused untouched.
-    std::vector<std::string> present;
-    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_options, dir_, &present);
-    if (listed.IsPathNotFound()) {
-      // CURRENT is there but names a manifest that is not: damaged.
-      return Status(ErrorCode::kCorruption,
-                    context + ": a file the database needs is missing (" +
-                        listed.ToString() +
-                        "); the data directory is damaged: restore it from a backup");
-    }
-    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(listed, context));
-    for (const std::string& name : present) {
-      if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) {
-        return Status(ErrorCode::kCorruption,
-                      Quoted(dir_) +
-                          " is not a certshare log: unexpected "
-                          "column family '" +
-                          name + "'");
-      }
-    }
-    for (const std::string& name : wanted) {
-      if (std::find(present.begin(), present.end(), name) == present.end()) {
-        return ExplainMissingFamily(present, name);
-      }
-    }
-  }
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : wanted) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(db_options));
-  }
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
-      rocksdb::DB::Open(db_options, dir_, descriptors, &handles, &db),
-      context));
-  db_.reset(db);
-  handles_ = std::move(handles);
-  records_ = handles_[1];
-  ids_ = handles_[2];
-  meta_ = handles_[3];
-  latest_ = handles_[4];
-  cursors_ = handles_[5];
-  return Status::Ok();
-}
-
-Status RocksDbLog::ExplainMissingFamily(const std::vector<std::string>& present,
-                                        const std::string& missing) {
-  Status foreign(ErrorCode::kCorruption,
-                 Quoted(dir_) + " is not a certshare log: column family '" +
-                     missing + "' is missing");
-  if (std::find(present.begin(), present.end(), std::string(kMetaFamily)) ==
-      present.end()) {
-    return foreign;
-  }
-  // It has a "meta": perhaps a certshare log of another format. Read its
-  // marker without changing anything, to name the format in the error.
-  rocksdb::DBOptions read_only_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  std::size_t meta_index = 0;
-  for (const std::string& name : present) {
-    if (name == kMetaFamily) meta_index = descriptors.size();
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  rocksdb::DB* raw = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(read_only_options, dir_,
-                                                   descriptors, &handles, &raw);
-  if (!s.ok()) return foreign;
-  std::unique_ptr<rocksdb::DB> db(raw);
-  std::string marker;
-  s = db->Get(rocksdb::ReadOptions(), handles[meta_index], ToSlice(kFormatKey),
-              &marker);
-  for (rocksdb::ColumnFamilyHandle* h : handles) {
-    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  }
-  db->Close().PermitUncheckedError();
-  if (s.ok() && marker.substr(0, kFormatPrefix.size()) == kFormatPrefix) {
-    return FormatMismatch(dir_, marker);
-  }
-  return foreign;
-}
-
-Status RocksDbLog::CheckFormat() {
-  const std::string context = "reading format marker of log in " + Quoted(dir_);
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), meta_, ToSlice(kFormatKey), &value);
-  if (s.ok()) {
-    if (value == kFormatValue) return Status::Ok();
-    return FormatMismatch(dir_, value);
-  }
-  if (!s.IsNotFound()) return FromRocksDb(s, context);
-
-  // No marker. A log this Open created (or one whose first Open stopped
-  // before writing the marker) is empty: initialise it. Anything else is
-  // not ours.
-  bool empty = options_.create_if_missing;
-  for (rocksdb::ColumnFamilyHandle* cf : {records_, ids_, latest_, cursors_}) {
-    if (!empty) break;
-    CERTSHARE_ASSIGN_OR_RETURN(empty, IsEmpty(cf));
-  }
-  if (!empty) {
-    return Status(ErrorCode::kCorruption,
-                  "log in " + Quoted(dir_) +
-                      " has no format marker (expected '" +
-                      std::string(kFormatValue) + "'): not a certshare log");
-  }
-  rocksdb::WriteBatch batch;
-  s = batch.Put(meta_, ToSlice(kFormatKey), ToSlice(kFormatValue));
-  if (s.ok()) s = batch.Put(meta_, ToSlice(kStoredBytesKey), EncodeSequence(0));
-  if (s.ok()) {
-    s = batch.Put(meta_, ToSlice(kFirstSequenceKey), EncodeSequence(1));
-  }
-  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "building a log write"));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
-  return FromRocksDb(db_->Write(write_options, &batch),
-                     "initialising log in " + Quoted(dir_));
 }
 
 // Derives the in-memory state from disk: the first sequence from the
@@ -367,16 +269,6 @@ Status RocksDbLog::LoadState() {
   return Status::Ok();
 }
 
-Result<bool> RocksDbLog::IsEmpty(rocksdb::ColumnFamilyHandle* cf) {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), cf));
-  it->SeekToFirst();
-  const bool empty = !it->Valid();
-  CERTSHARE_RETURN_IF_ERROR(
-      FromRocksDb(it->status(), "reading log in " + Quoted(dir_)));
-  return empty;
-}
-
 Result<std::optional<std::uint64_t>> RocksDbLog::LookupId(
     const rocksdb::ReadOptions& read_options, std::string_view key) {
   std::string value;
@@ -426,24 +318,6 @@ Result<std::uint64_t> RocksDbLog::ReadReceived(
   return header->received_ms;
 }
 
-Status RocksDbLog::WriteLocked(rocksdb::WriteBatch* batch) {
-  Status written;
-  if (options_.before_write_hook) {
-    written = options_.before_write_hook().WithContext("writing to log");
-  }
-  if (written.ok()) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = options_.sync;
-    written = FromRocksDb(db_->Write(write_options, batch),
-                          "writing to log in " + Quoted(dir_));
-  }
-  // The state on disk is unknown after a failed write (LevelDB's
-  // RecordBackgroundError): refuse every later write until a reopen
-  // re-derives the state from disk.
-  if (!written.ok()) EnterFailedState(written);
-  return written;
-}
-
 // Refuses a write that would leave less than the reserve free. RocksDB
 // must never meet a full disk itself: a failed WAL append leaves its writer
 // in a state it cannot recover from without a restart (and the Debian
@@ -468,22 +342,9 @@ Status CheckFreeSpace(const std::string& dir, std::uint64_t batch_bytes,
   return Status::Ok();
 }
 
-Status RocksDbLog::CheckNotFailed() const {
-  MutexLock lock(&failed_mu_);
-  if (failed_.ok()) return Status::Ok();
-  return Status(ErrorCode::kUnavailable,
-                "log is in a failed state after a write error: " +
-                    failed_.ToString() + "; restart required");
-}
-
-void RocksDbLog::EnterFailedState(const Status& cause) {
-  MutexLock lock(&failed_mu_);
-  if (failed_.ok()) failed_ = cause;  // keep the first cause
-}
-
 void RocksDbLog::PublishLocked(std::uint64_t first, std::uint64_t last,
                                std::uint64_t stored_bytes) {
-  rocksdb::DB* db = db_.get();
+  rocksdb::DB* db = db_;
   auto* view = new View{db->GetSnapshot(), first, last};
   std::shared_ptr<const View> published(view, [db](const View* v) {
     db->ReleaseSnapshot(v->snapshot);
@@ -553,7 +414,7 @@ Status CheckEntry(const Entry& e) {
 Result<std::vector<Result<AppendResult>>> RocksDbLog::AppendBatch(
     std::span<const Entry> entries) {
   MutexLock lock(&mu_);
-  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
+  CERTSHARE_RETURN_IF_ERROR(store_->CheckWritable());
   std::uint64_t batch_bytes = 0;
   for (const Entry& e : entries) batch_bytes += e.record.size() + e.dedupe_key.size() + 64;
   CERTSHARE_RETURN_IF_ERROR(CheckFreeSpace(dir_, batch_bytes, options_.min_free_bytes));
@@ -653,7 +514,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbLog::AppendBatch(
       batch.Put(meta_, ToSlice(kStoredBytesKey), EncodeSequence(bytes)),
       "building a log write"));
 
-  CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch));
+  CERTSHARE_RETURN_IF_ERROR(store_->Write(&batch, options_.sync));
   last_received_ms_ = received_floor;
   PublishLocked(first, last, bytes);
   return results;
@@ -817,7 +678,7 @@ Result<std::uint64_t> RocksDbLog::TrimChunk(
     bool* more) {
   *more = false;
   MutexLock lock(&mu_);
-  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
+  CERTSHARE_RETURN_IF_ERROR(store_->CheckWritable());
 
   const std::uint64_t first = first_sequence_.load(std::memory_order_relaxed);
   const std::uint64_t last = last_sequence_.load(std::memory_order_relaxed);
@@ -884,7 +745,7 @@ Result<std::uint64_t> RocksDbLog::TrimChunk(
   if (s.ok())
     s = batch.Put(meta_, ToSlice(kStoredBytesKey), EncodeSequence(bytes));
   CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, context));
-  CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch));
+  CERTSHARE_RETURN_IF_ERROR(store_->Write(&batch, options_.sync));
   PublishLocked(next, last, bytes);
   *more = next < end && !fits();
   return next - first;
@@ -894,16 +755,13 @@ Status RocksDbLog::PutCursor(std::string_view name, std::uint64_t sequence) {
   if (name.empty()) {
     return Status(ErrorCode::kInvalidArgument, "empty cursor name");
   }
-  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
+  CERTSHARE_RETURN_IF_ERROR(store_->CheckWritable());
   // WAL, no fsync: a cursor that is slightly behind after a machine crash
   // only causes redelivery, which subscribers deduplicate (log.h).
-  rocksdb::WriteOptions write_options;
-  write_options.sync = false;
-  Status s = FromRocksDb(db_->Put(write_options, cursors_, ToSlice(name),
-                                  EncodeSequence(sequence)),
-                         "writing a cursor of log in " + Quoted(dir_));
-  if (!s.ok()) EnterFailedState(s);
-  return s;
+  rocksdb::WriteBatch batch;
+  CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
+      batch.Put(cursors_, ToSlice(name), EncodeSequence(sequence)), "building a log write"));
+  return store_->Write(&batch, /*sync=*/false, "writing a cursor of log in " + Quoted(dir_));
 }
 
 Result<std::uint64_t> RocksDbLog::GetCursor(std::string_view name) {
@@ -933,13 +791,11 @@ Status RocksDbLog::DeleteCursor(std::string_view name) {
   if (name.empty()) {
     return Status(ErrorCode::kInvalidArgument, "empty cursor name");
   }
-  CERTSHARE_RETURN_IF_ERROR(CheckNotFailed());
-  rocksdb::WriteOptions write_options;
-  write_options.sync = false;
-  Status s = FromRocksDb(db_->Delete(write_options, cursors_, ToSlice(name)),
-                         "deleting a cursor of log in " + Quoted(dir_));
-  if (!s.ok()) EnterFailedState(s);
-  return s;
+  CERTSHARE_RETURN_IF_ERROR(store_->CheckWritable());
+  rocksdb::WriteBatch batch;
+  CERTSHARE_RETURN_IF_ERROR(
+      FromRocksDb(batch.Delete(cursors_, ToSlice(name)), "building a log write"));
+  return store_->Write(&batch, /*sync=*/false, "deleting a cursor of log in " + Quoted(dir_));
 }
 
 Result<std::vector<std::pair<std::string, std::uint64_t>>> RocksDbLog::ListCursors(

@@ -1,13 +1,17 @@
 // RocksDbLog: the Log of log.h on RocksDB (private to storage/; callers use
 // Log::Open). docs/storage.md specifies the layout.
 //
+// The database, its format marker and its failed state are a Db
+// (storage/db.h); every write goes through Db::Write, so through
+// Options::env.
+//
 // Locking (acquire in this order; never the reverse):
 //   mu_        serialises every change of the record state: appends and
 //              trim chunks. Held across the index lookups and the write.
 //   view_mu_   leaf; guards view_ (held only to copy or swap a pointer).
-//   failed_mu_ leaf; guards failed_.
-// Cursor writes take only failed_mu_ (briefly): they never wait for an
-// append's fsync.
+//   the Db's failed_mu_: leaf; guards the failed state.
+// Cursor writes take only the Db's failed_mu_ (briefly): they never wait
+// for an append's fsync.
 //
 // Visibility: after every successful record write (under mu_) a new View
 // is published: a RocksDB snapshot taken right after the write, with the
@@ -30,6 +34,7 @@
 #include <vector>
 
 #include "common/base/mutex.h"
+#include "storage/db.h"
 #include "storage/key_format.h"
 #include "storage/high_water_mark.h"
 #include "storage/log.h"
@@ -87,13 +92,7 @@ class RocksDbLog final : public Log {
 
   RocksDbLog(std::string dir, Options options);
 
-  // Open steps, in order.
-  Status OpenDb(bool existed);
-  // Why a database whose column families are not ours is refused: an
-  // earlier certshare format (named), or a foreign database.
-  Status ExplainMissingFamily(const std::vector<std::string>& present,
-                              const std::string& missing);
-  Status CheckFormat();
+  // Open steps after Db::Open, in order.
   Status LoadState();
   Status CheckHighWaterMark();
 
@@ -107,15 +106,6 @@ class RocksDbLog final : public Log {
   // (callers ask only for sequences the view holds) or malformed.
   Result<std::uint64_t> ReadReceived(const rocksdb::ReadOptions& read_options,
                                      std::uint64_t sequence);
-  // Whether column family `cf` holds no key.
-  Result<bool> IsEmpty(rocksdb::ColumnFamilyHandle* cf);
-
-  // Runs the test hook, then writes `batch` with options_.sync. A failure
-  // enters the failed state and is returned.
-  Status WriteLocked(rocksdb::WriteBatch* batch) REQUIRES(mu_);
-  // OK, or kUnavailable ("log is in a failed state ...").
-  Status CheckNotFailed() const;
-  void EnterFailedState(const Status& cause);
 
   // Publishes a View of the database as it is now, then the atomics.
   void PublishLocked(std::uint64_t first, std::uint64_t last, std::uint64_t stored_bytes)
@@ -136,9 +126,10 @@ class RocksDbLog final : public Log {
   const std::string dir_;
   const Options options_;
 
-  std::unique_ptr<rocksdb::DB> db_;
-  // Owned; destroyed before db_ (see the destructor).
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // The database; destroyed after view_ (see the destructor). db_ and the
+  // handles below are store_'s.
+  std::unique_ptr<Db> store_;
+  rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* records_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
@@ -148,9 +139,6 @@ class RocksDbLog final : public Log {
   Mutex mu_;
   // received_ms of the last record appended (the clamp floor).
   std::uint64_t last_received_ms_ GUARDED_BY(mu_) = 0;
-
-  mutable Mutex failed_mu_;
-  Status failed_ GUARDED_BY(failed_mu_);  // non-OK once a write has failed
 
   mutable Mutex view_mu_;
   std::shared_ptr<const View> view_ GUARDED_BY(view_mu_);

@@ -6,10 +6,9 @@
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
-#include <filesystem>
-#include <system_error>
 
 #include "common/base/file_util.h"
+#include "storage/db.h"
 #include "storage/rocksdb_status.h"
 
 namespace certshare::storage {
@@ -19,8 +18,6 @@ namespace {
 constexpr std::string_view kFormatKey = "format";
 constexpr char kKeyPrefix = 'k';
 constexpr char kRedoPrefix = 'r';
-
-rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 
 std::string Prefixed(char prefix, std::string_view rest) {
   std::string out;
@@ -43,109 +40,110 @@ std::string NowBigEndianMs() {
   return out;
 }
 
+// The seen store's words for a database Db::Open refuses.
+Status ExplainRefusal(const std::string& dir, const DbRefusal& r) {
+  switch (r.kind) {
+    case DbRefusal::kForeignFamily:
+    case DbRefusal::kMissingFamily:  // (only "default", which every database has)
+    case DbRefusal::kNoFormat:
+    case DbRefusal::kUnfinished:  // (never read-only)
+      return Status(ErrorCode::kInvalidConfig,
+                    "'" + dir + "' holds a database that is not a subscriber's seen store; "
+                    "give --state-dir a directory of its own");
+    case DbRefusal::kWrongFormat:
+      return Status(ErrorCode::kInvalidConfig,
+                    "the seen store in '" + dir + "' has format '" + r.marker.value_or("") +
+                        "', expected '" + std::string(kSeenStoreFormat) + "'");
+    case DbRefusal::kDamaged:
+    case DbRefusal::kBusy:
+      break;
+  }
+  return r.cause;
+}
+
 class RocksDbSeenStore final : public SeenStore {
  public:
-  explicit RocksDbSeenStore(std::unique_ptr<rocksdb::DB> db, std::string dir)
-      : db_(std::move(db)), dir_(std::move(dir)) {
-    sync_.sync = true;
-  }
+  explicit RocksDbSeenStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 
   Result<bool> Contains(std::string_view key) override {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(Prefixed(kKeyPrefix, key)),
-                                 &value);
+    rocksdb::Status s =
+        db_->db()->Get(rocksdb::ReadOptions(), ToSlice(Prefixed(kKeyPrefix, key)), &value);
     if (s.IsNotFound()) return false;
-    if (!s.ok()) return FromRocksDb(s, "reading the seen store in " + dir_);
+    if (!s.ok()) return FromRocksDb(s, "reading the seen store in " + db_->dir());
     return true;
   }
 
   Status Add(std::span<const std::string> keys, std::string_view redo) override {
+    CERTSHARE_RETURN_IF_ERROR(db_->CheckWritable());
     rocksdb::WriteBatch batch;
     std::string now = NowBigEndianMs();
     for (const std::string& key : keys) {
       batch.Put(ToSlice(Prefixed(kKeyPrefix, key)), ToSlice(now));
     }
     if (!redo.empty()) batch.Put(ToSlice(Prefixed(kRedoPrefix, redo)), rocksdb::Slice());
-    return FromRocksDb(db_->Write(sync_, &batch), "writing the seen store in " + dir_);
+    return db_->Write(&batch, /*sync=*/true);
   }
 
   Result<std::vector<std::string>> PendingRedo() override {
     std::vector<std::string> out;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions()));
     const std::string prefix(1, kRedoPrefix);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       out.emplace_back(it->key().data() + 1, it->key().size() - 1);
     }
-    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading the seen store in " + dir_));
+    CERTSHARE_RETURN_IF_ERROR(
+        FromRocksDb(it->status(), "reading the seen store in " + db_->dir()));
     return out;
   }
 
   Status ClearRedo(std::string_view redo) override {
-    return FromRocksDb(db_->Delete(sync_, ToSlice(Prefixed(kRedoPrefix, redo))),
-                       "writing the seen store in " + dir_);
+    CERTSHARE_RETURN_IF_ERROR(db_->CheckWritable());
+    rocksdb::WriteBatch batch;
+    batch.Delete(ToSlice(Prefixed(kRedoPrefix, redo)));
+    return db_->Write(&batch, /*sync=*/true);
   }
 
   Result<std::uint64_t> CountKeys() override {
     std::uint64_t n = 0;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions()));
     const std::string prefix(1, kKeyPrefix);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++n;
-    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading the seen store in " + dir_));
+    CERTSHARE_RETURN_IF_ERROR(
+        FromRocksDb(it->status(), "reading the seen store in " + db_->dir()));
     return n;
   }
 
  private:
-  std::unique_ptr<rocksdb::DB> db_;
-  std::string dir_;
-  rocksdb::WriteOptions sync_;
+  const std::unique_ptr<Db> db_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<SeenStore>> SeenStore::Open(const std::string& dir) {
+Result<std::unique_ptr<SeenStore>> SeenStore::Open(const std::string& dir,
+                                                   const SeenStoreOptions& options) {
   CERTSHARE_RETURN_IF_ERROR(files::MakeDirs(dir));
-  std::error_code ec;
-  const bool existed = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
-
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.paranoid_checks = true;
-  options.keep_log_file_num = 3;
+  DbSpec spec;
+  spec.dir = dir;
+  spec.options.paranoid_checks = true;
+  spec.options.keep_log_file_num = 3;
   // A subscriber's store is small and written rarely: keep RocksDB's memory
   // and background work modest.
-  options.write_buffer_size = 4u << 20;
-  options.max_background_jobs = 1;
-  rocksdb::DB* raw = nullptr;
-  CERTSHARE_RETURN_IF_ERROR(
-      FromRocksDb(rocksdb::DB::Open(options, dir, &raw), "opening the seen store in " + dir));
-  std::unique_ptr<rocksdb::DB> db(raw);
-
-  std::string format;
-  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), ToSlice(kFormatKey), &format);
-  if (s.IsNotFound()) {
-    // No format key: a new store, or one whose creation a kill interrupted
-    // (RocksDB writes CURRENT first), which holds nothing at all. A
-    // database with other keys is someone else's.
-    std::unique_ptr<rocksdb::Iterator> any(db->NewIterator(rocksdb::ReadOptions()));
-    any->SeekToFirst();
-    if (existed && any->Valid()) {
-      return Status(ErrorCode::kInvalidConfig,
-                    "'" + dir + "' holds a database that is not a subscriber's seen store; "
-                    "give --state-dir a directory of its own");
-    }
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
-    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(
-        db->Put(sync, ToSlice(kFormatKey), ToSlice(kSeenStoreFormat)),
-        "creating the seen store in " + dir));
-  } else if (!s.ok()) {
-    return FromRocksDb(s, "reading the seen store in " + dir);
-  } else if (format != kSeenStoreFormat) {
-    return Status(ErrorCode::kInvalidConfig,
-                  "the seen store in '" + dir + "' has format '" + format + "', expected '" +
-                      std::string(kSeenStoreFormat) + "'");
-  }
-  return std::unique_ptr<SeenStore>(new RocksDbSeenStore(std::move(db), dir));
+  spec.options.write_buffer_size = 4u << 20;
+  spec.options.max_background_jobs = 1;
+  spec.families = {{rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(spec.options)}};
+  spec.marker_family = 0;
+  spec.marker_key = std::string(kFormatKey);
+  spec.marker_value = std::string(kSeenStoreFormat);
+  spec.create_if_missing = true;
+  spec.env = options.env;
+  spec.explain = [dir](const DbRefusal& r) { return ExplainRefusal(dir, r); };
+  spec.context = {"opening the seen store in " + dir, "reading the seen store in " + dir,
+                  "reading the seen store in " + dir, "creating the seen store in " + dir,
+                  "writing the seen store in " + dir};
+  spec.failed_name = "the seen store";
+  CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(std::move(spec)));
+  return std::unique_ptr<SeenStore>(new RocksDbSeenStore(std::move(db)));
 }
 
 }  // namespace certshare::storage

@@ -23,6 +23,13 @@
 // Writes are few (one per output commit), so the fsync is paid per file or
 // per record passed on, never per byte.
 //
+// A write that fails puts the store in a failed state, as the log and the
+// spool (storage/db.h): every later Add and ClearRedo returns kUnavailable
+// ("the seen store is in a failed state after a write error: <the first
+// error>; restart required") until it is reopened, since after a failed
+// fsync the state on disk is unknown. Contains, PendingRedo and CountKeys
+// keep working.
+//
 // RocksDB locks the directory: a second subscriber on the same state
 // directory fails to open it with kInUse.
 //
@@ -37,6 +44,7 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "storage/env.h"
 
 namespace certshare::storage {
 
@@ -44,13 +52,22 @@ namespace certshare::storage {
 // layout without a new value.
 inline constexpr std::string_view kSeenStoreFormat = "certshare-seen-v1";
 
+struct SeenStoreOptions {
+  // What the store writes through (storage/env.h): Add, ClearRedo and the
+  // write that creates the store. Not owned; it must outlive the store.
+  // Default Env::Default(), RocksDB itself; tests pass an EnvWrapper that
+  // fails writes.
+  Env* env = Env::Default();
+};
+
 class SeenStore {
  public:
   // Opens (creating if missing, with its parents) the store in `dir`.
   // kInvalidConfig if `dir` holds a RocksDB database that is not a seen
   // store; kInUse if another process (or another Open in this one) has it
   // open; kIoError / kStorageError / kCorruption from RocksDB otherwise.
-  static Result<std::unique_ptr<SeenStore>> Open(const std::string& dir);
+  static Result<std::unique_ptr<SeenStore>> Open(const std::string& dir,
+                                                 const SeenStoreOptions& options = {});
 
   virtual ~SeenStore() = default;
 
@@ -58,13 +75,14 @@ class SeenStore {
   virtual Result<bool> Contains(std::string_view key) = 0;
 
   // Records every key and, when `redo` is not empty, the pending action
-  // `redo`, in one synced write.
+  // `redo`, in one synced write. kUnavailable in the failed state.
   virtual Status Add(std::span<const std::string> keys, std::string_view redo) = 0;
 
   // The pending redo actions, in byte order.
   virtual Result<std::vector<std::string>> PendingRedo() = 0;
 
   // Removes a pending action (synced). Removing one that is not there is OK.
+  // kUnavailable in the failed state.
   virtual Status ClearRedo(std::string_view redo) = 0;
 
   // How many keys are recorded (a scan: for tests and `status`).

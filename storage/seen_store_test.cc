@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "common/base/testing.h"
+#include "storage/fault_injection_env.h"
+#include "storage/log_test_util.h"
 
 namespace certshare::storage {
 namespace {
@@ -93,6 +95,61 @@ TEST(SeenStoreTest, AnEmptyDatabaseLeftByAnInterruptedCreationIsFinished) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   store->reset();
   EXPECT_TRUE(SeenStore::Open(dir.File("seen")).ok());
+}
+
+// A failed write leaves the disk in an unknown state: like the log and the
+// spool, the store then refuses every write until it is reopened, and
+// keeps answering reads.
+TEST(SeenStoreTest, AFailedWriteStopsWritesUntilReopened) {
+  TempDir dir;
+  testing::FaultInjectionEnv env;
+  SeenStoreOptions options;
+  options.env = &env;
+  {
+    auto opened = SeenStore::Open(dir.File("seen"), options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    SeenStore& store = **opened;
+    std::vector<std::string> first = {"k1"};
+    ASSERT_OK(store.Add(first, "dir-rename\ta.json"));
+
+    env.FailWrites();
+    std::vector<std::string> second = {"k2"};
+    Status failed = store.Add(second, "dir-rename\tb.json");
+    EXPECT_CODE(failed, ErrorCode::kIoError);
+    env.HealWrites();
+
+    Status after = store.Add(second, "");
+    EXPECT_CODE(after, ErrorCode::kUnavailable);
+    EXPECT_NE(after.message().find("the seen store is in a failed state after a write error"),
+              std::string::npos)
+        << after.ToString();
+    EXPECT_NE(after.message().find("injected fsync failure"), std::string::npos);
+    EXPECT_NE(after.message().find("restart required"), std::string::npos);
+    EXPECT_CODE(store.ClearRedo("dir-rename\ta.json"), ErrorCode::kUnavailable);
+    // Reads go on.
+    EXPECT_TRUE(*store.Contains("k1"));
+    EXPECT_FALSE(*store.Contains("k2"));
+    EXPECT_EQ(*store.PendingRedo(), (std::vector<std::string>{"dir-rename\ta.json"}));
+  }
+  auto store = MustOpen(dir.File("seen"));
+  ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(*store->Contains("k2"));
+  std::vector<std::string> second = {"k2"};
+  ASSERT_OK(store->Add(second, ""));
+  EXPECT_TRUE(*store->Contains("k2"));
+}
+
+// A state directory given a database with column families of its own (a
+// broker's data directory, a spool) is refused as not a seen store, and
+// left as it was.
+TEST(SeenStoreTest, RefusesADatabaseWithOtherColumnFamilies) {
+  TempDir dir;
+  ASSERT_NO_FATAL_FAILURE(testing::MakeRawDb(dir.File("other"), {"default", "records"}));
+  auto store = SeenStore::Open(dir.File("other"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kInvalidConfig) << store.status().ToString();
+  EXPECT_EQ(testing::FamiliesOf(dir.File("other")),
+            (std::vector<std::string>{"default", "records"}));
 }
 
 TEST(SeenStoreTest, OneProcessAtATime) {

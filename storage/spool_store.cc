@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -19,6 +18,7 @@
 
 #include "common/base/file_util.h"
 #include "common/base/mutex.h"
+#include "storage/db.h"
 #include "storage/rocksdb_status.h"
 #include "storage/spool_format.h"
 
@@ -27,22 +27,9 @@ namespace certshare::storage {
 namespace {
 
 namespace fmt = spool_format;
-using Clock = std::chrono::steady_clock;
 
 // Handle order of the column families.
 enum Family : std::size_t { kDefault = 0, kPending, kKeys, kRefused, kMeta, kFamilyCount };
-
-const std::vector<std::string>& FamilyNames() {
-  static const std::vector<std::string> names = {
-      rocksdb::kDefaultColumnFamilyName, std::string(fmt::kPendingFamily),
-      std::string(fmt::kKeysFamily), std::string(fmt::kRefusedFamily),
-      std::string(fmt::kMetaFamily)};
-  return names;
-}
-
-rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-std::string Quoted(const std::string& dir) { return "'" + dir + "'"; }
 
 std::uint64_t NowMs() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -56,22 +43,8 @@ Status Malformed(const std::string& dir, std::string_view what) {
                 "spool in " + Quoted(dir) + " holds a malformed " + std::string(what));
 }
 
-// The database and its column family handles, closed together.
-struct Db {
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::ColumnFamilyHandle* cf(Family f) const { return handles[f]; }
-  ~Db() {
-    if (!db) return;
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    db->Close().PermitUncheckedError();
-  }
-};
-
-rocksdb::Options DbOptions(bool create) {
+rocksdb::Options DbOptions() {
   rocksdb::Options options;
-  options.create_if_missing = create;
-  options.create_missing_column_families = create;
   options.paranoid_checks = true;
   options.keep_log_file_num = 3;
   // A spool is small and mostly empty: one memtable of 16 MiB is plenty.
@@ -94,24 +67,36 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db, std::size
   return options;
 }
 
-// Whether the spool's column families are all there: true; false for a
-// spool whose creation was interrupted (RocksDB writes CURRENT before it
-// creates the families: a kill -9 in between leaves some of ours and
-// nothing else). Anything foreign is kCorruption.
-Result<bool> CheckFamilies(const std::string& dir, const rocksdb::Options& options) {
-  std::vector<std::string> present;
-  CERTSHARE_RETURN_IF_ERROR(
-      FromRocksDb(rocksdb::DB::ListColumnFamilies(options, dir, &present),
-                  "opening spool in " + Quoted(dir)));
-  const std::vector<std::string> wanted = FamilyNames();
-  for (const std::string& name : present) {
-    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) {
+// The spool's words for a database Db::Open refuses (docs/agent.md, "Store
+// and forward").
+Status ExplainRefusal(const std::string& dir, const DbRefusal& r) {
+  switch (r.kind) {
+    case DbRefusal::kForeignFamily:
+    case DbRefusal::kNoFormat:
       return Status(ErrorCode::kCorruption, Quoted(dir) +
                                                 " holds a database that is not a certshare "
                                                 "spool: choose another --spool directory");
-    }
+    case DbRefusal::kMissingFamily:
+      return Status(ErrorCode::kCorruption,
+                    "spool in " + Quoted(dir) + " has lost some of its column families");
+    case DbRefusal::kUnfinished:
+      // Read-only (Inspect): a spool whose creation was interrupted holds
+      // nothing.
+      return Status(ErrorCode::kNotFound, "the spool in " + Quoted(dir) + " was never finished");
+    case DbRefusal::kWrongFormat:
+      return Status(ErrorCode::kCorruption, "spool in " + Quoted(dir) + " has format '" +
+                                                r.marker.value_or("") + "', expected '" +
+                                                std::string(fmt::kFormatValue) + "'");
+    case DbRefusal::kBusy:
+      return Status(ErrorCode::kUnavailable,
+                    "the spool " + Quoted(dir) +
+                        " is in use by another certshare process (a sensor, or another "
+                        "publish or flush); wait for it to finish, or give this command "
+                        "another --spool");
+    case DbRefusal::kDamaged:
+      break;
   }
-  return present.size() == wanted.size();
+  return r.cause;
 }
 
 bool SpoolExists(const std::string& dir) {
@@ -119,52 +104,39 @@ bool SpoolExists(const std::string& dir) {
   return std::filesystem::exists(dir + "/CURRENT", ec);
 }
 
-// *unfinished: the spool's creation had been interrupted (see
-// CheckFamilies); read-only, such a spool is kNotFound (it holds nothing).
+// Opens the spool's database (storage/db.h): created, or its interrupted
+// creation finished, unless `read_only`.
 Result<std::unique_ptr<Db>> OpenDb(const std::string& dir, bool read_only,
-                                   std::chrono::milliseconds lock_wait,
-                                   bool* unfinished = nullptr) {
-  const bool existed = SpoolExists(dir);
-  bool complete = true;
-  if (existed) {
-    CERTSHARE_ASSIGN_OR_RETURN(complete, CheckFamilies(dir, DbOptions(false)));
+                                   std::chrono::milliseconds lock_wait, Env* env) {
+  DbSpec spec;
+  spec.dir = dir;
+  spec.options = DbOptions();
+  for (std::string_view name :
+       {std::string_view(rocksdb::kDefaultColumnFamilyName), fmt::kPendingFamily,
+        fmt::kKeysFamily, fmt::kRefusedFamily, fmt::kMetaFamily}) {
+    spec.families.push_back(
+        {std::string(name), FamilyOptions(spec.options, spec.families.size())});
   }
-  if (!complete && read_only) {
-    return Status(ErrorCode::kNotFound, "the spool in " + Quoted(dir) + " was never finished");
-  }
-  if (unfinished != nullptr) *unfinished = !complete;
-  rocksdb::Options options = DbOptions(!read_only && (!existed || !complete));
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (std::size_t i = 0; i < kFamilyCount; ++i) {
-    descriptors.emplace_back(FamilyNames()[i], FamilyOptions(options, i));
-  }
-  auto db = std::make_unique<Db>();
-  const auto give_up = Clock::now() + lock_wait;
-  while (true) {
-    rocksdb::DB* raw = nullptr;
-    rocksdb::Status s =
-        read_only ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &db->handles, &raw)
-                  : rocksdb::DB::Open(options, dir, descriptors, &db->handles, &raw);
-    if (s.ok()) {
-      db->db.reset(raw);
-      return db;
-    }
-    if (!IsLockHeld(s)) return FromRocksDb(s, "opening spool in " + Quoted(dir));
-    if (Clock::now() >= give_up) {
-      return Status(ErrorCode::kUnavailable,
-                    "the spool " + Quoted(dir) +
-                        " is in use by another certshare process (a sensor, or another "
-                        "publish or flush); wait for it to finish, or give this command "
-                        "another --spool");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  spec.marker_family = kMeta;
+  spec.marker_key = std::string(fmt::kFormatKey);
+  spec.marker_value = std::string(fmt::kFormatValue);
+  spec.initial = {{kMeta, std::string(fmt::kStateKey), fmt::EncodeState(fmt::State{})}};
+  spec.create_if_missing = !read_only;
+  spec.read_only = read_only;
+  spec.lock_wait = lock_wait;
+  spec.env = env;
+  spec.explain = [dir](const DbRefusal& r) { return ExplainRefusal(dir, r); };
+  spec.context = {"opening spool in " + Quoted(dir), "reading spool " + Quoted(dir),
+                  "reading spool " + Quoted(dir), "writing spool " + Quoted(dir),
+                  "writing spool " + Quoted(dir)};
+  spec.failed_name = "the spool";
+  return Db::Open(std::move(spec));
 }
 
 Result<fmt::State> ReadState(const Db& db, const std::string& dir) {
   std::string value;
   rocksdb::Status s =
-      db.db->Get(rocksdb::ReadOptions(), db.cf(kMeta), ToSlice(fmt::kStateKey), &value);
+      db.db()->Get(rocksdb::ReadOptions(), db.family(kMeta), ToSlice(fmt::kStateKey), &value);
   if (s.IsNotFound()) return fmt::State{};
   CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool in " + Quoted(dir)));
   auto state = fmt::DecodeState(value);
@@ -176,7 +148,7 @@ Result<fmt::State> ReadState(const Db& db, const std::string& dir) {
 Result<std::optional<SpooledRecord>> FirstPending(const Db& db, const std::string& dir,
                                                   std::uint64_t from) {
   std::unique_ptr<rocksdb::Iterator> it(
-      db.db->NewIterator(rocksdb::ReadOptions(), db.cf(kPending)));
+      db.db()->NewIterator(rocksdb::ReadOptions(), db.family(kPending)));
   it->Seek(fmt::EncodeId(from));
   std::optional<SpooledRecord> out;
   if (it->Valid()) {
@@ -193,7 +165,7 @@ Result<std::vector<RefusedRecord>> ReadRefused(const Db& db, const std::string& 
                                                std::size_t max) {
   std::vector<RefusedRecord> out;
   std::unique_ptr<rocksdb::Iterator> it(
-      db.db->NewIterator(rocksdb::ReadOptions(), db.cf(kRefused)));
+      db.db()->NewIterator(rocksdb::ReadOptions(), db.family(kRefused)));
   for (it->SeekToFirst(); it->Valid() && out.size() < max; it->Next()) {
     auto id = fmt::DecodeId(ToView(it->key()));
     if (!id) return Malformed(dir, "refused key");
@@ -212,7 +184,7 @@ template <typename T>
 Result<T> ReadOnly(const std::string& dir, const std::function<Result<T>(const Db&)>& read) {
   Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto db = OpenDb(dir, true, std::chrono::milliseconds(0));
+    auto db = OpenDb(dir, true, std::chrono::milliseconds(0), nullptr);
     if (db.ok()) return read(**db);
     if (db.status().code() == ErrorCode::kNotFound) return db.status();  // never finished
     last = db.status();
@@ -230,33 +202,6 @@ class RocksSpoolStore final : public SpoolStore {
     last_id_ = state.last_id;
   }
 
-  // `unfinished`: the families had to be completed (see CheckFamilies);
-  // then there must be no format marker either, else the spool is damaged.
-  Status Init(bool fresh, bool unfinished) {
-    if (!fresh) {
-      std::string marker;
-      rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kMeta),
-                                       ToSlice(fmt::kFormatKey), &marker);
-      if (s.ok() && unfinished) {
-        return Status(ErrorCode::kCorruption,
-                      "spool in " + Quoted(dir_) + " has lost some of its column families");
-      }
-      if (s.ok() && marker == fmt::kFormatValue) return Status::Ok();
-      if (!s.ok() && !s.IsNotFound()) return FromRocksDb(s, "reading spool " + Quoted(dir_));
-      if (s.ok()) {
-        return Status(ErrorCode::kCorruption, "spool in " + Quoted(dir_) + " has format '" +
-                                                  marker + "', expected '" +
-                                                  std::string(fmt::kFormatValue) + "'");
-      }
-      // No marker: a spool whose first Open stopped before writing it.
-    }
-    MutexLock lock(&mu_);
-    rocksdb::WriteBatch batch;
-    batch.Put(db_->cf(kMeta), ToSlice(fmt::kFormatKey), ToSlice(fmt::kFormatValue));
-    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(state_));
-    return WriteLocked(&batch, true);
-  }
-
   Result<std::vector<std::uint64_t>> Add(std::span<const SpoolEntry> entries) override {
     if (entries.empty()) return std::vector<std::uint64_t>{};
     for (const SpoolEntry& e : entries) {
@@ -265,7 +210,7 @@ class RocksSpoolStore final : public SpoolStore {
       }
     }
     MutexLock lock(&mu_);
-    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    CERTSHARE_RETURN_IF_ERROR(db_->CheckWritable());
     std::vector<std::uint64_t> ids(entries.size());
     std::unordered_map<std::string, std::uint64_t> seen;
     fmt::State next = state_;
@@ -288,14 +233,14 @@ class RocksSpoolStore final : public SpoolStore {
       ids[i] = id;
       seen.emplace(key, id);
       const std::string id_key = fmt::EncodeId(id);
-      batch.Put(db_->cf(kPending), id_key,
+      batch.Put(db_->family(kPending), id_key,
                 fmt::EncodePendingValue(now, key, entries[i].record));
-      batch.Put(db_->cf(kKeys), ToSlice(key), id_key);
+      batch.Put(db_->family(kKeys), ToSlice(key), id_key);
       if (!entries[i].note.empty()) {
         CERTSHARE_ASSIGN_OR_RETURN(std::optional<SentRecord> sent, Sent(key));
         if (!sent || sent->sequence == 0) {  // a stored version stays what it is
           SentRecord fresh{id, 0, 0, std::string(AsChars(entries[i].note))};
-          batch.Put(db_->cf(kMeta), fmt::SentKey(key), fmt::EncodeSent(fresh));
+          batch.Put(db_->family(kMeta), fmt::SentKey(key), fmt::EncodeSent(fresh));
         }
       }
       ++next.pending;
@@ -304,8 +249,8 @@ class RocksSpoolStore final : public SpoolStore {
     }
     if (added == 0) return ids;
     CERTSHARE_RETURN_IF_ERROR(CheckLimits(next, added, entries.size()));
-    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
-    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/true));
+    batch.Put(db_->family(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/true));
     CommitLocked(next);
     lock.Unlock();
     added_cv_.SignalAll();
@@ -317,7 +262,7 @@ class RocksSpoolStore final : public SpoolStore {
     const std::uint64_t start = std::max(from, front.front);
     std::vector<SpooledRecord> out;
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->db->NewIterator(rocksdb::ReadOptions(), db_->cf(kPending)));
+        db_->db()->NewIterator(rocksdb::ReadOptions(), db_->family(kPending)));
     for (it->Seek(fmt::EncodeId(start)); it->Valid() && out.size() < max; it->Next()) {
       auto id = fmt::DecodeId(ToView(it->key()));
       if (!id) return Malformed(dir_, "pending key");
@@ -341,7 +286,7 @@ class RocksSpoolStore final : public SpoolStore {
 
   Status Acknowledge(std::span<const Acknowledgement> acks) override {
     MutexLock lock(&mu_);
-    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    CERTSHARE_RETURN_IF_ERROR(db_->CheckWritable());
     fmt::State next = state_;
     rocksdb::WriteBatch batch;
     std::set<std::uint64_t> done;
@@ -350,8 +295,8 @@ class RocksSpoolStore final : public SpoolStore {
       if (!done.insert(ack.id).second) continue;
       CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> rec, GetPending(ack.id));
       if (!rec) continue;
-      batch.Delete(db_->cf(kPending), fmt::EncodeId(ack.id));
-      batch.Delete(db_->cf(kKeys), ToSlice(rec->dedupe_key));
+      batch.Delete(db_->family(kPending), fmt::EncodeId(ack.id));
+      batch.Delete(db_->family(kKeys), ToSlice(rec->dedupe_key));
       --next.pending;
       next.pending_bytes -= rec->record.size();
       any = true;
@@ -360,23 +305,23 @@ class RocksSpoolStore final : public SpoolStore {
       if (!sent || sent->spool_id != ack.id || sent->sequence != 0) continue;
       const std::string key = fmt::SentKey(rec->dedupe_key);
       if (ack.duplicate) {
-        batch.Delete(db_->cf(kMeta), key);
+        batch.Delete(db_->family(kMeta), key);
       } else {
         sent->sequence = ack.sequence;
         sent->stored_ms = NowMs();
-        batch.Put(db_->cf(kMeta), key, fmt::EncodeSent(*sent));
+        batch.Put(db_->family(kMeta), key, fmt::EncodeSent(*sent));
       }
     }
     if (!any) return Status::Ok();
-    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
-    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/false));
+    batch.Put(db_->family(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false));
     CommitLocked(next);
     return Status::Ok();
   }
 
   Status Refuse(std::uint64_t id, const Status& why) override {
     MutexLock lock(&mu_);
-    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    CERTSHARE_RETURN_IF_ERROR(db_->CheckWritable());
     CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> rec, GetPending(id));
     if (!rec) return Status::Ok();
     fmt::State next = state_;
@@ -386,11 +331,11 @@ class RocksSpoolStore final : public SpoolStore {
     next.refused_bytes += rec->record.size();
     RefusedRecord refused{std::move(*rec), NowMs(), why.code(), why.message()};
     rocksdb::WriteBatch batch;
-    batch.Delete(db_->cf(kPending), fmt::EncodeId(id));
-    batch.Delete(db_->cf(kKeys), ToSlice(refused.spooled.dedupe_key));
-    batch.Put(db_->cf(kRefused), fmt::EncodeId(id), fmt::EncodeRefused(refused));
-    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
-    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/false));
+    batch.Delete(db_->family(kPending), fmt::EncodeId(id));
+    batch.Delete(db_->family(kKeys), ToSlice(refused.spooled.dedupe_key));
+    batch.Put(db_->family(kRefused), fmt::EncodeId(id), fmt::EncodeRefused(refused));
+    batch.Put(db_->family(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false));
     CommitLocked(next);
     return Status::Ok();
   }
@@ -401,7 +346,7 @@ class RocksSpoolStore final : public SpoolStore {
 
   Result<std::optional<SentRecord>> Sent(const std::string& dedupe_key) override {
     std::string value;
-    rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kMeta),
+    rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->family(kMeta),
                                      fmt::SentKey(dedupe_key), &value);
     if (s.IsNotFound()) return std::optional<SentRecord>();
     CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool " + Quoted(dir_)));
@@ -463,7 +408,7 @@ class RocksSpoolStore final : public SpoolStore {
 
   Result<std::optional<std::uint64_t>> LookupKey(const std::string& key) REQUIRES(mu_) {
     std::string value;
-    rocksdb::Status s = db_->db->Get(rocksdb::ReadOptions(), db_->cf(kKeys), ToSlice(key), &value);
+    rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->family(kKeys), ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::uint64_t>();
     CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool " + Quoted(dir_)));
     auto id = fmt::DecodeId(value);
@@ -474,7 +419,7 @@ class RocksSpoolStore final : public SpoolStore {
   Result<std::optional<SpooledRecord>> GetPending(std::uint64_t id) REQUIRES(mu_) {
     std::string value;
     rocksdb::Status s =
-        db_->db->Get(rocksdb::ReadOptions(), db_->cf(kPending), fmt::EncodeId(id), &value);
+        db_->db()->Get(rocksdb::ReadOptions(), db_->family(kPending), fmt::EncodeId(id), &value);
     if (s.IsNotFound()) return std::optional<SpooledRecord>();
     CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool " + Quoted(dir_)));
     auto rec = fmt::DecodePending(id, value);
@@ -504,19 +449,19 @@ class RocksSpoolStore final : public SpoolStore {
 
   Result<std::uint64_t> MoveRefused(bool retry) {
     MutexLock lock(&mu_);
-    CERTSHARE_RETURN_IF_ERROR(CheckNotFailedLocked());
+    CERTSHARE_RETURN_IF_ERROR(db_->CheckWritable());
     fmt::State next = state_;
     rocksdb::WriteBatch batch;
     std::uint64_t moved = 0;
     std::uint64_t lowest = 0;
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->db->NewIterator(rocksdb::ReadOptions(), db_->cf(kRefused)));
+        db_->db()->NewIterator(rocksdb::ReadOptions(), db_->family(kRefused)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       auto id = fmt::DecodeId(ToView(it->key()));
       if (!id) return Malformed(dir_, "refused key");
       auto rec = fmt::DecodeRefused(*id, ToView(it->value()));
       if (!rec) return Malformed(dir_, "refused record");
-      batch.Delete(db_->cf(kRefused), ToSlice(ToView(it->key())));
+      batch.Delete(db_->family(kRefused), ToSlice(ToView(it->key())));
       --next.refused;
       next.refused_bytes -= rec->spooled.record.size();
       if (!retry) {
@@ -526,8 +471,8 @@ class RocksSpoolStore final : public SpoolStore {
       CERTSHARE_ASSIGN_OR_RETURN(std::optional<std::uint64_t> pending,
                                  LookupKey(rec->spooled.dedupe_key));
       if (pending) continue;  // the same version is pending again: keep that one
-      batch.Put(db_->cf(kPending), ToSlice(ToView(it->key())), fmt::EncodePending(rec->spooled));
-      batch.Put(db_->cf(kKeys), ToSlice(rec->spooled.dedupe_key), ToSlice(ToView(it->key())));
+      batch.Put(db_->family(kPending), ToSlice(ToView(it->key())), fmt::EncodePending(rec->spooled));
+      batch.Put(db_->family(kKeys), ToSlice(rec->spooled.dedupe_key), ToSlice(ToView(it->key())));
       ++next.pending;
       next.pending_bytes += rec->spooled.record.size();
       if (moved == 0) lowest = *id;
@@ -536,35 +481,14 @@ class RocksSpoolStore final : public SpoolStore {
     CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading spool " + Quoted(dir_)));
     it.reset();
     if (next.refused == state_.refused) return moved;
-    batch.Put(db_->cf(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
-    CERTSHARE_RETURN_IF_ERROR(WriteLocked(&batch, /*sync=*/true));
+    batch.Put(db_->family(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/true));
     CommitLocked(next);
     if (retry && moved > 0) {
       front_ = std::min(front_, lowest);
       ++front_gen_;
     }
     return moved;
-  }
-
-  Status WriteLocked(rocksdb::WriteBatch* batch, bool sync) REQUIRES(mu_) {
-    Status written;
-    if (options_.before_write_hook) written = options_.before_write_hook();
-    if (written.ok()) {
-      rocksdb::WriteOptions write_options;
-      write_options.sync = sync;
-      written = FromRocksDb(db_->db->Write(write_options, batch), "writing spool " + Quoted(dir_));
-    }
-    // After a failed write the state on disk is unknown: stop writing
-    // until a reopen reads it back (as storage::Log does).
-    if (!written.ok() && failed_.ok()) failed_ = written;
-    return written;
-  }
-
-  Status CheckNotFailedLocked() const REQUIRES(mu_) {
-    if (failed_.ok()) return Status::Ok();
-    return Status(ErrorCode::kUnavailable, "the spool is in a failed state after a write "
-                                           "error: " +
-                                               failed_.ToString() + "; restart required");
   }
 
   void CommitLocked(const fmt::State& next) REQUIRES(mu_) {
@@ -577,15 +501,14 @@ class RocksSpoolStore final : public SpoolStore {
   const SpoolOptions options_;
   const std::unique_ptr<Db> db_;
 
-  // Lock order: mu_ is the only lock. It serialises writes (including
-  // Add's fsync) and guards everything below.
+  // Lock order: mu_, then the Db's failed-state lock (a leaf). mu_
+  // serialises writes (including Add's fsync) and guards everything below.
   mutable Mutex mu_;
   CondVar added_cv_;
   fmt::State state_ GUARDED_BY(mu_);
   std::uint64_t front_ GUARDED_BY(mu_) = 0;  // no pending id below it
   // Bumped when ids below front_ become pending again.
   std::uint64_t front_gen_ GUARDED_BY(mu_) = 0;
-  Status failed_ GUARDED_BY(mu_);
   std::atomic<std::uint64_t> depth_{0};
   std::atomic<std::uint64_t> last_id_{0};
 };
@@ -603,13 +526,11 @@ Result<std::unique_ptr<SpoolStore>> SpoolStore::Open(const std::string& dir,
       return Status(ErrorCode::kIoError, "cannot make " + Quoted(dir) + " private (mode 0700)");
     }
   }
-  bool unfinished = false;
   CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db,
-                             OpenDb(dir, false, options.lock_wait, &unfinished));
+                             OpenDb(dir, false, options.lock_wait, options.env));
   CERTSHARE_ASSIGN_OR_RETURN(fmt::State state, ReadState(*db, dir));
-  auto spool = std::make_unique<RocksSpoolStore>(dir, options, std::move(db), state);
-  CERTSHARE_RETURN_IF_ERROR(spool->Init(fresh, unfinished));
-  return std::unique_ptr<SpoolStore>(std::move(spool));
+  return std::unique_ptr<SpoolStore>(
+      std::make_unique<RocksSpoolStore>(dir, options, std::move(db), state));
 }
 
 Result<SpoolCounts> SpoolStore::Inspect(const std::string& dir) {

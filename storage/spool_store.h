@@ -25,7 +25,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -34,6 +33,7 @@
 
 #include "common/base/bytes.h"
 #include "common/base/status.h"
+#include "storage/env.h"
 
 namespace certshare::storage {
 
@@ -47,10 +47,11 @@ struct SpoolOptions {
   // How long Open waits when another process has the spool open. Default
   // 0: fail at once with kUnavailable.
   std::chrono::milliseconds lock_wait{0};
-  // TESTS ONLY; default empty. Called before every write; a non-OK result
-  // is treated as if RocksDB had failed the write with it (nothing written,
-  // the call returns it, the spool enters its failed state).
-  std::function<Status()> before_write_hook;
+  // What the spool writes through (storage/env.h): every change, and the
+  // write that creates the spool. Not owned; it must outlive the spool.
+  // Default Env::Default(), RocksDB itself; tests pass an EnvWrapper that
+  // fails or counts writes.
+  Env* env = Env::Default();
 };
 
 struct SpooledRecord {

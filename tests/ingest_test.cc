@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "storage/env.h"
 #include "tests/broker_fixture.h"
 
 namespace certshare::testing {
@@ -47,6 +48,23 @@ class IngestTest : public BrokerFixture {
       }
     }
   }
+
+  // The log's writes go through it: every synced write (an append) after
+  // the first fails, as a failing disk's fsync would. Outlives the broker
+  // (TearDown stops it).
+  class FailingSyncs : public storage::EnvWrapper {
+   public:
+    Status Write(const storage::WriteRequest& request) override {
+      if (request.sync() && ++synced_ > 1) {
+        return Status(ErrorCode::kIoError, "injected: fsync failed");
+      }
+      return EnvWrapper::Write(request);
+    }
+
+   private:
+    std::atomic<int> synced_{0};
+  };
+  FailingSyncs failing_syncs_;
 };
 
 TEST_F(IngestTest, PipelinedWindowLargerThanZeroMqsDefaultHighWaterMark) {
@@ -75,12 +93,8 @@ TEST_F(IngestTest, PipelinedWindowLargerThanZeroMqsDefaultHighWaterMark) {
 }
 
 TEST_F(IngestTest, FailedSyncAcknowledgesNothingMoreUntilRestart) {
-  auto writes = std::make_shared<std::atomic<int>>(0);
   storage::Options faulty;
-  faulty.before_write_hook = [writes]() -> Status {
-    if (++*writes > 1) return Status(ErrorCode::kIoError, "injected: fsync failed");
-    return Status::Ok();
-  };
+  faulty.env = &failing_syncs_;
   StopBroker();  // release the database the fixture's broker holds
   auto log = storage::Log::Open(dir_.File("data"), faulty);
   ASSERT_TRUE(log.ok()) << log.status().ToString();

@@ -21,6 +21,7 @@
 
 #include "common/transport/transport.h"
 #include "common/wire/frame.h"
+#include "storage/env.h"
 #include "storage/log.h"
 #include "tests/broker_fixture.h"
 
@@ -70,16 +71,29 @@ class LimitsTest : public BrokerFixture {
     BrokerFixture::TearDown();
   }
 
+  // The log's writes go through it: every synced write (an append or a
+  // trim) waits until OpenLog(); cursor writes go through.
+  class HeldSyncs : public storage::EnvWrapper {
+   public:
+    explicit HeldSyncs(LimitsTest* test) : test_(test) {}
+    Status Write(const storage::WriteRequest& request) override {
+      if (request.sync()) {
+        std::unique_lock<std::mutex> lock(test_->mu_);
+        test_->cv_.wait(lock, [this] { return test_->open_; });
+      }
+      return EnvWrapper::Write(request);
+    }
+
+   private:
+    LimitsTest* const test_;
+  };
+
   // A broker whose log holds every write until OpenLog(): records stay in
   // flight as long as the test wants.
   void StartWithHeldLog(broker::Options options) {
     StopBroker();
     storage::Options held;
-    held.before_write_hook = [this]() -> Status {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return open_; });
-      return Status::Ok();
-    };
+    held.env = &held_syncs_;
     auto log = storage::Log::Open(options.data_dir, held);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     StartBroker(options, std::move(*log));
@@ -124,6 +138,7 @@ class LimitsTest : public BrokerFixture {
   std::mutex mu_;
   std::condition_variable cv_;
   bool open_ = false;
+  HeldSyncs held_syncs_{this};
 };
 
 // CERT-XX publishes faster than the broker acknowledges (here: the log

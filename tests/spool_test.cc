@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <thread>
 
+#include "storage/fault_injection_env.h"
 #include "storage/log.h"
+#include "storage/log_test_util.h"
 #include "tests/broker_fixture.h"
 
 namespace certshare::testing {
@@ -271,19 +273,7 @@ TEST_F(SpoolTest, AFullSpoolRefusesNewRecordsAndKeepsEveryOne) {
 // found it). Such a spool held nothing: it is finished on the next open,
 // and reads as empty meanwhile. A foreign family is still refused.
 TEST_F(SpoolTest, ASpoolWhoseCreationWasInterruptedIsFinished) {
-  {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    options.create_missing_column_families = true;
-    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-        {"pending", rocksdb::ColumnFamilyOptions()}};
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, Dir(), families, &handles, &raw).ok());
-    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-    delete raw;
-  }
+  ASSERT_NO_FATAL_FAILURE(storage::testing::MakeRawDb(Dir(), {"default", "pending"}));
   auto counts = Spool::Inspect(Dir());
   ASSERT_OK(counts.status());
   EXPECT_EQ(counts->pending, 0u);
@@ -297,37 +287,37 @@ TEST_F(SpoolTest, ASpoolWhoseCreationWasInterruptedIsFinished) {
   EXPECT_EQ(spool->Depth(), 1u);
 }
 
+// A spool that has its marker but lost column families is damaged, not
+// unfinished: refused, and left as it is for whoever looks at it.
+TEST_F(SpoolTest, ASpoolThatLostColumnFamiliesIsRefusedUntouched) {
+  ASSERT_NO_FATAL_FAILURE(
+      storage::testing::MakeRawDb(Dir(), {"default", "meta"}, "format", "certshare-spool-v1"));
+  auto spool = Spool::Open(Dir(), {});
+  ASSERT_FALSE(spool.ok());
+  EXPECT_EQ(spool.status().code(), ErrorCode::kCorruption) << spool.status().ToString();
+  EXPECT_NE(spool.status().message().find("has lost some of its column families"),
+            std::string::npos)
+      << spool.status().ToString();
+  EXPECT_EQ(storage::testing::FamiliesOf(Dir()), (std::vector<std::string>{"default", "meta"}));
+}
+
 TEST_F(SpoolTest, AForeignDatabaseIsStillRefused) {
-  {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    options.create_missing_column_families = true;
-    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-        {"someone-elses", rocksdb::ColumnFamilyOptions()}};
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, Dir(), families, &handles, &raw).ok());
-    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-    delete raw;
-  }
+  ASSERT_NO_FATAL_FAILURE(storage::testing::MakeRawDb(Dir(), {"default", "someone-elses"}));
   auto spool = Spool::Open(Dir(), {});
   ASSERT_FALSE(spool.ok());
   EXPECT_EQ(spool.status().code(), ErrorCode::kCorruption) << spool.status().ToString();
 }
 
 TEST_F(SpoolTest, AFailedWriteStopsTheSpoolUntilReopened) {
-  bool fail = false;
+  storage::testing::FaultInjectionEnv env;
   SpoolOptions options;
-  options.before_write_hook = [&] {
-    return fail ? Status(ErrorCode::kIoError, "injected fsync failure") : Status::Ok();
-  };
+  options.env = &env;
   {
     auto spool = OpenOk(options);
     ASSERT_TRUE(spool->Add(std::vector<Bytes>{Clear(1)}).ok());
-    fail = true;
+    env.FailWrites();
     EXPECT_EQ(spool->Add(std::vector<Bytes>{Clear(2)}).status().code(), ErrorCode::kIoError);
-    fail = false;
+    env.HealWrites();
     EXPECT_EQ(spool->Add(std::vector<Bytes>{Clear(3)}).status().code(), ErrorCode::kUnavailable);
     std::uint64_t one = 1;
     EXPECT_EQ(spool->Remove(std::span<const std::uint64_t>(&one, 1)).code(),
