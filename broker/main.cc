@@ -12,7 +12,7 @@
 #include "broker/admin_cli.h"
 #include "broker/broker.h"
 #include "broker/metrics_server.h"
-#include "broker/status_command.h"
+#include "broker/tools/status_command.h"
 #include "common/base/core_dumps.h"
 #include "common/base/file_util.h"
 #include "common/base/version.h"

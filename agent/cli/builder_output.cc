@@ -7,7 +7,7 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/send_records.h"
-#include "agent/compose.h"
+#include "agent/link/compose.h"
 #include "common/base/file_util.h"
 #include "common/base/json.h"
 #include "common/identity/identity.h"
@@ -34,7 +34,7 @@ int Publish(const std::string& text, const BuilderFlags& f) {
                           context->me.box_secret);
   auto composed = agent::Compose(text, options, context->me, context->registry, sealer);
   if (!composed.ok()) return Report(composed.status(), kExitInvalidInput);
-  SplitRecords records;
+  agent::SplitRecords records;
   records.source_id = composed->header.stix_id;
   records.records.push_back(std::move(*composed));
   SendOptions send;

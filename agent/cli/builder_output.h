@@ -12,8 +12,8 @@
 
 #include "agent/cli/context.h"
 #include "agent/cli/store_forward.h"
-#include "agent/stix_objects.h"
-#include "agent/stix_time.h"
+#include "agent/stix/stix_objects.h"
+#include "agent/stix/stix_time.h"
 #include "common/base/status.h"
 
 namespace certshare::cli {

@@ -1,17 +1,18 @@
 // certshare publish <file|-> [--tlp LEVEL] [--to ORG,...] [--split] [--no-wait]
 //
 // The document is sealed (with --split, one record per object of a
-// bundle), then spooled and sent (send_records.h: store and forward).
+// bundle: agent/link/compose_split.h), then spooled and sent
+// (send_records.h: store and forward).
 #include <iostream>
 #include <iterator>
 
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
-#include "agent/cli/publish_split.h"
 #include "agent/cli/send_records.h"
 #include "agent/cli/store_forward.h"
-#include "agent/compose.h"
+#include "agent/link/compose.h"
+#include "agent/link/compose_split.h"
 #include "common/base/file_util.h"
 
 namespace certshare::cli {
@@ -61,9 +62,9 @@ int RunPublish(const PublishFlags& f) {
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
-  SplitRecords split;
+  agent::SplitRecords split;
   if (f.split) {
-    auto composed = ComposeSplit(*text, options, *context, sealer);
+    auto composed = agent::ComposeSplit(*text, options, context->me, context->registry, sealer);
     if (!composed.ok()) return Report(composed.status(), kExitInvalidInput);
     split = std::move(*composed);
   } else {

@@ -51,10 +51,10 @@
 #include <string>
 #include <vector>
 
-#include "agent/compose.h"
+#include "agent/link/compose.h"
+#include "agent/link/spool.h"
 #include "agent/sensor/event.h"
 #include "agent/sensor/follow.h"
-#include "agent/spool.h"
 #include "common/envelope/envelope.h"
 
 namespace certshare::agent::sensor {
