@@ -1,13 +1,12 @@
 #include "agent/cli/send_records.h"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <iostream>
 #include <optional>
 
 #include "agent/cli/exit_codes.h"
+#include "agent/cli/stop_signals.h"
 #include "agent/link/progress.h"
 #include "agent/link/published.h"
 #include "agent/link/send.h"
@@ -27,35 +26,6 @@ std::string Routing(const envelope::Header& h) {
   }
   return out + (h.encrypted ? ", encrypted)" : ", signed, not encrypted)");
 }
-
-// Set by SIGINT / SIGTERM while records are being forwarded.
-std::atomic<bool> g_interrupted{false};
-extern "C" void OnInterrupt(int) { g_interrupted = true; }
-
-// Catches SIGINT and SIGTERM for its lifetime: the forwarding stops and
-// the command says where its records are. A second Ctrl-C kills as usual
-// (SA_RESETHAND).
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    struct sigaction sa {};
-    sa.sa_handler = OnInterrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 using agent::Comparison;
 
@@ -160,10 +130,10 @@ int PrintInterrupted(std::uint64_t waiting, const std::string& first_id,
 
 int PrintSingle(const SendOptions& f, const agent::Composed& record,
                 const std::optional<agent::Outcome>& outcome, const Status& drained,
-                agent::Spool& spool) {
+                bool interrupted, agent::Spool& spool) {
   const envelope::Header& h = record.header;
   if (!outcome) {
-    if (g_interrupted) return PrintInterrupted(1, h.stix_id, spool);
+    if (interrupted) return PrintInterrupted(1, h.stix_id, spool);
     Report(drained.ok() ? Status(ErrorCode::kTimeout, "no acknowledgement from the broker")
                         : drained,
            kExitFailure);
@@ -207,7 +177,7 @@ int PrintSingle(const SendOptions& f, const agent::Composed& record,
 // object); each refusal on standard error.
 int PrintSummary(const SendOptions& f, const agent::SplitRecords& split,
                  const std::vector<std::uint64_t>& ids, const agent::SendResult& t,
-                 agent::Spool& spool) {
+                 bool interrupted, agent::Spool& spool) {
   const Status& drained = t.drained;
   using Kind = agent::Outcome::Kind;
   const std::uint64_t stored = t.Count(Kind::kStored);
@@ -269,7 +239,7 @@ int PrintSummary(const SendOptions& f, const agent::SplitRecords& split,
     std::cout << "\n";
   }
   if (pending > 0) {
-    if (g_interrupted) {
+    if (interrupted) {
       std::string first;  // a record not yet acknowledged, named when it is the only one
       for (std::size_t i = 0; i < ids.size() && first.empty(); ++i) {
         if (!t.own.at(ids[i])) first = split.records[i].header.stix_id;
@@ -293,8 +263,8 @@ int PrintSummary(const SendOptions& f, const agent::SplitRecords& split,
 
 }  // namespace
 
-void AddTopicFlags(CLI::App* cmd, std::vector<std::string>* topics, std::string* derive) {
-  cmd->add_option("--topic", *topics,
+void AddTopicFlags(CLI::App* cmd, ComposeFlags* flags) {
+  cmd->add_option("--topic", flags->topics,
                   "a routing topic subscribers can filter on, e.g. sector:energy (repeat or "
                   "comma-separate); readable by the broker")
       ->delimiter(',')
@@ -302,17 +272,36 @@ void AddTopicFlags(CLI::App* cmd, std::vector<std::string>* topics, std::string*
         return t.empty() || t.size() > 255 ? std::string("a topic is 1 to 255 bytes")
                                            : std::string();
       });
-  cmd->add_option("--derive-topics", *derive,
+  cmd->add_option("--derive-topics", flags->derive_topics,
                   "add the topics the document implies (rsit:<class>, sector:<s>, "
                   "country:<CC>): clear-green (default: only for TLP:CLEAR and GREEN, as "
                   "the broker can read topics), always, or never")
       ->check(CLI::IsMember({"clear-green", "always", "never"}));
 }
 
+namespace {
+// The mode a checked --derive-topics value names.
 agent::TopicMode ParseTopicMode(const std::string& derive) {
   if (derive == "always") return agent::TopicMode::kAuto;
   if (derive == "never") return agent::TopicMode::kNone;
   return agent::TopicMode::kDefault;
+}
+}  // namespace
+
+Result<agent::ComposeOptions> ComposeOptionsOf(const ComposeFlags& f,
+                                               const agent::AgentConfig& config,
+                                               std::optional<Tlp> default_tlp) {
+  agent::ComposeOptions options;
+  options.tlp = f.tlp.empty() ? default_tlp : ParseTlp(f.tlp);
+  if (!f.tlp.empty() && !options.tlp) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--tlp must be clear, green, amber, amber+strict or red");
+  }
+  options.recipients = f.to.empty() ? config.to : f.to;
+  options.encrypt_green = !f.plaintext_green;
+  options.topics = f.topics;
+  options.topic_mode = ParseTopicMode(f.derive_topics);
+  return options;
 }
 
 int SpoolAndSend(const SendOptions& f, const agent::SplitRecords& split,
@@ -338,18 +327,21 @@ int SpoolAndSend(const SendOptions& f, const agent::SplitRecords& split,
   agent::ProgressBar progress(std::cerr, "publishing", ids->size(),
                               agent::IsTerminal(STDERR_FILENO) && ids->size() > 1);
   agent::SendResult sent;
+  bool interrupted = false;
   {
-    InterruptGuard interrupts;  // Ctrl-C stops waiting; the records stay spooled
-    sent = agent::ForwardRecords(**spool, *connector, *ids, timeout, &g_interrupted,
+    // Ctrl-C stops waiting (the records stay spooled); a second one kills.
+    StopSignals signals(StopSignals::Repeat::kKills);
+    sent = agent::ForwardRecords(**spool, *connector, *ids, timeout, &signals.stop(),
                                  [&](std::uint64_t settled) { progress.Update(settled); });
+    interrupted = signals.stop();
   }
   progress.Finish();
   ReportEarlier(sent, **spool);
   if (!f.split) {
     return PrintSingle(f, split.records.front(), sent.own.at(ids->front()), sent.drained,
-                       **spool);
+                       interrupted, **spool);
   }
-  return PrintSummary(f, split, *ids, sent, **spool);
+  return PrintSummary(f, split, *ids, sent, interrupted, **spool);
 }
 
 }  // namespace certshare::cli

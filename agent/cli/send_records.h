@@ -10,13 +10,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/cli/context.h"
 #include "agent/cli/store_forward.h"
+#include "agent/config/config.h"
+#include "agent/link/compose.h"
 #include "agent/link/compose_split.h"
-#include "agent/stix/topics.h"
+#include "common/base/tlp.h"
 
 namespace certshare::cli {
 
@@ -28,11 +31,27 @@ struct SendOptions {
   bool no_wait = false;      // return once spooled
 };
 
+// What a publishing command's flags say about how its records are sealed
+// (agent::ComposeOptions). Each command adds the flags it has.
+struct ComposeFlags {
+  std::string tlp;               // --tlp; empty: not given
+  std::vector<std::string> to;   // --to; empty: publish.to of the configuration
+  bool plaintext_green = false;  // --plaintext-green
+  std::vector<std::string> topics;            // --topic
+  std::string derive_topics = "clear-green";  // --derive-topics
+};
+
 // Adds --topic (repeatable, comma-separated) and --derive-topics
 // clear-green|always|never (agent/stix/topics.h) to a publishing command.
-void AddTopicFlags(CLI::App* cmd, std::vector<std::string>* topics, std::string* derive);
-// The mode a checked --derive-topics value names.
-agent::TopicMode ParseTopicMode(const std::string& derive);
+void AddTopicFlags(CLI::App* cmd, ComposeFlags* flags);
+
+// The compose options of `flags`: the TLP of --tlp (without it,
+// `default_tlp`), the recipients of --to (without it, publish.to of
+// `config`), encrypted GREEN unless --plaintext-green, the topics given and
+// --derive-topics' mode. kInvalidArgument for a --tlp that is not a level.
+Result<agent::ComposeOptions> ComposeOptionsOf(const ComposeFlags& flags,
+                                               const agent::AgentConfig& config,
+                                               std::optional<Tlp> default_tlp = std::nullopt);
 
 // Spools `records` (one synced write), then forwards them. Prints the
 // result (one line, or the summary of a split bundle; JSON with

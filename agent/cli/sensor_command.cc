@@ -8,8 +8,6 @@
 // the input ends (standard input) or SIGINT / SIGTERM; then hands over
 // what is batched and, after the input ended, waits up to --drain-timeout
 // for the broker to take what is spooled. docs/agent.md, "Sensors".
-#include <signal.h>
-
 #include <atomic>
 #include <charconv>
 #include <cstdio>
@@ -21,6 +19,8 @@
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
+#include "agent/cli/send_records.h"
+#include "agent/cli/stop_signals.h"
 #include "agent/cli/store_forward.h"
 #include "agent/link/forwarder.h"
 #include "agent/sensor/eve_stix.h"
@@ -34,28 +34,12 @@ namespace certshare::cli {
 
 namespace {
 
-// Set by SIGINT / SIGTERM (and by a forwarder that cannot go on).
-std::atomic<bool> g_stop{false};
-
-void OnSignal(int) { g_stop = true; }
-
-void CatchSignals() {
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a blocked poll() returns at once
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
 struct SensorFlags {
   ContextFlags context;
   SpoolFlags spool;
+  ComposeFlags compose;  // --tlp, --to, --plaintext-green
   std::string input;
   std::string format;
-  std::string tlp;
-  std::vector<std::string> to;
-  bool plaintext_green = false;
   bool from_beginning = false;
   std::size_t batch_events = 256;
   int batch_delay_ms = 100;
@@ -119,14 +103,10 @@ Result<SensorSettings> CheckFlags(const SensorFlags& f) {
   if (f.format != "eve" && f.format != "jsonl") {
     return Status(ErrorCode::kInvalidArgument, "--format must be eve or jsonl");
   }
-  agent::ComposeOptions& options = settings.compose;
-  options.tlp = f.tlp.empty() ? f.context.config.sensor_tlp : ParseTlp(f.tlp);
-  if (!options.tlp) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "--tlp must be clear, green, amber, amber+strict or red");
-  }
-  options.recipients = f.to.empty() ? f.context.config.to : f.to;
-  options.encrypt_green = !f.plaintext_green;
+  // Without --tlp, sensor.tlp of the configuration; without --to, publish.to.
+  CERTSHARE_ASSIGN_OR_RETURN(
+      settings.compose,
+      ComposeOptionsOf(f.compose, f.context.config, f.context.config.sensor_tlp));
   // Octal digits only, all of them: "0660x" or "08" are refused, not cut short.
   const std::string& m = f.socket_mode;
   const auto [end, ec] = std::from_chars(m.data(), m.data() + m.size(), settings.socket_mode, 8);
@@ -192,11 +172,11 @@ Result<SensorInput> OpenSensorInput(const SensorFlags& f, const SensorSettings& 
 // The second thread: spool -> broker, until Stop. Counts what the broker
 // did with each record and tells the first 100 refusals. If the forwarder
 // cannot go on (its connector's or the spool's error), nothing would leave
-// the spool: it stops the reading too (g_stop).
+// the spool: it stops the reading too, as a signal would.
 class Forwarding {
  public:
   Forwarding(agent::Spool& spool, agent::Forwarder::Connector connector, Tallies& tallies,
-             Messages& messages)
+             Messages& messages, StopSignals& signals)
       : forwarder_(spool, std::move(connector)) {
     forwarder_.OnOutcome([this, &tallies, &messages](const agent::Outcome& o) {
       switch (o.kind) {
@@ -211,9 +191,9 @@ class Forwarding {
           break;
       }
     });
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, &signals] {
       result_ = forwarder_.Run(stop_);
-      if (!result_.ok()) g_stop = true;
+      if (!result_.ok()) signals.RequestStop();
     });
   }
   ~Forwarding() { Join(); }
@@ -258,12 +238,12 @@ std::string ReadingLine(const SensorFlags& f, const SensorSettings& settings,
 }
 
 // This thread: input -> spool (agent/sensor/pipeline.h), until the input
-// ends or g_stop; a followed file's position is saved after each batch
+// ends or `stop`; a followed file's position is saved after each batch
 // spooled.
 Status Pipe(const SensorFlags& f, const SensorSettings& settings, const Context& context,
             SensorInput& input, agent::sensor::EventMapper& mapper,
             agent::sensor::RouteCache& routes, agent::Spool& spool, Messages& messages,
-            agent::sensor::PipelineStats* stats) {
+            const std::atomic<bool>& stop, agent::sensor::PipelineStats* stats) {
   agent::sensor::PipelineOptions options;
   options.batch_events = f.batch_events;
   options.batch_delay = std::chrono::milliseconds(f.batch_delay_ms);
@@ -280,18 +260,19 @@ Status Pipe(const SensorFlags& f, const SensorSettings& settings, const Context&
   agent::sensor::Pipeline pipeline(*input.source, mapper, routes, sealer, sink, options,
                                    [&](const std::string& m) { messages.Say(m); });
   messages.Say(ReadingLine(f, settings, *input.source));
-  const Status piped = pipeline.Run(g_stop);
+  const Status piped = pipeline.Run(stop);
   *stats = pipeline.stats();
   return piped;
 }
 
 // The input ended: gives the broker up to --drain-timeout to take what is
-// spooled.
-void WaitForDrain(const agent::Spool& spool, int drain_timeout_seconds) {
+// spooled, unless `stop`.
+void WaitForDrain(const agent::Spool& spool, int drain_timeout_seconds,
+                  const std::atomic<bool>& stop) {
   if (drain_timeout_seconds <= 0) return;
   const auto until =
       std::chrono::steady_clock::now() + std::chrono::seconds(drain_timeout_seconds);
-  while (!g_stop && spool.Depth() > 0 && std::chrono::steady_clock::now() < until) {
+  while (!stop && spool.Depth() > 0 && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -316,12 +297,15 @@ int RunSensor(const SensorFlags& f) {
   if (!input.ok()) return Report(input.status(), kExitInvalidInput);
 
   Tallies tallies;
-  CatchSignals();
-  Forwarding forwarding(**spool, *connector, tallies, messages);
+  // SIGINT and SIGTERM (and a forwarder that cannot go on) stop the reading.
+  StopSignals signals(StopSignals::Repeat::kStopsAgain);
+  Forwarding forwarding(**spool, *connector, tallies, messages, signals);
   agent::sensor::PipelineStats stats;
-  const Status piped =
-      Pipe(f, *settings, *context, *input, *mapper, routes, **spool, messages, &stats);
-  if (piped.ok() && !g_stop) WaitForDrain(**spool, f.drain_timeout_seconds);
+  const Status piped = Pipe(f, *settings, *context, *input, *mapper, routes, **spool, messages,
+                            signals.stop(), &stats);
+  if (piped.ok() && !signals.stop()) {
+    WaitForDrain(**spool, f.drain_timeout_seconds, signals.stop());
+  }
   const Status forwarded = forwarding.Stop();
 
   PrintSummary(f, stats, tallies, **spool);
@@ -345,15 +329,15 @@ void AddSensor(CLI::App& app, int* exit_code) {
   cmd->add_option("--format", flags->format, "eve (Suricata EVE JSON) or jsonl (STIX per line)")
       ->required()
       ->check(CLI::IsMember({"eve", "jsonl"}));
-  cmd->add_option("--tlp", flags->tlp,
+  cmd->add_option("--tlp", flags->compose.tlp,
                   "clear|green|amber|amber+strict|red: the TLP of the records (default: "
                   "sensor.tlp of the configuration file, else green); it raises a jsonl "
                   "line's own TLP marking, and a line marked above it is a bad line");
-  cmd->add_option("--to", flags->to,
+  cmd->add_option("--to", flags->compose.to,
                   "recipient organisations or group:NAME (default: publish.to of the "
                   "configuration file); required for amber and red")
       ->delimiter(',');
-  cmd->add_flag("--plaintext-green", flags->plaintext_green,
+  cmd->add_flag("--plaintext-green", flags->compose.plaintext_green,
                 "TLP:GREEN records signed but not encrypted");
   cmd->add_flag("--from-beginning", flags->from_beginning,
                 "a followed file: read what it already holds (default: only what is added)");

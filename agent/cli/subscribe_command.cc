@@ -14,14 +14,12 @@
 // The pieces, in agent/receive/: subscribe_request.h (the SUBSCRIBE
 // request), open_feed.h (output, state, quarantine), subscriber_session.h
 // (the loop), feed.h and the outputs.
-#include <signal.h>
-
-#include <atomic>
 #include <iostream>
 
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
+#include "agent/cli/stop_signals.h"
 #include "agent/receive/open_feed.h"
 #include "agent/receive/subscribe_request.h"
 #include "agent/receive/subscriber_session.h"
@@ -37,20 +35,6 @@ struct SubscribeFlags {
   agent::SessionOptions when;       // when to stop
   agent::FeedOptions where;         // where records go
 };
-
-// SIGTERM and SIGINT: the session stops taking records, commits what the
-// output holds, acknowledges it and ends (exit 0, or 6 if something was
-// quarantined).
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-void CatchSignals() {
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a blocked poll() returns at once
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 // The exit status of a session (exit_codes.h), its error reported.
 int ExitForSession(const agent::SessionEnd& end) {
@@ -106,9 +90,12 @@ int RunSubscribe(const SubscribeFlags& f) {
   }
   if (!opened->state_dir.empty()) std::cerr << "; state: " << opened->state_dir;
   std::cerr << "\n";
-  CatchSignals();
+  // SIGTERM and SIGINT: the session stops taking records, commits what the
+  // output holds, acknowledges it and ends (exit 0, or 6 if something was
+  // quarantined).
+  StopSignals signals(StopSignals::Repeat::kStopsAgain);
   agent::SessionOptions when = f.when;
-  when.stop = &g_stop;
+  when.stop = &signals.stop();
   when.say = [](const std::string& line) { std::cerr << "certshare: " << line << "\n"; };
   agent::BrokerConnection connection(**client);
   return ExitForSession(
@@ -134,7 +121,8 @@ void AddSubscribe(CLI::App& app, int* exit_code) {
   cmd->add_option("--from", flags->what.from, "start at this sequence");
   cmd->add_option("--since", flags->what.since,
                   "start at the first record received at or after this RFC 3339 UTC time");
-  cmd->add_option("--type", flags->what.types, "only these STIX types (repeatable)")->delimiter(',');
+  cmd->add_option("--type", flags->what.types, "only these STIX types (repeatable)")
+      ->delimiter(',');
   cmd->add_option("--origin", flags->what.origins, "only from these organisations (repeatable)")
       ->delimiter(',');
   cmd->add_option("--topic", flags->what.topics, "only records with one of these topics")

@@ -120,9 +120,15 @@ Result<Routing> Route(Tlp tlp, const ComposeOptions& options, const identity::Id
 Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,
                          const identity::Identity& me,
                          const identity::Registry& registry, envelope::Sealer& sealer) {
-  CERTSHARE_ASSIGN_OR_RETURN(schemas::Summary summary, schemas::Summarise(stix_text));
+  // The document is parsed once: the STIX check, the creators, the topics
+  // and the content digest all read this parse.
   rapidjson::Document document;
-  CERTSHARE_RETURN_IF_ERROR(json::Parse(stix_text, &document));
+  if (Status parsed = json::Parse(stix_text, &document); !parsed.ok()) {
+    // Worded as every STIX check words a JSON error (the same parse).
+    Status worded = schemas::Summarise(stix_text).status();
+    return worded.ok() ? parsed : worded;
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(schemas::Summary summary, schemas::Summarise(document));
   CERTSHARE_RETURN_IF_ERROR(CheckCreators(document, me.card.org, registry));
   CERTSHARE_ASSIGN_OR_RETURN(
       Tlp tlp, ChooseTlp(summary.tlp, schemas::DescribeTlpMarking(summary), options.tlp));
@@ -137,13 +143,14 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   draft.recipients = std::move(routing.recipients);
   std::set<std::string> topics(options.topics.begin(), options.topics.end());
   if (DerivesTopics(options.topic_mode, routing.tlp)) {
-    for (std::string& t : DeriveTopics(stix_text)) topics.insert(std::move(t));
+    for (std::string& t : DeriveTopics(document)) topics.insert(std::move(t));
   }
   draft.topics.assign(topics.begin(), topics.end());
   draft.payload = std::string(stix_text);
   CERTSHARE_ASSIGN_OR_RETURN(Bytes record, sealer.Seal(draft));
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record decoded, envelope::Decode(record));
-  return Composed{std::move(record), std::move(decoded.header), ContentDigest(stix_text)};
+  // Last: the digest sorts the document's members in place.
+  return Composed{std::move(record), std::move(decoded.header), ContentDigest(document)};
 }
 
 }  // namespace certshare::agent

@@ -26,8 +26,12 @@ void SortMembers(rapidjson::Value* value) {
 crypto::Hash256 ContentDigest(std::string_view stix_json) {
   rapidjson::Document doc;
   if (!json::Parse(stix_json, &doc).ok()) return crypto::Hash({AsBytes(stix_json)});
-  SortMembers(&doc);
-  const std::string canonical = json::Write(doc);
+  return ContentDigest(doc);
+}
+
+crypto::Hash256 ContentDigest(rapidjson::Value& document) {
+  SortMembers(&document);
+  const std::string canonical = json::Write(document);
   return crypto::Hash({AsBytes(canonical)});
 }
 

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/json.h"
 #include "common/base/tlp.h"
 #include "common/crypto/keys.h"
 #include "common/envelope/envelope.h"
@@ -39,6 +40,9 @@ struct PublishedNote {
 // changed value (an edited description) changes it. A text that does not
 // parse is hashed as it is.
 crypto::Hash256 ContentDigest(std::string_view stix_json);
+// The same for a document already parsed (with json::Parse): Compose
+// parses once. Sorts `document`'s members in place, as the digest does.
+crypto::Hash256 ContentDigest(rapidjson::Value& document);
 
 // The note of a record with this header and content digest.
 PublishedNote NoteOf(const envelope::Header& header, const crypto::Hash256& content);

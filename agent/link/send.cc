@@ -5,14 +5,17 @@ namespace certshare::agent {
 Result<std::vector<std::uint64_t>> SpoolRecords(Spool& spool,
                                                 const std::vector<Composed>& records) {
   std::vector<Bytes> bytes;
+  std::vector<std::string> keys;   // from the headers Compose sealed: nothing decoded again
   std::vector<std::string> notes;  // what the spool remembers once stored
   bytes.reserve(records.size());
+  keys.reserve(records.size());
   notes.reserve(records.size());
   for (const Composed& r : records) {
     bytes.push_back(r.record);
+    keys.push_back(envelope::DedupeKey(r.header));
     notes.push_back(EncodeNote(NoteOf(r.header, r.content)));
   }
-  return spool.Add(bytes, notes);
+  return spool.AddKeyed(bytes, keys, notes);
 }
 
 std::uint64_t SendResult::Count(Outcome::Kind kind) const {

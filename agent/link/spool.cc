@@ -23,18 +23,32 @@ Result<std::vector<RefusedRecord>> Spool::InspectRefused(const std::string& dir,
 
 Result<std::vector<std::uint64_t>> Spool::Add(std::span<const Bytes> records,
                                               std::span<const std::string> notes) {
-  if (!notes.empty() && notes.size() != records.size()) {
-    return Status(ErrorCode::kInvalidArgument, "one note per record, or none");
-  }
-  std::vector<storage::SpoolEntry> entries;
-  entries.reserve(records.size());
+  std::vector<std::string> keys;
+  keys.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     auto key = DedupeKeyOf(records[i]);
     if (!key.ok()) {
       return key.status().WithContext("record " + std::to_string(i + 1) + " of " +
                                       std::to_string(records.size()));
     }
-    entries.push_back({std::move(*key), records[i], notes.empty() ? ByteView() : AsBytes(notes[i])});
+    keys.push_back(std::move(*key));
+  }
+  return AddKeyed(records, keys, notes);
+}
+
+Result<std::vector<std::uint64_t>> Spool::AddKeyed(std::span<const Bytes> records,
+                                                   std::span<const std::string> keys,
+                                                   std::span<const std::string> notes) {
+  if (!notes.empty() && notes.size() != records.size()) {
+    return Status(ErrorCode::kInvalidArgument, "one note per record, or none");
+  }
+  if (keys.size() != records.size()) {
+    return Status(ErrorCode::kInvalidArgument, "one dedupe key per record");
+  }
+  std::vector<storage::SpoolEntry> entries;
+  entries.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    entries.push_back({keys[i], records[i], notes.empty() ? ByteView() : AsBytes(notes[i])});
   }
   return store_->Add(entries);
 }

@@ -100,6 +100,12 @@ class Spool {
   // remember of it once stored (Sent; agent/link/published.h).
   Result<std::vector<std::uint64_t>> Add(std::span<const Bytes> records,
                                          std::span<const std::string> notes = {});
+  // As Add, for records whose dedupe keys the caller already has (the
+  // envelope::DedupeKey of the header it sealed: Composed::header): nothing
+  // is decoded again. `keys` holds one per record (else kInvalidArgument).
+  Result<std::vector<std::uint64_t>> AddKeyed(std::span<const Bytes> records,
+                                              std::span<const std::string> keys,
+                                              std::span<const std::string> notes = {});
 
   // Up to `max` pending records with id >= `from`, in id order.
   Result<std::vector<SpooledRecord>> Pending(std::uint64_t from, std::size_t max) {

@@ -63,7 +63,12 @@ void FromObject(const rapidjson::Value& object, std::set<std::string>* topics) {
 
 std::vector<std::string> DeriveTopics(std::string_view stix_text) {
   rapidjson::Document doc;
-  if (!json::Parse(stix_text, &doc).ok() || !doc.IsObject()) return {};
+  if (!json::Parse(stix_text, &doc).ok()) return {};
+  return DeriveTopics(doc);
+}
+
+std::vector<std::string> DeriveTopics(const rapidjson::Value& doc) {
+  if (!doc.IsObject()) return {};
   std::set<std::string> topics;
   const rapidjson::Value* objects = json::Member(doc, "objects");
   if (objects != nullptr && objects->IsArray()) {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/json.h"
 #include "common/base/tlp.h"
 
 namespace certshare::agent {
@@ -35,6 +36,8 @@ enum class TopicMode {
 // unique; none for a document that does not parse. At most
 // envelope::kMaxTopics, each at most 255 bytes.
 std::vector<std::string> DeriveTopics(std::string_view stix_text);
+// The same for a document already parsed (Compose parses once).
+std::vector<std::string> DeriveTopics(const rapidjson::Value& document);
 
 // Whether `mode` derives topics for a record of this TLP.
 bool DerivesTopics(TopicMode mode, Tlp tlp);
