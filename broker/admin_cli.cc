@@ -5,7 +5,7 @@
 #include <iostream>
 #include <memory>
 
-#include "broker/admin_client.h"
+#include "broker/tools/admin_client.h"
 
 namespace certshare::broker {
 

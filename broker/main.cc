@@ -13,7 +13,7 @@
 #include "broker/broker.h"
 #include "broker/logger.h"
 #include "broker/metrics_server.h"
-#include "broker/status_command.h"
+#include "broker/tools/status_command.h"
 #include "common/base/core_dumps.h"
 #include "common/base/file_util.h"
 #include "common/base/version.h"

@@ -268,8 +268,4 @@ std::string Metrics::RenderPrometheus() const {
   return out;
 }
 
-std::string Metrics::RenderText() const {
-  return RenderTextFromPrometheus(RenderPrometheus());
-}
-
 }  // namespace certshare::broker

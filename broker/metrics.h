@@ -18,7 +18,6 @@
 #include <functional>
 #include <map>
 #include <string>
-#include <string_view>
 
 #include "common/base/error_code.h"
 #include "common/base/mutex.h"
@@ -53,10 +52,9 @@ class Metrics {
   void SetBufferedBytes(std::uint64_t n);
   std::uint64_t buffered_bytes() const { return buffered_bytes_.load(); }
 
-  // The Prometheus text exposition format (version 0.0.4).
+  // The Prometheus text exposition format (version 0.0.4). The same
+  // figures for a person: broker/tools/metrics_text.h.
   std::string RenderPrometheus() const;
-  // The same figures for a person (certshare-broker status).
-  std::string RenderText() const;
 
  private:
   // Refusals are counted in a flat array indexed by the code's number, so
@@ -116,11 +114,5 @@ class Metrics {
   std::map<std::string, SubscriptionFigures, std::less<>> subscriptions_
       GUARDED_BY(subscriptions_mu_);
 };
-
-// Formats an exposition written by Metrics::RenderPrometheus (for example
-// one fetched from a running broker's /metrics) for a person, exactly as
-// Metrics::RenderText does. Lines it does not know are ignored, so a newer
-// broker's extra metrics do no harm.
-std::string RenderTextFromPrometheus(std::string_view exposition);
 
 }  // namespace certshare::broker

@@ -159,8 +159,10 @@ Report CheckText(std::string_view text) {
   return Check(doc);
 }
 
-Result<Summary> Summarise(std::string_view text) {
-  Report report = CheckText(text);
+namespace {
+
+// A report as Summarise returns it.
+Result<Summary> Fold(Report report) {
   if (report.ok()) return std::move(report.summary);
   const bool json_error =
       std::any_of(report.problems.begin(), report.problems.end(),
@@ -175,6 +177,12 @@ Result<Summary> Summarise(std::string_view text) {
       json_error ? ErrorCode::kMalformedJson : ErrorCode::kInvalidStix,
       message);
 }
+
+}  // namespace
+
+Result<Summary> Summarise(std::string_view text) { return Fold(CheckText(text)); }
+
+Result<Summary> Summarise(const rapidjson::Value& doc) { return Fold(Check(doc)); }
 
 const std::vector<std::string>& KnownTypes() {
   static const std::vector<std::string> types = [] {

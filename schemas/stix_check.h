@@ -90,6 +90,9 @@ Report CheckText(std::string_view text);
 // As CheckText, folded into a Status: kMalformedJson or kInvalidStix with
 // every problem in the message, one per line ("/pointer: message [rule]").
 Result<Summary> Summarise(std::string_view text);
+// The same for a document the caller parsed (with json::Parse, as
+// CheckText parses): as Check, folded into kInvalidStix.
+Result<Summary> Summarise(const rapidjson::Value& doc);
 
 // The TLP level a marking-definition id stands for: the five TLP 2.0
 // definitions (common/base/tlp.h) and the four canonical TLP 1.0 ones of

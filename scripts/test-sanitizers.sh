@@ -18,6 +18,13 @@ build="${CERTSHARE_ASAN_BUILD_DIR:-$root/build-asan}"
 # capacity.
 flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 flags+=" -D_GLIBCXX_ASSERTIONS"
+# Warnings are errors here (CERTSHARE_WERROR below) but one: GCC 12 with
+# -fsanitize=address warns "may be used uninitialized" inside libstdc++'s
+# <regex> (std::function members of its automaton; GCC bug 105616, a false
+# positive), which broker/metrics_test.cc includes. It stays a warning in
+# this build only; scripts/test.sh's build, without sanitizers, still
+# fails on it.
+flags+=" -Wno-error=maybe-uninitialized"
 
 reports="$build/sanitizer-reports"
 rm -rf "$reports"
@@ -30,7 +37,8 @@ supp="$root/tests/sanitizers/lsan.supp"
 if [ -f "$supp" ]; then export LSAN_OPTIONS="suppressions=$supp:print_suppressions=0"; fi
 
 start=$(date +%s)
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# Warnings are errors, as in scripts/test.sh (CMakeLists.txt, CERTSHARE_WERROR).
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCERTSHARE_WERROR=ON \
   -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null

@@ -11,7 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+# Warnings are errors here, as in CI (CMakeLists.txt, CERTSHARE_WERROR).
+"$root/scripts/build.sh" -DCERTSHARE_WERROR=ON
 build="${CERTSHARE_BUILD_DIR:-$root/build}"
 cd "$build"
 output="$(mktemp)"

@@ -1,5 +1,5 @@
 // SpoolStore on RocksDB. The contract is in spool_store.h (and
-// agent/spool.h); the bytes in spool_format.h.
+// agent/link/spool.h); the bytes in spool_format.h.
 #include "storage/spool_store.h"
 
 #include <rocksdb/db.h>

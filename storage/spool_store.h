@@ -1,5 +1,5 @@
 // certshare::storage::SpoolStore — the RocksDB half of the agent's spool
-// (agent/spool.h states the contract the agent relies on; docs/agent.md,
+// (agent/link/spool.h states the contract the agent relies on; docs/agent.md,
 // "Store and forward", the guarantees). It lives here so that RocksDB stays
 // behind storage/; it knows nothing of envelopes: the caller names each
 // record by its dedupe key.
@@ -90,7 +90,7 @@ struct SpoolEntry {
 // given to Add, and once the broker acknowledged that very record as
 // stored (not as a duplicate of another), its sequence. The caller
 // compares a later record the broker calls a duplicate with it
-// (agent/published.h). Kept for good: one entry of the note's size plus
+// (agent/link/published.h). Kept for good: one entry of the note's size plus
 // about 30 bytes per record published with a note.
 struct SentRecord {
   std::uint64_t spool_id = 0;   // the record's spool id

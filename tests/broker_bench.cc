@@ -73,7 +73,9 @@ class BrokerBench : public BrokerFixture {
       auto next = ee->Next(kWait);
       ASSERT_TRUE(next.ok()) << next.status().ToString();
       ASSERT_EQ(next->msg.command, wire::Command::kAck) << next->msg.text;
-      if (sent < records.size()) ASSERT_TRUE(ee->SendPublish(records[sent++]).ok());
+      if (sent < records.size()) {
+        ASSERT_TRUE(ee->SendPublish(records[sent++]).ok());
+      }
     }
     const double publish = Seconds(start);
     const double catch_up = CatchUp(8192, false, records.size());

@@ -1,6 +1,6 @@
 #include "tests/broker_fixture.h"
 
-#include "agent/compose.h"
+#include "agent/link/compose.h"
 #include "common/base/file_util.h"
 
 namespace certshare::testing {

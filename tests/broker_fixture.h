@@ -9,10 +9,10 @@
 #include <string>
 #include <thread>
 
-#include "agent/broker_client.h"
-#include "agent/compose.h"
-#include "broker/admin_client.h"
+#include "agent/link/broker_client.h"
+#include "agent/link/compose.h"
 #include "broker/broker.h"
+#include "broker/tools/admin_client.h"
 #include "common/base/testing.h"
 #include "common/envelope/envelope.h"
 #include "common/identity/identity.h"

@@ -26,8 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "agent/broker_client.h"
-#include "agent/compose.h"
+#include "agent/link/broker_client.h"
+#include "agent/link/compose.h"
 #include "broker/options.h"
 #include "common/base/file_util.h"
 #include "common/base/testing.h"

@@ -19,8 +19,8 @@
 #include <optional>
 #include <string>
 
-#include "agent/broker_client.h"
-#include "agent/uuid.h"
+#include "agent/link/broker_client.h"
+#include "agent/stix/uuid.h"
 #include "common/base/file_util.h"
 #include "common/base/json.h"
 #include "common/crypto/keys.h"

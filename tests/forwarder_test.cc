@@ -2,7 +2,7 @@
 // stored exactly once, duplicates count as acknowledged, refusals move to
 // the refused area, a broker outage or restart is survived by resending,
 // and Run serves a spool another thread fills.
-#include "agent/forwarder.h"
+#include "agent/link/forwarder.h"
 
 #include <cstdio>
 #include <set>

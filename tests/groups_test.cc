@@ -7,7 +7,7 @@
 
 #include <set>
 
-#include "agent/render.h"
+#include "agent/receive/render.h"
 #include "tests/broker_fixture.h"
 
 namespace certshare::testing {

@@ -20,7 +20,7 @@
 #include <map>
 #include <set>
 
-#include "agent/render.h"
+#include "agent/receive/render.h"
 #include "broker/admin_command.h"
 #include "common/base/file_util.h"
 #include "common/envelope/envelope_test_util.h"

@@ -2,7 +2,7 @@
 // a real broker (CURVE, ZAP, RocksDB) and subscribers verify and decrypt.
 #include <gtest/gtest.h>
 
-#include "agent/render.h"
+#include "agent/receive/render.h"
 #include "common/transport/transport.h"
 #include "tests/broker_fixture.h"
 

@@ -7,7 +7,7 @@
 
 #include <set>
 
-#include "agent/render.h"
+#include "agent/receive/render.h"
 #include "broker/options.h"
 #include "common/base/file_util.h"
 #include "tests/broker_fixture.h"

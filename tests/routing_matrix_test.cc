@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <set>
 
-#include "agent/render.h"
+#include "agent/receive/render.h"
 #include "tests/broker_fixture.h"
 
 namespace certshare::testing {

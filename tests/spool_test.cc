@@ -2,7 +2,7 @@
 // state, the lock between processes, read-only inspection. Records are
 // real sealed records (the spool decodes them for their dedupe key); the
 // fixture's broker is not used here.
-#include "agent/spool.h"
+#include "agent/link/spool.h"
 
 #include <rocksdb/db.h>
 #include <sys/stat.h>

@@ -7,7 +7,7 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/send_records.h"
-#include "agent/compose.h"
+#include "agent/link/compose.h"
 #include "common/base/file_util.h"
 #include "common/base/json.h"
 #include "common/identity/identity.h"
@@ -26,15 +26,14 @@ int Publish(const std::string& text, const BuilderFlags& f) {
   const ContextFlags& context_flags = f.context;  // resolved with the configuration file
   auto context = LoadContext(context_flags);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
-  agent::ComposeOptions options;  // the TLP comes from the built marking
-  options.recipients = f.to;
-  options.topics = f.topics;
-  options.topic_mode = ParseTopicMode(f.derive_topics);
+  // The TLP comes from the built marking (no --tlp here).
+  auto options = ComposeOptionsOf(f.compose, context_flags.config);
+  if (!options.ok()) return Report(options.status(), kExitUsage);
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
-  auto composed = agent::Compose(text, options, context->me, context->registry, sealer);
+  auto composed = agent::Compose(text, *options, context->me, context->registry, sealer);
   if (!composed.ok()) return Report(composed.status(), kExitInvalidInput);
-  SplitRecords records;
+  agent::SplitRecords records;
   records.source_id = composed->header.stix_id;
   records.records.push_back(std::move(*composed));
   SendOptions send;
@@ -53,7 +52,8 @@ void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
   cmd->add_option("--out", f->out, "also write the STIX JSON to this new file (never overwritten)");
   cmd->add_flag("--publish", f->publish,
                 "sign, encrypt and publish the result instead of printing it");
-  cmd->add_option("--to", f->to, "with --publish: recipient organisations (comma-separated)")
+  cmd->add_option("--to", f->compose.to,
+                  "with --publish: recipient organisations (comma-separated)")
       ->delimiter(',');
   cmd->add_option("--timeout", f->timeout_seconds,
                   "with --publish: seconds to wait for the ACK (default 10)")
@@ -67,7 +67,7 @@ void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
   AddConfigFlags(cmd, &f->context);
   AddConnectTimeoutFlag(cmd, &f->context);
   AddSpoolFlags(cmd, &f->spool, true, &f->context);
-  AddTopicFlags(cmd, &f->topics, &f->derive_topics);
+  AddTopicFlags(cmd, &f->compose);
   // Once parsed: what flags and environment left empty comes from the
   // configuration file; a missing setting stops the command (exit 2).
   cmd->parse_complete_callback([f, identity_required] {
@@ -85,7 +85,7 @@ void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
     f->registry = c.registry;
     f->broker = c.broker;
     f->broker_card = c.broker_card;
-    if (f->publish && f->to.empty()) f->to = c.config.to;
+    if (f->publish && f->compose.to.empty()) f->compose.to = c.config.to;
   });
 }
 
@@ -105,9 +105,9 @@ Result<agent::Author> LoadAuthor(const std::string& path) {
 }
 
 int Emit(const std::string& text, const BuilderFlags& f) {
-  if (!f.publish && (!f.to.empty() || !f.topics.empty())) {
+  if (!f.publish && (!f.compose.to.empty() || !f.compose.topics.empty())) {
     return Report(Status(ErrorCode::kInvalidArgument,
-                         std::string(f.to.empty() ? "--topic" : "--to") +
+                         std::string(f.compose.to.empty() ? "--topic" : "--to") +
                              " applies only with --publish"),
                   kExitUsage);
   }

@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "agent/cli/context.h"
+#include "agent/cli/send_records.h"
 #include "agent/cli/store_forward.h"
-#include "agent/stix_objects.h"
-#include "agent/stix_time.h"
+#include "agent/stix/stix_objects.h"
+#include "agent/stix/stix_time.h"
 #include "common/base/status.h"
 
 namespace certshare::cli {
@@ -26,11 +27,9 @@ struct BuilderFlags {
   std::string registry;     // --registry / CERTSHARE_REGISTRY
   std::string broker;       // --broker / CERTSHARE_BROKER
   std::string broker_card;  // --broker-card / CERTSHARE_BROKER_CARD
-  std::vector<std::string> to;
   int timeout_seconds = 10;
   SpoolFlags spool;  // --spool and its limits: --publish spools first
-  std::vector<std::string> topics;            // --topic
-  std::string derive_topics = "clear-green";  // --derive-topics
+  ComposeFlags compose;  // --to, --topic, --derive-topics (the TLP is the built marking's)
   // --config and --passphrase-file, and once parsed the settings above as
   // resolved with the configuration file (context.h); --publish uses these.
   // Without --to, --publish sends to publish.to of the configuration.

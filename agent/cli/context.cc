@@ -237,20 +237,8 @@ int Report(const Status& status, int exit) {
   return exit;
 }
 
-bool BrokerNotReached(const Status& s) {
-  switch (s.code()) {
-    case ErrorCode::kTimeout:
-    case ErrorCode::kTransportError:
-    case ErrorCode::kUnreachable:
-    case ErrorCode::kUnauthenticated:
-      return true;
-    default:
-      return false;
-  }
-}
-
 int ExitForBroker(const Status& s) {
-  return BrokerNotReached(s) ? kExitUnreachable : kExitRefused;
+  return agent::BrokerNotReached(s) ? kExitUnreachable : kExitRefused;
 }
 
 }  // namespace certshare::cli

@@ -2,7 +2,7 @@
 // the registry, and how to reach the broker.
 //
 // Each setting comes from, in order of precedence: its flag, its
-// environment variable, the agent's configuration file (agent/config.h),
+// environment variable, the agent's configuration file (agent/config/config.h),
 // its default. The configuration file is --config FILE, else
 // CERTSHARE_CONFIG, else $XDG_CONFIG_HOME/certshare/agent.toml
 // (~/.config/certshare/agent.toml) if that exists.
@@ -25,8 +25,8 @@
 #include <optional>
 #include <string>
 
-#include "agent/broker_client.h"
-#include "agent/config.h"
+#include "agent/config/config.h"
+#include "agent/link/broker_client.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
@@ -121,15 +121,10 @@ Result<std::unique_ptr<agent::BrokerClient>> ConnectBroker(const ContextFlags& f
 // Prints "certshare: <CODE> (<n>): <message>" on stderr and returns `exit`.
 int Report(const Status& status, int exit);
 
-// Whether `s` says the broker was not reached: no answer (TIMEOUT), a
-// transport failure (TRANSPORT_ERROR), nothing accepting connections
-// (UNREACHABLE) or the handshake refused (UNAUTHENTICATED). Such a command
-// exits 5 (kExitUnreachable). A handshake refused as REVOKED is the
-// broker's answer, not a failure to reach it: exit 4.
-bool BrokerNotReached(const Status& s);
 // The exit status for a request the broker did not grant: kExitUnreachable
-// when the broker was not reached (BrokerNotReached), kExitRefused when it
-// refused (its ERROR code, or a handshake refused as REVOKED).
+// (5) when the broker was not reached (agent::BrokerNotReached),
+// kExitRefused (4) when it refused (its ERROR code, or a handshake refused
+// as REVOKED).
 int ExitForBroker(const Status& s);
 
 }  // namespace certshare::cli

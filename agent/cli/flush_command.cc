@@ -11,8 +11,8 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/store_forward.h"
-#include "agent/forwarder.h"
-#include "agent/progress.h"
+#include "agent/link/forwarder.h"
+#include "agent/link/progress.h"
 
 namespace certshare::cli {
 

@@ -13,7 +13,7 @@
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
-#include "agent/render.h"
+#include "agent/receive/render.h"
 
 namespace certshare::cli {
 

@@ -1,6 +1,6 @@
 // certshare init [--org ORG] [--broker ENDPOINT] [--out FILE]
 //
-// Writes a commented agent configuration file (agent/config.h), never over
+// Writes a commented agent configuration file (agent/config/config.h), never over
 // an existing one, and prints what to do next.
 #include <cstdlib>
 #include <filesystem>
@@ -9,7 +9,7 @@
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
-#include "agent/config.h"
+#include "agent/config/config.h"
 #include "common/base/file_util.h"
 #include "common/identity/identity.h"
 

@@ -1,10 +1,10 @@
 // certshare new bundle FILE... : one bundle holding the objects of several
 // STIX files (bundles, single objects or lists), each version once.
-#include "agent/bundle.h"
 #include "agent/cli/builder_output.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/new_commands.h"
+#include "agent/stix/bundle.h"
 
 namespace certshare::cli {
 

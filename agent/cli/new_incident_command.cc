@@ -11,9 +11,9 @@
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/new_commands.h"
 #include "agent/cli/prompt.h"
-#include "agent/incident_builder.h"
-#include "agent/rsit.h"
-#include "agent/vocab.h"
+#include "agent/stix/incident_builder.h"
+#include "agent/stix/rsit.h"
+#include "agent/stix/vocab.h"
 
 namespace certshare::cli {
 

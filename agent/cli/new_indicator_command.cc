@@ -5,7 +5,7 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/new_commands.h"
-#include "agent/indicator_builder.h"
+#include "agent/stix/indicator_builder.h"
 
 namespace certshare::cli {
 

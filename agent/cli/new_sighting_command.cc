@@ -5,7 +5,7 @@
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/new_commands.h"
 #include "agent/cli/prompt.h"
-#include "agent/sighting_builder.h"
+#include "agent/stix/sighting_builder.h"
 
 namespace certshare::cli {
 

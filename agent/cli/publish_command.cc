@@ -1,17 +1,18 @@
 // certshare publish <file|-> [--tlp LEVEL] [--to ORG,...] [--split] [--no-wait]
 //
 // The document is sealed (with --split, one record per object of a
-// bundle), then spooled and sent (send_records.h: store and forward).
+// bundle: agent/link/compose_split.h), then spooled and sent
+// (send_records.h: store and forward).
 #include <iostream>
 #include <iterator>
 
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
-#include "agent/cli/publish_split.h"
 #include "agent/cli/send_records.h"
 #include "agent/cli/store_forward.h"
-#include "agent/compose.h"
+#include "agent/link/compose.h"
+#include "agent/link/compose_split.h"
 #include "common/base/file_util.h"
 
 namespace certshare::cli {
@@ -21,16 +22,12 @@ namespace {
 struct PublishFlags {
   ContextFlags context;
   SpoolFlags spool;
+  ComposeFlags compose;  // --tlp, --to, --plaintext-green, --topic, --derive-topics
   std::string input;
-  std::string tlp;
-  std::vector<std::string> to;
   int timeout_seconds = 10;
   bool json = false;
-  bool plaintext_green = false;
   bool split = false;
   bool no_wait = false;
-  std::vector<std::string> topics;
-  std::string derive_topics = "clear-green";
 };
 
 Result<std::string> ReadInput(const std::string& input) {
@@ -41,33 +38,23 @@ Result<std::string> ReadInput(const std::string& input) {
 }
 
 int RunPublish(const PublishFlags& f) {
-  agent::ComposeOptions options;
-  if (!f.tlp.empty()) {
-    options.tlp = ParseTlp(f.tlp);
-    if (!options.tlp) {
-      return Report(Status(ErrorCode::kInvalidArgument,
-                           "--tlp must be clear, green, amber, amber+strict or red"),
-                    kExitUsage);
-    }
-  }
   // Without --to, the configuration's default recipients (publish.to).
-  options.recipients = f.to.empty() ? f.context.config.to : f.to;
-  options.encrypt_green = !f.plaintext_green;
-  options.topics = f.topics;
-  options.topic_mode = ParseTopicMode(f.derive_topics);
+  auto options = ComposeOptionsOf(f.compose, f.context.config);
+  if (!options.ok()) return Report(options.status(), kExitUsage);
   auto text = ReadInput(f.input);
   if (!text.ok()) return Report(text.status(), kExitInvalidInput);
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
-  SplitRecords split;
+  agent::SplitRecords split;
   if (f.split) {
-    auto composed = ComposeSplit(*text, options, *context, sealer);
+    auto composed =
+        agent::ComposeSplit(*text, *options, context->me, context->registry, sealer);
     if (!composed.ok()) return Report(composed.status(), kExitInvalidInput);
     split = std::move(*composed);
   } else {
-    auto composed = agent::Compose(*text, options, context->me, context->registry, sealer);
+    auto composed = agent::Compose(*text, *options, context->me, context->registry, sealer);
     if (!composed.ok()) return Report(composed.status(), kExitInvalidInput);
     split.source_id = composed->header.stix_id;
     split.records.push_back(std::move(*composed));
@@ -90,17 +77,17 @@ void AddPublish(CLI::App& app, int* exit_code) {
       "sign, encrypt and publish a STIX 2.1 object or bundle: spooled durably first, then "
       "sent; waits for the ACK unless --no-wait");
   cmd->add_option("input", flags->input, "STIX JSON file, or - for standard input")->required();
-  cmd->add_option("--tlp", flags->tlp,
+  cmd->add_option("--tlp", flags->compose.tlp,
                   "clear|green|amber|amber+strict|red (default: the document's TLP 2.0 "
                   "marking; with --split, the level of unmarked objects)");
-  cmd->add_option("--to", flags->to, "recipient organisations (repeat or comma-separate)")
+  cmd->add_option("--to", flags->compose.to, "recipient organisations (repeat or comma-separate)")
       ->delimiter(',');
   cmd->add_option("--timeout", flags->timeout_seconds,
                   "give up after this many seconds without an acknowledgement; the records "
                   "stay spooled (default 10)")
       ->check(CLI::Range(1, 3600));
   cmd->add_flag("--json", flags->json, "print the result as JSON");
-  cmd->add_flag("--plaintext-green", flags->plaintext_green,
+  cmd->add_flag("--plaintext-green", flags->compose.plaintext_green,
                 "send a TLP:GREEN record signed but not encrypted (default: encrypted to "
                 "the named recipients, or to every registered organisation)");
   cmd->add_flag("--split", flags->split,
@@ -109,7 +96,7 @@ void AddPublish(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-wait", flags->no_wait,
                 "exit as soon as the records are safely in the spool; `certshare flush` or "
                 "the next publish sends them");
-  AddTopicFlags(cmd, &flags->topics, &flags->derive_topics);
+  AddTopicFlags(cmd, &flags->compose);
   Needs needs;
   needs.broker = true;
   needs.broker_not_needed_if = &flags->no_wait;  // --no-wait only spools

@@ -4,8 +4,8 @@
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
-#include "agent/revise.h"
-#include "agent/vocab.h"
+#include "agent/stix/revise.h"
+#include "agent/stix/vocab.h"
 
 namespace certshare::cli {
 

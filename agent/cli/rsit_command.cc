@@ -7,7 +7,7 @@
 
 #include "agent/cli/commands.h"
 #include "agent/cli/exit_codes.h"
-#include "agent/rsit.h"
+#include "agent/stix/rsit.h"
 
 namespace certshare::cli {
 

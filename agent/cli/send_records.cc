@@ -1,36 +1,19 @@
 #include "agent/cli/send_records.h"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <iostream>
-#include <map>
 #include <optional>
 
 #include "agent/cli/exit_codes.h"
-#include "agent/forwarder.h"
-#include "agent/progress.h"
-#include "agent/published.h"
+#include "agent/cli/stop_signals.h"
+#include "agent/link/progress.h"
+#include "agent/link/published.h"
+#include "agent/link/send.h"
 
 namespace certshare::cli {
 
 namespace {
-
-// What happened to this command's own records, and to older ones sent on
-// the way.
-struct Tally {
-  std::map<std::uint64_t, std::optional<agent::Outcome>> own;  // by spool id
-  std::uint64_t own_settled = 0;
-  std::uint64_t earlier_acked = 0;
-  std::vector<agent::Outcome> earlier_refused;
-
-  std::uint64_t Count(agent::Outcome::Kind kind) const {
-    std::uint64_t n = 0;
-    for (const auto& [id, o] : own) n += o && o->kind == kind;
-    return n;
-  }
-};
 
 // "(TLP:amber, to CERT-UA, CERT-EU, encrypted)"
 std::string Routing(const envelope::Header& h) {
@@ -44,55 +27,7 @@ std::string Routing(const envelope::Header& h) {
   return out + (h.encrypted ? ", encrypted)" : ", signed, not encrypted)");
 }
 
-// Set by SIGINT / SIGTERM while records are being forwarded.
-std::atomic<bool> g_interrupted{false};
-extern "C" void OnInterrupt(int) { g_interrupted = true; }
-
-// Catches SIGINT and SIGTERM for its lifetime: the forwarding stops and
-// the command says where its records are. A second Ctrl-C kills as usual
-// (SA_RESETHAND).
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    struct sigaction sa {};
-    sa.sa_handler = OnInterrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
-// How one of this command's records compares with the version the broker
-// stored under its id and `modified` (agent/published.h).
-struct Comparison {
-  bool known = false;                // this spool sent the stored version
-  agent::PublishedNote stored;       // its note, when known
-  std::vector<std::string> differs;  // what differs from this record; empty: the same
-};
-
-Comparison Compare(agent::Spool& spool, const agent::Outcome& o,
-                   const agent::PublishedNote& mine) {
-  Comparison c;
-  auto sent = spool.Sent(o.dedupe_key);
-  if (!sent.ok() || !*sent || (*sent)->sequence != o.sequence) return c;
-  std::optional<agent::PublishedNote> stored = agent::DecodeNote((*sent)->note);
-  if (!stored) return c;
-  c.known = true;
-  c.stored = std::move(*stored);
-  c.differs = agent::Differences(c.stored, mine);
-  return c;
-}
+using agent::Comparison;
 
 std::string Joined(const std::vector<std::string>& words, const char* last) {
   std::string out;
@@ -145,7 +80,7 @@ std::string JsonComparison(const Comparison& c) {
   return out + "]";
 }
 
-void ReportEarlier(const Tally& t, const agent::Spool& spool) {
+void ReportEarlier(const agent::SendResult& t, const agent::Spool& spool) {
   if (t.earlier_acked > 0) {
     std::cerr << "certshare: also delivered " << t.earlier_acked
               << " records spooled earlier\n";
@@ -195,10 +130,10 @@ int PrintInterrupted(std::uint64_t waiting, const std::string& first_id,
 
 int PrintSingle(const SendOptions& f, const agent::Composed& record,
                 const std::optional<agent::Outcome>& outcome, const Status& drained,
-                agent::Spool& spool) {
+                bool interrupted, agent::Spool& spool) {
   const envelope::Header& h = record.header;
   if (!outcome) {
-    if (g_interrupted) return PrintInterrupted(1, h.stix_id, spool);
+    if (interrupted) return PrintInterrupted(1, h.stix_id, spool);
     Report(drained.ok() ? Status(ErrorCode::kTimeout, "no acknowledgement from the broker")
                         : drained,
            kExitFailure);
@@ -214,7 +149,7 @@ int PrintSingle(const SendOptions& f, const agent::Composed& record,
   }
   const bool duplicate = outcome->kind == agent::Outcome::Kind::kDuplicate;
   const agent::PublishedNote mine = agent::NoteOf(h, record.content);
-  const Comparison c = Compare(spool, *outcome, mine);
+  const Comparison c = agent::CompareWithStored(spool, *outcome, mine);
   if (f.json) {
     std::cout << "{\"sequence\":" << outcome->sequence
               << ",\"duplicate\":" << (duplicate ? "true" : "false") << ",\"id\":\""
@@ -240,9 +175,10 @@ int PrintSingle(const SendOptions& f, const agent::Composed& record,
 
 // The summary of a --split publish: always printed, one line (or one JSON
 // object); each refusal on standard error.
-int PrintSummary(const SendOptions& f, const SplitRecords& split,
-                 const std::vector<std::uint64_t>& ids, const Tally& t, const Status& drained,
-                 agent::Spool& spool) {
+int PrintSummary(const SendOptions& f, const agent::SplitRecords& split,
+                 const std::vector<std::uint64_t>& ids, const agent::SendResult& t,
+                 bool interrupted, agent::Spool& spool) {
+  const Status& drained = t.drained;
   using Kind = agent::Outcome::Kind;
   const std::uint64_t stored = t.Count(Kind::kStored);
   const std::uint64_t duplicates = t.Count(Kind::kDuplicate);
@@ -261,7 +197,7 @@ int PrintSummary(const SendOptions& f, const SplitRecords& split,
     if (!o || o->kind == Kind::kRefused) continue;
     const agent::PublishedNote mine =
         agent::NoteOf(split.records[i].header, split.records[i].content);
-    Comparison c = Compare(spool, *o, mine);
+    Comparison c = agent::CompareWithStored(spool, *o, mine);
     if (c.differs.empty()) continue;
     WarnDiffers(*o, c, mine);
     differing.emplace_back(&*o, std::move(c));
@@ -303,7 +239,7 @@ int PrintSummary(const SendOptions& f, const SplitRecords& split,
     std::cout << "\n";
   }
   if (pending > 0) {
-    if (g_interrupted) {
+    if (interrupted) {
       std::string first;  // a record not yet acknowledged, named when it is the only one
       for (std::size_t i = 0; i < ids.size() && first.empty(); ++i) {
         if (!t.own.at(ids[i])) first = split.records[i].header.stix_id;
@@ -327,8 +263,8 @@ int PrintSummary(const SendOptions& f, const SplitRecords& split,
 
 }  // namespace
 
-void AddTopicFlags(CLI::App* cmd, std::vector<std::string>* topics, std::string* derive) {
-  cmd->add_option("--topic", *topics,
+void AddTopicFlags(CLI::App* cmd, ComposeFlags* flags) {
+  cmd->add_option("--topic", flags->topics,
                   "a routing topic subscribers can filter on, e.g. sector:energy (repeat or "
                   "comma-separate); readable by the broker")
       ->delimiter(',')
@@ -336,21 +272,40 @@ void AddTopicFlags(CLI::App* cmd, std::vector<std::string>* topics, std::string*
         return t.empty() || t.size() > 255 ? std::string("a topic is 1 to 255 bytes")
                                            : std::string();
       });
-  cmd->add_option("--derive-topics", *derive,
+  cmd->add_option("--derive-topics", flags->derive_topics,
                   "add the topics the document implies (rsit:<class>, sector:<s>, "
                   "country:<CC>): clear-green (default: only for TLP:CLEAR and GREEN, as "
                   "the broker can read topics), always, or never")
       ->check(CLI::IsMember({"clear-green", "always", "never"}));
 }
 
+namespace {
+// The mode a checked --derive-topics value names.
 agent::TopicMode ParseTopicMode(const std::string& derive) {
   if (derive == "always") return agent::TopicMode::kAuto;
   if (derive == "never") return agent::TopicMode::kNone;
   return agent::TopicMode::kDefault;
 }
+}  // namespace
 
-int SpoolAndSend(const SendOptions& f, const SplitRecords& split, const ContextFlags& flags,
-                 const Context& context) {
+Result<agent::ComposeOptions> ComposeOptionsOf(const ComposeFlags& f,
+                                               const agent::AgentConfig& config,
+                                               std::optional<Tlp> default_tlp) {
+  agent::ComposeOptions options;
+  options.tlp = f.tlp.empty() ? default_tlp : ParseTlp(f.tlp);
+  if (!f.tlp.empty() && !options.tlp) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--tlp must be clear, green, amber, amber+strict or red");
+  }
+  options.recipients = f.to.empty() ? config.to : f.to;
+  options.encrypt_green = !f.plaintext_green;
+  options.topics = f.topics;
+  options.topic_mode = ParseTopicMode(f.derive_topics);
+  return options;
+}
+
+int SpoolAndSend(const SendOptions& f, const agent::SplitRecords& split,
+                 const ContextFlags& flags, const Context& context) {
   // The broker's settings are checked before anything is accepted (a
   // --no-wait publish needs none: it only spools).
   Result<agent::Forwarder::Connector> connector = agent::Forwarder::Connector();
@@ -363,53 +318,30 @@ int SpoolAndSend(const SendOptions& f, const SplitRecords& split, const ContextF
   const auto timeout = std::chrono::seconds(f.timeout_seconds);
   auto spool = OpenSpool(f.spool, context.me, timeout);
   if (!spool.ok()) return Report(spool.status(), ExitForForward(spool.status()));
-  std::vector<Bytes> bytes;
-  std::vector<std::string> notes;  // what the spool remembers once stored
-  bytes.reserve(split.records.size());
-  notes.reserve(split.records.size());
-  for (const auto& r : split.records) {
-    bytes.push_back(r.record);
-    notes.push_back(agent::EncodeNote(agent::NoteOf(r.header, r.content)));
-  }
-  auto ids = (*spool)->Add(bytes, notes);
+  auto ids = agent::SpoolRecords(**spool, split.records);
   if (!ids.ok()) return Report(ids.status(), ExitForForward(ids.status()));
-  bytes.clear();
-  notes.clear();
   if (f.no_wait) return PrintSpooled(f, split.records, split.source_id, **spool);
 
   // Forward, oldest first, until everything is acknowledged or the broker
   // stays silent for --timeout.
-  Tally tally;
-  for (std::uint64_t id : *ids) tally.own.emplace(id, std::nullopt);
-  agent::ProgressBar progress(std::cerr, "publishing", tally.own.size(),
-                              agent::IsTerminal(STDERR_FILENO) && tally.own.size() > 1);
-  agent::Forwarder forwarder(**spool, *connector);
-  forwarder.OnOutcome([&](const agent::Outcome& o) {
-    auto it = tally.own.find(o.spool_id);
-    if (it == tally.own.end()) {
-      if (o.kind == agent::Outcome::Kind::kRefused) {
-        tally.earlier_refused.push_back(o);
-      } else {
-        ++tally.earlier_acked;
-      }
-      return;
-    }
-    if (!it->second) ++tally.own_settled;
-    it->second = o;
-    progress.Update(tally.own_settled);
-  });
-  Status drained;
+  agent::ProgressBar progress(std::cerr, "publishing", ids->size(),
+                              agent::IsTerminal(STDERR_FILENO) && ids->size() > 1);
+  agent::SendResult sent;
+  bool interrupted = false;
   {
-    InterruptGuard interrupts;  // Ctrl-C stops waiting; the records stay spooled
-    drained = forwarder.Drain(timeout, &g_interrupted);
+    // Ctrl-C stops waiting (the records stay spooled); a second one kills.
+    StopSignals signals(StopSignals::Repeat::kKills);
+    sent = agent::ForwardRecords(**spool, *connector, *ids, timeout, &signals.stop(),
+                                 [&](std::uint64_t settled) { progress.Update(settled); });
+    interrupted = signals.stop();
   }
   progress.Finish();
-  ReportEarlier(tally, **spool);
+  ReportEarlier(sent, **spool);
   if (!f.split) {
-    return PrintSingle(f, split.records.front(), tally.own.at(ids->front()), drained, **spool);
+    return PrintSingle(f, split.records.front(), sent.own.at(ids->front()), sent.drained,
+                       interrupted, **spool);
   }
-  return PrintSummary(f, split, *ids, tally, drained, **spool);
+  return PrintSummary(f, split, *ids, sent, interrupted, **spool);
 }
-
 
 }  // namespace certshare::cli

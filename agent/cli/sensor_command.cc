@@ -8,8 +8,6 @@
 // the input ends (standard input) or SIGINT / SIGTERM; then hands over
 // what is batched and, after the input ended, waits up to --drain-timeout
 // for the broker to take what is spooled. docs/agent.md, "Sensors".
-#include <signal.h>
-
 #include <atomic>
 #include <charconv>
 #include <cstdio>
@@ -21,8 +19,10 @@
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
+#include "agent/cli/send_records.h"
+#include "agent/cli/stop_signals.h"
 #include "agent/cli/store_forward.h"
-#include "agent/forwarder.h"
+#include "agent/link/forwarder.h"
 #include "agent/sensor/eve_stix.h"
 #include "agent/sensor/eve_time.h"
 #include "agent/sensor/follow.h"
@@ -34,28 +34,12 @@ namespace certshare::cli {
 
 namespace {
 
-// Set by SIGINT / SIGTERM (and by a forwarder that cannot go on).
-std::atomic<bool> g_stop{false};
-
-void OnSignal(int) { g_stop = true; }
-
-void CatchSignals() {
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a blocked poll() returns at once
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
 struct SensorFlags {
   ContextFlags context;
   SpoolFlags spool;
+  ComposeFlags compose;  // --tlp, --to, --plaintext-green
   std::string input;
   std::string format;
-  std::string tlp;
-  std::vector<std::string> to;
-  bool plaintext_green = false;
   bool from_beginning = false;
   std::size_t batch_events = 256;
   int batch_delay_ms = 100;
@@ -106,153 +90,225 @@ int ExitForPipeline(const Status& s) {
   return kExitFailure;
 }
 
-int RunSensor(const SensorFlags& f) {
-  // What the records are: format, TLP, recipients.
-  std::unique_ptr<agent::sensor::EventMapper> mapper;
+// What the flags say the records and the input are, checked before
+// anything is opened (kInvalidArgument: exit 2).
+struct SensorSettings {
+  agent::ComposeOptions compose;  // TLP, recipients, --plaintext-green
+  agent::sensor::EveOptions eve;  // --assume-offset
+  unsigned socket_mode = 0600;    // --socket-mode
+};
+
+Result<SensorSettings> CheckFlags(const SensorFlags& f) {
+  SensorSettings settings;
   if (f.format != "eve" && f.format != "jsonl") {
-    return Report(Status(ErrorCode::kInvalidArgument, "--format must be eve or jsonl"),
-                  kExitUsage);
+    return Status(ErrorCode::kInvalidArgument, "--format must be eve or jsonl");
   }
-  agent::ComposeOptions options;
-  options.tlp = f.tlp.empty() ? f.context.config.sensor_tlp : ParseTlp(f.tlp);
-  if (!options.tlp) {
-    return Report(Status(ErrorCode::kInvalidArgument,
-                         "--tlp must be clear, green, amber, amber+strict or red"),
-                  kExitUsage);
-  }
-  options.recipients = f.to.empty() ? f.context.config.to : f.to;
-  options.encrypt_green = !f.plaintext_green;
+  // Without --tlp, sensor.tlp of the configuration; without --to, publish.to.
+  CERTSHARE_ASSIGN_OR_RETURN(
+      settings.compose,
+      ComposeOptionsOf(f.compose, f.context.config, f.context.config.sensor_tlp));
   // Octal digits only, all of them: "0660x" or "08" are refused, not cut short.
-  unsigned socket_mode = 0;
   const std::string& m = f.socket_mode;
-  const auto [end, ec] = std::from_chars(m.data(), m.data() + m.size(), socket_mode, 8);
-  if (m.empty() || ec != std::errc() || end != m.data() + m.size() || socket_mode > 0777) {
-    return Report(Status(ErrorCode::kInvalidArgument,
-                         "--socket-mode must be an octal file mode from 0 to 0777, e.g. 0660, "
-                         "not \"" + m + "\""),
-                  kExitUsage);
+  const auto [end, ec] = std::from_chars(m.data(), m.data() + m.size(), settings.socket_mode, 8);
+  if (m.empty() || ec != std::errc() || end != m.data() + m.size() ||
+      settings.socket_mode > 0777) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--socket-mode must be an octal file mode from 0 to 0777, e.g. 0660, "
+                  "not \"" + m + "\"");
   }
-
-  agent::sensor::EveOptions eve;
-  eve.assume_offset_minutes = f.context.config.sensor_assume_offset_minutes;
+  settings.eve.assume_offset_minutes = f.context.config.sensor_assume_offset_minutes;
   if (!f.assume_offset.empty()) {
-    eve.assume_offset_minutes = agent::sensor::ParseUtcOffset(f.assume_offset);
-    if (!eve.assume_offset_minutes) {
-      return Report(Status(ErrorCode::kInvalidArgument,
-                           "--assume-offset must be a UTC offset such as Z, +00:00, +02:00 or "
-                           "-0500, not \"" + f.assume_offset + "\""),
-                    kExitUsage);
+    settings.eve.assume_offset_minutes = agent::sensor::ParseUtcOffset(f.assume_offset);
+    if (!settings.eve.assume_offset_minutes) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--assume-offset must be a UTC offset such as Z, +00:00, +02:00 or "
+                    "-0500, not \"" + f.assume_offset + "\"");
     }
   }
+  return settings;
+}
 
-  auto context = LoadContext(f.context);
-  if (!context.ok()) return Report(context.status(), kExitInvalidInput);
-  agent::sensor::RouteCache routes(options, context->me, context->registry);
-  // Refuse at start what would refuse every event (AMBER without --to, an
-  // unknown recipient).
-  if (auto r = routes.For(std::nullopt); !r.ok()) return Report(r.status(), kExitInvalidInput);
+// Suricata EVE alerts as sightings, or STIX objects one per line.
+std::unique_ptr<agent::sensor::EventMapper> MakeMapper(const SensorFlags& f,
+                                                       const SensorSettings& settings,
+                                                       const Context& context) {
   if (f.format == "eve") {
-    mapper = std::make_unique<agent::sensor::EveMapper>(
-        agent::Author{context->me.card.org, context->me.card.name}, *options.tlp, eve);
-  } else {
-    mapper = std::make_unique<agent::sensor::JsonlMapper>(context->me.card.org, context->registry);
+    return std::make_unique<agent::sensor::EveMapper>(
+        agent::Author{context.me.card.org, context.me.card.name}, *settings.compose.tlp,
+        settings.eve);
   }
-  auto connector = MakeConnector(f.context, *context);
-  if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
-  auto spool = OpenSpool(f.spool, context->me, std::chrono::seconds(10));
-  if (!spool.ok()) return Report(spool.status(), ExitForForward(spool.status()));
+  return std::make_unique<agent::sensor::JsonlMapper>(context.me.card.org, context.registry);
+}
 
-  agent::sensor::InputOptions input_options;
-  input_options.from_beginning = f.from_beginning;
-  input_options.poll = std::chrono::milliseconds(f.poll_ms);
-  input_options.max_line_bytes = f.max_line_bytes;
-  input_options.socket_mode = socket_mode;
-  // A followed file resumes where the last run left it (position_file.h).
+// The input; a followed file resumes where the last run left it, its
+// position kept in `position_file` beside the spool (position_file.h).
+struct SensorInput {
+  std::unique_ptr<agent::sensor::LineSource> source;
+  std::string position_file;  // empty: not a followed file
+};
+
+Result<SensorInput> OpenSensorInput(const SensorFlags& f, const SensorSettings& settings,
+                                    const std::string& spool_dir, Messages& messages) {
+  agent::sensor::InputOptions options;
+  options.from_beginning = f.from_beginning;
+  options.poll = std::chrono::milliseconds(f.poll_ms);
+  options.max_line_bytes = f.max_line_bytes;
+  options.socket_mode = settings.socket_mode;
+  SensorInput input;
   const bool followed = f.input != "-" && f.input.rfind("unix:", 0) != 0;
-  const std::string position_file =
-      followed ? agent::sensor::PositionFilePath((*spool)->dir(), f.input) : "";
   if (followed) {
-    auto saved = agent::sensor::LoadPosition(position_file, f.input);
+    input.position_file = agent::sensor::PositionFilePath(spool_dir, f.input);
+    auto saved = agent::sensor::LoadPosition(input.position_file, f.input);
     if (!saved.ok()) {
-      std::cerr << "certshare: sensor: " << saved.status().ToString()
-                << "; starting without it\n";
+      messages.Say(saved.status().ToString() + "; starting without it");
     } else {
-      input_options.resume = *saved;
+      options.resume = *saved;
     }
   }
-  auto source = agent::sensor::OpenInput(f.input, input_options);
-  if (!source.ok()) return Report(source.status(), kExitInvalidInput);
+  CERTSHARE_ASSIGN_OR_RETURN(input.source, agent::sensor::OpenInput(f.input, options));
+  return input;
+}
 
-  Messages messages;
-  Tallies tallies;
-  CatchSignals();
-
-  // The second thread: spool -> broker.
-  agent::Forwarder forwarder(**spool, *connector);
-  std::uint64_t refusals_told = 0;
-  forwarder.OnOutcome([&](const agent::Outcome& o) {
-    switch (o.kind) {
-      case agent::Outcome::Kind::kStored: ++tallies.stored; break;
-      case agent::Outcome::Kind::kDuplicate: ++tallies.duplicates; break;
-      case agent::Outcome::Kind::kRefused:
-        ++tallies.refused;
-        if (++refusals_told <= 100) {
-          messages.Say(DescribeRecord(o.dedupe_key) + " REFUSED by the broker: " +
-                       o.refusal.ToString() + " (kept in the refused area of the spool)");
-        }
-        break;
-    }
-  });
-  std::atomic<bool> forwarder_stop{false};
-  Status forwarded;
-  std::thread forwarding([&] {
-    forwarded = forwarder.Run(forwarder_stop);
-    if (!forwarded.ok()) g_stop = true;  // nothing would leave the spool: stop reading
-  });
-
-  // This thread: input -> spool.
-  agent::sensor::PipelineOptions pipeline_options;
-  pipeline_options.batch_events = f.batch_events;
-  pipeline_options.batch_delay = std::chrono::milliseconds(f.batch_delay_ms);
-  if (followed) {
-    pipeline_options.spooled = [&](const agent::sensor::Line& last) {
-      if (last.file_ino == 0) return;
-      Status saved = agent::sensor::SavePosition(position_file, f.input,
-                                                 {last.file_dev, last.file_ino, last.end});
-      if (!saved.ok()) messages.Say("cannot save the input position: " + saved.ToString());
-    };
+// The second thread: spool -> broker, until Stop. Counts what the broker
+// did with each record and tells the first 100 refusals. If the forwarder
+// cannot go on (its connector's or the spool's error), nothing would leave
+// the spool: it stops the reading too, as a signal would.
+class Forwarding {
+ public:
+  Forwarding(agent::Spool& spool, agent::Forwarder::Connector connector, Tallies& tallies,
+             Messages& messages, StopSignals& signals)
+      : forwarder_(spool, std::move(connector)) {
+    forwarder_.OnOutcome([this, &tallies, &messages](const agent::Outcome& o) {
+      switch (o.kind) {
+        case agent::Outcome::Kind::kStored: ++tallies.stored; break;
+        case agent::Outcome::Kind::kDuplicate: ++tallies.duplicates; break;
+        case agent::Outcome::Kind::kRefused:
+          ++tallies.refused;
+          if (++refusals_told_ <= 100) {
+            messages.Say(DescribeRecord(o.dedupe_key) + " REFUSED by the broker: " +
+                         o.refusal.ToString() + " (kept in the refused area of the spool)");
+          }
+          break;
+      }
+    });
+    thread_ = std::thread([this, &signals] {
+      result_ = forwarder_.Run(stop_);
+      if (!result_.ok()) signals.RequestStop();
+    });
   }
-  envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
-                          context->me.box_secret);
-  agent::sensor::SpoolSink sink(**spool);
-  agent::sensor::Pipeline pipeline(**source, *mapper, routes, sealer, sink, pipeline_options,
-                                   [&](const std::string& m) { messages.Say(m); });
-  const std::string start = (*source)->start();
+  ~Forwarding() { Join(); }
+  Forwarding(const Forwarding&) = delete;
+  Forwarding& operator=(const Forwarding&) = delete;
+
+  // Stops the forwarder and returns its result (OK unless it gave up).
+  Status Stop() {
+    Join();
+    return result_;
+  }
+
+ private:
+  void Join() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  agent::Forwarder forwarder_;
+  std::uint64_t refusals_told_ = 0;  // on the forwarder's thread only
+  std::atomic<bool> stop_{false};
+  Status result_;  // written by the thread, read after the join
+  std::thread thread_;
+};
+
+// "reading <input> (eve, TLP:green, times without an offset read as
+// +02:00) from the end": the first message.
+std::string ReadingLine(const SensorFlags& f, const SensorSettings& settings,
+                        const agent::sensor::LineSource& source) {
   std::string assumed;
-  if (f.format == "eve" && eve.assume_offset_minutes) {
-    const int m = *eve.assume_offset_minutes;
-    char offset[8];
+  if (f.format == "eve" && settings.eve.assume_offset_minutes) {
+    const int m = *settings.eve.assume_offset_minutes;
+    char offset[32];  // "+HH:MM"; room for any int, so no truncation to reason about
     std::snprintf(offset, sizeof offset, "%c%02d:%02d", m < 0 ? '-' : '+', std::abs(m) / 60,
                   std::abs(m) % 60);
     assumed = std::string(", times without an offset read as ") + offset;
   }
-  messages.Say("reading " + (*source)->name() + " (" + f.format + ", TLP:" +
-               std::string(TlpName(*options.tlp)) + assumed + ")" +
-               (start.empty() ? "" : " " + start));
-  const Status piped = pipeline.Run(g_stop);
+  const std::string start = source.start();
+  return "reading " + source.name() + " (" + f.format + ", TLP:" +
+         std::string(TlpName(*settings.compose.tlp)) + assumed + ")" +
+         (start.empty() ? "" : " " + start);
+}
 
-  // The input ended: give the broker a moment to take what is spooled.
-  if (piped.ok() && !g_stop && f.drain_timeout_seconds > 0) {
-    const auto until =
-        std::chrono::steady_clock::now() + std::chrono::seconds(f.drain_timeout_seconds);
-    while (!g_stop && (*spool)->Depth() > 0 && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+// This thread: input -> spool (agent/sensor/pipeline.h), until the input
+// ends or `stop`; a followed file's position is saved after each batch
+// spooled.
+Status Pipe(const SensorFlags& f, const SensorSettings& settings, const Context& context,
+            SensorInput& input, agent::sensor::EventMapper& mapper,
+            agent::sensor::RouteCache& routes, agent::Spool& spool, Messages& messages,
+            const std::atomic<bool>& stop, agent::sensor::PipelineStats* stats) {
+  agent::sensor::PipelineOptions options;
+  options.batch_events = f.batch_events;
+  options.batch_delay = std::chrono::milliseconds(f.batch_delay_ms);
+  if (!input.position_file.empty()) {
+    options.spooled = [&](const agent::sensor::Line& last) {
+      if (last.file_ino == 0) return;
+      Status saved = agent::sensor::SavePosition(input.position_file, f.input,
+                                                 {last.file_dev, last.file_ino, last.end});
+      if (!saved.ok()) messages.Say("cannot save the input position: " + saved.ToString());
+    };
   }
-  forwarder_stop = true;
-  forwarding.join();
+  envelope::Sealer sealer(context.me.card.org, context.me.sign_secret, context.me.box_secret);
+  agent::sensor::SpoolSink sink(spool);
+  agent::sensor::Pipeline pipeline(*input.source, mapper, routes, sealer, sink, options,
+                                   [&](const std::string& m) { messages.Say(m); });
+  messages.Say(ReadingLine(f, settings, *input.source));
+  const Status piped = pipeline.Run(stop);
+  *stats = pipeline.stats();
+  return piped;
+}
 
-  PrintSummary(f, pipeline.stats(), tallies, **spool);
+// The input ended: gives the broker up to --drain-timeout to take what is
+// spooled, unless `stop`.
+void WaitForDrain(const agent::Spool& spool, int drain_timeout_seconds,
+                  const std::atomic<bool>& stop) {
+  if (drain_timeout_seconds <= 0) return;
+  const auto until =
+      std::chrono::steady_clock::now() + std::chrono::seconds(drain_timeout_seconds);
+  while (!stop && spool.Depth() > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+int RunSensor(const SensorFlags& f) {
+  // What the records are: format, TLP, recipients; and the input's mode.
+  auto settings = CheckFlags(f);
+  if (!settings.ok()) return Report(settings.status(), kExitUsage);
+  auto context = LoadContext(f.context);
+  if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  agent::sensor::RouteCache routes(settings->compose, context->me, context->registry);
+  // Refuse at start what would refuse every event (AMBER without --to, an
+  // unknown recipient).
+  if (auto r = routes.For(std::nullopt); !r.ok()) return Report(r.status(), kExitInvalidInput);
+  std::unique_ptr<agent::sensor::EventMapper> mapper = MakeMapper(f, *settings, *context);
+  auto connector = MakeConnector(f.context, *context);
+  if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
+  auto spool = OpenSpool(f.spool, context->me, std::chrono::seconds(10));
+  if (!spool.ok()) return Report(spool.status(), ExitForForward(spool.status()));
+  Messages messages;
+  auto input = OpenSensorInput(f, *settings, (*spool)->dir(), messages);
+  if (!input.ok()) return Report(input.status(), kExitInvalidInput);
+
+  Tallies tallies;
+  // SIGINT and SIGTERM (and a forwarder that cannot go on) stop the reading.
+  StopSignals signals(StopSignals::Repeat::kStopsAgain);
+  Forwarding forwarding(**spool, *connector, tallies, messages, signals);
+  agent::sensor::PipelineStats stats;
+  const Status piped = Pipe(f, *settings, *context, *input, *mapper, routes, **spool, messages,
+                            signals.stop(), &stats);
+  if (piped.ok() && !signals.stop()) {
+    WaitForDrain(**spool, f.drain_timeout_seconds, signals.stop());
+  }
+  const Status forwarded = forwarding.Stop();
+
+  PrintSummary(f, stats, tallies, **spool);
   if (!piped.ok()) return Report(piped, ExitForPipeline(piped));
   if (!forwarded.ok()) return Report(forwarded, ExitForForward(forwarded));
   return kExitOk;
@@ -273,15 +329,15 @@ void AddSensor(CLI::App& app, int* exit_code) {
   cmd->add_option("--format", flags->format, "eve (Suricata EVE JSON) or jsonl (STIX per line)")
       ->required()
       ->check(CLI::IsMember({"eve", "jsonl"}));
-  cmd->add_option("--tlp", flags->tlp,
+  cmd->add_option("--tlp", flags->compose.tlp,
                   "clear|green|amber|amber+strict|red: the TLP of the records (default: "
                   "sensor.tlp of the configuration file, else green); it raises a jsonl "
                   "line's own TLP marking, and a line marked above it is a bad line");
-  cmd->add_option("--to", flags->to,
+  cmd->add_option("--to", flags->compose.to,
                   "recipient organisations or group:NAME (default: publish.to of the "
                   "configuration file); required for amber and red")
       ->delimiter(',');
-  cmd->add_flag("--plaintext-green", flags->plaintext_green,
+  cmd->add_flag("--plaintext-green", flags->compose.plaintext_green,
                 "TLP:GREEN records signed but not encrypted");
   cmd->add_flag("--from-beginning", flags->from_beginning,
                 "a followed file: read what it already holds (default: only what is added)");

@@ -15,12 +15,11 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/store_forward.h"
+#include "agent/link/probe.h"
 
 namespace certshare::cli {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct StatusFlags {
   ContextFlags context;
@@ -30,60 +29,21 @@ struct StatusFlags {
   bool json = false;
 };
 
-struct BrokerProbe {
-  bool reachable = false;
-  std::chrono::milliseconds round_trip{0};
-  Status error;
-  // The durable subscriptions (asked once the broker answered the PING);
-  // unknown (with why) when the broker was not reachable or did not list
-  // them.
-  Result<agent::SubscriptionPositions> positions =
-      Status(ErrorCode::kUnavailable, "the broker is not reachable");
-};
+using agent::Behind;
+using agent::BrokerProbe;
+using agent::PositionRemoved;
 
+// The probe (agent/link/probe.h) with the broker's card from the settings;
+// a card that cannot be loaded is the probe's error.
 BrokerProbe Probe(const ContextFlags& flags, const Context& context,
                   std::chrono::milliseconds timeout) {
-  BrokerProbe probe;
   auto card = LoadBrokerCard(flags);  // broker.card or broker.public_key
   if (!card.ok()) {
+    BrokerProbe probe;
     probe.error = card.status();
     return probe;
   }
-  auto client = agent::BrokerClient::Connect(flags.broker, *card, context.me,
-                                             ConnectTimeout(flags));
-  if (!client.ok()) {
-    probe.error = client.status();
-    return probe;
-  }
-  const auto start = Clock::now();
-  const auto deadline = start + timeout;
-  Status sent = (*client)->Ping();
-  if (!sent.ok()) {
-    probe.error = sent;
-    return probe;
-  }
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) {
-      probe.error = Status(ErrorCode::kTimeout, "no answer to a PING within " +
-                                                    std::to_string(timeout.count() / 1000) +
-                                                    " s");
-      return probe;
-    }
-    auto msg = (*client)->Next(left);
-    if (!msg.ok()) {
-      if (msg.status().code() == ErrorCode::kTimeout) continue;
-      probe.error = msg.status();
-      return probe;
-    }
-    if (msg->msg.command == wire::Command::kPong) {
-      probe.reachable = true;
-      probe.round_trip =
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-      probe.positions = (*client)->Positions(timeout);
-      return probe;
-    }
-  }
+  return agent::ProbeBroker(flags.broker, *card, context.me, ConnectTimeout(flags), timeout);
 }
 
 std::uint64_t NowMs() {
@@ -107,24 +67,6 @@ std::string Age(std::uint64_t ms) {
   if (s < 7200) return std::to_string(s / 60) + " min";
   if (s < 172800) return std::to_string(s / 3600) + " h " + std::to_string(s / 60 % 60) + " min";
   return std::to_string(s / 86400) + " d " + std::to_string(s / 3600 % 24) + " h";
-}
-
-// How far behind a subscription is: for a connected one, the broker's
-// count of what it still has to process (its lag: records sent and not
-// acknowledged, and records it would still be sent; docs/broker.md,
-// "Lag"). Otherwise, or from a broker older than the lag, every record
-// stored after the acknowledged position: an upper bound, since the broker
-// skips what the organisation may not receive and what the filter leaves
-// out.
-std::uint64_t Behind(std::uint64_t head, const wire::Position& p) {
-  if (p.lag) return *p.lag;
-  return head > p.acknowledged ? head - p.acknowledged : 0;
-}
-
-// Retention removed the record after the acknowledged position: resuming
-// this subscription is refused with POSITION_REMOVED.
-bool PositionRemoved(const agent::SubscriptionPositions& s, const wire::Position& p) {
-  return s.first != 0 && p.acknowledged + 1 < s.first;
 }
 
 // A name as the broker sent it, safe to print on a terminal (the broker's

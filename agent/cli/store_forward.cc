@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "agent/cli/exit_codes.h"
-#include "agent/config.h"
+#include "agent/config/config.h"
 #include "common/base/json.h"
 
 namespace certshare::cli {
@@ -64,7 +64,7 @@ Result<agent::Forwarder::Connector> MakeConnector(const ContextFlags& flags,
 }
 
 int ExitForForward(const Status& s) {
-  if (BrokerNotReached(s)) return kExitUnreachable;
+  if (agent::BrokerNotReached(s)) return kExitUnreachable;
   switch (s.code()) {
     case ErrorCode::kRevoked:  // the handshake: the broker refuses this organisation
       return kExitRefused;

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "agent/cli/context.h"
-#include "agent/forwarder.h"
-#include "agent/spool.h"
+#include "agent/link/forwarder.h"
+#include "agent/link/spool.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 
@@ -58,7 +58,7 @@ Result<agent::Forwarder::Connector> MakeConnector(const ContextFlags& flags,
                                                   const Context& context);
 
 // Exit status for an error of the spool or of Forwarder::Drain: 5 when the
-// broker was not reached (BrokerNotReached), 4 when its handshake refused
+// broker was not reached (agent::BrokerNotReached), 4 when its handshake refused
 // this organisation as REVOKED, 7 for SPOOL_FULL, 1 for anything else (the
 // spool's disk).
 int ExitForForward(const Status& s);

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "agent/sensor/sco_id.h"
-#include "agent/uuid.h"
+#include "agent/stix/uuid.h"
 #include "common/base/json.h"
 #include "common/crypto/keys.h"
 #include "schemas/stix_check.h"

@@ -3,7 +3,7 @@
 // bundle:
 //
 //   marking-definition  the TLP 2.0 marking of `tlp`
-//   identity            the organisation (agent/stix_objects.h)
+//   identity            the organisation (agent/stix/stix_objects.h)
 //   indicator           the signature, when the event carries the rule text
 //     or attack-pattern (alert.rule); otherwise an attack-pattern. Its id is
 //                       fixed by (organisation, gid, sid, rev), its content
@@ -54,7 +54,7 @@
 
 #include "agent/sensor/eve.h"
 #include "agent/sensor/event.h"
-#include "agent/stix_objects.h"
+#include "agent/stix/stix_objects.h"
 #include "common/base/tlp.h"
 
 namespace certshare::agent::sensor {

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "agent/builder_test_util.h"
 #include "agent/sensor/eve_samples.h"
 #include "agent/sensor/sco_id.h"
+#include "agent/stix/builder_test_util.h"
 #include "common/base/testing.h"
 
 namespace certshare::agent::sensor {
@@ -84,7 +84,7 @@ TEST(EveMapperTest, TcpAlertBecomesASightingWithObservedData) {
   // Every object is marked with the TLP (SCOs too: a consumer that splits
   // the bundle keeps the marking on each object), except the marking
   // definition and the organisation's identity, which is the same object in
-  // every record whatever its TLP (agent/stix_objects.h).
+  // every record whatever its TLP (agent/stix/stix_objects.h).
   for (const auto& o : doc["objects"].GetArray()) {
     if (S(o, "type") == "marking-definition" || S(o, "type") == "identity") continue;
     ASSERT_TRUE(o.HasMember("object_marking_refs")) << S(o, "type");

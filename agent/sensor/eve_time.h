@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/stix_time.h"
+#include "agent/stix/stix_time.h"
 #include "common/base/status.h"
 
 namespace certshare::agent::sensor {

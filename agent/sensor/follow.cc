@@ -42,10 +42,16 @@ class FileFollower final : public LineSource {
       if (fd_ < 0) Open();
       if (fd_ >= 0) {
         ReadToEnd(max_lines, out);
-        if (out->size() > before) return Tag(out, before);
+        if (out->size() > before) {
+          Tag(out, before);
+          return Status::Ok();
+        }
         // At the end of the file: has it been truncated or replaced?
         if (CheckTruncated() || CheckRotated(out)) {
-          if (out->size() > before) return Tag(out, before);
+          if (out->size() > before) {
+            Tag(out, before);
+            return Status::Ok();
+          }
           continue;  // read the new content at once
         }
       }
@@ -68,7 +74,7 @@ class FileFollower final : public LineSource {
  private:
   // Names the file each new line came from (for FilePosition). A line
   // from the old file at a rotation is tagged in CheckRotated.
-  Status Tag(std::vector<Line>* out, std::size_t from) {
+  void Tag(std::vector<Line>* out, std::size_t from) {
     for (std::size_t i = from; i < out->size(); ++i) {
       Line& line = (*out)[i];
       if (line.file_ino == 0) {
@@ -76,7 +82,6 @@ class FileFollower final : public LineSource {
         line.file_ino = static_cast<std::uint64_t>(ino_);
       }
     }
-    return Status::Ok();
   }
 
   // Opens the file at `saved` (see follow.h, "Resuming").

@@ -1,6 +1,6 @@
 #include "agent/sensor/jsonl.h"
 
-#include "agent/creators.h"
+#include "agent/stix/creators.h"
 #include "common/base/json.h"
 #include "schemas/stix_check.h"
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/stix_objects.h"
+#include "agent/stix/stix_objects.h"
 #include "common/base/testing.h"
 #include "common/crypto/keys.h"
 #include "common/identity/identity.h"

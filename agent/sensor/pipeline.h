@@ -49,10 +49,10 @@
 #include <string>
 #include <vector>
 
-#include "agent/compose.h"
+#include "agent/link/compose.h"
+#include "agent/link/spool.h"
 #include "agent/sensor/event.h"
 #include "agent/sensor/follow.h"
-#include "agent/spool.h"
 #include "common/base/mutex.h"
 #include "common/envelope/envelope.h"
 

@@ -1,6 +1,6 @@
 #include "agent/sensor/sco_id.h"
 
-#include "agent/uuid.h"
+#include "agent/stix/uuid.h"
 
 namespace certshare::agent::sensor {
 

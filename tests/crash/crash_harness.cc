@@ -21,12 +21,12 @@
 #include <set>
 #include <thread>
 
-#include "agent/broker_client.h"
-#include "tests/crash/harness_util.h"
-#include "agent/compose.h"
+#include "agent/link/broker_client.h"
+#include "agent/link/compose.h"
 #include "common/base/file_util.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
+#include "tests/crash/harness_util.h"
 
 namespace certshare::crash {
 namespace {

@@ -26,8 +26,8 @@
 #include <iostream>
 #include <set>
 
-#include "agent/broker_client.h"
-#include "agent/compose.h"
+#include "agent/link/broker_client.h"
+#include "agent/link/compose.h"
 #include "common/base/file_util.h"
 #include "tests/crash/harness_util.h"
 

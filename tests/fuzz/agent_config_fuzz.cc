@@ -1,4 +1,4 @@
-// Fuzz target: the agent's configuration file (agent/config.h,
+// Fuzz target: the agent's configuration file (agent/config/config.h,
 // ParseAgentConfig: agent.toml through toml++ with exceptions off).
 //
 // Contract checked beyond "no crash, no sanitizer report" (and no escaping
@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/config.h"
+#include "agent/config/config.h"
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

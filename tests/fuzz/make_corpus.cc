@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/config.h"
+#include "agent/config/config.h"
 #include "agent/sensor/eve_samples.h"
 #include "common/envelope/envelope.h"
 #include "common/identity/identity.h"

@@ -1,0 +1,134 @@
+#include "agent/receive/render.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "agent/stix/creators.h"
+#include "common/base/json.h"
+#include "common/base/timestamp.h"
+#include "common/envelope/envelope.h"
+#include "schemas/stix_check.h"
+
+namespace certshare::agent {
+
+namespace {
+
+// Opens a record with the origin's current keys or, for a record from
+// before a rotation, the keys its card keeps (previous_sign_keys,
+// previous_box_keys; docs/identity.md). The current keys are tried first,
+// so a record signed with them costs one verification as before; a record
+// no key verifies is BAD_SIGNATURE, as with one key.
+Result<std::string> OpenWithAnyKey(const envelope::Record& record,
+                                   const identity::Identity& me,
+                                   const identity::Card& origin) {
+  const crypto::SigningPublicKey* sign_key = &origin.sign_key;
+  Result<std::string> opened =
+      envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
+  if (!opened.ok() && opened.status().code() == ErrorCode::kBadSignature) {
+    for (const auto& previous : origin.previous_sign_keys) {
+      if (!envelope::Verify(record, previous).ok()) continue;
+      sign_key = &previous;
+      opened = envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
+      break;
+    }
+  }
+  // Key slots wrapped by the origin's box key of the time.
+  if (!opened.ok() && opened.status().code() == ErrorCode::kDecryptFailed) {
+    for (const auto& previous : origin.previous_box_keys) {
+      Result<std::string> again =
+          envelope::Open(record, me.card.org, me.box_secret, *sign_key, previous);
+      if (again.ok()) return again;
+    }
+  }
+  return opened;
+}
+
+}  // namespace
+
+Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
+                        const identity::Identity& me,
+                        const identity::Registry& registry) {
+  CERTSHARE_ASSIGN_OR_RETURN(envelope::Record record, envelope::Decode(bytes));
+  const envelope::Header& h = record.header;
+  const identity::Card* origin = registry.Find(h.origin);
+  if (origin == nullptr) {
+    return Status(ErrorCode::kUnknownOrganisation,
+                  "origin " + h.origin + " is not in this agent's registry, so its "
+                  "signature cannot be checked");
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext, OpenWithAnyKey(record, me, *origin));
+  rapidjson::Document object;
+  CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));
+  schemas::Report report = schemas::Check(object);
+  if (!report.ok()) {
+    return Status(ErrorCode::kInvalidStix,
+                  "the payload is not valid STIX: " + report.problems[0].pointer + ": " +
+                      report.problems[0].message);
+  }
+  // `modified` as an instant: "…:05Z" in the header names "…:05.000Z".
+  if (report.summary.id != h.stix_id || report.summary.type != h.stix_type ||
+      CompareStixTimestamps(report.summary.modified, h.modified) != 0) {
+    return Status(ErrorCode::kInvalidStix,
+                  "the payload (" + report.summary.id + ", " + report.summary.modified +
+                      ") is not what the signed header names (" + h.stix_id + ", " +
+                      h.modified + ")");
+  }
+  // A record may travel above its content's TLP (publish --tlp raises it),
+  // never below: recipients and their tools act on the header's level.
+  if (report.summary.tlp && *report.summary.tlp > h.tlp) {
+    return Status(ErrorCode::kInvalidStix,
+                  schemas::DescribeTlpMarking(report.summary) +
+                      ", but the signed header says TLP:" + std::string(TlpName(h.tlp)) +
+                      ": a record never travels below its content's marking");
+  }
+  CERTSHARE_RETURN_IF_ERROR(CheckCreators(object, h.origin, registry));
+
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("sequence");
+  w.Uint64(sequence);
+  w.Key("origin");
+  w.String(h.origin);
+  w.Key("tlp");
+  w.String(std::string(TlpName(h.tlp)));
+  w.Key("type");
+  w.String(h.stix_type);
+  w.Key("id");
+  w.String(h.stix_id);
+  w.Key("modified");
+  w.String(h.modified);
+  w.Key("recipients");
+  w.StartArray();
+  for (const auto& r : h.recipients) w.String(r);
+  w.EndArray();
+  w.Key("topics");
+  w.StartArray();
+  for (const auto& t : h.topics) w.String(t);
+  w.EndArray();
+  w.Key("object");
+  object.Accept(w);
+  w.EndObject();
+
+  Verified out;
+  out.sequence = sequence;
+  out.origin = h.origin;
+  out.tlp = std::string(TlpName(h.tlp));
+  out.type = h.stix_type;
+  out.id = h.stix_id;
+  out.modified = h.modified;
+  out.recipients = h.recipients;
+  out.dedupe_key = envelope::DedupeKey(h);
+  out.object = json::Write(object);
+  out.line.assign(buffer.GetString(), buffer.GetSize());
+  return out;
+}
+
+Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
+                           const identity::Identity& me,
+                           const identity::Registry& registry) {
+  CERTSHARE_ASSIGN_OR_RETURN(Verified verified, Verify(sequence, bytes, me, registry));
+  return std::move(verified.line);
+}
+
+}  // namespace certshare::agent

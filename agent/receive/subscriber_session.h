@@ -1,0 +1,126 @@
+// certshare::agent::RunSubscriberSession — one run of a subscriber once
+// subscribed (`certshare subscribe`; docs/agent.md, "Subscriber feeds"):
+// receive DELIVERs, hand each to the Feed, commit the output when due,
+// acknowledge (CONSUMED) exactly what the Feed says is done, keep the
+// subscription alive (heartbeats, subscribing again after a broker
+// restart), and stop at SessionOptions::count, at the broker's CAUGHT_UP
+// (until_caught_up), after timeout_seconds without a record, or when
+// *stop becomes true.
+//
+// One connection per durable subscription: when another connection takes
+// the subscription over (SUBSCRIPTION_TAKEN_OVER), the session commits what
+// its output holds and ends (kTakenOver), without subscribing again. When
+// it subscribes again after the broker lost the subscription and is told
+// SUBSCRIPTION_HELD, it tries again for up to 20 s (the broker may not yet
+// have noticed that this subscriber's previous connection is gone), then
+// ends (kRefused).
+//
+// Heartbeats: after 5 s without a message the session repeats its last
+// acknowledgement with a PING, which the broker answers; after 20 s without
+// any message it gives up (kBrokerLost).
+//
+// Acknowledgements and credit: after each record the broker is told
+// CONSUMED(Feed::DoneThrough()) and granted one more record of credit, so
+// the window stays at the request's credit whatever the output batches.
+// Before returning normally (kDone, kIdle), the session commits what the
+// output holds, acknowledges it and waits (up to 2 s) for the broker to
+// answer a PING, so the last acknowledgement has been read before the
+// connection closes. Nothing is acknowledged that the Feed has not done.
+//
+// Thread-safety: runs on the caller's thread, which owns the connection
+// and the Feed for the session's duration. `stop` may be set from any
+// thread or a signal handler.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "agent/link/broker_client.h"
+#include "agent/receive/feed.h"
+#include "common/base/status.h"
+#include "common/wire/frame.h"
+
+namespace certshare::agent {
+
+// What a session needs of its connection to the broker: the BrokerClient
+// calls of the same names. BrokerConnection is the real one; a test can
+// stand between the session and the broker with its own (a connection
+// lost at a chosen moment) instead of hooks in the session.
+class SubscriberConnection {
+ public:
+  virtual ~SubscriberConnection() = default;
+  virtual Result<wire::Message> Subscribe(const wire::SubscribeRequest& request,
+                                          std::chrono::milliseconds timeout) = 0;
+  virtual Status Acknowledge(std::uint64_t sequence, std::uint32_t credit) = 0;
+  virtual Status Ping() = 0;
+  virtual Result<Received> Next(std::chrono::milliseconds timeout) = 0;
+};
+
+// A BrokerClient as a SubscriberConnection. `client` must outlive it.
+class BrokerConnection final : public SubscriberConnection {
+ public:
+  explicit BrokerConnection(BrokerClient& client) : client_(client) {}
+  Result<wire::Message> Subscribe(const wire::SubscribeRequest& request,
+                                  std::chrono::milliseconds timeout) override {
+    return client_.Subscribe(request, timeout);
+  }
+  Status Acknowledge(std::uint64_t sequence, std::uint32_t credit) override {
+    return client_.Acknowledge(sequence, credit);
+  }
+  Status Ping() override { return client_.Ping(); }
+  Result<Received> Next(std::chrono::milliseconds timeout) override {
+    return client_.Next(timeout);
+  }
+
+ private:
+  BrokerClient& client_;
+};
+
+struct SessionOptions {
+  // Stop once this many records were taken (output or quarantined); 0:
+  // never (--count).
+  std::uint64_t count = 0;
+  // Stop at the broker's CAUGHT_UP (--until-caught-up).
+  bool until_caught_up = false;
+  // Stop after this many seconds without a record; 0: never (--timeout).
+  int timeout_seconds = 0;
+  // When *stop becomes true (SIGINT, SIGTERM), stop taking records, commit
+  // what the output holds, acknowledge it and end (kDone). May be null.
+  const std::atomic<bool>* stop = nullptr;
+  // What the session tells a person as it goes, one line each without a
+  // newline: a record skipped as already output or REJECTED (and where it
+  // was quarantined), caught up, subscribing again, stopping, and an error
+  // met while finishing after another. May be empty.
+  std::function<void(const std::string&)> say;
+};
+
+// How a session ended.
+struct SessionEnd {
+  enum class Why {
+    kDone,        // count, caught up, or *stop: what was output is committed
+                  // and acknowledged
+    kIdle,        // timeout_seconds without a record: committed and acknowledged
+    kTakenOver,   // another connection took the subscription over: what was
+                  // output is committed, not acknowledged (the new
+                  // subscriber receives it too; its duplicate check skips it)
+    kFailed,      // the output, quarantine or seen store failed (`status`): the
+                  // records not done are not acknowledged and come again
+    kBrokerLost,  // the broker was not reached, or went silent (`status`)
+    kRefused,     // the broker refused or ended the subscription (`status`)
+  };
+  Why why = Why::kDone;
+  Status status;  // kFailed, kBrokerLost, kRefused: why
+  std::uint64_t passed = 0;       // records output
+  std::uint64_t quarantined = 0;  // records that failed verification
+};
+
+// Runs the session on `connection`, whose broker answered `request` with
+// `subscribed` (SUBSCRIBED). `feed` takes every record.
+SessionEnd RunSubscriberSession(SubscriberConnection& connection, wire::SubscribeRequest request,
+                                const wire::Message& subscribed, Feed& feed,
+                                const SessionOptions& options);
+
+}  // namespace certshare::agent
