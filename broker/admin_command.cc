@@ -3,9 +3,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <ctime>
+#include <chrono>
 
 #include "common/base/json.h"
+#include "common/base/timestamp.h"
 
 namespace certshare::broker {
 
@@ -57,14 +58,7 @@ std::uint64_t NowMs() {
                                         .count());
 }
 
-std::string Rfc3339(std::uint64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
+std::string Rfc3339(std::uint64_t ms) { return FormatUtc(static_cast<std::int64_t>(ms / 1000)); }
 
 AdminCommand NewAdminCommand(AdminKind kind, const crypto::BoxPublicKey& broker_key) {
   AdminCommand command;

@@ -4,13 +4,14 @@
 // A slow subscriber costs nothing but its cursor: it never holds up ingest
 // or other subscribers, and memory does not grow with its backlog.
 
-#include <time.h>
+#include <chrono>
 
 #include <map>
 #include <vector>
 
 #include "broker/broker.h"
 #include "broker/logger.h"
+#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
 
 namespace certshare::broker {
@@ -34,12 +35,7 @@ constexpr std::size_t kMaxNameLength = 64;
 constexpr std::size_t kCountBatch = 4096;
 
 std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  time_t seconds = std::chrono::system_clock::to_time_t(t);
-  struct tm tm = {};
-  gmtime_r(&seconds, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return FormatUtc(std::chrono::system_clock::to_time_t(t));
 }
 
 // "from 127.0.0.1:53422 since 2026-11-27T10:00:00Z"

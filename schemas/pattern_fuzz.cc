@@ -3,7 +3,8 @@
 // Build and run with clang, from the repository root:
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
 //     schemas/pattern_fuzz.cc schemas/pattern.cc schemas/pattern_parser.cc \
-//     schemas/pattern_lexer.cc schemas/identifier.cc schemas/timestamp.cc \
+//     schemas/pattern_lexer.cc schemas/identifier.cc common/base/timestamp.cc \
+//     common/base/civil_time.cc common/base/date_time_reader.cc \
 //     common/base/status.cc common/base/error_code.cc -o pattern_fuzz
 //   ./pattern_fuzz -max_total_time=60 tests/fuzz/corpus/pattern
 //

@@ -156,12 +156,12 @@ Result<std::string> ReadTextInput(const std::string& path) {
   return text;
 }
 
-Result<std::optional<agent::StixMillis>> ParseTimeFlag(std::string_view flag,
+Result<std::optional<StixMillis>> ParseTimeFlag(std::string_view flag,
                                                        const std::string& value) {
-  if (value.empty()) return std::optional<agent::StixMillis>();
-  auto ms = agent::ParseTimestamp(value);
+  if (value.empty()) return std::optional<StixMillis>();
+  auto ms = ParseTimestamp(value);
   if (!ms.ok()) return ms.status().WithContext(flag);
-  return std::optional<agent::StixMillis>(*ms);
+  return std::optional<StixMillis>(*ms);
 }
 
 Result<std::optional<long long>> ParseIntFlag(std::string_view flag, const std::string& value,

@@ -14,8 +14,8 @@
 #include "agent/cli/send_records.h"
 #include "agent/cli/store_forward.h"
 #include "agent/stix/stix_objects.h"
-#include "agent/stix/stix_time.h"
 #include "common/base/status.h"
+#include "common/base/timestamp.h"
 
 namespace certshare::cli {
 
@@ -61,7 +61,7 @@ Result<std::string> ReadTextInput(const std::string& path);
 
 // Parses an optional timestamp flag ("" -> nullopt). kInvalidArgument
 // names the flag.
-Result<std::optional<agent::StixMillis>> ParseTimeFlag(std::string_view flag,
+Result<std::optional<StixMillis>> ParseTimeFlag(std::string_view flag,
                                                        const std::string& value);
 // Parses an optional integer flag in [min, max] ("" -> nullopt).
 Result<std::optional<long long>> ParseIntFlag(std::string_view flag, const std::string& value,

@@ -137,7 +137,7 @@ int RunNewIncident(NewIncidentFlags& f) {
   auto author = LoadAuthor(f.output.identity);
   if (!author.ok()) return Report(author.status(), kExitInvalidInput);
 
-  const agent::StixMillis now = agent::NowMillis();
+  const StixMillis now = NowMillis();
   agent::Bundle bundle;
   auto incident_id = agent::BuildIncident(*spec, *author, now, &bundle);
   if (!incident_id.ok()) return Report(incident_id.status(), kExitUsage);
@@ -151,7 +151,7 @@ int RunNewIncident(NewIncidentFlags& f) {
   }
   if (!f.attach.empty()) {
     const agent::Stamp stamp{agent::OrganisationIdentityId(author->org),
-                             agent::FormatTimestamp(now), spec->tlp};
+                             FormatTimestamp(now), spec->tlp};
     auto linked = agent::LinkToIncident(*incident_id, stamp, &bundle);
     if (!linked.ok()) return Report(linked.status(), kExitInvalidInput);
   }

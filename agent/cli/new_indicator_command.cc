@@ -64,7 +64,7 @@ int RunNewIndicator(const NewIndicatorFlags& f) {
   auto author = LoadAuthor(f.output.identity);
   if (!author.ok()) return Report(author.status(), kExitInvalidInput);
   agent::Bundle bundle;
-  auto id = agent::BuildIndicator(*spec, *author, agent::NowMillis(), &bundle);
+  auto id = agent::BuildIndicator(*spec, *author, NowMillis(), &bundle);
   if (!id.ok()) return Report(id.status(), kExitUsage);
   return Emit(bundle.ToJson(), f.output);
 }

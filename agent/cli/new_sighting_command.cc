@@ -49,7 +49,7 @@ int RunNewSighting(NewSightingFlags& f) {
   auto author = LoadAuthor(f.output.identity);
   if (!author.ok()) return Report(author.status(), kExitInvalidInput);
   agent::Bundle bundle;
-  auto id = agent::BuildSighting(*spec, *author, agent::NowMillis(), &bundle);
+  auto id = agent::BuildSighting(*spec, *author, NowMillis(), &bundle);
   if (!id.ok()) return Report(id.status(), kExitUsage);
   return Emit(bundle.ToJson(), f.output);
 }

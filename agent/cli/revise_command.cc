@@ -48,7 +48,7 @@ int RunRevise(const ReviseFlags& f) {
   auto author = LoadAuthor(f.output.identity);
   if (!author.ok()) return Report(author.status(), kExitInvalidInput);
   options.identity_id = agent::OrganisationIdentityId(author->org);
-  options.now = agent::NowMillis();
+  options.now = NowMillis();
 
   auto text = ReadTextInput(f.input);
   if (!text.ok()) return Report(text.status(), kExitInvalidInput);

@@ -24,11 +24,11 @@
 #include "agent/cli/store_forward.h"
 #include "agent/link/forwarder.h"
 #include "agent/sensor/eve_stix.h"
-#include "agent/sensor/eve_time.h"
 #include "agent/sensor/follow.h"
 #include "agent/sensor/jsonl.h"
 #include "agent/sensor/pipeline.h"
 #include "agent/sensor/position_file.h"
+#include "common/base/timestamp.h"
 
 namespace certshare::cli {
 
@@ -118,7 +118,7 @@ Result<SensorSettings> CheckFlags(const SensorFlags& f) {
   }
   settings.eve.assume_offset_minutes = f.context.config.sensor_assume_offset_minutes;
   if (!f.assume_offset.empty()) {
-    settings.eve.assume_offset_minutes = agent::sensor::ParseUtcOffset(f.assume_offset);
+    settings.eve.assume_offset_minutes = ParseUtcOffset(f.assume_offset);
     if (!settings.eve.assume_offset_minutes) {
       return Status(ErrorCode::kInvalidArgument,
                     "--assume-offset must be a UTC offset such as Z, +00:00, +02:00 or "

@@ -7,7 +7,7 @@
 // (POSITIONS: its acknowledged position against the log's head). Exit 0
 // when the broker answered, 5 when it did not, 1 when the spool cannot be
 // read. docs/agent.md, "certshare status".
-#include <time.h>
+#include <chrono>
 
 #include <iostream>
 
@@ -16,6 +16,7 @@
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/store_forward.h"
 #include "agent/link/probe.h"
+#include "common/base/timestamp.h"
 
 namespace certshare::cli {
 
@@ -52,14 +53,7 @@ std::uint64_t NowMs() {
                                         .count());
 }
 
-std::string Rfc3339(std::uint64_t ms) {
-  time_t seconds = static_cast<time_t>(ms / 1000);
-  struct tm tm = {};
-  gmtime_r(&seconds, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Rfc3339(std::uint64_t ms) { return FormatUtc(static_cast<std::int64_t>(ms / 1000)); }
 
 std::string Age(std::uint64_t ms) {
   std::uint64_t s = ms / 1000;

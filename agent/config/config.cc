@@ -36,9 +36,9 @@
 #include <exception>
 #include <optional>
 
-#include "agent/sensor/eve_time.h"
 #include "common/base/bytes.h"
 #include "common/base/suggest.h"
+#include "common/base/timestamp.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
 
@@ -291,7 +291,7 @@ class Parser {
   void AssumeOffset(const std::string& name, toml::source_index line, const toml::node& node) {
     const std::string* s = String(name, line, node);
     if (s == nullptr) return;
-    std::optional<int> minutes = sensor::ParseUtcOffset(*s);
+    std::optional<int> minutes = ParseUtcOffset(*s);
     if (!minutes) {
       Problem(line, name + " must be a UTC offset such as \"Z\", \"+00:00\", \"+02:00\" or "
                     "\"-0500\", not \"" + *s + "\"");

@@ -8,8 +8,8 @@
 #include <rapidjson/writer.h>
 
 #include "agent/receive/atomic_file.h"
-#include "agent/stix/stix_time.h"
 #include "common/base/file_util.h"
+#include "common/base/timestamp.h"
 #include "common/base/tlp.h"
 #include "common/crypto/keys.h"
 #include "common/envelope/envelope.h"

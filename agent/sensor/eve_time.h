@@ -22,8 +22,8 @@
 #include <string>
 #include <string_view>
 
-#include "agent/stix/stix_time.h"
 #include "common/base/status.h"
+#include "common/base/timestamp.h"
 
 namespace certshare::agent::sensor {
 
@@ -32,11 +32,9 @@ struct EveTime {
   StixMillis millis;   // the same instant, truncated to the millisecond
 };
 
+// `assume_offset_minutes` is read from text by ParseUtcOffset
+// (common/base/timestamp.h).
 Result<EveTime> ParseEveTime(std::string_view text,
                              std::optional<int> assume_offset_minutes = std::nullopt);
-
-// A UTC offset as minutes east of UTC: "Z" (0), "+HH:MM", "-HH:MM",
-// "+HHMM", "-HHMM", hours 00-23, minutes 00-59. nullopt for anything else.
-std::optional<int> ParseUtcOffset(std::string_view text);
 
 }  // namespace certshare::agent::sensor

@@ -58,19 +58,5 @@ TEST(EveTimeTest, AssumedOffsetPlacesTimesWithoutOne) {
   EXPECT_CODE(ParseEveTime("2026-11-27T10:00:00 ", 0).status(), ErrorCode::kInvalidArgument);
 }
 
-TEST(EveTimeTest, ParsesUtcOffsets) {
-  EXPECT_EQ(ParseUtcOffset("Z"), 0);
-  EXPECT_EQ(ParseUtcOffset("+00:00"), 0);
-  EXPECT_EQ(ParseUtcOffset("+02:00"), 120);
-  EXPECT_EQ(ParseUtcOffset("+0200"), 120);
-  EXPECT_EQ(ParseUtcOffset("-05:30"), -330);
-  EXPECT_EQ(ParseUtcOffset("+23:59"), 23 * 60 + 59);
-  for (const char* bad : {"", "z", "UTC", "+2", "+02", "+2:00", "+24:00", "+02:60", "02:00",
-                          "+02:00 ", "Z+01:00", "+02:00:00"}) {
-    SCOPED_TRACE(bad);
-    EXPECT_EQ(ParseUtcOffset(bad), std::nullopt);
-  }
-}
-
 }  // namespace
 }  // namespace certshare::agent::sensor

@@ -30,8 +30,8 @@
 #include "agent/stix/bundle.h"
 #include "agent/stix/rsit.h"
 #include "agent/stix/stix_objects.h"
-#include "agent/stix/stix_time.h"
 #include "common/base/status.h"
+#include "common/base/timestamp.h"
 #include "common/base/tlp.h"
 
 namespace certshare::agent {

@@ -1,6 +1,6 @@
 // certshare::agent::Revise — `certshare revise`: a new version of STIX
 // objects (STIX 2.1 §3.6): same `id` and `created`, a `modified` strictly
-// later than the old one (agent/stix/stix_time.h NextModified: now, or one
+// later than the old one (common/base/timestamp.h NextModified: now, or one
 // millisecond after the old value when the clock has not moved past it).
 //
 // Which objects: STIX lets only an object's creator version it, so only
@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/stix/stix_time.h"
 #include "common/base/status.h"
+#include "common/base/timestamp.h"
 
 namespace certshare::agent {
 

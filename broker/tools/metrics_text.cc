@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/timestamp.h"
+
 namespace certshare::broker {
 
 namespace {
@@ -214,14 +216,11 @@ void HistogramLine(std::string* out, const std::string& label,
 
 std::string Started(double start_time) {
   std::time_t t = static_cast<std::time_t>(start_time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const std::string when = FormatUtc(t);
   long up = static_cast<long>(std::time(nullptr) - t);
   if (up < 0) up = 0;
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%s (up %ldd %02ldh %02ldm %02lds)", when,
+  std::snprintf(buf, sizeof buf, "%s (up %ldd %02ldh %02ldm %02lds)", when.c_str(),
                 up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
   return buf;
 }

@@ -1,6 +1,11 @@
 #include "common/base/timestamp.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "common/base/civil_time.h"
+#include "common/base/date_time_reader.h"
 
 namespace certshare {
 
@@ -13,26 +18,7 @@ constexpr std::size_t kSecondsLength = 19;
 constexpr std::size_t kCanonicalDigits = 3;
 constexpr std::size_t kOrderKeyDigits = 9;
 
-bool Digits(std::string_view text, std::size_t pos, std::size_t count,
-            int* value) {
-  int v = 0;
-  for (std::size_t i = pos; i < pos + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
-  }
-  *value = v;
-  return true;
-}
-
-bool IsLeapYear(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
-}
+constexpr StixMillis kMillisPerDay = kSecondsPerDay * 1000;
 
 // The fraction digits of a valid timestamp ("" when it has none).
 std::string_view Fraction(std::string_view ts) {
@@ -51,38 +37,34 @@ std::string WithFraction(std::string_view ts, std::string_view digits,
   return out;
 }
 
+// ParseTimestamp's refusal: what was wrong, and the forms it reads.
+Status NotADateTime(std::string_view text, std::string_view why) {
+  return Status(ErrorCode::kInvalidArgument,
+                "\"" + std::string(text) + "\" is not a date-time (" + std::string(why) +
+                    "); use RFC 3339 in UTC, e.g. 2026-03-02T06:00:00Z, or with an "
+                    "offset, e.g. 2026-03-02T08:00:00+02:00");
+}
+
 }  // namespace
 
 std::string_view WhyNotStixTimestamp(std::string_view text) {
   constexpr std::string_view kShape =
       "is not of the form YYYY-MM-DDTHH:MM:SS[.fraction]Z";
-  if (text.size() < kSecondsLength || text[4] != '-' || text[7] != '-' ||
-      text[10] != 'T' || text[13] != ':' || text[16] != ':') {
-    return kShape;
-  }
-  int year, month, day, hour, minute, second;
-  if (!Digits(text, 0, 4, &year) || !Digits(text, 5, 2, &month) ||
-      !Digits(text, 8, 2, &day) || !Digits(text, 11, 2, &hour) ||
-      !Digits(text, 14, 2, &minute) || !Digits(text, 17, 2, &second)) {
-    return kShape;
-  }
+  DateTimeReader in(text);
+  CivilTime t;
+  if (!in.DateAndTime(&t)) return kShape;
   // After the seconds: an optional fraction, then "Z".
-  std::size_t end = kSecondsLength;
-  if (end < text.size() && text[end] == '.') {
-    const std::size_t digits_start = ++end;
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-    if (end == digits_start) return kShape;
-  }
-  const std::string_view zone = text.substr(end);
+  if (in.Take('.') && in.DigitRun().empty()) return kShape;
+  const std::string_view zone = in.Rest();
   if (zone.empty() || zone.front() == '+' || zone.front() == '-') {
     return "must end in Z (UTC), not a local time or an offset";
   }
   if (zone != "Z") return kShape;
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
+  if (!IsCivilDate(t.date.year, t.date.month, t.date.day)) {
     return "names a date that does not exist";
   }
   // Second 60 is a leap second.
-  if (hour > 23 || minute > 59 || second > 60) {
+  if (t.hour > 23 || t.minute > 59 || t.second > 60) {
     return "names a time that does not exist";
   }
   return {};
@@ -123,6 +105,93 @@ std::string StixTimestampOrderKey(std::string_view ts) {
   if (!IsStixTimestamp(ts)) return std::string(ts);
   return WithFraction(ts, Fraction(ts).substr(0, kOrderKeyDigits),
                       kOrderKeyDigits);
+}
+
+StixMillis NowMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string FormatUtc(std::int64_t unix_seconds, std::string_view fraction) {
+  const CivilTime t = CivilFromUnixSeconds(unix_seconds);
+  char head[48];
+  std::snprintf(head, sizeof head, "%04lld-%02u-%02uT%02u:%02u:%02u",
+                static_cast<long long>(t.date.year), t.date.month, t.date.day, t.hour,
+                t.minute, t.second);
+  std::string out = head;
+  if (!fraction.empty()) {
+    out += '.';
+    out += fraction;
+  }
+  out += 'Z';
+  return out;
+}
+
+std::string FormatTimestamp(StixMillis ms) {
+  StixMillis seconds = ms / 1000;
+  StixMillis millis = ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    --seconds;
+  }
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%03d", static_cast<int>(millis));
+  return FormatUtc(seconds, digits);
+}
+
+Result<StixMillis> ParseTimestamp(std::string_view text) {
+  DateTimeReader in(text);
+  unsigned year, month, day;
+  if (!in.Digits(4, &year) || !in.Take('-') || !in.Digits(2, &month) || !in.Take('-') ||
+      !in.Digits(2, &day)) {
+    return NotADateTime(text, "expected YYYY-MM-DD");
+  }
+  if (month < 1 || month > 12) return NotADateTime(text, "no such month");
+  if (!IsCivilDate(year, month, day)) return NotADateTime(text, "no such day");
+  StixMillis ms = DaysFromCivil({year, month, day}) * kMillisPerDay;
+  if (in.Done()) return ms;
+
+  if (!in.Take('T') && !in.Take('t') && !in.Take(' ')) {
+    return NotADateTime(text, "expected T after the date");
+  }
+  unsigned hour, minute, second = 0, millis = 0;
+  if (!in.Digits(2, &hour) || !in.Take(':') || !in.Digits(2, &minute)) {
+    return NotADateTime(text, "expected HH:MM");
+  }
+  if (in.Take(':')) {
+    if (!in.Digits(2, &second)) return NotADateTime(text, "expected seconds as SS");
+    if (in.Take('.')) {
+      const std::string_view fraction = in.DigitRun();
+      if (fraction.empty()) return NotADateTime(text, "expected digits after '.'");
+      millis = FractionMillis(fraction);
+    }
+  }
+  // 60 is a leap second, which STIX cannot represent in Unix time: refused.
+  if (hour > 23 || minute > 59 || second > 59) return NotADateTime(text, "time out of range");
+  ms += ((hour * 60 + minute) * 60 + second) * 1000LL + millis;
+
+  if (in.Take('Z') || in.Take('z')) {
+    if (!in.Done()) return NotADateTime(text, "text after Z");
+    return ms;
+  }
+  if (in.Peek() != '+' && in.Peek() != '-') {
+    return NotADateTime(text, "expected Z or an offset such as +02:00");
+  }
+  const std::optional<int> offset = in.Offset();
+  if (!offset || !in.Done()) return NotADateTime(text, "expected an offset such as +02:00");
+  return ms - *offset * 60'000LL;
+}
+
+Result<std::string> NextModified(std::string_view previous, StixMillis now) {
+  CERTSHARE_ASSIGN_OR_RETURN(StixMillis before, ParseTimestamp(previous));
+  return FormatTimestamp(now > before ? now : before + 1);
+}
+
+std::optional<int> ParseUtcOffset(std::string_view text) {
+  DateTimeReader in(text);
+  const std::optional<int> minutes = in.Offset();
+  if (!minutes || !in.Done()) return std::nullopt;
+  return minutes;
 }
 
 }  // namespace certshare

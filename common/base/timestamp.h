@@ -9,12 +9,22 @@
 // "…:05.500Z") are the same time: CompareStixTimestamps says 0, and
 // CanonicalStixTimestamp gives both the same text.
 //
-// Thread-safe: pure functions.
+// Also the times the agent writes and reads as instants (StixMillis):
+// FormatTimestamp for `created`, `modified` and the builders' times,
+// ParseTimestamp for what analysts type, NextModified for a new version,
+// and FormatUtc for every RFC 3339 time the programs print. The calendar
+// under all of them is civil_time.h.
+//
+// Thread-safe: pure functions (NowMillis reads the system clock).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/base/status.h"
 
 namespace certshare {
 
@@ -51,5 +61,46 @@ std::string CanonicalStixTimestamp(std::string_view ts);
 // differ only after the ninth fraction digit (below a nanosecond) get the
 // same key. Text that is not a STIX timestamp is returned unchanged.
 std::string StixTimestampOrderKey(std::string_view ts);
+
+// --- Instants ----------------------------------------------------------------
+
+// Milliseconds since 1970-01-01T00:00:00Z (negative before).
+using StixMillis = std::int64_t;
+
+// The system clock, truncated to the millisecond.
+StixMillis NowMillis();
+
+// "YYYY-MM-DDTHH:MM:SS.mmmZ", the spelling certshare writes `created` and
+// `modified` in (STIX wants them to the millisecond).
+// REQUIRES: a year from 0000 to 9999.
+std::string FormatTimestamp(StixMillis ms);
+
+// "YYYY-MM-DDTHH:MM:SSZ" for `unix_seconds` (rounding towards the past),
+// or "YYYY-MM-DDTHH:MM:SS.<fraction>Z" with the fraction digits given.
+// The year has at least four digits ("0999", "10000"), and a '-' before
+// the epoch's year 0.
+std::string FormatUtc(std::int64_t unix_seconds, std::string_view fraction = {});
+
+// Reads an RFC 3339 date-time and returns it in UTC, truncated to the
+// millisecond. Accepted: "2026-03-02T06:00:00Z", with a fraction of any
+// length (".5", ".123456"), with a numeric offset ("+02:00", "-0500")
+// instead of "Z", "t"/"z" or a space for "T", seconds omitted ("06:00Z"),
+// and a bare date ("2026-03-02", midnight UTC). Anything else, or an
+// impossible date (2026-02-30), is kInvalidArgument naming the form.
+// Second 60 (a leap second, which Unix time cannot hold) is refused.
+Result<StixMillis> ParseTimestamp(std::string_view text);
+
+// The `modified` of a new version of an object whose current `modified`
+// (or `created`) is `previous`: `now`, or, if the clock has not moved past
+// `previous` (same millisecond, or a clock behind the author's), one
+// millisecond after `previous` truncated to the millisecond. Always strictly
+// later than `previous`. kInvalidArgument if `previous` is not a timestamp
+// ParseTimestamp reads.
+Result<std::string> NextModified(std::string_view previous, StixMillis now);
+
+// A UTC offset as minutes east of UTC: "Z" (0), "+HH:MM", "-HH:MM",
+// "+HHMM", "-HHMM", hours 00-23, minutes 00-59. nullopt for anything else
+// (also "z", "+02", surrounding spaces).
+std::optional<int> ParseUtcOffset(std::string_view text);
 
 }  // namespace certshare

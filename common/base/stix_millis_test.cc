@@ -1,11 +1,11 @@
-#include "agent/stix/stix_time.h"
-
+// Instants: the times the agent writes (FormatTimestamp, FormatUtc), reads
+// (ParseTimestamp, ParseUtcOffset) and moves forward (NextModified).
 #include <gtest/gtest.h>
 
 #include "common/base/testing.h"
-#include "schemas/stix_check.h"
+#include "common/base/timestamp.h"
 
-namespace certshare::agent {
+namespace certshare {
 namespace {
 
 StixMillis Parse(std::string_view text) {
@@ -20,7 +20,7 @@ TEST(StixTimeTest, FormatsWithMilliseconds) {
   EXPECT_EQ(FormatTimestamp(951782400000), "2000-02-29T00:00:00.000Z");
   EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999Z");
   EXPECT_EQ(FormatTimestamp(253402300799999), "9999-12-31T23:59:59.999Z");
-  EXPECT_TRUE(schemas::IsStixTimestamp(FormatTimestamp(NowMillis())));
+  EXPECT_TRUE(IsStixTimestamp(FormatTimestamp(NowMillis())));
 }
 
 TEST(StixTimeTest, ParsesWhatAnalystsType) {
@@ -54,6 +54,30 @@ TEST(StixTimeTest, RoundTrips) {
   }
 }
 
+TEST(StixTimeTest, FormatUtcWritesWholeSecondsOrTheFractionGiven) {
+  EXPECT_EQ(FormatUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatUtc(1772431200, "123456"), "2026-03-02T06:00:00.123456Z");
+  EXPECT_EQ(FormatUtc(951782400), "2000-02-29T00:00:00Z");
+  // Past 9999 the year grows, as strftime's %Y did where FormatUtc replaced it.
+  EXPECT_EQ(FormatUtc(253402300800), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(-62135596800), "0001-01-01T00:00:00Z");
+}
+
+TEST(UtcOffsetTest, ParsesUtcOffsets) {
+  EXPECT_EQ(ParseUtcOffset("Z"), 0);
+  EXPECT_EQ(ParseUtcOffset("+00:00"), 0);
+  EXPECT_EQ(ParseUtcOffset("+02:00"), 120);
+  EXPECT_EQ(ParseUtcOffset("+0200"), 120);
+  EXPECT_EQ(ParseUtcOffset("-05:30"), -330);
+  EXPECT_EQ(ParseUtcOffset("+23:59"), 23 * 60 + 59);
+  for (const char* bad : {"", "z", "UTC", "+2", "+02", "+2:00", "+24:00", "+02:60", "02:00",
+                          "+02:00 ", "Z+01:00", "+02:00:00"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(ParseUtcOffset(bad), std::nullopt);
+  }
+}
+
 TEST(NextModifiedTest, UsesTheClockWhenItHasMoved) {
   auto next = NextModified("2026-03-02T06:00:00.000Z", Parse("2026-03-04T10:00:00.250Z"));
   ASSERT_TRUE(next.ok());
@@ -76,4 +100,4 @@ TEST(NextModifiedTest, RefusesANonTimestamp) {
 }
 
 }  // namespace
-}  // namespace certshare::agent
+}  // namespace certshare
