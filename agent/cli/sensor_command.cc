@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <mutex>
 #include <thread>
 
 #include "agent/cli/commands.h"
@@ -28,6 +27,7 @@
 #include "agent/sensor/jsonl.h"
 #include "agent/sensor/pipeline.h"
 #include "agent/sensor/position_file.h"
+#include "common/base/mutex.h"
 #include "common/base/timestamp.h"
 
 namespace certshare::cli {
@@ -51,16 +51,17 @@ struct SensorFlags {
   std::string assume_offset;  // --assume-offset; else sensor.assume_offset
 };
 
-// Messages from the pipeline and the forwarder's thread, one line each.
+// Messages from the pipeline and the forwarder's thread, one line each:
+// mu_ keeps two threads' lines from interleaving on standard error.
 class Messages {
  public:
-  void Say(const std::string& text) {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Say(const std::string& text) EXCLUDES(mu_) {
+    MutexLock lock(&mu_);
     std::cerr << "certshare: sensor: " << text << "\n";
   }
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
 };
 
 struct Tallies {

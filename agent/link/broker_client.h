@@ -14,6 +14,7 @@
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/transport/transport.h"
+#include "common/transport/wire_client.h"
 #include "common/wire/frame.h"
 
 namespace certshare::agent {
@@ -35,10 +36,7 @@ struct SubscriptionPositions {
 };
 
 // A message from the broker, owning its bytes (msg.record points into them).
-struct Received {
-  Bytes frame;
-  wire::Message msg;
-};
+using Received = transport::Received;
 
 class BrokerClient {
  public:
@@ -80,17 +78,12 @@ class BrokerClient {
   Result<Received> Next(std::chrono::milliseconds timeout);
 
  private:
-  explicit BrokerClient(std::unique_ptr<transport::Client> client)
-      : client_(std::move(client)) {}
-  std::unique_ptr<transport::Client> client_;
-  std::uint64_t next_correlation_ = 1;
+  explicit BrokerClient(std::unique_ptr<transport::WireClient> wire) : wire_(std::move(wire)) {}
+  std::unique_ptr<transport::WireClient> wire_;
 };
 
-// Whether `s`, from a BrokerClient call, says the broker was not reached:
-// no answer (TIMEOUT), a transport failure (TRANSPORT_ERROR), nothing
-// accepting connections (UNREACHABLE) or the handshake refused
-// (UNAUTHENTICATED). A handshake refused as REVOKED is the broker's answer,
-// not a failure to reach it; so is any ERROR the broker sends.
-bool BrokerNotReached(const Status& s);
+// Whether `s`, from a BrokerClient call, says the broker was not reached
+// (transport/wire_client.h).
+using transport::BrokerNotReached;
 
 }  // namespace certshare::agent

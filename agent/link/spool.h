@@ -61,8 +61,9 @@
 
 namespace certshare::agent {
 
-// Options (limits, lock wait, a test hook) and the record types are the
-// store's: see storage/spool_store.h for each field and its default.
+// Options (limits, lock wait, the Env it writes through) and the record
+// types are the store's: see storage/spool_store.h for each field and its
+// default.
 using SpoolOptions = storage::SpoolOptions;
 using SpooledRecord = storage::SpooledRecord;  // id, dedupe_key, accepted_ms, record
 using RefusedRecord = storage::RefusedRecord;  // spooled, refused_ms, code, message

@@ -101,7 +101,7 @@ Status DirectoryOutput::RenameFromRedo(const std::string& name) {
   if (!Exists(tmp)) return Status::Ok();  // renamed before the crash
   std::string target = name;
   for (int n = 2;; ++n) {
-    Status s = atomic_file::Publish(tmp, options_.dir + "/" + target);
+    Status s = options_.env->Publish(tmp, options_.dir + "/" + target);
     if (s.code() != ErrorCode::kAlreadyExists) return s;
     // Someone else took the name meanwhile: never replace their file.
     target = name.substr(0, name.size() - 5) + "-" + std::to_string(n) + ".json";
@@ -216,7 +216,7 @@ Status DirectoryOutput::Commit(const Journal& journal) {
 
   const std::string name = FreeName();
   const std::string tmp = options_.dir + "/" + TempName(name);
-  CERTSHARE_RETURN_IF_ERROR(atomic_file::WriteTemporary(tmp, text, options_.file_mode));
+  CERTSHARE_RETURN_IF_ERROR(options_.env->WriteTemporary(tmp, text, options_.file_mode));
   Status journaled = journal(std::string(kRedoKind) + name);
   if (!journaled.ok()) {
     ::unlink(tmp.c_str());
@@ -224,7 +224,6 @@ Status DirectoryOutput::Commit(const Journal& journal) {
   }
   // From here the batch is committed: a failure leaves the temporary file
   // for Recover to rename on the next start.
-  if (options_.before_publish_hook) CERTSHARE_RETURN_IF_ERROR(options_.before_publish_hook());
   CERTSHARE_RETURN_IF_ERROR(RenameFromRedo(name));
   Reset();
   return Status::Ok();

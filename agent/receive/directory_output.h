@@ -36,10 +36,10 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <unordered_map>
 
+#include "agent/receive/file_env.h"
 #include "agent/receive/output.h"
 
 namespace certshare::agent {
@@ -57,10 +57,13 @@ struct DirectoryOutputOptions {
   // them runs in the subscriber's group; TLP:AMBER and above must not be
   // world-readable.
   int file_mode = 0640;
-  // TESTS ONLY; default empty. Called in Commit after the journal and
-  // before the rename; a non-OK result is returned from Commit as if the
-  // rename had failed, leaving the temporary file (a simulated crash).
-  std::function<Status()> before_publish_hook;
+  // What the output writes its files through (file_env.h): each bundle's
+  // temporary file, and its rename to the final name in Commit and
+  // Recover. Not owned; it must outlive the output. Default
+  // FileEnv::Default(), the file system itself; tests pass a
+  // FileEnvWrapper that fails a write or the rename (a simulated crash
+  // between the journal and the rename leaves the temporary file).
+  FileEnv* env = FileEnv::Default();
 };
 
 class DirectoryOutput final : public Output {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <algorithm>
 
+#include "agent/receive/fault_file_env.h"
 #include "common/base/file_util.h"
 #include "common/base/json.h"
 #include "common/base/testing.h"
@@ -80,13 +81,13 @@ class DirectoryOutputTest : public ::testing::Test {
     options.dir = dir_.File("feed");
     options.roll_count = roll_count;
     options.roll_seconds = std::chrono::seconds(roll_seconds);
-    options.before_publish_hook = hook_;
+    options.env = &env_;
     auto out = DirectoryOutput::Open(options);
     EXPECT_TRUE(out.ok()) << out.status().ToString();
     return out.ok() ? std::move(*out) : nullptr;
   }
+  FaultFileEnv env_;  // outlives every output a test opens
   TempDir dir_;
-  std::function<Status()> hook_;
 };
 
 TEST_F(DirectoryOutputTest, RollsByCountIntoAtomicallyPublishedBundles) {
@@ -160,8 +161,18 @@ TEST_F(DirectoryOutputTest, NothingWrittenWhenTheJournalFails) {
   EXPECT_TRUE(Files(dir_.File("feed")).empty());
 }
 
+TEST_F(DirectoryOutputTest, NothingJournaledWhenTheFileCannotBeWritten) {
+  env_.FailWriteTemporary(Status(ErrorCode::kDiskFull, "no space"));
+  auto out = Open();
+  ASSERT_OK(out->Write(Record(1, Incident(1))));
+  std::vector<std::string> redo;
+  EXPECT_EQ(out->Commit(Accept(&redo)).code(), ErrorCode::kDiskFull);
+  EXPECT_TRUE(redo.empty());
+  EXPECT_TRUE(Files(dir_.File("feed")).empty());
+}
+
 TEST_F(DirectoryOutputTest, RecoverFinishesACommitInterruptedBeforeTheRename) {
-  hook_ = [] { return Status(ErrorCode::kInternal, "crash before the rename"); };
+  env_.FailPublish(Status(ErrorCode::kInternal, "crash before the rename"));
   std::vector<std::string> redo;
   {
     auto out = Open();
@@ -173,7 +184,7 @@ TEST_F(DirectoryOutputTest, RecoverFinishesACommitInterruptedBeforeTheRename) {
   // Journaled, not yet visible: only the dot file is there.
   EXPECT_EQ(Files(dir_.File("feed")),
             (std::vector<std::string>{".certshare-amber-000000000001-000000000002.json.tmp"}));
-  hook_ = nullptr;
+  env_.FailPublish(Status::Ok());
   auto out = Open();
   ASSERT_OK(out->Recover(redo));
   EXPECT_EQ(Files(dir_.File("feed")),

@@ -14,6 +14,7 @@
 #include "agent/link/compose.h"
 #include "agent/receive/directory_output.h"
 #include "agent/receive/exec_output.h"
+#include "agent/receive/fault_file_env.h"
 #include "agent/receive/json_lines_output.h"
 #include "common/base/file_util.h"
 #include "common/base/json.h"
@@ -84,12 +85,12 @@ class FeedTest : public ::testing::Test {
   }
 
   std::unique_ptr<Feed> OpenDirectoryFeed(std::size_t roll_count,
-                                          std::function<Status()> hook = nullptr) {
+                                          FileEnv* env = FileEnv::Default()) {
     DirectoryOutputOptions options;
     options.dir = dir_.File("feed");
     options.roll_count = roll_count;
     options.roll_seconds = std::chrono::seconds(0);
-    options.before_publish_hook = std::move(hook);
+    options.env = env;
     auto output = DirectoryOutput::Open(options);
     EXPECT_TRUE(output.ok());
     FeedParts parts;
@@ -179,7 +180,9 @@ TEST_F(FeedTest, ACrashBetweenWritingAndAcknowledgingOutputsNothingTwice) {
 
 TEST_F(FeedTest, ACrashInsideTheCommitIsFinishedOnTheNextStart) {
   {
-    auto feed = OpenDirectoryFeed(2, [] { return Status(ErrorCode::kInternal, "killed"); });
+    FaultFileEnv killed;
+    killed.FailPublish(Status(ErrorCode::kInternal, "killed"));
+    auto feed = OpenDirectoryFeed(2, &killed);
     EXPECT_EQ(Take(*feed, 1, Record(1)), Taken::What::kWritten);
     EXPECT_EQ(Take(*feed, 2, Record(2)), Taken::What::kWritten);
     EXPECT_EQ(feed->Commit().code(), ErrorCode::kInternal);  // after the journal

@@ -8,8 +8,6 @@ namespace certshare::broker {
 
 namespace {
 
-constexpr auto kSendTimeout = std::chrono::seconds(5);
-
 Result<AdminAnswer> ParseAnswer(const std::string& text) {
   rapidjson::Document doc;
   json::ParseLimits limits;
@@ -39,13 +37,10 @@ Result<std::unique_ptr<AdminClient>> AdminClient::Connect(const std::string& end
   options.server_key = broker.transport_key;
   options.public_key = me.card.transport_key;
   options.secret_key = &me.transport_secret;
-  // Nothing larger can come from a broker: a bigger frame is dropped
-  // before it is allocated (docs/protocol.md, wire protocol "Edge cases").
-  options.max_frame_bytes = static_cast<std::int64_t>(wire::kMaxBrokerFrameBytes);
-  CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<transport::Client> client,
-                             transport::Client::Connect(options));
+  CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<transport::WireClient> wire,
+                             transport::WireClient::Connect(options));
   return std::unique_ptr<AdminClient>(
-      new AdminClient(std::move(client), broker.transport_key, me.sign_secret.Clone()));
+      new AdminClient(std::move(wire), broker.transport_key, me.sign_secret.Clone()));
 }
 
 wire::AdminSignature AdminClient::Sign(std::string_view json) const {
@@ -66,27 +61,14 @@ Result<AdminAnswer> AdminClient::SendSigned(std::string_view json,
                                                    std::to_string(wire::kMaxAdminCommandBytes) +
                                                    " bytes");
   }
-  std::uint64_t correlation = next_correlation_++;
-  CERTSHARE_RETURN_IF_ERROR(
-      client_->Send(wire::EncodeAdmin(correlation, json, signature), kSendTimeout));
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      return Status(ErrorCode::kTimeout, "no answer from the broker within " +
-                                             std::to_string(timeout.count()) + " ms");
-    }
-    CERTSHARE_ASSIGN_OR_RETURN(Bytes frame, client_->Receive(left));
-    wire::Message msg;
-    Status decoded = wire::Decode(frame, &msg);
-    if (!decoded.ok()) return decoded.WithContext("a message from the broker");
-    if (msg.correlation != correlation) continue;  // a stale answer
-    if (msg.command == wire::Command::kAdminOk) return ParseAnswer(msg.admin);
-    if (msg.command == wire::Command::kError) {
-      return Status(msg.error, "the broker refused: " + msg.text);
-    }
-  }
+  std::uint64_t correlation = wire_->NewCorrelation();
+  const std::string no_answer =
+      "no answer from the broker within " + std::to_string(timeout.count()) + " ms";
+  CERTSHARE_ASSIGN_OR_RETURN(
+      transport::Received r,
+      wire_->Request(correlation, wire::EncodeAdmin(correlation, json, signature),
+                     {wire::Command::kAdminOk, "the broker refused", no_answer}, timeout));
+  return ParseAnswer(r.msg.admin);
 }
 
 int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) {
@@ -119,10 +101,9 @@ int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) 
   if (!client.ok()) return report(client.status(), kAdminExitInvalidInput);
   auto answer = (*client)->Send(command, std::chrono::seconds(request.timeout_seconds));
   if (!answer.ok()) {
-    ErrorCode code = answer.status().code();
-    bool unreachable = code == ErrorCode::kTimeout || code == ErrorCode::kTransportError ||
-                       code == ErrorCode::kUnreachable || code == ErrorCode::kUnauthenticated;
-    return report(answer.status(), unreachable ? kAdminExitUnreachable : kAdminExitRefused);
+    return report(answer.status(), transport::BrokerNotReached(answer.status())
+                                       ? kAdminExitUnreachable
+                                       : kAdminExitRefused);
   }
   if (request.kind == AdminKind::kShow) {
     if (request.json) {

@@ -16,7 +16,7 @@
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
-#include "common/transport/transport.h"
+#include "common/transport/wire_client.h"
 #include "common/wire/frame.h"
 
 namespace certshare::broker {
@@ -48,13 +48,12 @@ class AdminClient {
   const crypto::BoxPublicKey& broker_key() const { return broker_key_; }
 
  private:
-  AdminClient(std::unique_ptr<transport::Client> client, crypto::BoxPublicKey broker_key,
+  AdminClient(std::unique_ptr<transport::WireClient> wire, crypto::BoxPublicKey broker_key,
               crypto::SigningSecretKey sign_key)
-      : client_(std::move(client)), broker_key_(broker_key), sign_key_(std::move(sign_key)) {}
-  std::unique_ptr<transport::Client> client_;
+      : wire_(std::move(wire)), broker_key_(broker_key), sign_key_(std::move(sign_key)) {}
+  std::unique_ptr<transport::WireClient> wire_;
   crypto::BoxPublicKey broker_key_;
   crypto::SigningSecretKey sign_key_;
-  std::uint64_t next_correlation_ = 1;
 };
 
 // `certshare-broker admin ...` (docs/operations.md).
