@@ -275,8 +275,9 @@ class HostileInputTest : public BrokerFixture {
     ASSERT_TRUE(ack.ok()) << ack.status().ToString();
     EXPECT_EQ(ack->sequence, stored + 1);
     EXPECT_EQ(Stored(), stored + 1);
-    EXPECT_EQ(agent::Render(ack->sequence, forged->record, Id("CERT-UA"), registry_).status().code(),
-              ErrorCode::kMalformedJson);
+    EXPECT_EQ(
+        agent::Render(ack->sequence, forged->record, Id("CERT-UA"), registry_).status().code(),
+        ErrorCode::kMalformedJson);
     // The live subscriber is sent it (CLEAR) and must refuse it itself.
     EXPECT_EQ(StillServing(), std::vector<std::uint64_t>{ack->sequence});
   }
