@@ -33,6 +33,7 @@
 #include "broker/metrics.h"
 #include "common/base/mutex.h"
 #include "common/base/status.h"
+#include "common/envelope/record_key.h"
 #include "storage/log.h"
 
 namespace certshare::broker {
@@ -47,9 +48,12 @@ struct IngestJob {
   // Filled in by the pipeline.
   std::uint64_t ticket = 0;
   std::uint64_t received_ms = 0;
-  std::string dedupe_key;   // set by the check
-  std::string object_id;    // set by the check: the STIX id
-  std::string version_key;  // set by the check: sortable `modified`
+  // Set by the check: the record's key (origin, STIX id, canonical
+  // `modified`) and the storage keys encoded from it (record_key.h).
+  envelope::RecordKey key;
+  std::string dedupe_key;   // EncodeRecordKey
+  std::string object_id;    // EncodeObjectId: origin and STIX id
+  std::string version_key;  // EncodeVersionKey: sortable `modified`
   Status status;                   // why it was refused, or OK
   storage::AppendResult stored;    // when status is OK
 };

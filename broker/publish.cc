@@ -7,8 +7,8 @@
 
 #include "broker/broker.h"
 #include "broker/logger.h"
-#include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
+#include "common/envelope/record_key.h"
 #include "storage/log.h"
 
 namespace certshare::broker {
@@ -109,10 +109,11 @@ Status Broker::CheckRecord(IngestJob& job) const {
   // Every key fits the log (envelope::Decode bounds the header's strings),
   // so the group commit never refuses this record for its own sake.
   static_assert(envelope::kMaxDedupeKeyLength <= storage::kMaxKeyLength);
-  job.dedupe_key = envelope::DedupeKey(record.header);
-  job.object_id = record.header.origin + "\n" + record.header.stix_id;
+  job.key = envelope::RecordKeyOf(record.header);
+  job.dedupe_key = envelope::EncodeRecordKey(job.key);
+  job.object_id = envelope::EncodeObjectId(job.key);
   // Decode checked `modified`: the key is fixed-width and sorts by time.
-  job.version_key = StixTimestampOrderKey(record.header.modified);
+  job.version_key = envelope::EncodeVersionKey(job.key);
   return Status::Ok();
 }
 
@@ -144,9 +145,8 @@ void Broker::FinishIngested() {
     }
     if (Logger()->should_log(spdlog::level::debug)) {
       Logger()->debug("{} {} from {} (modified {}) as sequence {}",
-                      job.stored.duplicate ? "duplicate of" : "stored", job.object_id.substr(
-                        job.object_id.find('\n') + 1), job.org, job.dedupe_key.substr(
-                        job.dedupe_key.rfind('\n') + 1), job.stored.sequence);
+                      job.stored.duplicate ? "duplicate of" : "stored", job.key.stix_id,
+                      job.org, job.key.modified, job.stored.sequence);
     }
     SendTo(job.peer, wire::EncodeAck(job.correlation, job.stored.sequence, job.stored.duplicate));
   }

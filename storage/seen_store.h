@@ -2,11 +2,12 @@
 // records it has passed on, so that a record the broker delivers again
 // (at-least-once after the last acknowledgement) is not output twice.
 //
-// A record is named by its dedupe key (envelope::DedupeKey: origin, STIX id
-// and `modified`). Besides the keys the store holds *redo actions*: short
-// strings an output hands it in the same synced write as the keys of a
-// batch it is about to make visible (a directory output: "rename this
-// fsynced temporary file to its final name"). After a crash between that
+// A record is named by its dedupe key (envelope::RecordKey, which storage/
+// does not see: origin, STIX id and `modified`). Besides the keys the store
+// holds *redo actions*: short strings an output hands it in the same
+// synced write as the keys of a batch it is about to make visible (a
+// directory output: "rename this fsynced temporary file to its final
+// name"). After a crash between that
 // write and the end of the action, the subscriber reads the pending actions
 // on start, finishes each (idempotently) and clears it. So "these records
 // were output" and "the output is committed" change together.

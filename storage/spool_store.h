@@ -2,7 +2,7 @@
 // (agent/link/spool.h states the contract the agent relies on; docs/agent.md,
 // "Store and forward", the guarantees). It lives here so that RocksDB stays
 // behind storage/; it knows nothing of envelopes: the caller names each
-// record by its dedupe key.
+// record by its dedupe key (envelope::RecordKey, common/envelope/record_key.h).
 //
 // One small RocksDB database in its own directory (mode 0700). Column
 // families (byte layout in spool_format.h): "pending" (spool id -> record),

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
 
   auto client = agent::BrokerClient::Connect(argv[3], *broker_card, *me);
   if (!client.ok()) return Fail(client.status());
-  auto ack = (*client)->Publish(*record, std::chrono::seconds(10));
+  auto ack = (*client)->Publish(record->record, std::chrono::seconds(10));
   if (!ack.ok()) return Fail(ack.status());
   std::cout << ack->sequence << "\n";
   return 0;

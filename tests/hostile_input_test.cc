@@ -271,12 +271,13 @@ class HostileInputTest : public BrokerFixture {
     envelope::Sealer raw_sealer = SealerFor("CERT-EE");
     auto forged = raw_sealer.Seal(ClearDraft(document, Uuid(900)));
     ASSERT_TRUE(forged.ok()) << forged.status().ToString();
-    auto ack = PublishAs("CERT-EE", *forged);
+    auto ack = PublishAs("CERT-EE", forged->record);
     ASSERT_TRUE(ack.ok()) << ack.status().ToString();
     EXPECT_EQ(ack->sequence, stored + 1);
     EXPECT_EQ(Stored(), stored + 1);
-    EXPECT_EQ(agent::Render(ack->sequence, *forged, Id("CERT-UA"), registry_).status().code(),
-              ErrorCode::kMalformedJson);
+    EXPECT_EQ(
+        agent::Render(ack->sequence, forged->record, Id("CERT-UA"), registry_).status().code(),
+        ErrorCode::kMalformedJson);
     // The live subscriber is sent it (CLEAR) and must refuse it itself.
     EXPECT_EQ(StillServing(), std::vector<std::uint64_t>{ack->sequence});
   }
@@ -591,9 +592,9 @@ TEST_F(HostileInputTest, HeaderTimestampsAreCheckedAndOneInstantIsOneVersion) {
     auto sealed = sealer.Seal(d);
     EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
     if (!sealed.ok()) return std::make_pair(Bytes{}, agent::Ack{});
-    auto ack = PublishAs("CERT-EE", *sealed);
+    auto ack = PublishAs("CERT-EE", sealed->record);
     EXPECT_TRUE(ack.ok()) << header_modified << ": " << ack.status().ToString();
-    return std::make_pair(*sealed, ack.ok() ? *ack : agent::Ack{});
+    return std::make_pair(sealed->record, ack.ok() ? *ack : agent::Ack{});
   };
   agent::Ack first_ack = publish("2026-11-01T10:00:05.000Z", "2026-11-01T10:00:05.000Z").second;
   EXPECT_EQ(first_ack.sequence, 1u);
@@ -636,7 +637,7 @@ TEST_F(HostileInputTest, OversizedRecordGetsRecordTooLargeAndAHugeFrameIsDropped
   auto big = sealer.Seal(
       ClearDraft(std::string(4096, ' ') + Incident(Uuid(500), kModified, Tlp::kClear), Uuid(500)));
   ASSERT_TRUE(big.ok());
-  EXPECT_CODE(PublishStatus("CERT-EE", *big), ErrorCode::kRecordTooLarge);
+  EXPECT_CODE(PublishStatus("CERT-EE", big->record), ErrorCode::kRecordTooLarge);
   EXPECT_EQ(Metric("certshare_records_refused_total{code=\"RECORD_TOO_LARGE\"}"), 1u);
   // Far above it (more than 2048 bytes and a margin of 64 KiB:
   // broker::QueuesFor): ZeroMQ drops the frame before the broker allocates
@@ -710,7 +711,7 @@ TEST_F(HostileInputTest, SignatureByAnotherOrganisationGetsBadSignature) {
   envelope::Sealer forger("CERT-EE", Id("CERT-UA").sign_secret, Id("CERT-UA").box_secret);
   auto forged = forger.Seal(ClearDraft(Incident(Uuid(600), kModified, Tlp::kClear), Uuid(600)));
   ASSERT_TRUE(forged.ok());
-  EXPECT_CODE(PublishStatus("CERT-EE", *forged), ErrorCode::kBadSignature);
+  EXPECT_CODE(PublishStatus("CERT-EE", forged->record), ErrorCode::kBadSignature);
   // The same for an encrypted record with key slots.
   envelope::Record good = DecodeOk(GoodRecord());
   Bytes resigned = envelope::testing::AssembleRaw(good.header_bytes, good.payload, {},
@@ -733,12 +734,12 @@ TEST_F(HostileInputTest, HeaderOriginNotTheSenderGetsOriginMismatch) {
   envelope::Sealer impostor("CERT-EE", Id("CERT-UA").sign_secret, Id("CERT-UA").box_secret);
   auto forged = impostor.Seal(ClearDraft(Incident(Uuid(601), kModified, Tlp::kClear), Uuid(601)));
   ASSERT_TRUE(forged.ok());
-  EXPECT_CODE(PublishStatus("CERT-UA", *forged), ErrorCode::kOriginMismatch);
+  EXPECT_CODE(PublishStatus("CERT-UA", forged->record), ErrorCode::kOriginMismatch);
   // An unregistered organisation's name as origin.
   envelope::Sealer ghost("CERT-ZZ", Id("CERT-UA").sign_secret, Id("CERT-UA").box_secret);
   auto ghostly = ghost.Seal(ClearDraft(Incident(Uuid(602), kModified, Tlp::kClear), Uuid(602)));
   ASSERT_TRUE(ghostly.ok());
-  EXPECT_CODE(PublishStatus("CERT-UA", *ghostly), ErrorCode::kOriginMismatch);
+  EXPECT_CODE(PublishStatus("CERT-UA", ghostly->record), ErrorCode::kOriginMismatch);
   EXPECT_EQ(Stored(), 0u);
   EXPECT_TRUE(StillServing().empty());
 }
@@ -824,7 +825,7 @@ TEST_F(HostileInputTest, KeySlotForANonRecipientGetsBadKeySlots) {
   envelope::Sealer sealer = SealerFor("CERT-EE");
   auto clear = sealer.Seal(ClearDraft(Incident(Uuid(720), kModified, Tlp::kClear), Uuid(720)));
   ASSERT_TRUE(clear.ok());
-  envelope::Record plain = DecodeOk(*clear);
+  envelope::Record plain = DecodeOk(clear->record);
   plain.header.recipients = {"CERT-XX"};
   plain.header.slots = {slot};
   Bytes slotted =

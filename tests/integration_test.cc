@@ -131,7 +131,7 @@ TEST_F(IntegrationTest, SignatureByAnotherKeyIsRefused) {
   draft.payload = Incident(kUuid1, draft.modified, Tlp::kClear);
   auto forged = forger.Seal(draft);
   ASSERT_TRUE(forged.ok());
-  EXPECT_CODE(PublishStatus("CERT-EE", *forged), ErrorCode::kBadSignature);
+  EXPECT_CODE(PublishStatus("CERT-EE", forged->record), ErrorCode::kBadSignature);
 
   Bytes tampered = Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, kUuid1);
   tampered[tampered.size() - 1] ^= 0x01;  // last byte of the signature
@@ -154,7 +154,7 @@ TEST_F(IntegrationTest, MalformedAndOversizedRecordsAreRefused) {
   draft.payload = std::string(4096, ' ') + Incident(kUuid2, draft.modified, Tlp::kClear);
   auto big = sealer.Seal(draft);
   ASSERT_TRUE(big.ok());
-  EXPECT_CODE(PublishStatus("CERT-EE", *big), ErrorCode::kRecordTooLarge);
+  EXPECT_CODE(PublishStatus("CERT-EE", big->record), ErrorCode::kRecordTooLarge);
   // The broker keeps serving.
   EXPECT_EQ(Publish("CERT-EE", Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, kUuid1)).sequence, 1u);
 }

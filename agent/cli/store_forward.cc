@@ -5,6 +5,7 @@
 #include "agent/cli/exit_codes.h"
 #include "agent/config/config.h"
 #include "common/base/json.h"
+#include "common/envelope/record_key.h"
 
 namespace certshare::cli {
 
@@ -75,25 +76,20 @@ int ExitForForward(const Status& s) {
   }
 }
 
-namespace {
-// A dedupe key is origin \n stix_id \n modified (envelope::DedupeKey).
-std::string Part(const std::string& key, int index) {
-  std::size_t start = 0;
-  for (int i = 0; i < index; ++i) {
-    std::size_t nl = key.find('\n', start);
-    if (nl == std::string::npos) return "";
-    start = nl + 1;
-  }
-  std::size_t end = key.find('\n', start);
-  return key.substr(start, end == std::string::npos ? std::string::npos : end - start);
+std::string StixIdOf(const std::string& dedupe_key) {
+  Result<envelope::RecordKey> key = envelope::ParseRecordKey(dedupe_key);
+  return key.ok() ? key->stix_id : "";
 }
-}  // namespace
 
-std::string StixIdOf(const std::string& dedupe_key) { return Part(dedupe_key, 1); }
-std::string ModifiedOf(const std::string& dedupe_key) { return Part(dedupe_key, 2); }
+std::string ModifiedOf(const std::string& dedupe_key) {
+  Result<envelope::RecordKey> key = envelope::ParseRecordKey(dedupe_key);
+  return key.ok() ? key->modified : "";
+}
 
 std::string DescribeRecord(const std::string& dedupe_key) {
-  return StixIdOf(dedupe_key) + " (modified " + ModifiedOf(dedupe_key) + ")";
+  Result<envelope::RecordKey> key = envelope::ParseRecordKey(dedupe_key);
+  if (!key.ok()) return "a record of unreadable key (" + key.status().message() + ")";
+  return envelope::DescribeRecordKey(*key);
 }
 
 std::string JsonString(std::string_view text) {

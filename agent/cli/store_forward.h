@@ -63,11 +63,13 @@ Result<agent::Forwarder::Connector> MakeConnector(const ContextFlags& flags,
 // spool's disk).
 int ExitForForward(const Status& s);
 
-// "indicator--1234… (modified 2026-…)" from a dedupe key.
+// "indicator--1234… (modified 2026-…)" from a dedupe key the spool holds
+// (envelope::ParseRecordKey, envelope::DescribeRecordKey); a key that does
+// not parse (which no certshare writes) is named with why it does not.
 std::string DescribeRecord(const std::string& dedupe_key);
-// The STIX id part of a dedupe key.
+// The STIX id part of a dedupe key; empty when it does not parse.
 std::string StixIdOf(const std::string& dedupe_key);
-// The modified part of a dedupe key.
+// The modified part of a dedupe key; empty when it does not parse.
 std::string ModifiedOf(const std::string& dedupe_key);
 
 // A JSON string literal (quotes included).

@@ -147,10 +147,9 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   }
   draft.topics.assign(topics.begin(), topics.end());
   draft.payload = std::string(stix_text);
-  CERTSHARE_ASSIGN_OR_RETURN(Bytes record, sealer.Seal(draft));
-  CERTSHARE_ASSIGN_OR_RETURN(envelope::Record decoded, envelope::Decode(record));
+  CERTSHARE_ASSIGN_OR_RETURN(envelope::Sealed sealed, sealer.Seal(draft));
   // Last: the digest sorts the document's members in place.
-  return Composed{std::move(record), std::move(decoded.header), ContentDigest(document)};
+  return Composed{std::move(sealed.record), std::move(sealed.header), ContentDigest(document)};
 }
 
 }  // namespace certshare::agent

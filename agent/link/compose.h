@@ -51,7 +51,9 @@ struct ComposeOptions {
 
 struct Composed {
   Bytes record;
-  envelope::Header header;  // what was sealed (for messages to the user)
+  // The header sealed (envelope::Sealed::header): for messages to the user
+  // and the record's key (envelope::RecordKeyOf).
+  envelope::Header header;
   crypto::Hash256 content{};  // ContentDigest of the payload (agent/link/published.h)
 };
 

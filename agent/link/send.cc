@@ -1,5 +1,7 @@
 #include "agent/link/send.h"
 
+#include "common/envelope/record_key.h"
+
 namespace certshare::agent {
 
 Result<std::vector<std::uint64_t>> SpoolRecords(Spool& spool,
@@ -12,7 +14,7 @@ Result<std::vector<std::uint64_t>> SpoolRecords(Spool& spool,
   notes.reserve(records.size());
   for (const Composed& r : records) {
     bytes.push_back(r.record);
-    keys.push_back(envelope::DedupeKey(r.header));
+    keys.push_back(envelope::EncodeRecordKey(envelope::RecordKeyOf(r.header)));
     notes.push_back(EncodeNote(NoteOf(r.header, r.content)));
   }
   return spool.AddKeyed(bytes, keys, notes);

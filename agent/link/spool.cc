@@ -3,6 +3,7 @@
 #include "agent/link/spool.h"
 
 #include "common/envelope/envelope.h"
+#include "common/envelope/record_key.h"
 
 namespace certshare::agent {
 
@@ -66,7 +67,7 @@ Result<std::optional<std::chrono::milliseconds>> Spool::OldestAge() {
 
 Result<std::string> DedupeKeyOf(ByteView record) {
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record decoded, envelope::Decode(record));
-  return envelope::DedupeKey(decoded.header);
+  return envelope::EncodeRecordKey(envelope::RecordKeyOf(decoded.header));
 }
 
 }  // namespace certshare::agent

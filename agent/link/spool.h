@@ -32,8 +32,8 @@
 // Ids: 1, 2, 3, ... in acceptance order, never reused. Records are sent in
 // id order.
 //
-// Dedupe: a record whose dedupe key (envelope::DedupeKey: origin, STIX id
-// and modified) is already pending is not stored again; Add returns the id of
+// Dedupe: a record whose dedupe key (envelope::RecordKey, record_key.h:
+// origin, STIX id and modified) is already pending is not stored again; Add returns the id of
 // the pending one. This matches the broker, which stores one record per
 // origin, STIX id and modified.
 //
@@ -102,7 +102,7 @@ class Spool {
   Result<std::vector<std::uint64_t>> Add(std::span<const Bytes> records,
                                          std::span<const std::string> notes = {});
   // As Add, for records whose dedupe keys the caller already has (the
-  // envelope::DedupeKey of the header it sealed: Composed::header): nothing
+  // EncodeRecordKey of the header it sealed: Composed::header): nothing
   // is decoded again. `keys` holds one per record (else kInvalidArgument).
   Result<std::vector<std::uint64_t>> AddKeyed(std::span<const Bytes> records,
                                               std::span<const std::string> keys,
@@ -156,7 +156,7 @@ class Spool {
   std::unique_ptr<storage::SpoolStore> store_;
 };
 
-// The dedupe key of a sealed record (envelope::DedupeKey of its header;
+// The dedupe key of a sealed record (envelope::EncodeRecordKey of its header;
 // kMalformedRecord / kMalformedHeader / ... if it does not decode).
 Result<std::string> DedupeKeyOf(ByteView record);
 

@@ -10,7 +10,7 @@
 //  - within a run, a sequence at or below the last one taken is a
 //    redelivery (after the subscriber subscribed again) and is skipped;
 //  - across runs, the SeenStore holds the dedupe key (origin, STIX id,
-//    `modified`: envelope::DedupeKey) of every record committed, recorded
+//    `modified`: envelope::RecordKey) of every record committed, recorded
 //    by the output's journal in the same synced write as its redo action
 //    (agent/receive/output.h); a record whose key is there is skipped.
 // And at least once because nothing is acknowledged before the output

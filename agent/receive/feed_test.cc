@@ -81,7 +81,7 @@ class FeedTest : public ::testing::Test {
     draft.payload = Incident(n);
     auto sealed = sealer.Seal(draft);
     EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
-    return sealed.ok() ? *sealed : Bytes{};
+    return sealed.ok() ? sealed->record : Bytes{};
   }
 
   std::unique_ptr<Feed> OpenDirectoryFeed(std::size_t roll_count,

@@ -7,6 +7,7 @@
 #include "common/base/json.h"
 #include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
+#include "common/envelope/record_key.h"
 #include "schemas/stix_check.h"
 
 namespace certshare::agent {
@@ -118,7 +119,7 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   out.id = h.stix_id;
   out.modified = h.modified;
   out.recipients = h.recipients;
-  out.dedupe_key = envelope::DedupeKey(h);
+  out.dedupe_key = envelope::EncodeRecordKey(envelope::RecordKeyOf(h));
   out.object = json::Write(object);
   out.line.assign(buffer.GetString(), buffer.GetSize());
   return out;

@@ -43,7 +43,8 @@ struct Verified {
   std::string id;
   std::string modified;
   std::vector<std::string> recipients;
-  // envelope::DedupeKey of the signed header (origin, id, modified).
+  // The dedupe key of the signed header (origin, id, modified:
+  // envelope::EncodeRecordKey).
   std::string dedupe_key;
   // The STIX object or bundle, verified and decrypted, compact JSON.
   std::string object;

@@ -41,7 +41,7 @@ class VerifyTest : public ::testing::Test {
     envelope::Sealer sealer(me.card.org, me.sign_secret, me.box_secret);
     auto record = sealer.Seal(draft);
     EXPECT_TRUE(record.ok()) << record.status().ToString();
-    return record.ok() ? *record : Bytes{};
+    return record.ok() ? record->record : Bytes{};
   }
   Status VerifyAtUa(const Bytes& record) {
     return Verify(7, record, fed_.Id("CERT-UA"), fed_.registry()).status();

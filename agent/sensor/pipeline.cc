@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "common/envelope/record_key.h"
+
 namespace certshare::agent::sensor {
 
 namespace {
@@ -204,7 +206,7 @@ void Pipeline::SpoolLoop(const std::atomic<bool>& stop) {
     lock.Unlock();
     changed_.SignalAll();  // room for the sealer
 
-    Status handed = Hand(std::move(sealed.records), stop);
+    Status handed = Hand(sealed.sealed, stop);
     if (handed.ok() && options_.spooled && sealed.last) {
       options_.spooled(*sealed.last);  // everything up to it is spooled or skipped
     }
@@ -225,27 +227,39 @@ void Pipeline::SpoolLoop(const std::atomic<bool>& stop) {
 
 // One signature for the whole batch. If the envelope refuses a draft, the
 // batch is sealed again one by one so that only the bad drafts are lost.
-std::vector<Bytes> Pipeline::Seal(const Batch& batch) {
-  Result<std::vector<Bytes>> sealed = sealer_.SealBatch(batch.drafts);
-  if (sealed.ok()) return std::move(*sealed);
-  std::vector<Bytes> records;
+// Each record's key comes from the header the sealer made (nothing is
+// decoded again).
+Pipeline::Records Pipeline::Seal(const Batch& batch) {
+  Records out;
+  auto add = [&out](envelope::Sealed& one) {
+    out.keys.push_back(envelope::EncodeRecordKey(envelope::RecordKeyOf(one.header)));
+    out.records.push_back(std::move(one.record));
+  };
+  Result<std::vector<envelope::Sealed>> sealed = sealer_.SealBatch(batch.drafts);
+  if (sealed.ok()) {
+    out.records.reserve(sealed->size());
+    out.keys.reserve(sealed->size());
+    for (envelope::Sealed& one : *sealed) add(one);
+    return out;
+  }
   for (std::size_t i = 0; i < batch.drafts.size(); ++i) {
-    Result<Bytes> one = sealer_.Seal(batch.drafts[i]);
+    Result<envelope::Sealed> one = sealer_.Seal(batch.drafts[i]);
     if (!one.ok()) {
       Bad(batch.lines[i], one.status().ToString());
       continue;
     }
-    records.push_back(std::move(*one));
+    add(*one);
   }
-  return records;
+  return out;
 }
 
 // Gives the records to the sink, waiting while the spool is full.
-Status Pipeline::Hand(std::vector<Bytes> records, const std::atomic<bool>& stop) {
+Status Pipeline::Hand(const Records& sealed, const std::atomic<bool>& stop) {
+  const std::vector<Bytes>& records = sealed.records;
   if (records.empty()) return Status::Ok();
   bool told = false;
   for (;;) {
-    Status s = sink_.Accept(records);
+    Status s = sink_.Accept(records, sealed.keys);
     if (s.ok()) {
       {
         MutexLock lock(&mu_);

@@ -62,17 +62,20 @@ namespace certshare::agent::sensor {
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  // Takes the records durably, all or none. kSpoolFull: none taken, offer
-  // them again later. Any other error is final.
-  virtual Status Accept(std::span<const Bytes> records) = 0;
+  // Takes the records durably, all or none. `keys` holds each record's
+  // dedupe key (envelope::EncodeRecordKey of the header the sealer made),
+  // in the same order. kSpoolFull: none taken, offer them again later. Any
+  // other error is final.
+  virtual Status Accept(std::span<const Bytes> records, std::span<const std::string> keys) = 0;
 };
 
-// The agent's spool as a sink (Spool::Add: one synced write per batch).
+// The agent's spool as a sink (Spool::AddKeyed: one synced write per batch,
+// nothing decoded again).
 class SpoolSink final : public RecordSink {
  public:
   explicit SpoolSink(Spool& spool) : spool_(spool) {}
-  Status Accept(std::span<const Bytes> records) override {
-    return spool_.Add(records).status();
+  Status Accept(std::span<const Bytes> records, std::span<const std::string> keys) override {
+    return spool_.AddKeyed(records, keys).status();
   }
 
  private:
@@ -157,19 +160,24 @@ class Pipeline {
   Status Read(const std::atomic<bool>& stop);
   void Take(const Line& line);
   Status Submit();
+  // Records sealed from a batch, each with its dedupe key.
+  struct Records {
+    std::vector<Bytes> records;
+    std::vector<std::string> keys;  // envelope::EncodeRecordKey, one per record
+  };
   // A batch sealed, waiting for the spooler.
   struct Sealed {
-    std::vector<Bytes> records;
+    Records sealed;
     std::size_t events = 0;     // drafts it came from
     std::optional<Line> last;   // the batch's last line (for options_.spooled)
   };
 
   // Sealer.
   void SealLoop();
-  std::vector<Bytes> Seal(const Batch& batch);
+  Records Seal(const Batch& batch);
   // Spooler.
   void SpoolLoop(const std::atomic<bool>& stop);
-  Status Hand(std::vector<Bytes> records, const std::atomic<bool>& stop);
+  Status Hand(const Records& sealed, const std::atomic<bool>& stop);
   // Either thread.
   void Bad(const Line& line, const std::string& why);
   void Say(const std::string& message);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <set>
 #include <thread>
 
 #include "agent/sensor/eve_samples.h"
@@ -51,13 +52,14 @@ class FakeSource final : public LineSource {
 // Keeps every batch; says "full" `full_times` times first.
 class CollectingSink final : public RecordSink {
  public:
-  Status Accept(std::span<const Bytes> records) override {
+  Status Accept(std::span<const Bytes> records, std::span<const std::string> keys) override {
     if (full_times > 0) {
       --full_times;
       return Status(ErrorCode::kSpoolFull, "the spool is full");
     }
     std::lock_guard<std::mutex> lock(mu);
     batches.emplace_back(records.begin(), records.end());
+    key_batches.emplace_back(keys.begin(), keys.end());
     return Status::Ok();
   }
   std::size_t BatchCount() {
@@ -67,6 +69,7 @@ class CollectingSink final : public RecordSink {
   int full_times = 0;
   std::mutex mu;
   std::vector<std::vector<Bytes>> batches;
+  std::vector<std::vector<std::string>> key_batches;  // the keys given with each batch
 };
 
 class PipelineTest : public ::testing::Test {
@@ -172,6 +175,30 @@ TEST_F(PipelineTest, BatchesShareOneSignatureYetEachRecordVerifiesAndOpensAlone)
                   ErrorCode::kNotRecipient);
     }
   }
+}
+
+// The sink gets each record's dedupe key from the header the sealer made:
+// the key a decoder of the record computes, so the spool decodes nothing.
+TEST_F(PipelineTest, EachRecordReachesTheSinkWithTheKeyOfItsHeader) {
+  FakeSource source(Alerts(300));
+  EveMapper mapper({"CERT-EE", "CERT-EE"}, Tlp::kAmber);
+  CollectingSink sink;
+  PipelineOptions popts;
+  popts.batch_delay = std::chrono::hours(1);
+  RunAll(source, mapper, AmberToUaAndEu(), sink, popts);
+  ASSERT_EQ(sink.batches.size(), 2u);  // 256 + 44
+  ASSERT_EQ(sink.key_batches.size(), sink.batches.size());
+  std::set<std::string> distinct;
+  for (std::size_t b = 0; b < sink.batches.size(); ++b) {
+    ASSERT_EQ(sink.key_batches[b].size(), sink.batches[b].size());
+    for (std::size_t i = 0; i < sink.batches[b].size(); ++i) {
+      auto decoded = DedupeKeyOf(sink.batches[b][i]);
+      ASSERT_OK(decoded.status());
+      EXPECT_EQ(sink.key_batches[b][i], *decoded);
+      distinct.insert(sink.key_batches[b][i]);
+    }
+  }
+  EXPECT_EQ(distinct.size(), 300u);
 }
 
 TEST_F(PipelineTest, AFullSpoolHoldsTheBatchNothingIsDropped) {

@@ -86,7 +86,7 @@ class ScratchDir {
 
 class NullSink final : public RecordSink {
  public:
-  Status Accept(std::span<const Bytes> records) override {
+  Status Accept(std::span<const Bytes> records, std::span<const std::string>) override {
     for (const Bytes& r : records) bytes += r.size();
     return Status::Ok();
   }
@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
     std::vector<envelope::Draft> one(drafts.begin() + i,
                                      drafts.begin() + std::min(drafts.size(), i + batch));
     auto r = sealer.SealBatch(one);
-    for (auto& b : *r) sealed.push_back(std::move(b));
+    for (auto& b : *r) sealed.push_back(std::move(b.record));
   }
   const double seal_us = Seconds(t0) * 1e6 / sample;
   t0 = Clock::now();

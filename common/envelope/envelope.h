@@ -12,6 +12,7 @@
 //   origin     Sealer::Seal / SealBatch
 //   broker     Decode, then Verify (never needs a secret key)
 //   recipient  Decode, then Open (verifies, then decrypts its key slot)
+// A record's dedupe key, object id and version key: record_key.h.
 //
 // Thread-safety: free functions are thread-safe. A Sealer is not (it caches
 // shared keys); use one per thread.
@@ -39,13 +40,9 @@ inline constexpr std::size_t kMaxProofLength = 32;
 inline constexpr std::size_t kMaxOrgIdLength = 64;
 // The longest `stix_id`, in bytes. A STIX id is at most 288 bytes (a type of
 // at most 250 characters, "--", a 36-character UUID); the limit leaves room
-// and keeps every key derived from a header short (kMaxDedupeKeyLength).
+// and keeps every key derived from a header short (kMaxDedupeKeyLength,
+// record_key.h).
 inline constexpr std::size_t kMaxStixIdLength = 1024;
-// The longest DedupeKey of a header Decode accepts: origin, stix_id and
-// `modified` (a str8, and its canonical spelling is never longer) with two
-// separators. The broker's storage keys are bounded by it.
-inline constexpr std::size_t kMaxDedupeKeyLength =
-    kMaxOrgIdLength + 1 + kMaxStixIdLength + 1 + 255;
 
 struct KeySlot {
   std::string org;              // the recipient organisation id
@@ -100,6 +97,14 @@ struct Draft {
   std::string payload;  // the STIX JSON
 };
 
+// What Sealer::Seal made: the record's bytes and its header, as Decode
+// would return it from `record` (so the caller never decodes its own
+// output: RecordKeyOf(header) is the record's key, record_key.h).
+struct Sealed {
+  Bytes record;
+  Header header;
+};
+
 // The origin's side. Holds copies of the origin's secret keys and caches
 // one shared key per recipient public key.
 class Sealer {
@@ -110,10 +115,11 @@ class Sealer {
   // One record, signed alone. Errors: kInvalidArgument (bad draft: missing
   // fields, encrypted without recipients, AMBER+ unencrypted, duplicate
   // recipients, limits exceeded), kDecryptFailed (bad recipient key).
-  Result<Bytes> Seal(const Draft& draft);
-  // Several records under one signature (one Merkle root). Each returned
-  // record verifies on its own.
-  Result<std::vector<Bytes>> SealBatch(const std::vector<Draft>& drafts);
+  Result<Sealed> Seal(const Draft& draft);
+  // Several records under one signature (one Merkle root), one per draft
+  // in order. Each returned record verifies on its own. Errors as Seal's,
+  // for the first bad draft ("draft 3: ..."); then nothing is sealed.
+  Result<std::vector<Sealed>> SealBatch(const std::vector<Draft>& drafts);
 
  private:
   Status SharedKeyFor(const crypto::BoxPublicKey& theirs, const crypto::SharedKey** out);
@@ -144,13 +150,5 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
                          const crypto::BoxSecretKey& my_box_key,
                          const crypto::SigningPublicKey& origin_sign_key,
                          const crypto::BoxPublicKey& origin_box_key);
-
-// The dedupe key of a record: origin + '\n' + stix_id + '\n' + the
-// canonical spelling of `modified` (CanonicalStixTimestamp), so that two
-// spellings of one instant ("…:05Z", "…:05.000Z") are one version. The
-// origin is part of it so that one organisation cannot pre-empt another's
-// record by publishing the same id and `modified` first. At most
-// kMaxDedupeKeyLength bytes for a decoded header.
-std::string DedupeKey(const Header& header);
 
 }  // namespace certshare::envelope

@@ -109,9 +109,13 @@ class BatchTest : public EnvelopeTest,
       drafts.push_back(std::move(d));
     }
     Sealer sealer = NewSealer();
-    Result<std::vector<Bytes>> sealed = sealer.SealBatch(drafts);
+    Result<std::vector<Sealed>> sealed = sealer.SealBatch(drafts);
     EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
-    return sealed.ok() ? std::move(sealed).value() : std::vector<Bytes>{};
+    std::vector<Bytes> records;
+    if (sealed.ok()) {
+      for (Sealed& s : *sealed) records.push_back(std::move(s.record));
+    }
+    return records;
   }
 };
 
@@ -207,11 +211,11 @@ INSTANTIATE_TEST_SUITE_P(Sizes, MultiBatchTest,
 
 TEST_F(EnvelopeTest, BatchOfOneIsASingleRecord) {
   Sealer sealer = NewSealer();
-  Result<std::vector<Bytes>> batch =
+  Result<std::vector<Sealed>> batch =
       sealer.SealBatch({MakeDraft(Tlp::kGreen, false)});
   ASSERT_OK(batch.status());
   ASSERT_EQ(batch->size(), 1u);
-  Result<Record> r = Decode((*batch)[0]);
+  Result<Record> r = Decode((*batch)[0].record);
   ASSERT_OK(r.status());
   EXPECT_EQ(r->auth.leaf_count, 1u);
   EXPECT_TRUE(r->auth.proof.empty());

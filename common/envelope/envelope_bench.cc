@@ -56,17 +56,17 @@ int Run(double seconds) {
       "{\"type\":\"indicator\",\"pattern\":\"" + std::string(1000, 'x') + "\"}";
   Sealer sealer(origin.id, origin.sign.secret_key, origin.box.secret_key);
 
-  Result<Bytes> one = sealer.Seal(draft);
+  Result<Sealed> one = sealer.Seal(draft);
   if (!one.ok()) Die(one.status());
-  Result<Record> single = Decode(*one);
+  Result<Record> single = Decode(one->record);
   if (!single.ok()) Die(single.status());
 
   const std::vector<Draft> drafts(64, draft);
-  Result<std::vector<Bytes>> batch = sealer.SealBatch(drafts);
+  Result<std::vector<Sealed>> batch = sealer.SealBatch(drafts);
   if (!batch.ok()) Die(batch.status());
   std::vector<Record> batch_records;
-  for (const Bytes& bytes : *batch) {
-    Result<Record> r = Decode(bytes);
+  for (const Sealed& sealed : *batch) {
+    Result<Record> r = Decode(sealed.record);
     if (!r.ok()) Die(r.status());
     batch_records.push_back(std::move(r).value());
   }
@@ -90,7 +90,7 @@ int Run(double seconds) {
         if (!sealer.SealBatch(drafts).ok()) std::abort();
       }));
   row("decode (single)", Rate(seconds, 1, [&] {
-        if (!Decode(*one).ok()) std::abort();
+        if (!Decode(one->record).ok()) std::abort();
       }));
   row("verify (single)", Rate(seconds, 1, [&] {
         if (!Verify(*single, origin.sign.public_key).ok()) std::abort();

@@ -339,9 +339,9 @@ TEST_F(DecodeTest, HostileSlotCountIsCheap) {
 TEST_F(DecodeTest, TruncatedAtEveryLengthIsAnError) {
   for (Tlp tlp : {Tlp::kGreen, Tlp::kRed}) {
     Sealer sealer = NewSealer();
-    Result<Bytes> sealed = sealer.Seal(MakeDraft(tlp, tlp == Tlp::kRed));
+    Result<Sealed> sealed = sealer.Seal(MakeDraft(tlp, tlp == Tlp::kRed));
     ASSERT_OK(sealed.status());
-    const Bytes& bytes = *sealed;
+    const Bytes& bytes = sealed->record;
     for (std::size_t len = 0; len < bytes.size(); ++len) {
       Result<Record> r = Decode(ByteView(bytes.data(), len));
       EXPECT_FALSE(r.ok()) << "length " << len;

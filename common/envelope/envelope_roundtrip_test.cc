@@ -4,6 +4,7 @@
 
 #include "common/envelope/envelope_test_util.h"
 #include "common/envelope/header_codec.h"
+#include "common/envelope/record_key.h"
 #include "common/envelope/routing.h"
 
 namespace certshare::envelope::testing {
@@ -27,11 +28,11 @@ TEST_P(LevelTest, RoundTripAndEachRecipientOpens) {
   const LevelCase lc = GetParam();
   const std::string payload = R"({"type":"indicator","pattern":"[x]"})";
   Sealer sealer = NewSealer();
-  Result<Bytes> sealed = sealer.Seal(MakeDraft(lc.tlp, lc.encrypt, payload));
+  Result<Sealed> sealed = sealer.Seal(MakeDraft(lc.tlp, lc.encrypt, payload));
   ASSERT_OK(sealed.status());
-  EXPECT_EQ(Contains(*sealed, payload), !lc.encrypt);
+  EXPECT_EQ(Contains(sealed->record, payload), !lc.encrypt);
 
-  Result<Record> record = Decode(*sealed);
+  Result<Record> record = Decode(sealed->record);
   ASSERT_OK(record.status());
   const Header& h = record->header;
   EXPECT_EQ(h.version, kVersion);
@@ -138,9 +139,9 @@ TEST_F(EnvelopeTest, SignedByAnotherKeyIsBadSignature) {
   // An impostor claiming to be cert-a.
   Sealer impostor(origin_.id, outsider_.sign.secret_key,
                   outsider_.box.secret_key);
-  Result<Bytes> sealed = impostor.Seal(MakeDraft(Tlp::kGreen, false));
+  Result<Sealed> sealed = impostor.Seal(MakeDraft(Tlp::kGreen, false));
   ASSERT_OK(sealed.status());
-  Result<Record> record = Decode(*sealed);
+  Result<Record> record = Decode(sealed->record);
   ASSERT_OK(record.status());
   EXPECT_CODE(Verify(*record, origin_.sign.public_key),
               ErrorCode::kBadSignature);
@@ -173,9 +174,9 @@ TEST_F(EnvelopeTest, SealerReusesItselfAcrossRecords) {
   Sealer sealer = NewSealer();
   for (int i = 0; i < 3; ++i) {
     Draft d = MakeDraft(Tlp::kAmber, true, "{\"n\":" + std::to_string(i) + "}");
-    Result<Bytes> sealed = sealer.Seal(d);
+    Result<Sealed> sealed = sealer.Seal(d);
     ASSERT_OK(sealed.status());
-    Result<std::string> opened = DecodeAndOpen(*sealed, c_);
+    Result<std::string> opened = DecodeAndOpen(sealed->record, c_);
     ASSERT_OK(opened.status());
     EXPECT_EQ(*opened, d.payload);
   }
@@ -183,11 +184,11 @@ TEST_F(EnvelopeTest, SealerReusesItselfAcrossRecords) {
 
 TEST_F(EnvelopeTest, SameDraftSealsDifferently) {
   Sealer sealer = NewSealer();
-  Result<Bytes> one = sealer.Seal(MakeDraft(Tlp::kAmber, true));
-  Result<Bytes> two = sealer.Seal(MakeDraft(Tlp::kAmber, true));
+  Result<Sealed> one = sealer.Seal(MakeDraft(Tlp::kAmber, true));
+  Result<Sealed> two = sealer.Seal(MakeDraft(Tlp::kAmber, true));
   ASSERT_OK(one.status());
   ASSERT_OK(two.status());
-  EXPECT_NE(*one, *two);  // fresh content key and nonces
+  EXPECT_NE(one->record, two->record);  // fresh content key and nonces
 }
 
 TEST_F(EnvelopeTest, DedupeKey) {
@@ -195,7 +196,7 @@ TEST_F(EnvelopeTest, DedupeKey) {
   h.origin = "CERT-EE";
   h.stix_id = "indicator--1";
   h.modified = "2024-01-01T00:00:00.000Z";
-  EXPECT_EQ(DedupeKey(h), "CERT-EE\nindicator--1\n2024-01-01T00:00:00.000Z");
+  EXPECT_EQ(EncodeRecordKey(RecordKeyOf(h)), "CERT-EE\nindicator--1\n2024-01-01T00:00:00.000Z");
 }
 
 // One version per instant: every spelling of one `modified` gives one key,
@@ -205,27 +206,27 @@ TEST_F(EnvelopeTest, DedupeKeyIsTheInstantNotItsSpelling) {
   h.origin = "CERT-EE";
   h.stix_id = "indicator--1";
   h.modified = "2026-01-02T03:04:05.000Z";
-  const std::string key = DedupeKey(h);
+  const std::string key = EncodeRecordKey(RecordKeyOf(h));
   for (const char* same : {"2026-01-02T03:04:05Z", "2026-01-02T03:04:05.0Z",
                            "2026-01-02T03:04:05.000000Z"}) {
     h.modified = same;
-    EXPECT_EQ(DedupeKey(h), key) << same;
+    EXPECT_EQ(EncodeRecordKey(RecordKeyOf(h)), key) << same;
   }
   for (const char* other : {"2026-01-02T03:04:05.001Z", "2026-01-02T03:04:05.0001Z",
                             "2026-01-02T03:04:06Z"}) {
     h.modified = other;
-    EXPECT_NE(DedupeKey(h), key) << other;
+    EXPECT_NE(EncodeRecordKey(RecordKeyOf(h)), key) << other;
   }
   h.modified = "2026-01-02T03:04:05.5Z";
   Header h2 = h;
   h2.modified = "2026-01-02T03:04:05.50000Z";
-  EXPECT_EQ(DedupeKey(h), DedupeKey(h2));
+  EXPECT_EQ(EncodeRecordKey(RecordKeyOf(h)), EncodeRecordKey(RecordKeyOf(h2)));
   // The longest key a decoded header can give.
   h.origin = std::string(kMaxOrgIdLength, 'o');
   h.stix_id = std::string(kMaxStixIdLength, 'i');
   h.modified = "2026-01-02T03:04:05." + std::string(234, '1') + "Z";
   ASSERT_EQ(h.modified.size(), 255u);
-  EXPECT_EQ(DedupeKey(h).size(), kMaxDedupeKeyLength);
+  EXPECT_EQ(EncodeRecordKey(RecordKeyOf(h)).size(), kMaxDedupeKeyLength);
 }
 
 TEST(OrgIdTest, Pattern) {
@@ -245,7 +246,7 @@ class SealCheckTest : public EnvelopeTest {
  protected:
   void ExpectInvalid(const Draft& d, std::string_view message_part) {
     Sealer sealer = NewSealer();
-    Result<Bytes> sealed = sealer.Seal(d);
+    Result<Sealed> sealed = sealer.Seal(d);
     EXPECT_CODE(sealed.status(), ErrorCode::kInvalidArgument);
     EXPECT_NE(sealed.status().message().find(message_part), std::string::npos)
         << sealed.status().ToString();
@@ -355,7 +356,7 @@ TEST_F(SealCheckTest, LowOrderRecipientKey) {
   Draft d = MakeDraft(Tlp::kAmber, true);
   d.recipients[1].box_key = crypto::BoxPublicKey{};
   Sealer sealer = NewSealer();
-  Result<Bytes> sealed = sealer.Seal(d);
+  Result<Sealed> sealed = sealer.Seal(d);
   EXPECT_CODE(sealed.status(), ErrorCode::kDecryptFailed);
   EXPECT_NE(sealed.status().message().find(c_.id), std::string::npos);
   // Unencrypted records do not use recipient keys at all.
@@ -369,7 +370,7 @@ TEST_F(SealCheckTest, EmptyBatchAndBadDraftInBatch) {
   EXPECT_CODE(StatusOf(sealer.SealBatch({})), ErrorCode::kInvalidArgument);
   std::vector<Draft> drafts = {MakeDraft(Tlp::kGreen, false),
                                MakeDraft(Tlp::kRed, false)};
-  Result<std::vector<Bytes>> sealed = sealer.SealBatch(drafts);
+  Result<std::vector<Sealed>> sealed = sealer.SealBatch(drafts);
   EXPECT_CODE(sealed.status(), ErrorCode::kInvalidArgument);
   EXPECT_NE(sealed.status().message().find("draft 1"), std::string::npos);
 }

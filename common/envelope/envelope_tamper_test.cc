@@ -39,19 +39,19 @@ class TamperTest : public EnvelopeTest {
 
 TEST_F(TamperTest, EncryptedRecordEveryByte) {
   Sealer sealer = NewSealer();
-  Result<Bytes> sealed = sealer.Seal(MakeDraft(Tlp::kAmber, true, "{}"));
+  Result<Sealed> sealed = sealer.Seal(MakeDraft(Tlp::kAmber, true, "{}"));
   ASSERT_OK(sealed.status());
-  ASSERT_OK(StatusOf(DecodeAndOpen(*sealed, b_)));
-  const int caught = ExpectNoTamperedVariantOpens(*sealed);
+  ASSERT_OK(StatusOf(DecodeAndOpen(sealed->record, b_)));
+  const int caught = ExpectNoTamperedVariantOpens(sealed->record);
   EXPECT_GT(caught, 0);
 }
 
 TEST_F(TamperTest, PlaintextRecordEveryByte) {
   Sealer sealer = NewSealer();
-  Result<Bytes> sealed = sealer.Seal(MakeDraft(Tlp::kGreen, false, "{}"));
+  Result<Sealed> sealed = sealer.Seal(MakeDraft(Tlp::kGreen, false, "{}"));
   ASSERT_OK(sealed.status());
-  ASSERT_OK(StatusOf(DecodeAndOpen(*sealed, b_)));
-  ExpectNoTamperedVariantOpens(*sealed);
+  ASSERT_OK(StatusOf(DecodeAndOpen(sealed->record, b_)));
+  ExpectNoTamperedVariantOpens(sealed->record);
 }
 
 TEST_F(TamperTest, BatchRecordEveryByte) {
@@ -61,11 +61,11 @@ TEST_F(TamperTest, BatchRecordEveryByte) {
     drafts.push_back(
         MakeDraft(Tlp::kRed, true, "{\"i\":" + std::to_string(i) + "}"));
   }
-  Result<std::vector<Bytes>> sealed = sealer.SealBatch(drafts);
+  Result<std::vector<Sealed>> sealed = sealer.SealBatch(drafts);
   ASSERT_OK(sealed.status());
   // Leaf 2 of 3 has a one-hash proof; leaf 0 a two-hash proof.
-  ExpectNoTamperedVariantOpens((*sealed)[2]);
-  ExpectNoTamperedVariantOpens((*sealed)[0]);
+  ExpectNoTamperedVariantOpens((*sealed)[2].record);
+  ExpectNoTamperedVariantOpens((*sealed)[0].record);
 }
 
 TEST_F(TamperTest, SlotSwappedBetweenRecipientsFails) {

@@ -66,10 +66,10 @@ Result<std::string> EnvelopeTest::DecodeAndOpen(ByteView bytes,
 
 Record EnvelopeTest::SealAndDecode(const Draft& draft) {
   Sealer sealer = NewSealer();
-  Result<Bytes> sealed = sealer.Seal(draft);
+  Result<Sealed> sealed = sealer.Seal(draft);
   EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
   if (!sealed.ok()) return Record{};
-  Result<Record> record = Decode(*sealed);
+  Result<Record> record = Decode(sealed->record);
   EXPECT_TRUE(record.ok()) << record.status().ToString();
   if (!record.ok()) return Record{};
   return std::move(record).value();

@@ -25,15 +25,6 @@ bool IsOrgIdChar(char c) {
          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
-// `text` quoted for a message when it is printable ASCII; otherwise only
-// its length, so that a hostile header puts no control bytes into logs.
-std::string Shown(std::string_view text) {
-  const bool printable = std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f;
-  });
-  if (printable) return "\"" + std::string(text) + "\"";
-  return "(" + std::to_string(text.size()) + " bytes, not printable text)";
-}
 
 // Reads the four required strings and checks each: non-empty, `stix_id`
 // within its limit, `modified` a STIX timestamp.
@@ -168,6 +159,14 @@ Status CheckSlots(const Header& h) {
 }
 
 }  // namespace
+
+std::string Shown(std::string_view text) {
+  const bool printable = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f;
+  });
+  if (printable) return "\"" + std::string(text) + "\"";
+  return "(" + std::to_string(text.size()) + " bytes, not printable text)";
+}
 
 bool IsValidOrgId(std::string_view id) {
   return !id.empty() && id.size() <= kMaxOrgIdLength &&

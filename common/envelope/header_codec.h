@@ -2,6 +2,7 @@
 // "Routing header").
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "common/base/bytes.h"
@@ -15,6 +16,10 @@ inline constexpr std::uint8_t kFlagEncrypted = 0x01;
 
 // [A-Za-z0-9._-]{1,64}
 bool IsValidOrgId(std::string_view id);
+
+// `text` quoted for a message when it is printable ASCII; otherwise only
+// its length, so that hostile bytes put no control characters into logs.
+std::string Shown(std::string_view text);
 
 // Writes `header` as it is. REQUIRES: every string and list fits its length
 // prefix (Sealer checks drafts before it gets here). Does not validate the

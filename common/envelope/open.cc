@@ -1,6 +1,4 @@
-// The receiving side: Verify (broker and recipients), Open (recipients),
-// and the dedupe key.
-#include "common/base/timestamp.h"
+// The receiving side: Verify (broker and recipients), Open (recipients).
 #include "common/envelope/envelope.h"
 #include "common/envelope/merkle.h"
 
@@ -54,15 +52,6 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
   CERTSHARE_RETURN_IF_ERROR(crypto::AeadOpen(
       key, h.payload_nonce, record.payload, record.header_bytes, &plaintext));
   return plaintext;
-}
-
-std::string DedupeKey(const Header& header) {
-  std::string key = header.origin;
-  key += '\n';
-  key += header.stix_id;
-  key += '\n';
-  key += CanonicalStixTimestamp(header.modified);
-  return key;
 }
 
 }  // namespace certshare::envelope

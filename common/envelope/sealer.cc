@@ -97,6 +97,7 @@ Status CheckDraft(std::string_view origin, const Draft& d) {
 struct Unsigned {
   Bytes header;
   Bytes payload;
+  Header decoded;  // `header` as a receiver decodes it
 };
 
 Result<Unsigned> BuildUnsigned(
@@ -132,9 +133,9 @@ Result<Unsigned> BuildUnsigned(
     out.payload.assign(d.payload.begin(), d.payload.end());
   }
 
-  // Never emit what a receiver would refuse.
-  Header check;
-  Status decoded = internal::DecodeHeader(out.header, &check);
+  // Never emit what a receiver would refuse; what it decodes is what the
+  // caller gets back (Sealed::header).
+  Status decoded = internal::DecodeHeader(out.header, &out.decoded);
   if (!decoded.ok()) {
     return Status(ErrorCode::kInternal,
                   "sealed header fails to decode: " + decoded.ToString());
@@ -144,8 +145,8 @@ Result<Unsigned> BuildUnsigned(
 
 // One signature over the Merkle root of every record; each record carries
 // its own audit path.
-std::vector<Bytes> SignAll(const crypto::SigningSecretKey& key,
-                           const std::vector<Unsigned>& records) {
+std::vector<Sealed> SignAll(const crypto::SigningSecretKey& key,
+                            std::vector<Unsigned> records) {
   std::vector<crypto::Hash256> leaves;
   leaves.reserve(records.size());
   for (const Unsigned& u : records) {
@@ -156,7 +157,7 @@ std::vector<Bytes> SignAll(const crypto::SigningSecretKey& key,
   const crypto::Signature signature =
       crypto::Sign(key, internal::SignedMessage(root));
 
-  std::vector<Bytes> out;
+  std::vector<Sealed> out;
   out.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     Auth auth;
@@ -165,7 +166,8 @@ std::vector<Bytes> SignAll(const crypto::SigningSecretKey& key,
     auth.proof = std::move(paths[i]);
     auth.signature = signature;
     out.push_back(
-        internal::EncodeRecord(records[i].header, records[i].payload, auth));
+        {internal::EncodeRecord(records[i].header, records[i].payload, auth),
+         std::move(records[i].decoded)});
   }
   return out;
 }
@@ -215,7 +217,7 @@ Status Sealer::SharedKeyFor(const crypto::BoxPublicKey& theirs,
   return Status::Ok();
 }
 
-Result<Bytes> Sealer::Seal(const Draft& draft) {
+Result<Sealed> Sealer::Seal(const Draft& draft) {
   auto shared_key_for = [this](const crypto::BoxPublicKey& theirs,
                                const crypto::SharedKey** out) {
     return SharedKeyFor(theirs, out);
@@ -224,10 +226,10 @@ Result<Bytes> Sealer::Seal(const Draft& draft) {
   CERTSHARE_ASSIGN_OR_RETURN(Unsigned u,
                              Prepare(origin_, draft, shared_key_for));
   records.push_back(std::move(u));
-  return std::move(SignAll(sign_key_, records).front());
+  return std::move(SignAll(sign_key_, std::move(records)).front());
 }
 
-Result<std::vector<Bytes>> Sealer::SealBatch(const std::vector<Draft>& drafts) {
+Result<std::vector<Sealed>> Sealer::SealBatch(const std::vector<Draft>& drafts) {
   if (drafts.empty()) return Invalid("empty batch");
   if (drafts.size() > std::numeric_limits<std::uint32_t>::max()) {
     return Invalid("batch larger than leaf_count allows");
@@ -245,7 +247,7 @@ Result<std::vector<Bytes>> Sealer::SealBatch(const std::vector<Draft>& drafts) {
     }
     records.push_back(std::move(u).value());
   }
-  return SignAll(sign_key_, records);
+  return SignAll(sign_key_, std::move(records));
 }
 
 }  // namespace certshare::envelope

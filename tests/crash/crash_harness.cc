@@ -24,6 +24,7 @@
 #include "agent/link/broker_client.h"
 #include "agent/link/compose.h"
 #include "common/base/file_util.h"
+#include "common/envelope/record_key.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
 #include "tests/crash/harness_util.h"
@@ -153,7 +154,7 @@ void Subscribe(const Federation& fed, const std::string& org, const std::functio
       auto record = envelope::Decode(next->msg.record);
       if (!record.ok()) break;
       const envelope::Header& h = record->header;
-      std::string key = h.origin + "\n" + h.stix_id + "\n" + h.modified;
+      std::string key = envelope::EncodeRecordKey(envelope::RecordKeyOf(h));
       if (seen.insert(key).second) {
         out->lines.emplace_back(h.origin, h.stix_id);
       } else {

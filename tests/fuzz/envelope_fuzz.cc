@@ -23,6 +23,7 @@
 #include <string>
 
 #include "common/envelope/envelope.h"
+#include "common/envelope/record_key.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
@@ -69,7 +70,7 @@ bool VerifyAndOpen(const Record& record) {
       FUZZ_REQUIRE(opened.status().code() == ErrorCode::kDecryptFailed);
     }
   }
-  (void)DedupeKey(record.header);
+  (void)EncodeRecordKey(RecordKeyOf(record.header));
   return verified;
 }
 

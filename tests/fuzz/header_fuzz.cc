@@ -13,8 +13,10 @@
 //     per recipient in order when encrypted and none otherwise, valid
 //     organisation ids, limits on recipients and topics, a stix_id of at
 //     most kMaxStixIdLength bytes, a `modified` that is a STIX timestamp;
-//   * its dedupe key fits kMaxDedupeKeyLength (what the broker's storage
-//     keys rely on) and names the same instant in its canonical spelling;
+//   * its dedupe key (RecordKeyOf, EncodeRecordKey) fits
+//     kMaxDedupeKeyLength (what the broker's storage keys rely on), names
+//     the same instant in its canonical spelling, and ParseRecordKey reads
+//     it back as the same key;
 //   * the record verifies, and Open fails for non-recipients;
 //   * MayReceive (routing.h) follows TLP, encryption, named recipients
 //     and the GREEN community.
@@ -25,6 +27,7 @@
 
 #include "common/base/timestamp.h"
 #include "common/envelope/envelope.h"
+#include "common/envelope/record_key.h"
 #include "common/envelope/routing.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -55,12 +58,16 @@ void CheckHeader(const Header& h) {
   FUZZ_REQUIRE(h.topics.size() <= kMaxTopics);
   FUZZ_REQUIRE(!h.stix_id.empty() && h.stix_id.size() <= kMaxStixIdLength);
   FUZZ_REQUIRE(certshare::IsStixTimestamp(h.modified));
-  const std::string key = DedupeKey(h);
-  FUZZ_REQUIRE(key.size() <= kMaxDedupeKeyLength);
-  const std::string canonical = key.substr(key.rfind('\n') + 1);
-  FUZZ_REQUIRE(certshare::IsStixTimestamp(canonical));
-  FUZZ_REQUIRE(certshare::CompareStixTimestamps(canonical, h.modified) == 0);
-  FUZZ_REQUIRE(certshare::CanonicalStixTimestamp(canonical) == canonical);
+  const RecordKey key = RecordKeyOf(h);
+  const std::string encoded = EncodeRecordKey(key);
+  FUZZ_REQUIRE(encoded.size() <= kMaxDedupeKeyLength);
+  FUZZ_REQUIRE(key.origin == h.origin && key.stix_id == h.stix_id);
+  FUZZ_REQUIRE(certshare::IsStixTimestamp(key.modified));
+  FUZZ_REQUIRE(certshare::CompareStixTimestamps(key.modified, h.modified) == 0);
+  FUZZ_REQUIRE(certshare::CanonicalStixTimestamp(key.modified) == key.modified);
+  // The key read back from a store is the key (record_key.h).
+  Result<RecordKey> parsed = ParseRecordKey(encoded);
+  FUZZ_REQUIRE(parsed.ok() && *parsed == key);
   std::set<std::string> seen;
   for (const std::string& r : h.recipients) {
     FUZZ_REQUIRE(IsOrgId(r));

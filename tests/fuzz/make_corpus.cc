@@ -107,7 +107,7 @@ std::vector<Bytes> WriteRecords() {
 
   std::vector<Bytes> headers;
   for (const Seed& seed : seeds) {
-    const Bytes record = Must(sealer.Seal(seed.draft));
+    const Bytes record = Must(sealer.Seal(seed.draft)).record;
     Write("envelope", seed.name, record);
     Write("wire", std::string("publish-") + seed.name, wire::EncodePublish(7, record));
     headers.push_back(Must(envelope::Decode(record)).header_bytes);
@@ -118,10 +118,10 @@ std::vector<Bytes> WriteRecords() {
   for (int i = 0; i < 3; ++i) {
     batch.push_back(MakeDraft(Tlp::kAmber, true, {To(fuzz::kRecipient)}, "{\"n\":" + std::to_string(i) + "}"));
   }
-  const std::vector<Bytes> sealed = Must(sealer.SealBatch(batch));
-  Write("envelope", "batch-0-of-3", sealed[0]);
-  Write("envelope", "batch-2-of-3", sealed[2]);
-  Write("wire", "deliver-batch-2-of-3", wire::EncodeDeliver(9, 42, sealed[2]));
+  const std::vector<envelope::Sealed> sealed = Must(sealer.SealBatch(batch));
+  Write("envelope", "batch-0-of-3", sealed[0].record);
+  Write("envelope", "batch-2-of-3", sealed[2].record);
+  Write("wire", "deliver-batch-2-of-3", wire::EncodeDeliver(9, 42, sealed[2].record));
   return headers;
 }
 
