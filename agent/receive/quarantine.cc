@@ -8,9 +8,9 @@
 #include <rapidjson/writer.h>
 
 #include "agent/receive/atomic_file.h"
+#include "agent/receive/header_json.h"
 #include "common/base/file_util.h"
 #include "common/base/timestamp.h"
-#include "common/base/tlp.h"
 #include "common/crypto/keys.h"
 #include "common/envelope/envelope.h"
 
@@ -31,20 +31,7 @@ void WriteClaimed(rapidjson::Writer<rapidjson::StringBuffer>& w, ByteView record
   const envelope::Header& h = decoded->header;
   w.Key("claimed");
   w.StartObject();
-  w.Key("origin");
-  w.String(h.origin);
-  w.Key("type");
-  w.String(h.stix_type);
-  w.Key("id");
-  w.String(h.stix_id);
-  w.Key("modified");
-  w.String(h.modified);
-  w.Key("tlp");
-  w.String(std::string(TlpName(h.tlp)));
-  w.Key("recipients");
-  w.StartArray();
-  for (const auto& r : h.recipients) w.String(r);
-  w.EndArray();
+  WriteHeaderMembers(w, h);
   w.EndObject();
 }
 

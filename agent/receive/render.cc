@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "agent/receive/header_json.h"
 #include "agent/stix/creators.h"
 #include "common/base/json.h"
 #include "common/base/timestamp.h"
@@ -89,20 +90,7 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   w.StartObject();
   w.Key("sequence");
   w.Uint64(sequence);
-  w.Key("origin");
-  w.String(h.origin);
-  w.Key("tlp");
-  w.String(std::string(TlpName(h.tlp)));
-  w.Key("type");
-  w.String(h.stix_type);
-  w.Key("id");
-  w.String(h.stix_id);
-  w.Key("modified");
-  w.String(h.modified);
-  w.Key("recipients");
-  w.StartArray();
-  for (const auto& r : h.recipients) w.String(r);
-  w.EndArray();
+  WriteHeaderMembers(w, h);
   w.Key("topics");
   w.StartArray();
   for (const auto& t : h.topics) w.String(t);
