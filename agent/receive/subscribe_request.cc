@@ -1,12 +1,11 @@
 #include "agent/receive/subscribe_request.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <ostream>
 
 #include "agent/link/compose.h"
 #include "common/base/suggest.h"
+#include "common/base/timestamp.h"
 #include "common/base/tlp.h"
 #include "schemas/stix_check.h"
 
@@ -14,26 +13,18 @@ namespace certshare::agent {
 
 namespace {
 
-// RFC 3339 UTC ("2026-11-01T10:00:00Z", fraction allowed) to milliseconds
-// since the Unix epoch.
-Result<std::uint64_t> ParseUtcMillis(const std::string& text) {
-  struct tm tm = {};
-  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::uint64_t millis = 0;
-  if (rest != nullptr && *rest == '.') {
-    int digits = 0;
-    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, ++digits) {
-      if (digits < 3) millis = millis * 10 + static_cast<std::uint64_t>(*rest - '0');
-    }
-    for (; digits < 3; ++digits) millis *= 10;
-  }
-  if (rest == nullptr || std::string(rest) != "Z") {
+// --since: RFC 3339 in UTC with Z, a fraction allowed (the form of a STIX
+// timestamp, common/base/timestamp.h), as milliseconds since the Unix epoch.
+Result<std::uint64_t> ParseSince(const std::string& text) {
+  const std::string_view why = WhyNotStixTimestamp(text);
+  if (!why.empty()) {
     return Status(ErrorCode::kInvalidArgument,
-                  "--since must be an RFC 3339 UTC time such as 2026-11-01T10:00:00Z");
+                  "--since must be an RFC 3339 UTC time such as 2026-11-01T10:00:00Z: \"" +
+                      text + "\" " + std::string(why));
   }
-  time_t seconds = timegm(&tm);
-  if (seconds < 0) return Status(ErrorCode::kInvalidArgument, "--since is before 1970");
-  return static_cast<std::uint64_t>(seconds) * 1000 + millis;
+  CERTSHARE_ASSIGN_OR_RETURN(StixMillis millis, ParseTimestamp(text));
+  if (millis < 0) return Status(ErrorCode::kInvalidArgument, "--since is before 1970");
+  return static_cast<std::uint64_t>(millis);
 }
 
 }  // namespace
@@ -63,7 +54,7 @@ Result<wire::SubscribeRequest> BuildSubscribeRequest(const SubscriptionOptions& 
     req.start_value = f.from;
   } else if (!f.since.empty()) {
     req.start = wire::StartKind::kTime;
-    CERTSHARE_ASSIGN_OR_RETURN(req.start_value, ParseUtcMillis(f.since));
+    CERTSHARE_ASSIGN_OR_RETURN(req.start_value, ParseSince(f.since));
   } else {
     // A durable subscription resumes; an unnamed one starts at the oldest
     // record held.

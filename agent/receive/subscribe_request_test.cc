@@ -40,6 +40,16 @@ TEST(SubscribeRequestTest, FromIsASequenceAndSinceATimeInMilliseconds) {
   ASSERT_OK(by_time.status());
   EXPECT_EQ(by_time->start, wire::StartKind::kTime);
   EXPECT_EQ(by_time->start_value, 1793527200500u);
+
+  // Fraction digits beyond the millisecond are cut, not rounded.
+  since.since = "2028-02-29T00:00:00.123999Z";
+  by_time = BuildSubscribeRequest(since);
+  ASSERT_OK(by_time.status());
+  EXPECT_EQ(by_time->start_value, 1835395200123u);
+  since.since = "1970-01-01T00:00:00Z";
+  by_time = BuildSubscribeRequest(since);
+  ASSERT_OK(by_time.status());
+  EXPECT_EQ(by_time->start_value, 0u);
 }
 
 TEST(SubscribeRequestTest, RefusesWhatDoesNotGoTogether) {
@@ -55,7 +65,12 @@ TEST(SubscribeRequestTest, RefusesWhatDoesNotGoTogether) {
   range.min_tlp = "purple";
   EXPECT_EQ(BuildSubscribeRequest(range).status().code(), ErrorCode::kInvalidArgument);
 
-  for (const char* bad : {"2026-11-01", "2026-11-01T10:00:00+01:00", "yesterday"}) {
+  // Only the form the docs give: no bare date, offset, one-digit field or
+  // date that does not exist (which strptime and timegm let through once).
+  for (const char* bad : {"2026-11-01", "2026-11-01T10:00:00+01:00", "yesterday",
+                          "2026-1-1T10:00:00Z", "2026-02-30T10:00:00Z",
+                          "2026-11-01T24:00:00Z", "2026-11-01T10:00:00.Z",
+                          "1969-12-31T23:59:59Z"}) {
     SubscriptionOptions since;
     since.since = bad;
     EXPECT_EQ(BuildSubscribeRequest(since).status().code(), ErrorCode::kInvalidArgument)
