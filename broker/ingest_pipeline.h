@@ -33,7 +33,6 @@
 #include "broker/metrics.h"
 #include "common/base/mutex.h"
 #include "common/base/status.h"
-#include "common/envelope/record_key.h"
 #include "storage/log.h"
 
 namespace certshare::broker {
@@ -48,9 +47,8 @@ struct IngestJob {
   // Filled in by the pipeline.
   std::uint64_t ticket = 0;
   std::uint64_t received_ms = 0;
-  // Set by the check: the record's key (origin, STIX id, canonical
-  // `modified`) and the storage keys encoded from it (record_key.h).
-  envelope::RecordKey key;
+  // Set by the check: the storage keys encoded from the record's key
+  // (origin, STIX id, canonical `modified`; record_key.h).
   std::string dedupe_key;   // EncodeRecordKey
   std::string object_id;    // EncodeObjectId: origin and STIX id
   std::string version_key;  // EncodeVersionKey: sortable `modified`

@@ -109,11 +109,11 @@ Status Broker::CheckRecord(IngestJob& job) const {
   // Every key fits the log (envelope::Decode bounds the header's strings),
   // so the group commit never refuses this record for its own sake.
   static_assert(envelope::kMaxDedupeKeyLength <= storage::kMaxKeyLength);
-  job.key = envelope::RecordKeyOf(record.header);
-  job.dedupe_key = envelope::EncodeRecordKey(job.key);
-  job.object_id = envelope::EncodeObjectId(job.key);
+  const envelope::RecordKey key = envelope::RecordKeyOf(record.header);
+  job.dedupe_key = envelope::EncodeRecordKey(key);
+  job.object_id = envelope::EncodeObjectId(key);
   // Decode checked `modified`: the key is fixed-width and sorts by time.
-  job.version_key = envelope::EncodeVersionKey(job.key);
+  job.version_key = envelope::EncodeVersionKey(key);
   return Status::Ok();
 }
 
@@ -144,9 +144,13 @@ void Broker::FinishIngested() {
       stored_any = true;
     }
     if (Logger()->should_log(spdlog::level::debug)) {
+      // The key is parsed back only for this line: it is the key the
+      // check encoded, so it parses.
+      const auto key = envelope::ParseRecordKey(job.dedupe_key);
       Logger()->debug("{} {} from {} (modified {}) as sequence {}",
-                      job.stored.duplicate ? "duplicate of" : "stored", job.key.stix_id,
-                      job.org, job.key.modified, job.stored.sequence);
+                      job.stored.duplicate ? "duplicate of" : "stored",
+                      key.ok() ? key->stix_id : job.dedupe_key, job.org,
+                      key.ok() ? key->modified : std::string(), job.stored.sequence);
     }
     SendTo(job.peer, wire::EncodeAck(job.correlation, job.stored.sequence, job.stored.duplicate));
   }
