@@ -260,6 +260,25 @@ Status CheckHistory(const Member& old_m, const Member& new_m, const std::string&
                        ", reinstated without all-new signing, box and transport keys");
     }
   }
+  // Previous keys are keys the organisation had: its current or previous
+  // ones in the trusted version. Otherwise the registry signers could slip
+  // in a key of their own, and records "signed before a rotation" with it
+  // would verify as the organisation's.
+  auto had = [](const auto& previous, const auto& current, const auto& key) {
+    return key == current || std::find(previous.begin(), previous.end(), key) != previous.end();
+  };
+  for (const auto& key : n.previous_sign_keys) {
+    if (!had(o.previous_sign_keys, o.sign_key, key)) {
+      return rewritten("previous_sign_keys lists " + Fingerprint(KeyKind::kEd25519, key) +
+                       ", which was never its signing key");
+    }
+  }
+  for (const auto& key : n.previous_box_keys) {
+    if (!had(o.previous_box_keys, o.box_key, key)) {
+      return rewritten("previous_box_keys lists " + Fingerprint(KeyKind::kX25519, key) +
+                       ", which was never its box key");
+    }
+  }
   if (!old_m.compromised_since.empty() && n.sign_key == o.sign_key) {
     if (new_m.compromised_since.empty()) {
       return rewritten("compromised_since " + old_m.compromised_since +
@@ -331,6 +350,14 @@ Result<std::vector<KeyChange>> CheckAgainstPrevious(const SignedRegistryVersion&
                   name + " names previous " + (n.previous ? HexEncode(*n.previous) : "none") +
                       ", but the trusted " +
                       Name(p) + " hashes to " + HexEncode(prev.hash));
+  }
+  for (const Member& new_m : n.members) {
+    if (p.Find(new_m.card.org) == nullptr &&
+        (!new_m.card.previous_sign_keys.empty() || !new_m.card.previous_box_keys.empty())) {
+      return Status(ErrorCode::kHistoryRewritten,
+                    name + ": " + new_m.card.org +
+                        " is new in this version but lists previous keys it never had here");
+    }
   }
   std::vector<KeyChange> changes;
   for (const Member& old_m : p.members) {

@@ -209,6 +209,31 @@ TEST_F(RegistryVersionTest, HistoryCannotBeRewritten) {
   EXPECT_EQ(back->key_changes[0].kind, KeyChangeKind::kReplacedAfterCompromise);
 }
 
+TEST_F(RegistryVersionTest, PreviousKeysAreOnlyKeysTheOrganisationHad) {
+  // A key of the registry signers' choosing slipped in as CERT-EE's
+  // "previous" signing key would make forged old records verify.
+  EXPECT_CODE(Next([](RegistryVersion* v) {
+                v->members[0].card.previous_sign_keys = {KeyPair(77).public_key};
+              }),
+              ErrorCode::kHistoryRewritten);
+  EXPECT_CODE(Next([](RegistryVersion* v) { v->members[0].card.previous_box_keys = {BoxKey(77)}; }),
+              ErrorCode::kHistoryRewritten);
+  // A new organisation has no previous keys in this federation.
+  EXPECT_CODE(Next([](RegistryVersion* v) {
+                Member lv = v->members[0];
+                lv.card.org = "CERT-LV";
+                lv.card.sign_key = KeyPair(24).public_key;
+                lv.card.box_key = BoxKey(36);
+                lv.card.transport_key = BoxKey(46);
+                lv.card.previous_sign_keys = {KeyPair(25).public_key};
+                v->members.insert(v->members.begin() + 1, lv);  // sorted: EE, LV, UA
+              }),
+              ErrorCode::kHistoryRewritten);
+  // Forgetting previous keys (they were compromised) is allowed; the
+  // rotation of registry-2 keeps exactly the keys CERT-UA had.
+  EXPECT_OK(Next([](RegistryVersion*) {}));
+}
+
 TEST_F(RegistryVersionTest, MalformedVersionsAreRefusedWithTheirField) {
   struct Case {
     const char* what;

@@ -4,10 +4,15 @@
 //
 // Contract checked beyond "no crash, no sanitizer report":
 //   * a refusal is kMalformedTrust with a message;
-//   * an accepted root or version re-encodes: its payload is exactly what
-//     RootPayload / RegistryVersionPayload make of the parsed value, and
-//     EncodeEnvelope of the envelope parses back to the same payload;
+//   * an accepted root or version re-encodes: EncodeEnvelope of its
+//     envelope parses back to the same payload (and hash), and what
+//     RootPayload / RegistryVersionPayload make of the parsed value parses
+//     back to a value they write the same way (the signed payload itself
+//     may be any JSON spelling: whitespace, member order, escapes);
 //   * verification never crashes and never accepts an unsigned input.
+// The input is read twice: as a whole file, and as the payload of an
+// envelope the target wraps around it (hex is rarely what mutation makes,
+// so this is what reaches the payload parsers with hostile JSON).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,16 +31,15 @@ void CheckRefusal(const certshare::Status& status) {
   FUZZ_REQUIRE(!status.message().empty());
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-
+void FuzzFile(std::string_view text) {
   const certshare::Result<SignedRoot> root = ParseRoot(text);
   if (!root.ok()) {
     CheckRefusal(root.status());
   } else {
-    FUZZ_REQUIRE(RootPayload(root->root) == root->envelope.payload);
+    const std::string written = RootPayload(root->root);
+    const certshare::Result<SignedRoot> rewritten =
+        ParseRoot(EncodeEnvelope(UnsignedRoot(root->root)));
+    FUZZ_REQUIRE(rewritten.ok() && RootPayload(rewritten->root) == written);
     const certshare::Result<SignedRoot> again = ParseRoot(EncodeEnvelope(root->envelope));
     FUZZ_REQUIRE(again.ok() && again->envelope.payload == root->envelope.payload);
     const certshare::Result<SignedRoot> pinned = VerifyPinnedRoot(text);
@@ -46,9 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const certshare::Result<SignedRegistryVersion> version = ParseRegistryVersion(text);
   if (!version.ok()) {
     CheckRefusal(version.status());
-    return 0;
+    return;
   }
-  FUZZ_REQUIRE(RegistryVersionPayload(version->version) == version->envelope.payload);
+  const std::string written = RegistryVersionPayload(version->version);
+  const certshare::Result<SignedRegistryVersion> rewritten =
+      ParseRegistryVersion(EncodeEnvelope(UnsignedRegistryVersion(version->version)));
+  FUZZ_REQUIRE(rewritten.ok() && RegistryVersionPayload(rewritten->version) == written);
   FUZZ_REQUIRE(version->hash == PayloadHash(version->envelope.payload));
   const certshare::Result<SignedRegistryVersion> again =
       ParseRegistryVersion(EncodeEnvelope(version->envelope));
@@ -63,5 +70,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto verified =
       VerifyRegistryVersion(fixed, &*version, text, 0);
   if (version->envelope.signatures.empty()) FUZZ_REQUIRE(!verified.ok());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  FuzzFile(text);
+  for (std::string_view type : {kRootPayloadType, kRegistryPayloadType}) {
+    SignedEnvelope wrapped;
+    wrapped.payload_type = std::string(type);
+    wrapped.payload = std::string(text);
+    FuzzFile(EncodeEnvelope(wrapped));
+  }
   return 0;
 }
