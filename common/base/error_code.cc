@@ -20,6 +20,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kSubscriptionHeld: return "SUBSCRIPTION_HELD";
     case ErrorCode::kSubscriptionTakenOver: return "SUBSCRIPTION_TAKEN_OVER";
     case ErrorCode::kInvalidConfig: return "INVALID_CONFIG";
+    case ErrorCode::kMalformedTrust: return "MALFORMED_TRUST";
     case ErrorCode::kBadSignature: return "BAD_SIGNATURE";
     case ErrorCode::kOriginMismatch: return "ORIGIN_MISMATCH";
     case ErrorCode::kUnknownOrganisation: return "UNKNOWN_ORGANISATION";
@@ -30,6 +31,15 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kRevoked: return "REVOKED";
     case ErrorCode::kNotAuthorized: return "NOT_AUTHORIZED";
     case ErrorCode::kReplayed: return "REPLAYED";
+    case ErrorCode::kTrustExpired: return "TRUST_EXPIRED";
+    case ErrorCode::kUnderThreshold: return "UNDER_THRESHOLD";
+    case ErrorCode::kRollback: return "ROLLBACK";
+    case ErrorCode::kWrongRootVersion: return "WRONG_ROOT_VERSION";
+    case ErrorCode::kBrokenChain: return "BROKEN_CHAIN";
+    case ErrorCode::kWrongFederation: return "WRONG_FEDERATION";
+    case ErrorCode::kRotationNotAuthorised: return "ROTATION_NOT_AUTHORISED";
+    case ErrorCode::kNoProofOfPossession: return "NO_PROOF_OF_POSSESSION";
+    case ErrorCode::kHistoryRewritten: return "HISTORY_REWRITTEN";
     case ErrorCode::kIoError: return "IO_ERROR";
     case ErrorCode::kStorageError: return "STORAGE_ERROR";
     case ErrorCode::kCorruption: return "CORRUPTION";

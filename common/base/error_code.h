@@ -30,6 +30,7 @@ enum class ErrorCode : std::uint16_t {
   kSubscriptionHeld = 126,   // a durable subscription another live connection holds
   kSubscriptionTakenOver = 127, // this connection's durable subscription was taken over
   kInvalidConfig = 130,      // a configuration or registry file is unusable
+  kMalformedTrust = 131,     // a federation root or signed registry version that does not parse
 
   // 2xx: authentication and authorisation.
   kBadSignature = 200,       // the origin's signature does not verify
@@ -42,6 +43,15 @@ enum class ErrorCode : std::uint16_t {
   kRevoked = 207,            // an organisation its registry marks revoked
   kNotAuthorized = 208,      // an authenticated peer asking for what it may not do
   kReplayed = 209,           // an admin command seen before, or outside its time window
+  kTrustExpired = 210,       // a federation root or registry version past its "expires"
+  kUnderThreshold = 211,     // too few valid signatures by the keys the root authorises
+  kRollback = 212,           // a root or registry version older than the one trusted
+  kWrongRootVersion = 213,   // a root update that is not exactly the trusted version + 1
+  kBrokenChain = 214,        // a registry version that does not follow the trusted one
+  kWrongFederation = 215,    // a root or registry version of another federation
+  kRotationNotAuthorised = 216, // a key change the organisation's previous signing key did not sign
+  kNoProofOfPossession = 217,   // a new signing key that did not sign its own key change
+  kHistoryRewritten = 218,   // a registry version that removes an organisation or undoes a revocation
 
   // 3xx: storage and files.
   kIoError = 300,            // a file or device operation failed

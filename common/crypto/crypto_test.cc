@@ -38,6 +38,20 @@ TEST_F(CryptoTest, SignVerifyRoundTrip) {
   EXPECT_FALSE(Verify(kp.public_key, AsBytes("x"), empty_sig));
 }
 
+TEST_F(CryptoTest, ASeedAlwaysGivesTheSameSigningKeyPair) {
+  Secret<32> seed;
+  for (std::size_t i = 0; i < seed.size(); ++i) seed.data()[i] = static_cast<std::uint8_t>(i);
+  SigningKeyPair a = SigningKeyPairFromSeed(seed);
+  SigningKeyPair b = SigningKeyPairFromSeed(seed);
+  EXPECT_EQ(a.public_key, b.public_key);
+  EXPECT_EQ(SigningPublicFromSecret(a.secret_key), a.public_key);
+  // Ed25519 is deterministic: the same key signs a message the same way.
+  EXPECT_EQ(Sign(a.secret_key, AsBytes("m")), Sign(b.secret_key, AsBytes("m")));
+  EXPECT_TRUE(Verify(a.public_key, AsBytes("m"), Sign(a.secret_key, AsBytes("m"))));
+  seed.data()[0] ^= 1;
+  EXPECT_NE(SigningKeyPairFromSeed(seed).public_key, a.public_key);
+}
+
 TEST_F(CryptoTest, TamperedMessageSignatureOrKeyFail) {
   SigningKeyPair kp = GenerateSigningKeyPair();
   SigningKeyPair other = GenerateSigningKeyPair();

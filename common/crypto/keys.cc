@@ -48,6 +48,13 @@ SigningKeyPair GenerateSigningKeyPair() {
   return pair;
 }
 
+SigningKeyPair SigningKeyPairFromSeed(const Secret<32>& seed) {
+  internal::EnsureInit();
+  SigningKeyPair pair;
+  crypto_sign_seed_keypair(pair.public_key.data(), pair.secret_key.data(), seed.data());
+  return pair;
+}
+
 BoxKeyPair GenerateBoxKeyPair() {
   internal::EnsureInit();
   BoxKeyPair pair;

@@ -78,6 +78,10 @@ struct BoxKeyPair {
 
 SigningKeyPair GenerateSigningKeyPair();
 BoxKeyPair GenerateBoxKeyPair();
+// The Ed25519 key pair of a 32-byte seed (crypto_sign_seed_keypair): the
+// same seed always gives the same pair. For fixed test data and worked
+// examples (docs/trust.md); real keys come from GenerateSigningKeyPair.
+SigningKeyPair SigningKeyPairFromSeed(const Secret<32>& seed);
 // Recomputes the public half (to check a loaded secret matches its card).
 SigningPublicKey SigningPublicFromSecret(const SigningSecretKey& secret);
 BoxPublicKey BoxPublicFromSecret(const BoxSecretKey& secret);
