@@ -40,6 +40,11 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kRotationNotAuthorised: return "ROTATION_NOT_AUTHORISED";
     case ErrorCode::kNoProofOfPossession: return "NO_PROOF_OF_POSSESSION";
     case ErrorCode::kHistoryRewritten: return "HISTORY_REWRITTEN";
+    case ErrorCode::kNotFederated: return "NOT_FEDERATED";
+    case ErrorCode::kPreviousKey: return "PREVIOUS_KEY";
+    case ErrorCode::kKeyCompromised: return "KEY_COMPROMISED";
+    case ErrorCode::kKeyNotConfirmed: return "KEY_NOT_CONFIRMED";
+    case ErrorCode::kBadReceipt: return "BAD_RECEIPT";
     case ErrorCode::kIoError: return "IO_ERROR";
     case ErrorCode::kStorageError: return "STORAGE_ERROR";
     case ErrorCode::kCorruption: return "CORRUPTION";

@@ -52,6 +52,11 @@ enum class ErrorCode : std::uint16_t {
   kRotationNotAuthorised = 216, // a key change the organisation's previous signing key did not sign
   kNoProofOfPossession = 217,   // a new signing key that did not sign its own key change
   kHistoryRewritten = 218,   // a registry version that removes an organisation or undoes a revocation
+  kNotFederated = 219,       // a trust request to a broker that has no federation root
+  kPreviousKey = 220,        // a record verified only by a signing key the origin has since replaced
+  kKeyCompromised = 221,     // a record signed with a key its registry marks compromised at that time
+  kKeyNotConfirmed = 222,    // an organisation's keys this agent has not pinned or confirmed
+  kBadReceipt = 223,         // a delivery receipt whose signature or record does not check out
 
   // 3xx: storage and files.
   kIoError = 300,            // a file or device operation failed

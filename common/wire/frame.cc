@@ -108,6 +108,37 @@ Status DecodePositionsOk(ByteReader& r, Message* out) {
   return Status::Ok();
 }
 
+bool ReadFiles(ByteReader& r, std::vector<std::string>* out) {
+  std::uint16_t n = 0;
+  if (!r.U16(&n) || n > kMaxTrustFiles) return false;
+  out->resize(n);
+  for (auto& file : *out) {
+    ByteView bytes;
+    if (!r.Blob32(&bytes) || bytes.empty()) return false;
+    file.assign(AsChars(bytes));
+  }
+  return true;
+}
+
+void WriteFiles(ByteWriter& w, const std::vector<std::string>& files) {
+  w.U16(static_cast<std::uint16_t>(files.size()));
+  for (const auto& file : files) w.Blob32(AsBytes(file));
+}
+
+Status DecodeTrust(ByteReader& r, TrustFiles* out) {
+  if (!r.U64(&out->latest_root) || !r.U64(&out->latest_registry)) {
+    return Malformed("truncated TRUST");
+  }
+  if (!ReadFiles(r, &out->roots) || !ReadFiles(r, &out->registries)) {
+    return Malformed("bad TRUST file list (truncated, an empty file, or more than " +
+                     std::to_string(kMaxTrustFiles) + " files)");
+  }
+  ByteView timestamp;
+  if (!r.Blob32(&timestamp)) return Malformed("truncated TRUST timestamp");
+  out->timestamp.assign(AsChars(timestamp));
+  return Status::Ok();
+}
+
 Status DecodeBody(ByteReader& r, Message* out) {
   switch (out->command) {
     case Command::kPublish:
@@ -174,6 +205,20 @@ Status DecodeBody(ByteReader& r, Message* out) {
       out->admin.assign(AsChars(result));
       break;
     }
+    case Command::kTrustGet:
+      if (!r.U64(&out->root_version) || !r.U64(&out->registry_version)) {
+        return Malformed("truncated TRUST_GET");
+      }
+      break;
+    case Command::kTrust:
+      CERTSHARE_RETURN_IF_ERROR(DecodeTrust(r, &out->trust));
+      break;
+    case Command::kTrustNotice:
+      if (!r.U64(&out->root_version) || !r.U64(&out->registry_version) ||
+          !r.U64(&out->timestamp_issued_ms)) {
+        return Malformed("truncated TRUST_NOTICE");
+      }
+      break;
     case Command::kDeliver:
       if (!r.U64(&out->sequence)) return Malformed("truncated DELIVER");
       r.Raw(r.remaining(), &out->record);
@@ -303,6 +348,40 @@ Bytes EncodeAdmin(std::uint64_t correlation, std::string_view command,
 Bytes EncodeAdminOk(std::uint64_t correlation, std::string_view result) {
   ByteWriter w = Start(Command::kAdminOk, correlation);
   w.Blob32(AsBytes(result));
+  return w.Take();
+}
+
+Bytes EncodeTrustGet(std::uint64_t correlation, std::uint64_t root_version,
+                     std::uint64_t registry_version) {
+  ByteWriter w = Start(Command::kTrustGet, correlation);
+  w.U64(root_version);
+  w.U64(registry_version);
+  return w.Take();
+}
+
+Bytes EncodeTrust(std::uint64_t correlation, const TrustFiles& files) {
+  ByteWriter w = Start(Command::kTrust, correlation);
+  w.U64(files.latest_root);
+  w.U64(files.latest_registry);
+  WriteFiles(w, files.roots);
+  WriteFiles(w, files.registries);
+  w.Blob32(AsBytes(files.timestamp));
+  return w.Take();
+}
+
+std::size_t TrustFrameBytes(const TrustFiles& files) {
+  std::size_t n = kPrefixSize + 8 + 8 + 2 + 2 + 4 + files.timestamp.size();
+  for (const auto& f : files.roots) n += 4 + f.size();
+  for (const auto& f : files.registries) n += 4 + f.size();
+  return n;
+}
+
+Bytes EncodeTrustNotice(std::uint64_t root_version, std::uint64_t registry_version,
+                        std::uint64_t timestamp_issued_ms) {
+  ByteWriter w = Start(Command::kTrustNotice, 0);
+  w.U64(root_version);
+  w.U64(registry_version);
+  w.U64(timestamp_issued_ms);
   return w.Take();
 }
 

@@ -41,6 +41,12 @@ enum class Command : std::uint8_t {
   kPong = 0x21,        // either way: no body
   kAdmin = 0x30,       // operator -> broker: command:u32-blob signature:64 bytes
   kAdminOk = 0x31,     // broker -> operator: result:u32-blob (JSON)
+  kTrustGet = 0x40,    // agent -> broker: root_version:u64 registry_version:u64 (held)
+  kTrust = 0x41,       // broker -> agent: latest_root:u64 latest_registry:u64
+                       //   roots:u16 count x blob32, registries:u16 count x blob32,
+                       //   timestamp:blob32 (empty: none)
+  kTrustNotice = 0x42, // broker -> agent (correlation 0): root_version:u64
+                       //   registry_version:u64 timestamp_issued_ms:u64
 };
 
 // Where a subscription starts. Sent on the wire: never renumber.
@@ -129,6 +135,20 @@ using AdminSignature = std::array<std::uint8_t, kAdminSignatureBytes>;
 inline constexpr std::string_view kAdminDomain = "certshare/admin/v1";
 Bytes AdminSignedMessage(std::string_view command);
 
+// TRUST_GET, TRUST, TRUST_NOTICE (docs/protocol.md, "Trust"): the files of
+// the federation's root and registry versions (docs/trust.md), as stored.
+// A TRUST lists at most this many roots and this many registry versions;
+// no file is empty, and the whole frame is at most kMaxBrokerFrameBytes.
+inline constexpr std::size_t kMaxTrustFiles = 1024;
+struct TrustFiles {
+  std::uint64_t latest_root = 0;      // the broker's current root version
+  std::uint64_t latest_registry = 0;  // its current registry version (0: none)
+  std::vector<std::string> roots;       // root versions after the agent's, in order
+  std::vector<std::string> registries;  // registry versions after the agent's, in order
+  std::string timestamp;                // the current signed timestamp; empty: none
+  bool operator==(const TrustFiles&) const = default;
+};
+
 // A decoded message. Which fields are meaningful depends on `command`;
 // `record` points into the frame it was decoded from.
 struct Message {
@@ -148,6 +168,10 @@ struct Message {
   std::uint32_t credit = 0;          // CREDIT
   std::string admin;                 // ADMIN: the command; ADMIN_OK: the result
   AdminSignature admin_signature{};  // ADMIN
+  std::uint64_t root_version = 0;      // TRUST_GET: held; TRUST_NOTICE: current
+  std::uint64_t registry_version = 0;  // TRUST_GET: held; TRUST_NOTICE: current
+  std::uint64_t timestamp_issued_ms = 0;  // TRUST_NOTICE
+  TrustFiles trust;                    // TRUST
 };
 
 Bytes EncodePublish(std::uint64_t correlation, ByteView record);
@@ -172,6 +196,16 @@ Bytes EncodeCaughtUp(std::uint64_t correlation, std::uint64_t head_sequence);
 Bytes EncodeAdmin(std::uint64_t correlation, std::string_view command,
                   const AdminSignature& signature);
 Bytes EncodeAdminOk(std::uint64_t correlation, std::string_view result);
+Bytes EncodeTrustGet(std::uint64_t correlation, std::uint64_t root_version,
+                     std::uint64_t registry_version);
+// REQUIRES: at most kMaxTrustFiles roots and registries, none empty
+// (callers check; Decode refuses anything else). The caller keeps the
+// frame within kMaxBrokerFrameBytes (TrustFrameBytes says how big it is).
+Bytes EncodeTrust(std::uint64_t correlation, const TrustFiles& files);
+// The size of EncodeTrust's frame for `files`, without building it.
+std::size_t TrustFrameBytes(const TrustFiles& files);
+Bytes EncodeTrustNotice(std::uint64_t root_version, std::uint64_t registry_version,
+                        std::uint64_t timestamp_issued_ms);
 
 // Decodes a frame. kMalformedFrame (bad magic, truncation, trailing bytes,
 // unknown flags, a flags byte of 0 where it is optional, a POSITIONS_OK

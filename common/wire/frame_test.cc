@@ -332,5 +332,68 @@ TEST(FrameTest, EveryFrameABrokerSendsFitsTheAgentsMaximum) {
             kMaxBrokerFrameBytes);
 }
 
+TEST(FrameTest, TrustFramesRoundTrip) {
+  Message m;
+  ASSERT_OK(Decode(EncodeTrustGet(21, 1, 7), &m));
+  EXPECT_EQ(m.command, Command::kTrustGet);
+  EXPECT_EQ(m.correlation, 21u);
+  EXPECT_EQ(m.root_version, 1u);
+  EXPECT_EQ(m.registry_version, 7u);
+
+  TrustFiles files;
+  files.latest_root = 2;
+  files.latest_registry = 9;
+  files.roots = {"root-2"};
+  files.registries = {"registry-8", "registry-9"};
+  files.timestamp = "timestamp";
+  const Bytes trust = EncodeTrust(22, files);
+  EXPECT_EQ(trust.size(), TrustFrameBytes(files));
+  ASSERT_OK(Decode(trust, &m));
+  EXPECT_EQ(m.command, Command::kTrust);
+  EXPECT_EQ(m.correlation, 22u);
+  EXPECT_EQ(m.trust, files);
+
+  TrustFiles nothing_new;  // no file and no timestamp: all counts 0
+  nothing_new.latest_root = 1;
+  ASSERT_OK(Decode(EncodeTrust(23, nothing_new), &m));
+  EXPECT_EQ(m.trust, nothing_new);
+  EXPECT_EQ(EncodeTrust(23, nothing_new).size(), TrustFrameBytes(nothing_new));
+
+  ASSERT_OK(Decode(EncodeTrustNotice(2, 9, 1764233247000), &m));
+  EXPECT_EQ(m.command, Command::kTrustNotice);
+  EXPECT_EQ(m.correlation, 0u);
+  EXPECT_EQ(m.root_version, 2u);
+  EXPECT_EQ(m.registry_version, 9u);
+  EXPECT_EQ(m.timestamp_issued_ms, 1764233247000u);
+}
+
+TEST(FrameTest, TrustFramesTruncatedEmptyFilesAndTrailingBytesAreRefused) {
+  TrustFiles files;
+  files.roots = {"r"};
+  files.registries = {"g"};
+  files.timestamp = "t";
+  for (const Bytes& full :
+       {EncodeTrustGet(1, 2, 3), EncodeTrust(1, files), EncodeTrustNotice(1, 2, 3)}) {
+    for (std::size_t n = 0; n < full.size(); ++n) {
+      Message m;
+      EXPECT_CODE(Decode(ByteView(full.data(), n), &m), ErrorCode::kMalformedFrame)
+          << "length " << n;
+    }
+    Bytes longer = full;
+    longer.push_back(0);
+    Message m;
+    EXPECT_CODE(Decode(longer, &m), ErrorCode::kMalformedFrame);
+  }
+  TrustFiles empty_file;
+  empty_file.registries = {""};
+  Message m;
+  EXPECT_CODE(Decode(EncodeTrust(1, empty_file), &m), ErrorCode::kMalformedFrame);
+  // More than kMaxTrustFiles roots: the count alone says so.
+  Bytes many = EncodeTrust(1, TrustFiles{});
+  many[kPrefixBytes + 16] = 0xff;
+  many[kPrefixBytes + 17] = 0xff;
+  EXPECT_CODE(Decode(many, &m), ErrorCode::kMalformedFrame);
+}
+
 }  // namespace
 }  // namespace certshare::wire

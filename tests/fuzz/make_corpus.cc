@@ -155,6 +155,16 @@ void WriteFrames() {
   signature.fill(0xab);
   Write("wire", "admin", wire::EncodeAdmin(13, R"({"command":"show"})", signature));
   Write("wire", "admin-ok", wire::EncodeAdminOk(13, R"({"ok":true})"));
+  Write("wire", "trust-get", wire::EncodeTrustGet(15, 1, 4));
+  wire::TrustFiles files;
+  files.latest_root = 2;
+  files.latest_registry = 6;
+  files.roots = {R"({"format":"certshare-signed-v1"})"};
+  files.registries = {R"({"format":"certshare-signed-v1","v":5})",
+                      R"({"format":"certshare-signed-v1","v":6})"};
+  files.timestamp = R"({"format":"certshare-signed-v1","t":1})";
+  Write("wire", "trust", wire::EncodeTrust(15, files));
+  Write("wire", "trust-notice", wire::EncodeTrustNotice(2, 6, 1764233247000));
 }
 
 identity::Card MakeCard(std::string_view org) {

@@ -49,6 +49,12 @@ Bytes Reencode(const Message& m) {
       return EncodeAdmin(m.correlation, m.admin, m.admin_signature);
     case Command::kAdminOk:
       return EncodeAdminOk(m.correlation, m.admin);
+    case Command::kTrustGet:
+      return EncodeTrustGet(m.correlation, m.root_version, m.registry_version);
+    case Command::kTrust:
+      return EncodeTrust(m.correlation, m.trust);
+    case Command::kTrustNotice:
+      return EncodeTrustNotice(m.root_version, m.registry_version, m.timestamp_issued_ms);
     case Command::kError:
       break;
   }
