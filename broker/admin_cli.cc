@@ -39,9 +39,15 @@ void AddAdminCommand(CLI::App& app, int* exit_code) {
   CLI::App* rotate = admin->add_subcommand(
       "rotate", "replace an organisation's keys with those of its new card");
   rotate->add_option("card", request->card_path, "the organisation's new card")->required();
-  rotate->add_flag("--forget-previous-keys", request->forget_previous_keys,
-                   "do not keep the replaced signing and box keys (they are compromised): "
-                   "records signed with them then no longer verify");
+  CLI::Option* forget = rotate->add_flag(
+      "--forget-previous-keys", request->forget_previous_keys,
+      "do not keep the replaced signing and box keys (they are compromised): records signed "
+      "with them then no longer verify");
+  rotate->add_flag("--keep-previous-keys", request->keep_previous_keys,
+                   "when reinstating a revoked organisation, keep its revoked keys as previous "
+                   "keys so that its earlier records still verify (by default they are "
+                   "forgotten)")
+      ->excludes(forget);
   rotate->callback(run(AdminKind::kRotate));
 
   CLI::App* revoke = admin->add_subcommand(

@@ -92,9 +92,9 @@ std::string AdminCommandToJson(const AdminCommand& command) {
       card.Accept(w);
     }
   }
-  if (command.kind == AdminKind::kRotate) {
+  if (command.kind == AdminKind::kRotate && command.keep_previous_keys.has_value()) {
     w.Key("keep_previous_keys");
-    w.Bool(command.keep_previous_keys);
+    w.Bool(*command.keep_previous_keys);
   }
   if (command.kind == AdminKind::kRevoke) {
     w.Key("org");
@@ -206,7 +206,7 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
                                                " (revoked at " + before->revoked_at + "): "
                                          : std::string()) +
                         "rotated the " + changed + " keys of " + command.card.org +
-                        (command.keep_previous_keys
+                        (command.keep_previous_keys.value_or(!before->revoked)
                              ? " (replaced signing and box keys kept for earlier records)"
                              : " (replaced keys forgotten: earlier records no longer verify)");
       break;

@@ -9,7 +9,7 @@
 //    "nonce": "<32 hex: 16 random bytes>",
 //    "command": "add-org" | "rotate" | "revoke" | "show",
 //    "card": { <a public card> },          // add-org, rotate
-//    "keep_previous_keys": true,           // rotate; default true
+//    "keep_previous_keys": true,           // rotate; optional (Registry::Rotate)
 //    "org": "CERT-XX"}                     // revoke
 //
 // The operator signs exactly these bytes: Ed25519 over
@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,7 +52,10 @@ struct AdminCommand {
   std::uint64_t issued_at_ms = 0;
   std::string nonce;                  // 32 hex digits
   identity::Card card;                // add-org, rotate (public fields only)
-  bool keep_previous_keys = true;     // rotate
+  // rotate: keep the replaced keys for earlier records; unset (absent from
+  // the JSON): yes for a rotation, no for a reinstatement
+  // (identity::Registry::Rotate).
+  std::optional<bool> keep_previous_keys;
   std::string org;                    // revoke
 };
 

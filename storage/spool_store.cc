@@ -355,6 +355,53 @@ class RocksSpoolStore final : public SpoolStore {
     return std::optional<SentRecord>(std::move(*sent));
   }
 
+  Result<std::uint64_t> Replace(std::uint64_t id, const SpoolEntry& entry) override {
+    MutexLock lock(&mu_);
+    CERTSHARE_RETURN_IF_ERROR(db_->CheckWritable());
+    fmt::State next = state_;
+    rocksdb::WriteBatch batch;
+    CERTSHARE_ASSIGN_OR_RETURN(std::optional<SpooledRecord> old, GetPending(id));
+    if (old) {
+      batch.Delete(db_->family(kPending), fmt::EncodeId(id));
+      --next.pending;
+      next.pending_bytes -= old->record.size();
+    } else {
+      CERTSHARE_ASSIGN_OR_RETURN(std::optional<RefusedRecord> refused, GetRefused(id));
+      if (!refused) {
+        return Status(ErrorCode::kNotFound, "spool record " + std::to_string(id) +
+                                                " is neither pending nor refused");
+      }
+      batch.Delete(db_->family(kRefused), fmt::EncodeId(id));
+      --next.refused;
+      next.refused_bytes -= refused->spooled.record.size();
+      old = std::move(refused->spooled);
+    }
+    if (old->dedupe_key != entry.dedupe_key) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "a record replaces only a record of the same dedupe key");
+    }
+    const std::uint64_t new_id = ++next.last_id;
+    const std::string id_key = fmt::EncodeId(new_id);
+    batch.Put(db_->family(kPending), id_key,
+              fmt::EncodePendingValue(NowMs(), entry.dedupe_key, entry.record));
+    batch.Put(db_->family(kKeys), ToSlice(entry.dedupe_key), id_key);
+    ++next.pending;
+    next.pending_bytes += entry.record.size();
+    CERTSHARE_ASSIGN_OR_RETURN(std::optional<SentRecord> sent, Sent(entry.dedupe_key));
+    if (sent && sent->spool_id == id && sent->sequence == 0) {
+      sent->spool_id = new_id;
+      if (!entry.note.empty()) sent->note = std::string(AsChars(entry.note));
+      batch.Put(db_->family(kMeta), fmt::SentKey(entry.dedupe_key), fmt::EncodeSent(*sent));
+    }
+    CERTSHARE_RETURN_IF_ERROR(CheckLimits(next, 1, 1));
+    batch.Put(db_->family(kMeta), ToSlice(fmt::kStateKey), fmt::EncodeState(next));
+    CERTSHARE_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/true));
+    CommitLocked(next);
+    lock.Unlock();
+    added_cv_.SignalAll();
+    return new_id;
+  }
+
   Result<std::uint64_t> RetryRefused() override { return MoveRefused(/*retry=*/true); }
   Result<std::uint64_t> DropRefused() override { return MoveRefused(/*retry=*/false); }
 
@@ -425,6 +472,17 @@ class RocksSpoolStore final : public SpoolStore {
     auto rec = fmt::DecodePending(id, value);
     if (!rec) return Malformed(dir_, "pending record");
     return std::optional<SpooledRecord>(std::move(*rec));
+  }
+
+  Result<std::optional<RefusedRecord>> GetRefused(std::uint64_t id) REQUIRES(mu_) {
+    std::string value;
+    rocksdb::Status s =
+        db_->db()->Get(rocksdb::ReadOptions(), db_->family(kRefused), fmt::EncodeId(id), &value);
+    if (s.IsNotFound()) return std::optional<RefusedRecord>();
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(s, "reading spool " + Quoted(dir_)));
+    auto rec = fmt::DecodeRefused(id, value);
+    if (!rec) return Malformed(dir_, "refused record");
+    return std::optional<RefusedRecord>(std::move(*rec));
   }
 
   Status CheckLimits(const fmt::State& next, std::uint64_t added, std::size_t offered) const

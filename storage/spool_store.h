@@ -152,6 +152,15 @@ class SpoolStore {
   virtual Result<std::uint64_t> RetryRefused() = 0;
   // Deletes every refused record; synced. Returns how many.
   virtual Result<std::uint64_t> DropRefused() = 0;
+  // Replaces the pending or refused record `id` by `entry`, a new record
+  // of the same dedupe key (`certshare flush --reseal`), which becomes
+  // pending under a new id (returned); the old record's sent record, if
+  // not yet stored, follows it and takes `entry.note` unless that is
+  // empty. One synced write: after a crash the spool holds
+  // the old record or the new one, never both. kNotFound when `id` is
+  // neither pending nor refused; kInvalidArgument when the dedupe keys
+  // differ; kSpoolFull as Add; the write's error (then failed).
+  virtual Result<std::uint64_t> Replace(std::uint64_t id, const SpoolEntry& entry) = 0;
 
   virtual std::uint64_t Depth() const = 0;  // pending records (in memory)
   virtual Result<SpoolCounts> Counts() = 0;

@@ -101,5 +101,31 @@ expect_exit 0 "$certshare" subscribe --identity new/CERT-FI.secret.json \
 expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
 [ "$(wc -l <"$work/out")" -eq 1 ] || fail "CERT-UA should still hold its record"
 grep -q "admin: revoked CERT-XX at" broker.log || fail "the revocation is not logged"
+
+echo "--- revocation without collateral"
+# CERT-EE's copy still shows CERT-XX as a member: its GREEN record names
+# it, and the broker refuses the whole record.
+expect_exit 4 agent CERT-EE publish "$samples/notice-clear.json" --tlp green --spool spool-ee
+expect_err "REVOKED (207)"
+# --reseal alone cannot know: the agent's registry does not show it.
+expect_exit 0 agent CERT-EE flush --reseal --spool spool-ee
+expect_err "marks none of their recipients revoked: take in the broker's registry first"
+# The operator's registry, as admin show --json prints it, is imported.
+expect_exit 0 admin operator/OPERATOR.secret.json show --json
+cp "$work/out" broker-registry.json
+expect_exit 0 "$certshare" registry import --registry agent-registry.json broker-registry.json
+expect_out "imported CERT-XX (revoked at 20"
+expect_out "imported group:baltic from broker-registry.json"
+expect_exit 0 agent CERT-EE flush --reseal --spool spool-ee
+expect_err "without CERT-XX (revoked at 20"
+now_to=$(sed -n 's/.*it now goes to //p' "$work/err")
+[ "$now_to" = "CERT-EU, CERT-FI, CERT-UA" ] || fail "resealed for the others only: $(cat "$work/err")"
+expect_out "1 published"
+expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
+grep -q "bundle--0685927e" "$work/out" || fail "CERT-UA should receive the resealed GREEN record: $(cat "$work/out")"
+# From now on the agent leaves CERT-XX out of the GREEN community itself.
+expect_exit 0 agent CERT-EE publish "$samples/notice-clear.json" --tlp green --spool spool-ee
+expect_err "warning: CERT-XX (revoked at 20"
+expect_err "is left out of the TLP:GREEN community"
 stop_broker
 echo "PASS"

@@ -238,6 +238,57 @@ TEST_F(SpoolTest, RefusedRecordsAreKeptApartAndCanBeRetriedOrDropped) {
   EXPECT_EQ(counts->pending, 1u);
 }
 
+// flush --reseal: a refused or pending record is replaced by its resealed
+// self (same dedupe key) in one write, pending under a new id; the note of
+// the record sent follows it.
+TEST_F(SpoolTest, ReplaceSwapsARefusedOrPendingRecordForOneOfTheSameKey) {
+  auto spool = OpenOk();
+  const Bytes old_one = Clear(1);
+  const std::string key = *agent::DedupeKeyOf(old_one);
+  ASSERT_TRUE(spool->Add(std::vector<Bytes>{old_one, Clear(2)},
+                         std::vector<std::string>{"note", ""})
+                  .ok());
+  ASSERT_OK(spool->Refuse(1, Status(ErrorCode::kRevoked, "recipient revoked")));
+  // The same key sealed again.
+  const Bytes new_one = Record("CERT-EE", {}, Tlp::kClear, Uuid(1));
+  ASSERT_EQ(*agent::DedupeKeyOf(new_one), key);
+  auto replaced = spool->Replace(1, new_one, key, "new note");
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+  EXPECT_EQ(*replaced, 3u);
+  auto counts = spool->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->refused, 0u);
+  EXPECT_EQ(counts->refused_bytes, 0u);
+  EXPECT_EQ(counts->pending, 2u);
+  auto pending = spool->Pending(0, 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->back().id, 3u);
+  EXPECT_EQ(pending->back().record, new_one);
+  auto sent = spool->Sent(key);
+  ASSERT_TRUE(sent.ok() && sent->has_value());
+  EXPECT_EQ((*sent)->spool_id, 3u);  // its acknowledgement will be recorded
+  EXPECT_EQ((*sent)->note, "new note");
+
+  // A pending record is replaced the same way.
+  const std::string key2 = *agent::DedupeKeyOf(Clear(2));
+  auto again = spool->Replace(2, Clear(2), key2, "");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(spool->Depth(), 2u);
+  // Neither pending nor refused; another key.
+  EXPECT_CODE(spool->Replace(2, Clear(2), key2, "").status(), ErrorCode::kNotFound);
+  EXPECT_CODE(spool->Replace(3, Clear(2), key2, "").status(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(spool->Depth(), 2u);
+
+  // It is durable.
+  spool.reset();
+  spool = OpenOk();
+  pending = spool->Pending(0, 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->front().record, new_one);
+}
+
 TEST_F(SpoolTest, AFullSpoolRefusesNewRecordsAndKeepsEveryOne) {
   SpoolOptions options;
   options.max_records = 3;

@@ -1,4 +1,4 @@
-// certshare flush [--timeout S] [--retry-refused | --drop-refused] [--json]
+// certshare flush [--timeout S] [--retry-refused | --drop-refused] [--reseal] [--json]
 //
 // Sends everything pending in this identity's spool to the broker and
 // waits for the acknowledgements (docs/agent.md, "Store and forward"): what
@@ -13,6 +13,8 @@
 #include "agent/cli/store_forward.h"
 #include "agent/link/forwarder.h"
 #include "agent/link/progress.h"
+#include "agent/link/published.h"
+#include "agent/link/reseal.h"
 
 namespace certshare::cli {
 
@@ -24,8 +26,76 @@ struct FlushFlags {
   int timeout_seconds = 10;
   bool retry_refused = false;
   bool drop_refused = false;
+  bool reseal = false;
   bool json = false;
 };
+
+// The recipients of `header`, comma-separated.
+std::string Recipients(const envelope::Header& header) {
+  std::string out;
+  for (const std::string& org : header.recipients) out += (out.empty() ? "" : ", ") + org;
+  return out;
+}
+
+// --reseal: each refused or pending record naming a recipient this agent's
+// registry now marks revoked is sealed again for the others
+// (agent/link/reseal.h) and replaces the old one in the spool, pending.
+// What changed is said per record. Returns the first spool error.
+Status ResealSpool(agent::Spool& spool, const Context& context) {
+  envelope::Sealer sealer(context.me.card.org, context.me.sign_secret, context.me.box_secret);
+  std::uint64_t unexplained = 0;  // refused REVOKED, but nobody is revoked here
+  auto reseal = [&](std::uint64_t id, const Bytes& record, const std::string& key,
+                    bool refused_revoked) -> Status {
+    auto resealed = agent::ResealWithoutRevoked(record, context.me, context.registry, sealer);
+    if (!resealed.ok()) {
+      std::cerr << "certshare: cannot reseal " << DescribeRecord(key) << ": "
+                << resealed.status().ToString() << "\n";
+      return Status::Ok();
+    }
+    if (!resealed->has_value()) {
+      if (refused_revoked) ++unexplained;
+      return Status::Ok();
+    }
+    const agent::Resealed& r = **resealed;
+    const std::string note = agent::EncodeNote(agent::NoteOf(r.header, r.content));
+    CERTSHARE_RETURN_IF_ERROR(spool.Replace(id, r.record, key, note).status());
+    std::string dropped;
+    for (const std::string& org : r.dropped) {
+      const identity::Card* card = context.registry.Find(org);
+      dropped += (dropped.empty() ? "" : ", ") + org + " (revoked at " +
+                 (card != nullptr ? card->revoked_at : std::string("?")) + ")";
+    }
+    std::cerr << "certshare: resealed " << DescribeRecord(key) << " without " << dropped
+              << ": it now goes to " << Recipients(r.header) << "\n";
+    return Status::Ok();
+  };
+  CERTSHARE_ASSIGN_OR_RETURN(std::vector<agent::RefusedRecord> refused,
+                             spool.Refused(SIZE_MAX));
+  for (const agent::RefusedRecord& r : refused) {
+    CERTSHARE_RETURN_IF_ERROR(reseal(r.spooled.id, r.spooled.record, r.spooled.dedupe_key,
+                                     r.code == ErrorCode::kRevoked));
+  }
+  // Pending records, by pages; the resealed ones come back at the end, with
+  // ids above `last`, and are not looked at again.
+  const std::uint64_t last = spool.LastId();
+  for (std::uint64_t from = 0; from <= last;) {
+    CERTSHARE_ASSIGN_OR_RETURN(std::vector<agent::SpooledRecord> page, spool.Pending(from, 256));
+    if (page.empty()) break;
+    for (const agent::SpooledRecord& r : page) {
+      if (r.id > last) break;
+      CERTSHARE_RETURN_IF_ERROR(reseal(r.id, r.record, r.dedupe_key, false));
+    }
+    from = page.back().id + 1;
+  }
+  if (unexplained > 0) {
+    std::cerr << "certshare: " << unexplained
+              << " records were refused with REVOKED, but this agent's registry marks none "
+                 "of their recipients revoked: take in the broker's registry first "
+                 "(certshare registry import FILE, FILE from certshare-broker admin show "
+                 "--json), then flush --reseal again\n";
+  }
+  return Status::Ok();
+}
 
 int RunFlush(const FlushFlags& f) {
   if (f.retry_refused && f.drop_refused) {
@@ -41,6 +111,9 @@ int RunFlush(const FlushFlags& f) {
   auto spool = OpenSpool(f.spool, context->me, timeout);
   if (!spool.ok()) return Report(spool.status(), ExitForForward(spool.status()));
 
+  if (f.reseal) {
+    if (Status s = ResealSpool(**spool, *context); !s.ok()) return Report(s, kExitFailure);
+  }
   if (f.drop_refused) {
     auto refused = (*spool)->Refused(SIZE_MAX);
     if (!refused.ok()) return Report(refused.status(), kExitFailure);
@@ -110,6 +183,10 @@ void AddFlush(CLI::App& app, int* exit_code) {
                 "the broker's registry was fixed)");
   cmd->add_flag("--drop-refused", flags->drop_refused,
                 "first delete the records the broker refused (each is named on stderr)");
+  cmd->add_flag("--reseal", flags->reseal,
+                "first seal again, for the remaining recipients, every refused or pending "
+                "record naming an organisation this agent's registry marks revoked (each "
+                "named on stderr with what changed)");
   cmd->add_flag("--json", flags->json, "print the result as JSON");
   AddContextFlags(cmd, &flags->context, true);
   AddSpoolFlags(cmd, &flags->spool, false, &flags->context);

@@ -6,6 +6,7 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "common/base/file_util.h"
+#include "common/base/json.h"
 #include "common/identity/registry.h"
 
 namespace certshare::cli {
@@ -16,6 +17,39 @@ struct RegistryFlags {
   ContextFlags context;  // only the registry: --registry / CERTSHARE_REGISTRY / registry
   std::vector<std::string> cards;
 };
+
+// One import argument into `registry`: a card file (certshare-card-v1), or
+// a whole registry (certshare-registry-v1: a registry file, or what
+// `certshare-broker admin show --json` prints), whose organisations,
+// bookkeeping included (revocations, previous keys), and groups replace
+// those of the same ids. Appends what it did to `said`.
+Status ImportFile(const std::string& path, identity::Registry* registry,
+                  std::vector<std::string>* said) {
+  CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(path, 16u << 20));
+  rapidjson::Document doc;
+  std::string format;
+  if (!json::Parse(text, &doc).ok() || !doc.IsObject() ||
+      !json::GetString(doc, "format", &format) || format != identity::kRegistryFormat) {
+    // A card, or a file LoadCard explains the trouble with.
+    CERTSHARE_ASSIGN_OR_RETURN(identity::Card card, identity::LoadCard(path));
+    CERTSHARE_RETURN_IF_ERROR(registry->Put(card).WithContext(path));
+    said->push_back("imported " + card.org + " from " + path);
+    return Status::Ok();
+  }
+  Result<identity::Registry> other = identity::Registry::Parse(text);
+  if (!other.ok()) return other.status().WithContext(path);
+  for (const auto& [org, card] : other->cards()) {
+    CERTSHARE_RETURN_IF_ERROR(registry->Put(card).WithContext(path));
+    said->push_back("imported " + org +
+                    (card.revoked ? " (revoked at " + card.revoked_at + ")" : std::string()) +
+                    " from " + path);
+  }
+  for (const auto& [name, members] : other->groups()) {
+    CERTSHARE_RETURN_IF_ERROR(registry->PutGroup(name, members).WithContext(path));
+    said->push_back("imported group:" + name + " from " + path);
+  }
+  return Status::Ok();
+}
 
 int RunImport(const RegistryFlags& f) {
   identity::Registry registry;
@@ -29,15 +63,11 @@ int RunImport(const RegistryFlags& f) {
   // what was imported is said only once it is.
   std::vector<std::string> imported;
   for (const auto& path : f.cards) {
-    auto card = identity::LoadCard(path);
-    Status s = card.ok() ? registry.Put(*card) : card.status();
-    if (!s.ok()) {
-      if (card.ok()) s = s.WithContext(path);  // LoadCard's errors name it already
+    if (Status s = ImportFile(path, &registry, &imported); !s.ok()) {
       return Report(s.WithContext("nothing was imported (" + f.context.registry +
                                   " is unchanged)"),
                     kExitInvalidInput);
     }
-    imported.push_back("imported " + card->org + " from " + path);
   }
   Status s = files::WriteAtomic(f.context.registry, registry.ToJson());
   if (!s.ok()) return Report(s, kExitFailure);
@@ -60,9 +90,12 @@ void AddRegistry(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("registry", "manage this agent's copy of the registry");
   cmd->require_subcommand(1);
   CLI::App* import = cmd->add_subcommand(
-      "import", "add or replace organisations' public cards (creates the registry if missing)");
+      "import",
+      "add or replace organisations' public cards, or every organisation and group of a "
+      "registry file such as `certshare-broker admin show --json` prints (creates the "
+      "registry if missing)");
   AddContextFlags(import, &flags->context, registry_only);
-  import->add_option("cards", flags->cards, "card files")->required();
+  import->add_option("cards", flags->cards, "card files or registry files")->required();
   import->callback([flags, exit_code] { *exit_code = RunImport(*flags); });
   CLI::App* show = cmd->add_subcommand(
       "show", "list the registered organisations (revoked ones marked) and the sharing groups");

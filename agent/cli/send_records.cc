@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -304,8 +305,25 @@ Result<agent::ComposeOptions> ComposeOptionsOf(const ComposeFlags& f,
   return options;
 }
 
+namespace {
+
+// Revoked organisations a group or the GREEN community would have reached
+// are left out of the records (agent/link/compose.h): said once.
+void WarnLeftOut(const std::vector<agent::Composed>& records) {
+  std::vector<agent::LeftOut> all;
+  for (const agent::Composed& r : records) {
+    for (const agent::LeftOut& l : r.left_out) {
+      if (std::find(all.begin(), all.end(), l) == all.end()) all.push_back(l);
+    }
+  }
+  if (!all.empty()) std::cerr << "certshare: warning: " << agent::DescribeLeftOut(all) << "\n";
+}
+
+}  // namespace
+
 int SpoolAndSend(const SendOptions& f, const agent::SplitRecords& split,
                  const ContextFlags& flags, const Context& context) {
+  WarnLeftOut(split.records);
   // The broker's settings are checked before anything is accepted (a
   // --no-wait publish needs none: it only spools).
   Result<agent::Forwarder::Connector> connector = agent::Forwarder::Connector();

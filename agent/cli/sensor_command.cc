@@ -287,7 +287,12 @@ int RunSensor(const SensorFlags& f) {
   agent::sensor::RouteCache routes(settings->compose, context->me, context->registry);
   // Refuse at start what would refuse every event (AMBER without --to, an
   // unknown recipient).
-  if (auto r = routes.For(std::nullopt); !r.ok()) return Report(r.status(), kExitInvalidInput);
+  auto route = routes.For(std::nullopt);
+  if (!route.ok()) return Report(route.status(), kExitInvalidInput);
+  if (!(*route)->left_out.empty()) {
+    std::cerr << "certshare: sensor: warning: " << agent::DescribeLeftOut((*route)->left_out)
+              << "\n";
+  }
   std::unique_ptr<agent::sensor::EventMapper> mapper = MakeMapper(f, *settings, *context);
   auto connector = MakeConnector(f.context, *context);
   if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);

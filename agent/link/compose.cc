@@ -16,10 +16,11 @@ namespace {
 // "group:<name>", expanded from this agent's registry to the group's
 // members (docs/agent.md). Each organisation is listed once, in the order
 // first named. A group leaves out this organisation itself and revoked
-// members; naming a revoked organisation explicitly is an error.
+// members (added to *left_out); naming a revoked organisation explicitly
+// is an error.
 Result<std::vector<envelope::Recipient>> ResolveRecipients(
     const std::vector<std::string>& names, const identity::Registry& registry,
-    const std::string& me) {
+    const std::string& me, std::vector<LeftOut>* left_out) {
   std::vector<envelope::Recipient> out;
   std::set<std::string> seen;
   auto add = [&](const identity::Card& card) {
@@ -41,6 +42,7 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
       bool any = false;
       for (const auto& org : *members) {
         const identity::Card* card = registry.Find(org);
+        if (card != nullptr && card->revoked) left_out->push_back({org, card->revoked_at, name});
         if (card == nullptr || card->revoked || org == me) continue;
         any = true;
         add(*card);
@@ -79,6 +81,15 @@ Status UnknownOrganisation(std::string_view what, const std::string& name,
                 subject + "; import its card with: certshare registry import <card>");
 }
 
+std::string DescribeLeftOut(const std::vector<LeftOut>& left_out) {
+  std::string out;
+  for (const LeftOut& l : left_out) {
+    if (!out.empty()) out += "; ";
+    out += l.org + " (revoked at " + l.revoked_at + ") is left out of " + l.from;
+  }
+  return out;
+}
+
 Result<Tlp> ChooseTlp(std::optional<Tlp> marked, std::string_view marked_by,
                       std::optional<Tlp> requested) {
   if (marked && requested && *requested < *marked) {
@@ -107,14 +118,20 @@ Result<Routing> Route(Tlp tlp, const ComposeOptions& options, const identity::Id
                   "TLP:" + std::string(TlpName(tlp)) +
                       " needs named recipients: pass --to ORG[,ORG...]");
   }
+  std::vector<LeftOut> left_out;
   if (tlp == Tlp::kGreen && encrypt && names.empty()) {
     for (const auto& [org, card] : registry.cards()) {
-      if (org != me.card.org && !card.revoked) names.push_back(org);
+      if (org == me.card.org) continue;
+      if (card.revoked) {
+        left_out.push_back({org, card.revoked_at, "the TLP:GREEN community"});
+      } else {
+        names.push_back(org);
+      }
     }
   }
   CERTSHARE_ASSIGN_OR_RETURN(std::vector<envelope::Recipient> recipients,
-                             ResolveRecipients(names, registry, me.card.org));
-  return Routing{tlp, encrypt, std::move(recipients)};
+                             ResolveRecipients(names, registry, me.card.org, &left_out));
+  return Routing{tlp, encrypt, std::move(recipients), std::move(left_out)};
 }
 
 Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,
@@ -149,7 +166,8 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   draft.payload = std::string(stix_text);
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Sealed sealed, sealer.Seal(draft));
   // Last: the digest sorts the document's members in place.
-  return Composed{std::move(sealed.record), std::move(sealed.header), ContentDigest(document)};
+  return Composed{std::move(sealed.record), std::move(sealed.header), ContentDigest(document),
+                  std::move(routing.left_out)};
 }
 
 }  // namespace certshare::agent

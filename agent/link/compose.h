@@ -20,7 +20,9 @@
 //    name (kUnknownOrganisation if there is none), expanded here to its
 //    members, without this organisation itself and without revoked
 //    members: the record's header names each member, so the broker
-//    expands nothing.
+//    expands nothing. A revoked member, like a revoked organisation of
+//    the GREEN community, is left out and listed in `left_out` for the
+//    caller to warn about: the record goes to the others.
 //  - Topics: those given, and those the document implies when topic_mode
 //    allows it for the record's TLP (topics.h), sorted and unique.
 #pragma once
@@ -49,12 +51,25 @@ struct ComposeOptions {
   TopicMode topic_mode = TopicMode::kDefault;
 };
 
+// A revoked organisation a group or the GREEN community would have
+// reached, left out of a record's recipients.
+struct LeftOut {
+  std::string org;
+  std::string revoked_at;
+  std::string from;  // "group:<name>" or "the TLP:GREEN community"
+  bool operator==(const LeftOut&) const = default;
+};
+// "CERT-XX (revoked at <time>) is left out of group:baltic; ...": the
+// text of the warning callers print.
+std::string DescribeLeftOut(const std::vector<LeftOut>& left_out);
+
 struct Composed {
   Bytes record;
   // The header sealed (envelope::Sealed::header): for messages to the user
   // and the record's key (envelope::RecordKeyOf).
   envelope::Header header;
   crypto::Hash256 content{};  // ContentDigest of the payload (agent/link/published.h)
+  std::vector<LeftOut> left_out;  // Routing::left_out
 };
 
 Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,
@@ -78,6 +93,7 @@ struct Routing {
   Tlp tlp = Tlp::kAmber;
   bool encrypt = true;
   std::vector<envelope::Recipient> recipients;
+  std::vector<LeftOut> left_out;  // revoked members of groups and the GREEN community
 };
 // UNKNOWN_ORGANISATION for an organisation id the registry does not hold,
 // `what` naming its role ("recipient", "--origin"): "recipient cert-ua is

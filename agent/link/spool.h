@@ -134,6 +134,15 @@ class Spool {
   Result<std::uint64_t> RetryRefused() { return store_->RetryRefused(); }
   // Deletes every refused record. Returns how many were deleted.
   Result<std::uint64_t> DropRefused() { return store_->DropRefused(); }
+  // Replaces the pending or refused record `id` by `record`, the same
+  // record sealed again (agent/link/reseal.h) under the same dedupe key
+  // `key`; it is pending under the returned new id, and what the spool
+  // remembers of the old one, if it was sent and not yet stored, becomes
+  // `note` (published.h). One synced write (storage::SpoolStore::Replace).
+  Result<std::uint64_t> Replace(std::uint64_t id, const Bytes& record, const std::string& key,
+                                std::string_view note) {
+    return store_->Replace(id, storage::SpoolEntry{key, record, AsBytes(note)});
+  }
 
   // Pending records (cheap: kept in memory).
   std::uint64_t Depth() const { return store_->Depth(); }

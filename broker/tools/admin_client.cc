@@ -86,7 +86,8 @@ int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) 
     auto card = identity::LoadCard(request.card_path);
     if (!card.ok()) return report(card.status(), kAdminExitInvalidInput);
     command.card = identity::PublicCard(*card);
-    command.keep_previous_keys = !request.forget_previous_keys;
+    if (request.forget_previous_keys) command.keep_previous_keys = false;
+    if (request.keep_previous_keys) command.keep_previous_keys = true;
   }
   if (request.kind == AdminKind::kRevoke) {
     if (!identity::IsValidOrgId(request.org)) {

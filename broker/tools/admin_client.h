@@ -65,6 +65,7 @@ struct AdminRequest {
   std::string card_path;        // add-org, rotate: the organisation's card
   std::string org;              // revoke
   bool forget_previous_keys = false;  // rotate --forget-previous-keys
+  bool keep_previous_keys = false;    // rotate --keep-previous-keys (a reinstatement)
   bool json = false;            // show --json: print the registry file's JSON
   int timeout_seconds = 10;
 };

@@ -128,7 +128,7 @@ Status Registry::Add(const Card& card) {
   return Put(PublicCard(card));
 }
 
-Status Registry::Rotate(const Card& card, bool keep_previous) {
+Status Registry::Rotate(const Card& card, std::optional<bool> keep_previous) {
   const Card* current = Find(card.org);
   if (current == nullptr) {
     return Status(ErrorCode::kUnknownOrganisation,
@@ -154,9 +154,15 @@ Status Registry::Rotate(const Card& card, bool keep_previous) {
                   "the card of " + card.org + " has the registered keys: nothing to rotate");
   }
   Card next = PublicCard(card);  // not revoked: a rotation reinstates
-  next.previous_sign_keys = current->previous_sign_keys;
-  next.previous_box_keys = current->previous_box_keys;
-  if (keep_previous) {
+  // A reinstatement forgets every key of the revoked organisation unless
+  // told to keep them; a rotation keeps the older previous keys and, unless
+  // told not to, adds the replaced ones.
+  const bool keep = keep_previous.value_or(!current->revoked);
+  if (keep || !current->revoked) {
+    next.previous_sign_keys = current->previous_sign_keys;
+    next.previous_box_keys = current->previous_box_keys;
+  }
+  if (keep) {
     auto keep = [](auto* list, const auto& old_key, const auto& new_key) {
       if (old_key == new_key || Contains(*list, old_key)) return;
       list->push_back(old_key);

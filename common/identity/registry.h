@@ -18,6 +18,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,13 +62,16 @@ class Registry {
   Status Add(const Card& card);
   // Replaces `card.org`'s keys (and display name) with `card`'s. The
   // replaced signing and box keys move to previous_sign_keys /
-  // previous_box_keys unless `keep_previous` is false (use false when the
-  // old keys are compromised: records signed with them then no longer
-  // verify). A revoked organisation is reinstated, but only by a card
-  // whose signing, box and transport keys are all new (kRevoked
-  // otherwise). kUnknownOrganisation, kInvalidArgument when no key
-  // changes, kInvalidConfig for a key of another organisation.
-  Status Rotate(const Card& card, bool keep_previous);
+  // previous_box_keys when `keep_previous` is true (false: the old keys
+  // are compromised, and records signed with them then no longer verify).
+  // A revoked organisation is reinstated, but only by a card whose
+  // signing, box and transport keys are all new (kRevoked otherwise).
+  // Unset, `keep_previous` is true for a rotation and false for a
+  // reinstatement: the revoked keys may be in a thief's hands, and are
+  // forgotten with every previous key unless told otherwise.
+  // kUnknownOrganisation, kInvalidArgument when no key changes,
+  // kInvalidConfig for a key of another organisation.
+  Status Rotate(const Card& card, std::optional<bool> keep_previous = std::nullopt);
   // Marks `org` revoked at `when` (RFC 3339). Its card stays, so its
   // earlier records stay verifiable. kUnknownOrganisation; kRevoked if
   // already revoked.

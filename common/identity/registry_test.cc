@@ -161,10 +161,17 @@ TEST(RegistryTest, RevokeKeepsTheCardMarkedAndRoundTrips) {
   half_new.sign_key = lv->sign_key;
   EXPECT_CODE(r.Rotate(half_new, true), ErrorCode::kRevoked);
   EXPECT_TRUE(r.Find("CERT-LV")->revoked);
-  ASSERT_OK(r.Rotate(again, true));
+  Registry told = r;
+  ASSERT_OK(told.Rotate(again, true));
+  EXPECT_FALSE(told.Find("CERT-LV")->revoked);
+  EXPECT_TRUE(told.Find("CERT-LV")->revoked_at.empty());
+  EXPECT_EQ(told.Find("CERT-LV")->previous_sign_keys.size(), 1u);
+  // Unless told to keep them, a reinstatement forgets the revoked keys:
+  // records signed with them no longer verify.
+  ASSERT_OK(r.Rotate(again));
   EXPECT_FALSE(r.Find("CERT-LV")->revoked);
-  EXPECT_TRUE(r.Find("CERT-LV")->revoked_at.empty());
-  EXPECT_EQ(r.Find("CERT-LV")->previous_sign_keys.size(), 1u);
+  EXPECT_TRUE(r.Find("CERT-LV")->previous_sign_keys.empty());
+  EXPECT_TRUE(r.Find("CERT-LV")->previous_box_keys.empty());
 }
 
 TEST(RegistryTest, RotateKeepsPreviousKeysUnlessTold) {
