@@ -8,6 +8,7 @@
 #include "common/base/file_util.h"
 #include "common/base/json.h"
 #include "common/trust/key_id.h"
+#include "common/trust/timestamp.h"
 
 namespace certshare::agent {
 
@@ -124,7 +125,7 @@ bool TrustStore::IsFederated(const std::string& dir) {
 
 std::string TrustStore::Path(const char* file) const { return dir_ + "/" + file; }
 
-Result<trust::SignedRoot> TrustStore::Pin(const std::string& dir, std::string_view root_text) {
+Result<trust::SignedRoot> TrustStore::PinRoot(const std::string& dir, std::string_view root_text) {
   CERTSHARE_ASSIGN_OR_RETURN(trust::SignedRoot root, trust::VerifyPinnedRoot(root_text));
   const std::string path = dir + "/" + kRootFile;
   if (Exists(path)) {
@@ -165,6 +166,17 @@ Result<TrustStore> TrustStore::Open(const std::string& dir) {
     if (!s.ok()) return s.WithContext(store.Path(kRegistryFile));
     store.registry_ = std::move(*version);
   }
+  if (store.registry_ && Exists(store.Path(kTimestampFile))) {
+    CERTSHARE_ASSIGN_OR_RETURN(std::string text,
+                               ReadTrusted(store.Path(kTimestampFile), "the signed timestamp"));
+    auto parsed = trust::ParseSignedTimestamp(text);
+    // Re-verified as of its own issue time: an expired timestamp still says
+    // when the registry was last confirmed current.
+    auto ts = parsed.ok() ? trust::VerifyTimestamp(store.root_.root, *store.registry_, nullptr,
+                                                   text, parsed->timestamp.issued_ms)
+                          : parsed;
+    if (ts.ok()) store.timestamp_ = std::move(*ts);  // another version's: not kept
+  }
   if (Exists(store.Path(kPinsFile))) {
     CERTSHARE_ASSIGN_OR_RETURN(std::string text,
                                ReadTrusted(store.Path(kPinsFile), "the pinned keys"));
@@ -200,7 +212,6 @@ Result<TrustUpdate> TrustStore::Apply(const wire::TrustFiles& files, StixMillis 
     CERTSHARE_ASSIGN_OR_RETURN(
         verified, trust::VerifyRegistryChain(root.root, registry(), files.registries, now));
   }
-  // TODO(timestamp): verify files.timestamp once common/trust/timestamp.h is on main.
 
   // Written before it becomes current: a crash leaves the older, verified
   // state or the newer one.
@@ -215,6 +226,27 @@ Result<TrustUpdate> TrustStore::Apply(const wire::TrustFiles& files, StixMillis 
   if (verified && !files.registries.empty()) {
     registry_ = std::move(verified->version);
     registry_text_ = files.registries.back();
+  }
+  // The timestamp, against the version now held.
+  if (!files.timestamp.empty() && registry_) {
+    auto parsed = trust::ParseSignedTimestamp(files.timestamp);
+    if (!parsed.ok()) {
+      update.timestamp_refused = parsed.status();
+    } else if (parsed->timestamp.registry_version == registry_version()) {
+      auto ts = trust::VerifyTimestamp(root_.root, *registry_, timestamp(), files.timestamp, now);
+      if (ts.ok()) {
+        CERTSHARE_RETURN_IF_ERROR(files::WriteAtomic(Path(kTimestampFile), files.timestamp));
+        timestamp_ = std::move(*ts);
+      } else {
+        update.timestamp_refused = ts.status();
+      }
+    } else if (parsed->timestamp.registry_version < registry_version()) {
+      update.timestamp_refused =
+          Status(ErrorCode::kBrokenChain,
+                 "the signed timestamp names registry version " +
+                     std::to_string(parsed->timestamp.registry_version) + ", older than version " +
+                     std::to_string(registry_version()) + " held");
+    }
   }
   UpdatePins(verified ? verified->key_changes : std::vector<trust::KeyChange>{}, Fresh(now),
              &update.key_changes);
@@ -261,17 +293,19 @@ Status TrustStore::WritePins() const {
 }
 
 bool TrustStore::Fresh(StixMillis now) const {
-  return timestamp_expires_ms_.has_value() && now < *timestamp_expires_ms_;
+  return timestamp_ && registry_ &&
+         timestamp_->timestamp.registry_version == registry_version() &&
+         timestamp_->timestamp.Fresh(now);
 }
 
 std::string TrustStore::FreshnessWarning(StixMillis now) const {
   if (Fresh(now)) return {};
-  if (!timestamp_issued_ms_) {
+  if (!timestamp_) {
     return "the registry has never been confirmed current by a signed timestamp; a revocation "
            "may be hidden from this agent, and organisations it has not pinned are not used";
   }
   return "the registry was last confirmed current at " +
-         FormatUtc(*timestamp_issued_ms_ / 1000) +
+         timestamp_->timestamp.issued +
          "; a revocation since then may be hidden from this agent";
 }
 

@@ -48,6 +48,7 @@
 #include "common/identity/registry.h"
 #include "common/trust/registry_version.h"
 #include "common/trust/root.h"
+#include "common/trust/timestamp.h"
 #include "common/wire/frame.h"
 
 namespace certshare::agent {
@@ -62,6 +63,10 @@ struct TrustUpdate {
   std::vector<std::string> key_changes;
   // Whether the broker has more than this answer carried (ask again).
   bool more = false;
+  // The timestamp the broker sent, when it was not taken (expired, not
+  // for the version held, a rollback, too few signatures): the rest of the
+  // answer was applied, and the agent stays or becomes "not fresh".
+  Status timestamp_refused;
 };
 
 // An organisation's keys as pinned.
@@ -90,7 +95,7 @@ class TrustStore {
   // and writes it as dir/root.json (creating dir, mode 0700). kAlreadyExists
   // when a root is pinned there already (a different file: pinning again
   // would undo what the agent has verified since).
-  static Result<trust::SignedRoot> Pin(const std::string& dir, std::string_view root_text);
+  static Result<trust::SignedRoot> PinRoot(const std::string& dir, std::string_view root_text);
 
   // Loads the directory: root.json (re-verified as pinned), registry.json
   // (re-verified: a threshold of the root's registry keys, the root's
@@ -107,11 +112,16 @@ class TrustStore {
   const trust::SignedRegistryVersion* registry() const {
     return registry_ ? &*registry_ : nullptr;
   }
+  const trust::SignedTimestamp* timestamp() const { return timestamp_ ? &*timestamp_ : nullptr; }
   const std::map<std::string, Pin, std::less<>>& pins() const { return pins_; }
   const identity::Registry& local() const { return local_; }
 
   // Verifies what the broker sent (TRUST) and, if all of it verifies,
-  // makes it current and writes it (registry.json, root.json, pins.json).
+  // makes it current and writes it (registry.json, root.json,
+  // timestamp.json, pins.json). The timestamp is checked last, against the
+  // registry version then held (trust::VerifyTimestamp); one naming a newer
+  // version is left for the next request, and one refused is reported in
+  // TrustUpdate::timestamp_refused without undoing the rest.
   // A refusal changes nothing and carries the trust code (kRollback,
   // kBrokenChain, kUnderThreshold, kRotationNotAuthorised, ...), naming
   // the file. A broker claiming a latest version below the one held is
@@ -164,8 +174,7 @@ class TrustStore {
   std::string root_text_;
   std::optional<trust::SignedRegistryVersion> registry_;
   std::string registry_text_;
-  std::optional<StixMillis> timestamp_issued_ms_;
-  std::optional<StixMillis> timestamp_expires_ms_;
+  std::optional<trust::SignedTimestamp> timestamp_;
   std::map<std::string, Pin, std::less<>> pins_;
   identity::Registry local_;
 };
