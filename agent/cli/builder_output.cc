@@ -29,6 +29,7 @@ int Publish(const std::string& text, const BuilderFlags& f) {
   // The TLP comes from the built marking (no --tlp here).
   auto options = ComposeOptionsOf(f.compose, context_flags.config);
   if (!options.ok()) return Report(options.status(), kExitUsage);
+  options->usable = context->Usable();
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
   auto composed = agent::Compose(text, *options, context->me, context->registry, sealer);

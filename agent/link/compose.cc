@@ -19,7 +19,7 @@ namespace {
 // members; naming a revoked organisation explicitly is an error.
 Result<std::vector<envelope::Recipient>> ResolveRecipients(
     const std::vector<std::string>& names, const identity::Registry& registry,
-    const std::string& me) {
+    const std::string& me, const std::function<Status(const identity::Card&)>& usable) {
   std::vector<envelope::Recipient> out;
   std::set<std::string> seen;
   auto add = [&](const identity::Card& card) {
@@ -42,6 +42,7 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
       for (const auto& org : *members) {
         const identity::Card* card = registry.Find(org);
         if (card == nullptr || card->revoked || org == me) continue;
+        if (usable && !usable(*card).ok()) continue;
         any = true;
         add(*card);
       }
@@ -58,6 +59,7 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
       return Status(ErrorCode::kRevoked, "recipient " + name + " was revoked at " +
                                              card->revoked_at + " and can no longer receive");
     }
+    if (usable) CERTSHARE_RETURN_IF_ERROR(usable(*card).WithContext("recipient " + name));
     add(*card);
   }
   return out;
@@ -109,11 +111,13 @@ Result<Routing> Route(Tlp tlp, const ComposeOptions& options, const identity::Id
   }
   if (tlp == Tlp::kGreen && encrypt && names.empty()) {
     for (const auto& [org, card] : registry.cards()) {
-      if (org != me.card.org && !card.revoked) names.push_back(org);
+      if (org != me.card.org && !card.revoked && (!options.usable || options.usable(card).ok())) {
+        names.push_back(org);
+      }
     }
   }
   CERTSHARE_ASSIGN_OR_RETURN(std::vector<envelope::Recipient> recipients,
-                             ResolveRecipients(names, registry, me.card.org));
+                             ResolveRecipients(names, registry, me.card.org, options.usable));
   return Routing{tlp, encrypt, std::move(recipients)};
 }
 

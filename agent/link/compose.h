@@ -25,6 +25,8 @@
 //    allows it for the record's TLP (topics.h), sorted and unique.
 #pragma once
 
+#include <functional>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +49,12 @@ struct ComposeOptions {
   // topic_mode says, those the document implies.
   std::vector<std::string> topics;
   TopicMode topic_mode = TopicMode::kDefault;
+  // Federation mode (agent/link/trust_store.h, TrustStore::Usable): whether
+  // a recipient's card may be sealed to now. A recipient named explicitly
+  // that it refuses is the error (KEY_NOT_CONFIRMED, TRUST_EXPIRED); a
+  // group's member or, for GREEN without --to, a registered organisation
+  // it refuses is left out, as revoked ones are. Null: every card may be.
+  std::function<Status(const identity::Card&)> usable;
 };
 
 struct Composed {
