@@ -46,7 +46,9 @@ bool DecodeKey(const rapidjson::Value& obj, const char* name, Key* key) {
   return true;
 }
 
-Result<std::map<std::string, Pin, std::less<>>> ParsePins(std::string_view text) {
+}  // namespace
+
+Result<Pins> ParsePins(std::string_view text) {
   rapidjson::Document doc;
   if (Status s = json::Parse(text, &doc); !s.ok()) {
     return Status(ErrorCode::kInvalidConfig, s.message());
@@ -75,12 +77,15 @@ Result<std::map<std::string, Pin, std::less<>>> ParsePins(std::string_view text)
                         "\"transport_public\" (64 hex digits) and an optional \"pending\"");
     }
     pin.pending = pending != nullptr && pending->GetBool();
-    pins[org] = pin;
+    if (!pins.emplace(org, pin).second) {
+      return Status(ErrorCode::kInvalidConfig,
+                    "organisations[" + std::to_string(i) + "]: " + org + " is listed twice");
+    }
   }
   return pins;
 }
 
-std::string PinsToJson(const std::map<std::string, Pin, std::less<>>& pins) {
+std::string PinsToJson(const Pins& pins) {
   // Ids are [A-Za-z0-9._-] and keys hex: nothing to escape.
   std::string out = "{\n  \"format\": \"" + std::string(kPinsFormat) +
                     "\",\n  \"organisations\": [";
@@ -95,6 +100,8 @@ std::string PinsToJson(const std::map<std::string, Pin, std::less<>>& pins) {
   out += "\n  ]\n}\n";
   return out;
 }
+
+namespace {
 
 // The fingerprint as typed: hex digits only, lower case.
 std::string Normalise(std::string_view fingerprint) {

@@ -77,6 +77,7 @@ struct Pin {
   // A replacement after a compromise, not yet confirmed: the keys the
   // registry now lists (the pin keeps the old ones meanwhile).
   bool pending = false;
+  bool operator==(const Pin&) const = default;
 };
 
 class TrustStore {
@@ -178,6 +179,16 @@ class TrustStore {
   std::map<std::string, Pin, std::less<>> pins_;
   identity::Registry local_;
 };
+
+// pins.json (docs/agent.md, "Federation mode"):
+//   {"format": "certshare-pins-v1", "organisations": [{"org": "CERT-UA",
+//    "sign_public": <64 hex>, "box_public": ..., "transport_public": ...,
+//    "pending": true (optional)}]}
+// ParsePins refuses anything else with kInvalidConfig; PinsToJson writes
+// what ParsePins reads back to the same pins.
+using Pins = std::map<std::string, Pin, std::less<>>;
+Result<Pins> ParsePins(std::string_view text);
+std::string PinsToJson(const Pins& pins);
 
 // "sign 3f2a ...  box 77de ...  transport e1aa ...": an organisation's
 // three fingerprints on one line (trust::Fingerprint).
