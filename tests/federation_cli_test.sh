@@ -27,6 +27,7 @@ expect_exit 2 "$certshare" init --org CERT-EE --broker tcp://127.0.0.1:9 --out "
   --root "$data/root-1.json"
 expect_err "--yes"
 [ ! -e "$work/agent/trust/root.json" ] || fail "a root was pinned without confirmation"
+[ ! -e "$conf" ] || fail "init wrote the configuration although the root was not pinned"
 
 echo "--- init --root: a root signed by fewer than its threshold of root keys is refused"
 python3 - "$data/root-1.json" "$work/under.json" <<'PY'
@@ -35,12 +36,15 @@ doc = json.load(open(sys.argv[1]))
 doc["signatures"] = doc["signatures"][:1]
 json.dump(doc, open(sys.argv[2], "w"), indent=2)
 PY
-expect_exit 3 "$certshare" init --root "$work/under.json" --yes --out "$conf"
+expect_exit 3 "$certshare" init --org CERT-EE --broker tcp://127.0.0.1:9 --out "$conf" \
+  --root "$work/under.json" --yes
 expect_err "UNDER_THRESHOLD (211)"
 [ ! -e "$work/agent/trust/root.json" ] || fail "a root under its threshold was pinned"
 
 echo "--- init --root --yes: prints every root key's fingerprint and holder, pins it"
-expect_exit 0 "$certshare" init --root "$data/root-1.json" --yes --out "$conf"
+expect_exit 0 "$certshare" init --org CERT-EE --broker tcp://127.0.0.1:9 --out "$conf" \
+  --root "$data/root-1.json" --yes
+expect_out "wrote $conf"
 expect_out "federation eu-cert-federation, root version 1, expires 2030-01-01T00:00:00Z"
 expect_out "a04e e23a 9c93 585b 3de3 afc9 7c3e d752  CERT-EE"
 expect_out "EU-HUB"

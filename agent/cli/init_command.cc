@@ -34,9 +34,8 @@ struct InitFlags {
   bool yes = false;       // --yes: the fingerprints were compared already
 };
 
-// --root: verify, show, ask, pin.
-int PinRoot(const InitFlags& f, const std::string& config_dir) {
-  const std::string dir = f.trust_dir.empty() ? config_dir + "/trust" : f.trust_dir;
+// --root: verify, show, ask, pin into `dir`.
+int PinRoot(const InitFlags& f, const std::string& dir) {
   auto text = files::Read(f.root, 1u << 20);
   if (!text.ok()) return Report(text.status(), kExitInvalidInput);
   auto root = trust::VerifyPinnedRoot(*text);
@@ -97,7 +96,14 @@ int RunInit(const InitFlags& f) {
   if (dir.empty()) dir = ".";
   std::error_code exists_error;
   if (!f.root.empty() && std::filesystem::exists(path, exists_error)) {
-    return PinRoot(f, dir);  // the configuration file stays as it is
+    // The configuration file stays as it is; its [trust] dir is used.
+    std::string trust_dir = f.trust_dir;
+    if (trust_dir.empty()) {
+      auto existing = LoadAgentConfig(path);
+      if (!existing.ok()) return Report(existing.status(), kExitInvalidInput);
+      trust_dir = existing->trust_dir;
+    }
+    return PinRoot(f, trust_dir);
   }
   // What the file says, resolved as certshare will read it.
   auto config = agent::ParseAgentConfig(text, dir);
@@ -106,6 +112,10 @@ int RunInit(const InitFlags& f) {
                                                "cannot read (a bug; please report it): " +
                                                    config.status().message()),
                   kExitFailure);
+  }
+  if (!f.root.empty()) {  // pinned first: refused, nothing is written
+    const std::string trust_dir = f.trust_dir.empty() ? dir + "/trust" : f.trust_dir;
+    if (int pinned = PinRoot(f, trust_dir); pinned != kExitOk) return pinned;
   }
   Status s = files::MakeDirs(dir);
   if (s.ok()) s = files::WriteNew(path, text, 0644);
@@ -116,9 +126,6 @@ int RunInit(const InitFlags& f) {
                   kExitInvalidInput);
   }
   if (!s.ok()) return Report(s, kExitFailure);
-  if (!f.root.empty()) {
-    if (int pinned = PinRoot(f, dir); pinned != kExitOk) return pinned;
-  }
 
   const std::string use = path == default_path
                               ? std::string()
