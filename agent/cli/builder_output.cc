@@ -29,6 +29,7 @@ int Publish(const std::string& text, const BuilderFlags& f) {
   // The TLP comes from the built marking (no --tlp here).
   auto options = ComposeOptionsOf(f.compose, context_flags.config);
   if (!options.ok()) return Report(options.status(), kExitUsage);
+  options->usable = context->Usable();
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
   auto composed = agent::Compose(text, *options, context->me, context->registry, sealer);
@@ -60,6 +61,9 @@ void AddBuilderFlags(CLI::App* cmd, BuilderFlags* f, bool identity_required) {
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--registry", f->registry, "with --publish: the registry of cards")
       ->envname("CERTSHARE_REGISTRY");
+  cmd->add_option("--trust-dir", f->context.trust_dir,
+                  "with --publish: the trust directory of federation mode (config: trust.dir)")
+      ->envname("CERTSHARE_TRUST_DIR");
   cmd->add_option("--broker", f->broker, "with --publish: the broker endpoint")
       ->envname("CERTSHARE_BROKER");
   cmd->add_option("--broker-card", f->broker_card, "with --publish: the broker's card")

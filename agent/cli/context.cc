@@ -7,6 +7,7 @@
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/passphrase_input.h"
 #include "common/base/file_util.h"
+#include "common/base/timestamp.h"
 
 namespace certshare::cli {
 
@@ -61,6 +62,16 @@ void AddPassphraseFileFlag(CLI::App* cmd, ContextFlags* flags) {
 }
 }  // namespace
 
+namespace {
+void AddTrustDirFlag(CLI::App* cmd, ContextFlags* flags) {
+  cmd->add_option("--trust-dir", flags->trust_dir,
+                  "trust directory of federation mode: the pinned federation root and the "
+                  "verified registry (config: trust.dir; default: trust beside the "
+                  "configuration file)")
+      ->envname("CERTSHARE_TRUST_DIR");
+}
+}  // namespace
+
 void AddConfigFlags(CLI::App* cmd, ContextFlags* flags) {
   AddConfigFlag(cmd, flags);
   AddPassphraseFileFlag(cmd, flags);
@@ -92,6 +103,7 @@ void AddContextFlags(CLI::App* cmd, ContextFlags* flags, const Needs& needs) {
     cmd->add_option("--registry", flags->registry,
                     "registry of organisations' public cards (config: registry)")
         ->envname("CERTSHARE_REGISTRY");
+    AddTrustDirFlag(cmd, flags);
   }
   if (needs.broker) {
     cmd->add_option("--broker", flags->broker,
@@ -130,6 +142,7 @@ Result<agent::AgentConfig> LoadAgentConfig(const std::string& config_file) {
   auto config = agent::ParseAgentConfig(*text, dir, home != nullptr ? home : "");
   if (!config.ok()) return config.status().WithContext(path);
   config->source = path;
+  if (config->trust_dir.empty()) config->trust_dir = dir + "/trust";
   return config;
 }
 
@@ -144,6 +157,7 @@ Status ResolveContextFlags(ContextFlags* flags, const Needs& needs, int* exit) {
   FillFrom(c.identity, &flags->identity);
   FillFrom(c.registry, &flags->registry);
   FillFrom(c.passphrase_file, &flags->passphrase_file);
+  FillFrom(c.trust_dir, &flags->trust_dir);
   FillFrom(c.broker_endpoint, &flags->broker);
   if (flags->connect_timeout_seconds == 0) {
     flags->connect_timeout_seconds = c.connect_timeout_seconds;
@@ -156,7 +170,9 @@ Status ResolveContextFlags(ContextFlags* flags, const Needs& needs, int* exit) {
 
   std::vector<const Setting*> missing;
   if (needs.identity && flags->identity.empty()) missing.push_back(&kIdentity);
-  if (needs.registry && flags->registry.empty()) missing.push_back(&kRegistry);
+  if (needs.registry && flags->registry.empty() && !Federated(*flags)) {
+    missing.push_back(&kRegistry);
+  }
   const bool broker = needs.broker &&
                       !(needs.broker_not_needed_if != nullptr && *needs.broker_not_needed_if);
   if (broker && flags->broker.empty()) missing.push_back(&kBroker);
@@ -196,18 +212,87 @@ Status Explain(const Status& s, const Setting& setting, std::string_view fix,
 }
 }  // namespace
 
+bool Federated(const ContextFlags& flags) {
+  return agent::TrustStore::IsFederated(flags.trust_dir);
+}
+
+std::function<Status(const identity::Card&)> Context::Usable() const {
+  if (!trust) return nullptr;
+  std::shared_ptr<agent::TrustStore> store = trust;
+  return [store](const identity::Card& card) { return store->Usable(card, NowMillis()); };
+}
+
+Status RefreshTrust(const ContextFlags& flags, Context* context) {
+  CERTSHARE_ASSIGN_OR_RETURN(std::unique_ptr<agent::BrokerClient> client,
+                             ConnectBroker(flags, *context));
+  agent::TrustStore& store = *context->trust;
+  // Each round moves at least one version forward (the broker sends at
+  // least one when it has more); bounded all the same.
+  constexpr int kMaxRounds = 1000;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    CERTSHARE_ASSIGN_OR_RETURN(
+        wire::TrustFiles files,
+        client->FetchTrust(store.root_version(), store.registry_version(), std::chrono::seconds(10)));
+    auto update = store.Apply(files, NowMillis());
+    if (!update.ok()) {
+      return update.status().WithContext(
+          "the federation's files from the broker were refused; this agent keeps root version " +
+          std::to_string(store.root_version()) + " and registry version " +
+          std::to_string(store.registry_version()));
+    }
+    if (update->root_to != update->root_from) {
+      std::cerr << "certshare: federation root version " << update->root_to << " applied\n";
+    }
+    if (update->registry_to != update->registry_from) {
+      std::cerr << "certshare: registry version " << update->registry_to << " applied\n";
+    }
+    for (const std::string& line : update->key_changes) std::cerr << "certshare: " << line << "\n";
+    if (!update->timestamp_refused.ok()) {
+      std::cerr << "certshare: the signed timestamp was not taken: "
+                << update->timestamp_refused.ToString() << "\n";
+    }
+    if (!update->more) break;
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(context->registry, store.EffectiveRegistry());
+  return Status::Ok();
+}
+
+namespace {
+// Federation mode: the trust directory, refreshed from the broker when it
+// is configured, and the registry it gives.
+Status LoadFederation(const ContextFlags& flags, Context* context) {
+  CERTSHARE_ASSIGN_OR_RETURN(agent::TrustStore store, agent::TrustStore::Open(flags.trust_dir));
+  context->trust = std::make_shared<agent::TrustStore>(std::move(store));
+  CERTSHARE_ASSIGN_OR_RETURN(context->registry, context->trust->EffectiveRegistry());
+  const bool broker = !flags.broker.empty() &&
+                      (!flags.broker_card.empty() || flags.broker_public_key.has_value());
+  if (broker) {
+    Status refreshed = RefreshTrust(flags, context);
+    if (!refreshed.ok()) std::cerr << "certshare: " << refreshed.ToString() << "\n";
+  }
+  const std::string warning = context->trust->FreshnessWarning(NowMillis());
+  if (!warning.empty()) std::cerr << "certshare: warning: " << warning << "\n";
+  return Status::Ok();
+}
+}  // namespace
+
 Result<Context> LoadContext(const ContextFlags& flags) {
   auto me = identity::LoadIdentity(flags.identity, PassphraseFor(flags.passphrase_file));
   if (!me.ok()) {
     return Explain(me.status(), kIdentity, "this organisation's secret file; `certshare keygen` "
                    "makes one", flags);
   }
+  if (Federated(flags)) {
+    Context context{std::move(*me), {}, nullptr};
+    CERTSHARE_RETURN_IF_ERROR(LoadFederation(flags, &context));
+    return context;
+  }
   auto registry = identity::Registry::Load(flags.registry);
   if (!registry.ok()) {
     return Explain(registry.status(), kRegistry,
                    "the registry; `certshare registry import` makes one", flags);
   }
-  return Context{std::move(*me), std::move(*registry)};
+  return Context{std::move(*me), std::move(*registry), nullptr};
 }
 
 Result<identity::Card> LoadBrokerCard(const ContextFlags& flags) {

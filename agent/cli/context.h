@@ -15,18 +15,27 @@
 //   --broker           CERTSHARE_BROKER           broker.endpoint
 //   --broker-card      CERTSHARE_BROKER_CARD      broker.card (or broker.public_key)
 //   --connect-timeout  CERTSHARE_CONNECT_TIMEOUT  broker.connect_timeout
+//   --trust-dir        CERTSHARE_TRUST_DIR        trust.dir (default "trust" beside the file)
 //   (publish --to)     -                          publish.to
+//
+// Federation mode (docs/agent.md, "Federation mode"): when the trust
+// directory holds a pinned root, the registry is the verified signed
+// registry version (plus cards imported by hand), fetched from the broker
+// (TRUST_GET) before the command composes or verifies anything; --registry
+// is then not needed.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "agent/config/config.h"
 #include "agent/link/broker_client.h"
+#include "agent/link/trust_store.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
@@ -40,6 +49,7 @@ struct ContextFlags {
   std::string broker_card;  // --broker-card / CERTSHARE_BROKER_CARD / broker.card
   std::string config_file;  // --config / CERTSHARE_CONFIG
   std::string passphrase_file;  // --passphrase-file / CERTSHARE_PASSPHRASE_FILE / passphrase_file
+  std::string trust_dir;        // --trust-dir / CERTSHARE_TRUST_DIR / trust.dir
   // broker.public_key, used when no broker card is given anywhere.
   std::optional<crypto::BoxPublicKey> broker_public_key;
   // --connect-timeout / CERTSHARE_CONNECT_TIMEOUT / broker.connect_timeout:
@@ -107,11 +117,30 @@ struct CommandLineError {
 struct Context {
   identity::Identity me;
   identity::Registry registry;
+  // Federation mode only: the trust directory (null in local mode).
+  std::shared_ptr<agent::TrustStore> trust;
+  // Federation mode: whether this agent may seal to a card (key pins,
+  // freshness, card expiry: agent::TrustStore::Usable); null in local mode.
+  std::function<Status(const identity::Card&)> Usable() const;
 };
 
+// Whether the settings name a trust directory holding a pinned root.
+bool Federated(const ContextFlags& flags);
+
 // Loads the identity (asking for its passphrase if the secret file is
-// protected: agent/cli/passphrase_input.h) and the registry.
+// protected: agent/cli/passphrase_input.h) and the registry. In federation
+// mode, when the broker is configured, first asks it for the registry
+// (RefreshTrust); a refusal is printed with its code and the agent keeps
+// what it held; the freshness warning is printed when the registry is not
+// known to be current.
 Result<Context> LoadContext(const ContextFlags& flags);
+
+// Federation mode: connects to the broker, sends TRUST_GET (again while it
+// has more), applies what comes back (agent::TrustStore::Apply) and prints
+// every key change and refusal on stderr. Updates context->registry.
+// Returns the refusal (the context keeps what it held) or the connection's
+// error.
+Status RefreshTrust(const ContextFlags& flags, Context* context);
 // The broker's card: from --broker-card (or its variable or broker.card),
 // else a card made of broker.public_key.
 Result<identity::Card> LoadBrokerCard(const ContextFlags& flags);

@@ -1,7 +1,12 @@
 // certshare init [--org ORG] [--broker ENDPOINT] [--out FILE]
+//                [--root FILE [--trust-dir DIR] [--yes]]
 //
 // Writes a commented agent configuration file (agent/config/config.h), never over
-// an existing one, and prints what to do next.
+// an existing one, and prints what to do next. With --root, pins the
+// federation root (federation mode, docs/agent.md): verified as signed by a
+// threshold of its own root keys, its root keys' fingerprints printed for
+// the user to compare out of band, written to the trust directory; an
+// existing configuration file is then left as it is.
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +15,9 @@
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
 #include "agent/config/config.h"
+#include "agent/cli/prompt.h"
+#include "agent/link/trust_store.h"
+#include "common/trust/key_id.h"
 #include "common/base/file_util.h"
 #include "common/identity/identity.h"
 
@@ -21,7 +29,48 @@ struct InitFlags {
   std::string org;
   std::string broker;
   std::string out;
+  std::string root;       // --root FILE
+  std::string trust_dir;  // --trust-dir DIR / CERTSHARE_TRUST_DIR
+  bool yes = false;       // --yes: the fingerprints were compared already
 };
+
+// --root: verify, show, ask, pin into `dir`.
+int PinRoot(const InitFlags& f, const std::string& dir) {
+  auto text = files::Read(f.root, 1u << 20);
+  if (!text.ok()) return Report(text.status(), kExitInvalidInput);
+  auto root = trust::VerifyPinnedRoot(*text);
+  if (!root.ok()) return Report(root.status().WithContext(f.root), kExitInvalidInput);
+  const trust::Root& r = root->root;
+  std::cout << "federation " << r.federation << ", root version " << r.version << ", expires "
+            << r.expires << "\nroot keys (" << r.root.threshold << " of " << r.root.keys.size()
+            << " sign a new root):\n";
+  for (const trust::TrustKey& k : r.root.keys) {
+    std::cout << "  " << trust::Fingerprint(trust::KeyKind::kEd25519, k.key) << "  " << k.holder
+              << "\n";
+  }
+  std::cout << "Compare every fingerprint with its holder out of band (by phone, in person) "
+               "before you trust this root.\n";
+  if (!f.yes) {
+    Prompter prompter = Prompter::ForTerminal();
+    if (!prompter.interactive()) {
+      return Report(Status(ErrorCode::kInvalidArgument,
+                           "--root needs a terminal to confirm the fingerprints, or --yes once "
+                           "they were compared out of band; nothing was pinned"),
+                    kExitUsage);
+    }
+    std::string answer;
+    Status asked = prompter.Require("--yes", "Do all the fingerprints match? (yes/no)", &answer);
+    if (!asked.ok() || answer != "yes") {
+      return Report(Status(ErrorCode::kInvalidArgument, "not confirmed; nothing was pinned"),
+                    kExitUsage);
+    }
+  }
+  auto pinned = agent::TrustStore::PinRoot(dir, *text);
+  if (!pinned.ok()) return Report(pinned.status(), kExitInvalidInput);
+  std::cout << "pinned the federation root in " << dir << "/" << agent::TrustStore::kRootFile
+            << "\n";
+  return kExitOk;
+}
 
 int RunInit(const InitFlags& f) {
   if (!f.org.empty() && !identity::IsValidOrgId(f.org)) {
@@ -45,6 +94,17 @@ int RunInit(const InitFlags& f) {
   const std::string text = agent::RenderConfigTemplate({f.org, f.broker});
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
+  std::error_code exists_error;
+  if (!f.root.empty() && std::filesystem::exists(path, exists_error)) {
+    // The configuration file stays as it is; its [trust] dir is used.
+    std::string trust_dir = f.trust_dir;
+    if (trust_dir.empty()) {
+      auto existing = LoadAgentConfig(path);
+      if (!existing.ok()) return Report(existing.status(), kExitInvalidInput);
+      trust_dir = existing->trust_dir;
+    }
+    return PinRoot(f, trust_dir);
+  }
   // What the file says, resolved as certshare will read it.
   auto config = agent::ParseAgentConfig(text, dir);
   if (!config.ok()) {
@@ -52,6 +112,10 @@ int RunInit(const InitFlags& f) {
                                                "cannot read (a bug; please report it): " +
                                                    config.status().message()),
                   kExitFailure);
+  }
+  if (!f.root.empty()) {  // pinned first: refused, nothing is written
+    const std::string trust_dir = f.trust_dir.empty() ? dir + "/trust" : f.trust_dir;
+    if (int pinned = PinRoot(f, trust_dir); pinned != kExitOk) return pinned;
   }
   Status s = files::MakeDirs(dir);
   if (s.ok()) s = files::WriteNew(path, text, 0644);
@@ -106,6 +170,16 @@ void AddInit(CLI::App& app, int* exit_code) {
   cmd->add_option("--out", flags->out,
                   "where to write it (default: ~/.config/certshare/agent.toml, or under "
                   "$XDG_CONFIG_HOME)");
+  cmd->add_option("--root", flags->root,
+                  "federation mode: the federation root (root.json) to pin, after comparing its "
+                  "root keys' fingerprints out of band");
+  cmd->add_option("--trust-dir", flags->trust_dir,
+                  "with --root: the trust directory (default: trust beside the configuration "
+                  "file)")
+      ->envname("CERTSHARE_TRUST_DIR");
+  cmd->add_flag("--yes", flags->yes,
+                "with --root: the fingerprints were compared already (needed without a "
+                "terminal)");
   cmd->callback([flags, exit_code] { *exit_code = RunInit(*flags); });
 }
 

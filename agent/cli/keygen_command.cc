@@ -7,6 +7,7 @@
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/passphrase_input.h"
 #include "common/identity/identity.h"
+#include "common/trust/key_id.h"
 
 namespace certshare::cli {
 
@@ -38,6 +39,13 @@ int RunKeygen(const KeygenFlags& f) {
             << "\n"
             << "  public card (give to the broker operator and peers): "
             << files->card_path << "\n";
+  auto card = identity::LoadCard(files->card_path);
+  if (!card.ok()) return Report(card.status(), kExitFailure);
+  std::cout << "fingerprints (read them to peers who pin your card):\n"
+            << "  sign       " << trust::Fingerprint(trust::KeyKind::kEd25519, card->sign_key)
+            << "\n  box        " << trust::Fingerprint(trust::KeyKind::kX25519, card->box_key)
+            << "\n  transport  "
+            << trust::Fingerprint(trust::KeyKind::kX25519, card->transport_key) << "\n";
   return kExitOk;
 }
 }  // namespace

@@ -45,6 +45,7 @@ int RunPublish(const PublishFlags& f) {
   if (!text.ok()) return Report(text.status(), kExitInvalidInput);
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  options->usable = context->Usable();
   envelope::Sealer sealer(context->me.card.org, context->me.sign_secret,
                           context->me.box_secret);
   agent::SplitRecords split;

@@ -284,6 +284,7 @@ int RunSensor(const SensorFlags& f) {
   if (!settings.ok()) return Report(settings.status(), kExitUsage);
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  settings->compose.usable = context->Usable();
   agent::sensor::RouteCache routes(settings->compose, context->me, context->registry);
   // Refuse at start what would refuse every event (AMBER without --to, an
   // unknown recipient).

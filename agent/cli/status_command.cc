@@ -138,9 +138,22 @@ void PrintText(const Context& context, const ContextFlags& flags, const BrokerPr
                                                   ? std::string()
                                                   : " (" + me.name + ")")
             << "\n";
-  std::cout << "keys          sign " << HexEncode(me.sign_key).substr(0, 16) << "…  box "
-            << HexEncode(me.box_key).substr(0, 16) << "…  transport "
-            << HexEncode(me.transport_key).substr(0, 16) << "…\n";
+  std::cout << "keys          " << agent::Fingerprints(me) << "\n";
+  if (context.trust) {
+    const agent::TrustStore& t = *context.trust;
+    std::cout << "federation    " << t.root().root.federation << ": root version "
+              << t.root_version() << " (expires " << t.root().root.expires
+              << "), registry version " << t.registry_version();
+    if (t.registry() != nullptr) std::cout << " (expires " << t.registry()->version.expires << ")";
+    std::cout << "\n";
+    std::cout << "freshness     ";
+    if (t.Fresh(NowMillis())) {
+      std::cout << "current: signed timestamp issued " << t.timestamp()->timestamp.issued
+                << ", valid until " << t.timestamp()->timestamp.expires << "\n";
+    } else {
+      std::cout << "NOT fresh: " << t.FreshnessWarning(NowMillis()) << "\n";
+    }
+  }
   std::cout << "broker        " << flags.broker << ": ";
   if (probe.reachable) {
     std::cout << "reachable, round trip " << probe.round_trip.count() << " ms\n";

@@ -51,7 +51,7 @@ struct KnownKey {
   std::string_view table;
   std::string_view key;
 };
-constexpr std::array<KnownKey, 12> kKnownKeys{{
+constexpr std::array<KnownKey, 14> kKnownKeys{{
     {"", "identity"},
     {"", "registry"},
     {"", "passphrase_file"},
@@ -64,8 +64,11 @@ constexpr std::array<KnownKey, 12> kKnownKeys{{
     {"sensor", "assume_offset"},
     {"spool", "path"},
     {"spool", "limit"},
+    {"trust", "dir"},
+    {"trust", "refresh"},
 }};
-constexpr std::array<std::string_view, 4> kTables{"broker", "publish", "sensor", "spool"};
+constexpr std::array<std::string_view, 5> kTables{"broker", "publish", "sensor", "spool",
+                                                  "trust"};
 
 std::string Qualified(std::string_view table, std::string_view key) {
   return table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
@@ -181,6 +184,8 @@ class Parser {
     if (name == "broker.connect_timeout") return ConnectTimeout(name, line, node);
     if (name == "spool.path") return Path(name, line, node, &config_.spool_path);
     if (name == "spool.limit") return SpoolLimit(name, line, node);
+    if (name == "trust.dir") return Path(name, line, node, &config_.trust_dir);
+    if (name == "trust.refresh") return TrustRefresh(name, line, node);
     std::string message;
     std::string suggestion;
     if (node.is_table() || node.is_array_of_tables()) {
@@ -307,6 +312,15 @@ class Parser {
       return;
     }
     config_.connect_timeout_seconds = static_cast<int>(n->get());
+  }
+
+  void TrustRefresh(const std::string& name, toml::source_index line, const toml::node& node) {
+    const toml::value<std::int64_t>* n = node.as_integer();
+    if (n == nullptr || n->get() < 10 || n->get() > 86400) {
+      Problem(line, name + " must be a whole number of seconds from 10 to 86400");
+      return;
+    }
+    config_.trust_refresh_seconds = static_cast<int>(n->get());
   }
 
   void SpoolLimit(const std::string& name, toml::source_index line, const toml::node& node) {
@@ -587,6 +601,20 @@ tlp = "green"
 # is dropped. Default "1 GiB". Raise it if the broker may be unreachable
 # for long while sensors keep publishing.
 limit = "1 GiB"
+
+[trust]
+# The trust directory of federation mode (docs/agent.md, "Federation
+# mode"): the federation root pinned by `certshare init --root FILE`, the
+# latest verified signed registry version, the signed timestamp, and the
+# keys this agent pinned. While it holds no root.json the agent is in local
+# mode and uses `registry` above. Flag --trust-dir, environment
+# CERTSHARE_TRUST_DIR. Default "trust" beside this file.
+# dir = "trust"
+
+# Seconds between two requests for the registry on long-lived connections
+# (subscribe, sensor), besides the broker's notices; 10 to 86400. Default
+# 600 (10 minutes).
+# refresh = 600
 )";
   return t;
 }

@@ -21,6 +21,9 @@
 //   [spool]
 //   path = "spool"
 //   limit = "1 GiB"
+//   [trust]
+//   dir = "trust"
+//   refresh = 600
 //
 // Thread-safety: plain values and pure functions.
 #pragma once
@@ -105,6 +108,19 @@ struct AgentConfig {
   // refused with an error (nothing is dropped). An integer (bytes) or a
   // string with a unit: "512 MiB", "1 GiB", "2 GB". Default 1 GiB.
   std::uint64_t spool_limit_bytes = std::uint64_t{1} << 30;
+
+  // [trust] `dir`: the trust directory of federation mode (the pinned
+  // federation root, the verified registry version, the signed timestamp,
+  // the pinned keys; agent/link/trust_store.h). Flag --trust-dir,
+  // environment CERTSHARE_TRUST_DIR. Default: "trust" beside the file (set
+  // by ParseAgentConfig); without a file, none. A directory without a
+  // pinned root means local mode.
+  std::string trust_dir;
+
+  // [trust] `refresh`: seconds, 10-86400, between two requests for the
+  // registry on long-lived connections, besides the broker's notices.
+  // Default 600.
+  int trust_refresh_seconds = 600;
 
   // The file these values came from; empty when there was none.
   std::string source;

@@ -78,6 +78,20 @@ Result<SubscriptionPositions> BrokerClient::Positions(std::chrono::milliseconds 
   }
 }
 
+Result<wire::TrustFiles> BrokerClient::FetchTrust(std::uint64_t root_version,
+                                                  std::uint64_t registry_version,
+                                                  std::chrono::milliseconds timeout) {
+  std::uint64_t correlation = wire_->NewCorrelation();
+  CERTSHARE_ASSIGN_OR_RETURN(
+      Received r,
+      wire_->Request(correlation, wire::EncodeTrustGet(correlation, root_version, registry_version),
+                     {wire::Command::kTrust, "the broker refused to send the federation's trust "
+                                             "files",
+                      "the broker did not send the federation's trust files"},
+                     timeout));
+  return std::move(r.msg.trust);
+}
+
 Result<Received> BrokerClient::Next(std::chrono::milliseconds timeout) {
   return wire_->Next(timeout);
 }

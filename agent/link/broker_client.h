@@ -73,6 +73,14 @@ class BrokerClient {
   // kTimeout when no answer came in time. Meant for a connection without
   // a subscription: other messages arriving meanwhile are dropped.
   Result<SubscriptionPositions> Positions(std::chrono::milliseconds timeout);
+  // Asks the broker for the federation's trust files after the versions
+  // this agent holds (TRUST_GET, docs/protocol.md "Trust"; 0: none) and
+  // waits for its TRUST. Checks no signature: agent::TrustStore::Apply
+  // does. A refusal comes back as the broker's error code (a local-mode
+  // broker: NOT_FEDERATED); kTimeout when no answer came in time.
+  Result<wire::TrustFiles> FetchTrust(std::uint64_t root_version,
+                                      std::uint64_t registry_version,
+                                      std::chrono::milliseconds timeout);
   // The next message from the broker (DELIVER, CAUGHT_UP, ERROR, PING,
   // PONG), or kTimeout. PINGs from the broker are answered here.
   Result<Received> Next(std::chrono::milliseconds timeout);

@@ -1,5 +1,6 @@
 #include "agent/link/compose.h"
 
+#include <optional>
 #include <set>
 
 #include "agent/link/published.h"
@@ -12,6 +13,18 @@ namespace certshare::agent {
 
 namespace {
 
+// Why a group or the GREEN community leaves `card` out: revoked, or keys
+// this agent may not use (`usable`, ComposeOptions::usable); nullopt if it
+// does not.
+std::optional<std::string> WhyLeftOut(const identity::Card& card,
+                                      const std::function<Status(const identity::Card&)>& usable) {
+  if (card.revoked) return "revoked at " + card.revoked_at;
+  if (usable) {
+    if (Status s = usable(card); !s.ok()) return s.ToString();
+  }
+  return std::nullopt;
+}
+
 // The recipients' ids and box keys: each name is an organisation id or
 // "group:<name>", expanded from this agent's registry to the group's
 // members (docs/agent.md). Each organisation is listed once, in the order
@@ -20,7 +33,8 @@ namespace {
 // is an error.
 Result<std::vector<envelope::Recipient>> ResolveRecipients(
     const std::vector<std::string>& names, const identity::Registry& registry,
-    const std::string& me, std::vector<LeftOut>* left_out) {
+    const std::string& me, const std::function<Status(const identity::Card&)>& usable,
+    std::vector<LeftOut>* left_out) {
   std::vector<envelope::Recipient> out;
   std::set<std::string> seen;
   auto add = [&](const identity::Card& card) {
@@ -42,8 +56,11 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
       bool any = false;
       for (const auto& org : *members) {
         const identity::Card* card = registry.Find(org);
-        if (card != nullptr && card->revoked) left_out->push_back({org, card->revoked_at, name});
-        if (card == nullptr || card->revoked || org == me) continue;
+        if (card == nullptr || org == me) continue;
+        if (std::optional<std::string> why = WhyLeftOut(*card, usable)) {
+          left_out->push_back({org, *why, name});
+          continue;
+        }
         any = true;
         add(*card);
       }
@@ -60,6 +77,7 @@ Result<std::vector<envelope::Recipient>> ResolveRecipients(
       return Status(ErrorCode::kRevoked, "recipient " + name + " was revoked at " +
                                              card->revoked_at + " and can no longer receive");
     }
+    if (usable) CERTSHARE_RETURN_IF_ERROR(usable(*card).WithContext("recipient " + name));
     add(*card);
   }
   return out;
@@ -85,7 +103,7 @@ std::string DescribeLeftOut(const std::vector<LeftOut>& left_out) {
   std::string out;
   for (const LeftOut& l : left_out) {
     if (!out.empty()) out += "; ";
-    out += l.org + " (revoked at " + l.revoked_at + ") is left out of " + l.from;
+    out += l.org + " (" + l.why + ") is left out of " + l.from;
   }
   return out;
 }
@@ -122,15 +140,16 @@ Result<Routing> Route(Tlp tlp, const ComposeOptions& options, const identity::Id
   if (tlp == Tlp::kGreen && encrypt && names.empty()) {
     for (const auto& [org, card] : registry.cards()) {
       if (org == me.card.org) continue;
-      if (card.revoked) {
-        left_out.push_back({org, card.revoked_at, "the TLP:GREEN community"});
+      if (std::optional<std::string> why = WhyLeftOut(card, options.usable)) {
+        left_out.push_back({org, *why, "the TLP:GREEN community"});
       } else {
         names.push_back(org);
       }
     }
   }
   CERTSHARE_ASSIGN_OR_RETURN(std::vector<envelope::Recipient> recipients,
-                             ResolveRecipients(names, registry, me.card.org, &left_out));
+                             ResolveRecipients(names, registry, me.card.org, options.usable,
+                                               &left_out));
   return Routing{tlp, encrypt, std::move(recipients), std::move(left_out)};
 }
 

@@ -27,6 +27,8 @@
 //    allows it for the record's TLP (topics.h), sorted and unique.
 #pragma once
 
+#include <functional>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,13 +51,20 @@ struct ComposeOptions {
   // topic_mode says, those the document implies.
   std::vector<std::string> topics;
   TopicMode topic_mode = TopicMode::kDefault;
+  // Federation mode (agent/link/trust_store.h, TrustStore::Usable): whether
+  // a recipient's card may be sealed to now. A recipient named explicitly
+  // that it refuses is the error (KEY_NOT_CONFIRMED, TRUST_EXPIRED); a
+  // group's member or, for GREEN without --to, a registered organisation
+  // it refuses is left out, as revoked ones are. Null: every card may be.
+  std::function<Status(const identity::Card&)> usable;
 };
 
-// A revoked organisation a group or the GREEN community would have
-// reached, left out of a record's recipients.
+// An organisation a group or the GREEN community would have reached, left
+// out of a record's recipients: revoked, or with keys ComposeOptions::usable
+// refuses.
 struct LeftOut {
   std::string org;
-  std::string revoked_at;
+  std::string why;   // "revoked at <time>", or the refusal of `usable`
   std::string from;  // "group:<name>" or "the TLP:GREEN community"
   bool operator==(const LeftOut&) const = default;
 };

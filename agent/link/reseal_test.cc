@@ -111,7 +111,8 @@ TEST_F(ResealTest, GroupsAndTheGreenCommunityLeaveARevokedOrganisationOutAndSayS
   Composed group = Sealed(Tlp::kAmber, {"group:all"});
   EXPECT_EQ(group.header.recipients, std::vector<std::string>{"CERT-UA"});
   ASSERT_EQ(group.left_out.size(), 1u);
-  EXPECT_EQ(group.left_out[0], (LeftOut{"CERT-XX", kRevokedAt, "group:all"}));
+  EXPECT_EQ(group.left_out[0],
+            (LeftOut{"CERT-XX", std::string("revoked at ") + kRevokedAt, "group:all"}));
   EXPECT_EQ(DescribeLeftOut(group.left_out),
             "CERT-XX (revoked at 2026-12-06T08:00:00Z) is left out of group:all");
 

@@ -68,6 +68,14 @@ void WriteCardFields(const Card& card, rapidjson::PrettyWriter<rapidjson::String
   };
   keys("previous_sign_keys", card.previous_sign_keys);
   keys("previous_box_keys", card.previous_box_keys);
+  auto time = [&w](const char* field, const std::string& value) {
+    if (value.empty()) return;
+    w.Key(field);
+    w.String(value);
+  };
+  time("compromised_since", card.compromised_since);
+  time("card_expires", card.card_expires);
+  keys("allowed_roots", card.allowed_roots);
 }
 
 // Wipes a std::string holding secret material.
@@ -77,6 +85,12 @@ void WipeString(std::string* s) {
 }
 
 }  // namespace
+
+bool CardExpired(const Card& card, StixMillis now) {
+  if (card.card_expires.empty()) return false;
+  Result<StixMillis> expires = ParseTimestamp(card.card_expires);
+  return !expires.ok() || now >= *expires;  // unreadable: treated as expired
+}
 
 bool IsValidOrgId(std::string_view org) {
   if (org.empty() || org.size() > 64) return false;
@@ -92,14 +106,16 @@ namespace {
 
 // A list of 32-byte keys in hex, e.g. "previous_sign_keys": [...].
 template <typename Key>
-Status DecodeKeyList(const rapidjson::Value& obj, const char* field, std::vector<Key>* out) {
+Status DecodeKeyList(const rapidjson::Value& obj, const char* field, std::vector<Key>* out,
+                     std::size_t max = kMaxPreviousKeys) {
   const rapidjson::Value* list = json::Member(obj, field);
   if (list == nullptr) return Status::Ok();
-  auto bad = [field] {
-    return Status(ErrorCode::kInvalidConfig,
-                  std::string("\"") + field + "\" must be a list of 64-hex-digit keys");
+  auto bad = [field, max] {
+    return Status(ErrorCode::kInvalidConfig, std::string("\"") + field +
+                                                 "\" must be a list of at most " +
+                                                 std::to_string(max) + " 64-hex-digit values");
   };
-  if (!list->IsArray() || list->Size() > kMaxPreviousKeys) return bad();
+  if (!list->IsArray() || list->Size() > max) return bad();
   for (const auto& item : list->GetArray()) {
     Bytes raw;
     if (!item.IsString() || !HexDecode(std::string_view(item.GetString(), item.GetStringLength()), &raw) ||
@@ -135,7 +151,17 @@ Status ParseBookkeeping(const rapidjson::Value& value, Card* card) {
   }
   CERTSHARE_RETURN_IF_ERROR(
       DecodeKeyList(value, "previous_sign_keys", &card->previous_sign_keys));
-  return DecodeKeyList(value, "previous_box_keys", &card->previous_box_keys);
+  CERTSHARE_RETURN_IF_ERROR(DecodeKeyList(value, "previous_box_keys", &card->previous_box_keys));
+  for (auto [field, out] : {std::pair{"compromised_since", &card->compromised_since},
+                            std::pair{"card_expires", &card->card_expires}}) {
+    if (json::Member(value, field) == nullptr) continue;
+    if (!json::GetString(value, field, out) || !ParseTimestamp(*out).ok()) {
+      return Status(ErrorCode::kInvalidConfig,
+                    std::string("\"") + field +
+                        "\" must be a UTC time such as \"2027-01-01T00:00:00Z\"");
+    }
+  }
+  return DecodeKeyList(value, "allowed_roots", &card->allowed_roots, kMaxAllowedRoots);
 }
 
 // The card fields of a card or of a secret file (format not checked).

@@ -26,6 +26,7 @@
 #include <rapidjson/document.h>
 
 #include "common/base/status.h"
+#include "common/base/timestamp.h"
 #include "common/crypto/keys.h"
 #include "common/crypto/passphrase.h"
 
@@ -57,7 +58,26 @@ struct Card {
   // openable. Never used to admit a connection or accept a new record.
   std::vector<crypto::SigningPublicKey> previous_sign_keys;
   std::vector<crypto::BoxPublicKey> previous_box_keys;
+  // What a signed registry version (docs/trust.md) says about the
+  // organisation, which verifiers act on; the unsigned registry may carry
+  // them too. Times are "YYYY-MM-DDTHH:MM:SSZ"; empty: not set.
+  //   compromised_since: records it signed at or after this time are not
+  //                      trusted (its key may be in other hands).
+  //   card_expires:      after it, its keys are not used for new records.
+  //   allowed_roots:     records "known good" at the moment of a revocation
+  //                      or rotation: their signed Merkle roots (at most
+  //                      kMaxAllowedRoots).
+  std::string compromised_since;
+  std::string card_expires;
+  std::vector<crypto::Hash256> allowed_roots;
 };
+
+// Most record roots a card's "allowed_roots" may list.
+inline constexpr std::size_t kMaxAllowedRoots = 4096;
+
+// Whether `card` has expired at `now_unix_ms` (its card_expires is set and
+// not after it). A card without card_expires never expires.
+bool CardExpired(const Card& card, StixMillis now);
 
 struct Identity {
   Card card;
@@ -124,7 +144,8 @@ Result<crypto::Passphrase> ReadPassphraseFile(const std::string& path);
 
 // Cards as JSON. ParseCard also reads the optional registry bookkeeping
 // fields ("revoked", "revoked_at", "previous_sign_keys",
-// "previous_box_keys"); CardToJson writes them only when set, so a card
+// "previous_box_keys", "compromised_since", "card_expires",
+// "allowed_roots"); CardToJson writes them only when set, so a card
 // from keygen round-trips unchanged.
 Result<Card> ParseCard(const rapidjson::Value& value);
 Result<Card> LoadCard(const std::string& path);

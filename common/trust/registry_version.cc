@@ -18,8 +18,9 @@ constexpr std::string_view kHashDomain{"certshare/registry-version/v1\0", 30};
 constexpr std::string_view kKeyChangeDomain = "certshare/key-change/v1";
 
 template <typename Key>
-Status ParseKeyList(ObjectReader& r, const char* name, std::vector<Key>* out) {
-  const rapidjson::Value* list = r.Array(name, 1, identity::kMaxPreviousKeys, false);
+Status ParseKeyList(ObjectReader& r, const char* name, std::vector<Key>* out,
+                    std::size_t max = identity::kMaxPreviousKeys) {
+  const rapidjson::Value* list = r.Array(name, 1, max, false);
   if (list == nullptr) return r.status();
   for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
     const rapidjson::Value& item = (*list)[i];
@@ -72,6 +73,11 @@ Result<Member> ParseMember(const rapidjson::Value& value, const std::string& whe
   r.Time("compromised_since", &m.compromised_since, &m.compromised_since_ms, false);
   CERTSHARE_RETURN_IF_ERROR(ParseKeyList(r, "previous_sign_keys", &c.previous_sign_keys));
   CERTSHARE_RETURN_IF_ERROR(ParseKeyList(r, "previous_box_keys", &c.previous_box_keys));
+  CERTSHARE_RETURN_IF_ERROR(
+      ParseKeyList(r, "allowed_roots", &c.allowed_roots, identity::kMaxAllowedRoots));
+  // The card carries what verifiers act on (identity::Card).
+  c.card_expires = m.card_expires;
+  c.compromised_since = m.compromised_since;
   if (const rapidjson::Value* kc = r.Object("key_change", false)) {
     ObjectReader k(*kc, r.At("key_change"));
     KeyChangeProof proof;
@@ -209,6 +215,7 @@ void WriteMember(rapidjson::Writer<rapidjson::StringBuffer>& w, const Member& m)
   }
   WriteKeyList(w, "previous_sign_keys", c.previous_sign_keys);
   WriteKeyList(w, "previous_box_keys", c.previous_box_keys);
+  WriteKeyList(w, "allowed_roots", c.allowed_roots);
   if (m.key_change) {
     w.Key("key_change");
     w.StartObject();

@@ -274,5 +274,33 @@ TEST_F(RegistryVersionTest, CardExpiryIsReportedNotRefused) {
   EXPECT_EQ(RegistryVersionPayload(v1_.version), v1_.envelope.payload);
 }
 
+// What verifiers act on reaches identity::Card (compose and render use
+// cards): card_expires, compromised_since and allowed_roots.
+TEST_F(RegistryVersionTest, CardsCarryExpiryCompromiseAndAllowedRoots) {
+  RegistryVersion v = RegistryV1();
+  v.members[1].compromised_since = "2026-12-01T00:00:00Z";
+  v.members[1].compromised_since_ms = *ParseTimestamp(v.members[1].compromised_since);
+  crypto::Hash256 root{};
+  root.fill(0xab);
+  v.members[1].card.allowed_roots = {root};
+  Result<SignedRegistryVersion> parsed = ParseRegistryVersion(SignRegistry(v, {kRegistryA}));
+  ASSERT_OK(parsed.status());
+  const identity::Card* ua = parsed->registry.Find("CERT-UA");
+  ASSERT_NE(ua, nullptr);
+  EXPECT_EQ(ua->card_expires, "2028-01-01T00:00:00Z");
+  EXPECT_EQ(ua->compromised_since, "2026-12-01T00:00:00Z");
+  ASSERT_EQ(ua->allowed_roots.size(), 1u);
+  EXPECT_EQ(ua->allowed_roots[0], root);
+  EXPECT_NE(parsed->envelope.payload.find("\"allowed_roots\":[\"abab"), std::string::npos);
+  // The unsigned registry JSON keeps them too.
+  auto again = identity::Registry::Parse(parsed->registry.ToJson());
+  ASSERT_OK(again.status());
+  EXPECT_EQ(again->Find("CERT-UA")->allowed_roots, ua->allowed_roots);
+  EXPECT_EQ(again->Find("CERT-UA")->compromised_since, ua->compromised_since);
+  EXPECT_EQ(again->Find("CERT-UA")->card_expires, ua->card_expires);
+  EXPECT_TRUE(identity::CardExpired(*ua, *ParseTimestamp("2028-01-01T00:00:00Z")));
+  EXPECT_FALSE(identity::CardExpired(*ua, Now()));
+}
+
 }  // namespace
 }  // namespace certshare::trust

@@ -24,7 +24,9 @@ bool SameCard(const Card& a, const Card& b) {
          a.box_key == b.box_key && a.transport_key == b.transport_key &&
          a.revoked == b.revoked && a.revoked_at == b.revoked_at &&
          a.previous_sign_keys == b.previous_sign_keys &&
-         a.previous_box_keys == b.previous_box_keys;
+         a.previous_box_keys == b.previous_box_keys &&
+         a.compromised_since == b.compromised_since && a.card_expires == b.card_expires &&
+         a.allowed_roots == b.allowed_roots;
 }
 
 }  // namespace

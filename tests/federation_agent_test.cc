@@ -1,0 +1,232 @@
+// The agent's federation mode against a small fake broker (a CURVE ROUTER
+// that answers TRUST_GET with whatever the test wants): an honest broker's
+// registry is taken and a revocation it serves stops the sealing to the
+// revoked organisation; a hostile broker's (a registry version signed by a
+// non-registry key, a rollback, a broken chain, a box-key swap without the
+// old key's signature) is refused with its code and the agent keeps
+// sealing to the key it pinned. docs/agent.md, "Federation mode".
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "agent/link/broker_client.h"
+#include "agent/link/compose.h"
+#include "agent/link/trust_store.h"
+#include "common/base/mutex.h"
+#include "common/base/testing.h"
+#include "common/transport/transport.h"
+#include "common/trust/trust_test_util.h"
+
+namespace certshare::testing {
+namespace {
+
+using namespace trust::testing;  // NOLINT: the fixed test keys
+using std::chrono::milliseconds;
+
+// Answers every TRUST_GET with `files` (as set last), until destroyed.
+class FakeBroker {
+ public:
+  FakeBroker() : keys_(crypto::GenerateBoxKeyPair()) {
+    transport::ServerOptions options;
+    options.endpoint = "tcp://127.0.0.1:*";
+    options.public_key = keys_.public_key;
+    options.secret_key = &keys_.secret_key;
+    options.authorize = [](const crypto::BoxPublicKey&) -> Result<std::string> {
+      return std::string("CERT-EE");
+    };
+    auto server = transport::Server::Bind(options);
+    EXPECT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~FakeBroker() {
+    stop_ = true;
+    thread_.join();
+  }
+
+  void Serve(wire::TrustFiles files) {
+    MutexLock lock(&mu_);
+    files_ = std::move(files);
+  }
+  identity::Card card() const {
+    identity::Card c;
+    c.org = "broker";
+    c.transport_key = keys_.public_key;
+    return c;
+  }
+  const std::string& endpoint() const { return server_->endpoint(); }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      auto in = server_->Receive(milliseconds(20));
+      if (!in.ok() || !in->has_value()) continue;
+      wire::Message msg;
+      if (!wire::Decode((*in)->frame, &msg).ok() || msg.command != wire::Command::kTrustGet) {
+        continue;
+      }
+      wire::TrustFiles files;
+      {
+        MutexLock lock(&mu_);
+        files = files_;
+      }
+      (void)server_->Send((*in)->peer, wire::EncodeTrust(msg.correlation, files));
+    }
+  }
+
+  crypto::BoxKeyPair keys_;
+  std::unique_ptr<transport::Server> server_;
+  Mutex mu_;
+  wire::TrustFiles files_ GUARDED_BY(mu_);
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+identity::Identity MakeIdentity(const std::string& org) {
+  identity::Identity id;
+  crypto::SigningKeyPair sign = crypto::GenerateSigningKeyPair();
+  crypto::BoxKeyPair box = crypto::GenerateBoxKeyPair();
+  crypto::BoxKeyPair transport = crypto::GenerateBoxKeyPair();
+  id.card.org = org;
+  id.card.name = org;
+  id.card.sign_key = sign.public_key;
+  id.card.box_key = box.public_key;
+  id.card.transport_key = transport.public_key;
+  id.sign_secret = std::move(sign.secret_key);
+  id.box_secret = std::move(box.secret_key);
+  id.transport_secret = std::move(transport.secret_key);
+  return id;
+}
+
+// The answer of a broker holding `registries` (all of them sent), with a
+// timestamp for the last signed by the registry key.
+wire::TrustFiles Answer(std::vector<std::string> registries, std::uint64_t latest = 0) {
+  wire::TrustFiles files;
+  files.latest_root = 1;
+  files.latest_registry = latest != 0 ? latest : registries.size();
+  files.timestamp = SignTimestampFor(registries.back(), {kRegistryA});
+  files.registries = std::move(registries);
+  return files;
+}
+
+// Version 2 after `v1_text`, as RegistryV1 with `change` applied.
+template <typename Change>
+std::string Version2(const std::string& v1_text, Change change, std::uint8_t signer = kRegistryA) {
+  trust::RegistryVersion v = RegistryV1();
+  v.version = 2;
+  v.previous = trust::PayloadHash(trust::ParseRegistryVersion(v1_text)->envelope.payload);
+  change(&v);
+  return SignRegistry(v, {signer});
+}
+
+class FederationAgentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/federation_agent_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    ASSERT_TRUE(agent::TrustStore::PinRoot(dir_, SignRoot(RootV1(), {kRootEe, kRootUa})).ok());
+    auto store = agent::TrustStore::Open(dir_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::make_unique<agent::TrustStore>(std::move(*store));
+    v1_ = SignRegistry(RegistryV1(), {kRegistryA});
+    broker_.Serve(Answer({v1_}));
+    ASSERT_OK(Fetch());
+    ASSERT_EQ(store_->registry_version(), 1u);
+  }
+
+  // What the agent does on connect: TRUST_GET, then Apply.
+  Status Fetch() {
+    auto client = agent::BrokerClient::Connect(broker_.endpoint(), broker_.card(), me_,
+                                               milliseconds(5000));
+    if (!client.ok()) return client.status();
+    auto files = (*client)->FetchTrust(store_->root_version(), store_->registry_version(),
+                                       milliseconds(10000));
+    if (!files.ok()) return files.status();
+    return store_->Apply(*files, Now()).status();
+  }
+
+  // The recipients an AMBER record to `to` (or GREEN to everyone) is sealed to.
+  Result<agent::Routing> Route(Tlp tlp, std::vector<std::string> to) {
+    CERTSHARE_ASSIGN_OR_RETURN(identity::Registry registry, store_->EffectiveRegistry());
+    registry_ = std::move(registry);
+    agent::ComposeOptions options;
+    options.recipients = std::move(to);
+    const agent::TrustStore* store = store_.get();
+    options.usable = [store](const identity::Card& card) { return store->Usable(card, Now()); };
+    return agent::Route(tlp, options, me_, registry_);
+  }
+
+  void ExpectSealsToThePinnedBoxKey() {
+    auto routing = Route(Tlp::kAmber, {"CERT-UA"});
+    ASSERT_TRUE(routing.ok()) << routing.status().ToString();
+    ASSERT_EQ(routing->recipients.size(), 1u);
+    EXPECT_EQ(routing->recipients[0].box_key, BoxKey(32));  // CERT-UA's key of version 1
+  }
+
+  std::string dir_;
+  FakeBroker broker_;
+  identity::Identity me_ = MakeIdentity("CERT-LV");
+  std::unique_ptr<agent::TrustStore> store_;
+  identity::Registry registry_;
+  std::string v1_;
+};
+
+TEST_F(FederationAgentTest, RevocationServedByTheBrokerStopsSealingToTheRevokedOrg) {
+  ExpectSealsToThePinnedBoxKey();
+  broker_.Serve(Answer({Version2(v1_, [](trust::RegistryVersion* v) {
+    v->members[1].card.revoked = true;
+    v->members[1].card.revoked_at = "2026-12-05T00:00:00Z";
+  })}));
+  ASSERT_OK(Fetch());
+  EXPECT_EQ(store_->registry_version(), 2u);
+  EXPECT_CODE(Route(Tlp::kAmber, {"CERT-UA"}).status(), ErrorCode::kRevoked);
+  auto green = Route(Tlp::kGreen, {});
+  ASSERT_TRUE(green.ok()) << green.status().ToString();
+  ASSERT_EQ(green->recipients.size(), 1u);  // CERT-EE only
+  EXPECT_EQ(green->recipients[0].org, "CERT-EE");
+}
+
+// (a) a registry version signed by a key that is not a registry key.
+TEST_F(FederationAgentTest, HostileBrokerVersionSignedByANonRegistryKeyIsRefused) {
+  broker_.Serve(Answer({Version2(
+      v1_, [](trust::RegistryVersion* v) { v->members[1].card.box_key = BoxKey(99); },
+      kRootEe)}));
+  EXPECT_CODE(Fetch(), ErrorCode::kUnderThreshold);
+  ExpectSealsToThePinnedBoxKey();
+}
+
+// (b) a rollback.
+TEST_F(FederationAgentTest, HostileBrokerRollbackIsRefused) {
+  broker_.Serve(Answer({Version2(v1_, [](trust::RegistryVersion*) {})}));
+  ASSERT_OK(Fetch());
+  wire::TrustFiles old = Answer({v1_}, 1);
+  broker_.Serve(old);
+  EXPECT_CODE(Fetch(), ErrorCode::kRollback);
+  EXPECT_EQ(store_->registry_version(), 2u);
+  ExpectSealsToThePinnedBoxKey();
+}
+
+// (c) a broken chain.
+TEST_F(FederationAgentTest, HostileBrokerBrokenChainIsRefused) {
+  broker_.Serve(Answer({Version2(v1_, [](trust::RegistryVersion* v) {
+    v->previous->fill(7);
+    v->members[1].card.box_key = BoxKey(99);
+  })}));
+  EXPECT_CODE(Fetch(), ErrorCode::kBrokenChain);
+  ExpectSealsToThePinnedBoxKey();
+}
+
+// (d) CERT-UA's box key swapped without its old key's signature.
+TEST_F(FederationAgentTest, HostileBrokerBoxKeySwapWithoutTheOldKeysSignatureIsRefused) {
+  broker_.Serve(Answer({Version2(
+      v1_, [](trust::RegistryVersion* v) { v->members[1].card.box_key = BoxKey(99); })}));
+  EXPECT_CODE(Fetch(), ErrorCode::kRotationNotAuthorised);
+  EXPECT_EQ(store_->registry_version(), 1u);
+  ExpectSealsToThePinnedBoxKey();
+}
+
+}  // namespace
+}  // namespace certshare::testing
