@@ -157,7 +157,9 @@ TEST_F(FederationTest, ARevocationAppliedEndsSubscriptionsRefusesConnectionsAndI
     auto next = xx->Next(5s);
     ASSERT_TRUE(next.ok()) << next.status().ToString();
     ended = next->msg.command == wire::Command::kError;
-    if (ended) EXPECT_EQ(next->msg.error, ErrorCode::kRevoked);
+    if (ended) {
+      EXPECT_EQ(next->msg.error, ErrorCode::kRevoked);
+    }
   }
   EXPECT_TRUE(ended);
   auto again = Connect("CERT-XX");
