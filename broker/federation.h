@@ -38,6 +38,12 @@ struct Federation {
 // reusing one of its keys.
 Result<Federation> OpenFederation(const Options& options, StixMillis now);
 
+// What `--check-config` checks in federation mode, without the data
+// directory: the root verifies as pinned, the `registry` file (if given)
+// verifies against it as a first version, the local additions combine
+// with it. Returns that combination.
+Result<identity::Registry> CheckFederationConfig(const Options& options, StixMillis now);
+
 // The registry of the latest version (or an empty one) plus `local`.
 // kInvalidConfig naming the organisation when a local card has the id of an
 // organisation of the version, or one of its keys.
