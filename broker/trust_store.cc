@@ -71,9 +71,11 @@ Result<TrustStore::Kind> TrustFileKind(std::string_view text) {
   }
   if (type == trust::kRootPayloadType) return TrustStore::Kind::kRoot;
   if (type == trust::kRegistryPayloadType) return TrustStore::Kind::kRegistry;
+  if (type == trust::kTimestampPayloadType) return TrustStore::Kind::kTimestamp;
   return Malformed("\"payload_type\" is \"" + type.substr(0, 64) + "\"; a broker applies \"" +
-                   std::string(trust::kRootPayloadType) + "\" or \"" +
-                   std::string(trust::kRegistryPayloadType) + "\"");
+                   std::string(trust::kRootPayloadType) + "\", \"" +
+                   std::string(trust::kRegistryPayloadType) + "\" or \"" +
+                   std::string(trust::kTimestampPayloadType) + "\"");
 }
 
 Result<std::unique_ptr<TrustStore>> TrustStore::Open(const std::string& dir,
@@ -132,11 +134,19 @@ Result<std::unique_ptr<TrustStore>> TrustStore::Open(const std::string& dir,
     store->Commit(std::move(*pending), text);
     store->entries_ = seq;
   }
-  std::string timestamp_path = dir + "/timestamp.json";
-  if (std::filesystem::exists(timestamp_path, ec)) {
-    // The timestamp is verified as it is applied (admin apply); a stored one
-    // is only served again, agents verify it themselves.
-    CERTSHARE_ASSIGN_OR_RETURN(store->timestamp_file_, files::Read(timestamp_path, kMaxFileBytes));
+  const std::string timestamp_path = dir + "/timestamp.json";
+  if (store->registry_ && std::filesystem::exists(timestamp_path, ec)) {
+    CERTSHARE_ASSIGN_OR_RETURN(std::string text, files::Read(timestamp_path, kMaxFileBytes));
+    Result<trust::SignedTimestamp> parsed = trust::ParseSignedTimestamp(text);
+    // One for an older registry version no longer vouches: not served.
+    if (!parsed.ok() ||
+        parsed->timestamp.registry_version >= store->registry_->version.version) {
+      Result<Pending> pending = store->Check(text, 0);
+      if (!pending.ok()) {
+        return pending.status().WithContext(timestamp_path + " (stored) no longer verifies");
+      }
+      store->Commit(std::move(*pending), text);
+    }
   }
   return store;
 }
@@ -188,10 +198,30 @@ Result<TrustStore::Pending> TrustStore::Check(std::string_view text, StixMillis 
       pending.registry = std::move(verified.version);
       return pending;
     }
-    case Kind::kTimestamp:
-      break;
+    case Kind::kTimestamp: {
+      if (!registry_) {
+        return Status(ErrorCode::kBrokenChain,
+                      "a timestamp vouches for a registry version, and the broker holds none: "
+                      "apply the registry version first");
+      }
+      if (text == timestamp_file_) {
+        applied.version = timestamp_->timestamp.registry_version;
+        applied.summary = "timestamp issued " + timestamp_->timestamp.issued + " already current";
+        return pending;
+      }
+      CERTSHARE_ASSIGN_OR_RETURN(
+          trust::SignedTimestamp verified,
+          trust::VerifyTimestamp(root_.root, *registry_, timestamp(), text, now));
+      applied.version = verified.timestamp.registry_version;
+      applied.changed = true;
+      applied.summary = "timestamp for registry version " + std::to_string(applied.version) +
+                        " issued " + verified.timestamp.issued + " (expires " +
+                        verified.timestamp.expires + ")";
+      pending.timestamp = std::move(verified);
+      return pending;
+    }
   }
-  return Malformed("timestamps are not applied yet");
+  return Malformed("unknown kind of trust file");
 }
 
 void TrustStore::Commit(Pending pending, std::string_view text) {
@@ -202,6 +232,12 @@ void TrustStore::Commit(Pending pending, std::string_view text) {
   if (pending.registry) {
     registry_ = std::move(*pending.registry);
     registry_files_.push_back({registry_->version.version, std::string(text)});
+    timestamp_.reset();
+    timestamp_file_.clear();
+  }
+  if (pending.timestamp) {
+    timestamp_ = std::move(*pending.timestamp);
+    timestamp_file_ = std::string(text);
   }
 }
 
@@ -266,6 +302,14 @@ std::vector<std::string> TrustStore::Warnings(StixMillis now) const {
     out.push_back("registry version " + std::to_string(registry_->version.version) +
                   " expired at " + registry_->version.expires +
                   ": agents refuse it until the registry signers sign the next one (admin apply)");
+  }
+  if (registry_ && (!timestamp_ || !timestamp_->timestamp.Fresh(now))) {
+    out.push_back("no fresh timestamp for registry version " +
+                  std::to_string(registry_->version.version) +
+                  (timestamp_ ? " (the last expired at " + timestamp_->timestamp.expires + ")"
+                              : std::string()) +
+                  ": agents warn that a revocation may be hidden from them, and refuse keys "
+                  "they have not pinned, until one is applied (admin apply)");
   }
   return out;
 }

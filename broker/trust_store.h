@@ -11,6 +11,9 @@
 //   <dir>/NNNNNNNN-registry-<version>.json   each registry version accepted,
 //                                            NNNNNNNN the order of acceptance
 //   <dir>/timestamp.json                     the latest signed timestamp
+//                                            (verified again at Open; one
+//                                            for an older registry version
+//                                            is no longer served)
 //
 // each the file exactly as received (what agents are served). The first
 // entry is always the pinned root. At Open the entries are applied again
@@ -37,6 +40,7 @@
 #include "common/base/timestamp.h"
 #include "common/trust/registry_version.h"
 #include "common/trust/root.h"
+#include "common/trust/timestamp.h"
 #include "common/wire/frame.h"
 
 namespace certshare::broker {
@@ -78,8 +82,12 @@ class TrustStore {
   const trust::SignedRegistryVersion* registry() const {
     return registry_ ? &*registry_ : nullptr;
   }
+  // The timestamp for the current registry version; nullptr: none.
+  const trust::SignedTimestamp* timestamp() const { return timestamp_ ? &*timestamp_ : nullptr; }
   // "issued" of the current timestamp, ms since the epoch; 0: none.
-  std::uint64_t timestamp_issued_ms() const { return timestamp_issued_ms_; }
+  std::uint64_t timestamp_issued_ms() const {
+    return timestamp_ ? static_cast<std::uint64_t>(timestamp_->timestamp.issued_ms) : 0;
+  }
 
   // What a TRUST frame answers to an agent holding `root_version` and
   // `registry_version` (docs/protocol.md, "Trust"): the root versions
@@ -100,6 +108,7 @@ class TrustStore {
     Applied applied;
     std::optional<trust::SignedRoot> root;
     std::optional<trust::SignedRegistryVersion> registry;
+    std::optional<trust::SignedTimestamp> timestamp;
   };
   // Verifies `text` against the current state; `now` = 0 checks everything
   // but expiry (Open's replay).
@@ -121,8 +130,10 @@ class TrustStore {
   std::optional<trust::SignedRegistryVersion> registry_;  // current
   std::vector<File> root_files_;       // accepted, in version order
   std::vector<File> registry_files_;   // accepted, in version order
+  // The timestamp for the current registry version (none once a newer
+  // version is applied, until the next timestamp).
+  std::optional<trust::SignedTimestamp> timestamp_;
   std::string timestamp_file_;         // empty: none
-  std::uint64_t timestamp_issued_ms_ = 0;
 };
 
 // What a signed file says it is, from its envelope's "payload_type"

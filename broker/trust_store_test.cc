@@ -146,13 +146,47 @@ TEST_F(TrustStoreTest, ExpiryIsReportedNotFatal) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->Warnings(tt::Now()).size(), 1u);  // no registry version yet
   ASSERT_TRUE(store->Apply(reg1_, tt::Now()).ok());
+  ASSERT_TRUE(store->Apply(tt::SignTimestampFor(reg1_, {tt::kRegistryA}), tt::Now()).ok());
   EXPECT_TRUE(store->Warnings(tt::Now()).empty());
   StixMillis later = *ParseTimestamp("2029-01-01T00:00:00Z");
   std::vector<std::string> warnings = store->Warnings(later);
-  ASSERT_EQ(warnings.size(), 1u);
+  ASSERT_EQ(warnings.size(), 2u);
   EXPECT_NE(warnings[0].find("registry version 1 expired"), std::string::npos);
+  EXPECT_NE(warnings[1].find("no fresh timestamp"), std::string::npos);
   // Applying an expired version is refused, as agents refuse it.
   EXPECT_CODE(store->Apply(reg2_, later).status(), ErrorCode::kTrustExpired);
+}
+
+TEST_F(TrustStoreTest, TimestampsAreVerifiedServedStoredAndDroppedByANewVersion) {
+  std::string ts1 = tt::SignTimestampFor(reg1_, {tt::kRegistryA});
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    // Nothing to vouch for yet; then unsigned; then fine.
+    EXPECT_CODE(store->Apply(ts1, tt::Now()).status(), ErrorCode::kBrokenChain);
+    ASSERT_TRUE(store->Apply(reg1_, tt::Now()).ok());
+    EXPECT_CODE(store->Apply(tt::SignTimestampFor(reg1_, {}), tt::Now()).status(),
+                ErrorCode::kUnderThreshold);
+    auto applied = store->Apply(ts1, tt::Now());
+    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    EXPECT_EQ(applied->kind, TrustStore::Kind::kTimestamp);
+    EXPECT_NE(store->timestamp_issued_ms(), 0u);
+  }
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->FilesAfter(1, 1).timestamp, ts1);
+    // A newer version: the timestamp no longer vouches, and is not served.
+    ASSERT_TRUE(store->Apply(reg2_, tt::Now()).ok());
+    EXPECT_EQ(store->FilesAfter(1, 2).timestamp, "");
+  }
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->timestamp(), nullptr);
+  // A stored timestamp that someone replaced stops the broker.
+  ASSERT_OK(files::WriteAtomic(Dir() + "/timestamp.json",
+                               tt::SignTimestampFor(reg2_, {tt::kRegistryB + 1})));
+  EXPECT_CODE(TrustStore::Open(Dir(), root1_).status(), ErrorCode::kUnderThreshold);
 }
 
 }  // namespace

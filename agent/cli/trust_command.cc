@@ -2,6 +2,7 @@
 // trust show: the federation's offline authoring tools (docs/trust.md,
 // "Operation"). The logic is common/trust/authoring.h; this is flags and
 // files.
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "agent/cli/passphrase_input.h"
 #include "common/base/file_util.h"
 #include "common/trust/authoring.h"
+#include "common/trust/timestamp.h"
 
 namespace certshare::cli {
 
@@ -42,6 +44,9 @@ struct TrustFlags {
   std::string file;
   std::string identity;
   std::string passphrase_file;
+  // timestamp
+  std::string registry;
+  std::string valid = "24h";
 };
 
 Result<std::vector<identity::Card>> LoadCards(const std::vector<std::string>& paths) {
@@ -156,6 +161,42 @@ int RunRegistry(const TrustFlags& f, bool next) {
       "registry version " + std::to_string(version->version), f.out);
 }
 
+// "24h", "90m", "3600s": milliseconds; 0 for anything else.
+StixMillis ValidFor(const std::string& text) {
+  if (text.size() < 2) return 0;
+  std::string digits = text.substr(0, text.size() - 1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 6) return 0;
+  StixMillis n = std::stoll(digits);
+  switch (text.back()) {
+    case 's': return n * 1000;
+    case 'm': return n * 60 * 1000;
+    case 'h': return n * 3600 * 1000;
+    default: return 0;
+  }
+}
+
+int RunTimestamp(const TrustFlags& f) {
+  StixMillis valid = ValidFor(f.valid);
+  if (valid < 1000) {
+    return Report(Status(ErrorCode::kInvalidArgument,
+                         "--valid \"" + f.valid + "\": a duration such as 24h, 90m or 3600s"),
+                  kExitUsage);
+  }
+  auto text = ReadTrustFile(f.registry);
+  if (!text.ok()) return Fail(text.status());
+  auto version = trust::ParseRegistryVersion(*text);
+  if (!version.ok()) return Fail(version.status().WithContext(f.registry));
+  StixMillis now = static_cast<StixMillis>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  trust::Timestamp ts = trust::TimestampFor(*version, now, valid);
+  return Written(files::WriteAtomic(f.out, trust::EncodeEnvelope(trust::UnsignedTimestamp(ts))),
+                 "a timestamp for registry version " + std::to_string(ts.registry_version) +
+                     " (issued " + ts.issued + ", expires " + ts.expires + ")",
+                 f.out);
+}
+
 int RunSign(const TrustFlags& f) {
   auto text = ReadTrustFile(f.file);
   if (!text.ok()) return Fail(text.status());
@@ -262,6 +303,14 @@ void AddTrust(CLI::App& app, int* exit_code) {
       registry->add_subcommand("next", "the registry version after --from");
   registry_flags(registry_next, true);
   registry_next->callback([f, exit_code] { *exit_code = RunRegistry(*f, true); });
+
+  CLI::App* timestamp = cmd->add_subcommand(
+      "timestamp", "vouch that a registry version is current (the registry signers' hourly job)");
+  timestamp->add_option("--registry", f->registry, "the current registry version file")
+      ->required();
+  timestamp->add_option("--valid", f->valid, "how long it vouches: 24h (default), 90m, 3600s");
+  timestamp->add_option("--out", f->out, "the file to write (unsigned)")->required();
+  timestamp->callback([f, exit_code] { *exit_code = RunTimestamp(*f); });
 
   CLI::App* sign = cmd->add_subcommand(
       "sign", "add your signature to a root or registry version file (rewritten atomically)");

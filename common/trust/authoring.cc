@@ -8,6 +8,7 @@
 #include "common/base/json.h"
 #include "common/trust/fields.h"
 #include "common/trust/key_id.h"
+#include "common/trust/timestamp.h"
 
 namespace certshare::trust {
 
@@ -331,6 +332,20 @@ Result<std::string> DescribeSignedFile(std::string_view text, const Root* root) 
     std::vector<TrustKey> known = root_v.root.keys;
     if (root != nullptr) known.insert(known.end(), root->root.keys.begin(), root->root.keys.end());
     signatures(r->envelope, known);
+    return out;
+  }
+  if (Result<SignedTimestamp> t = ParseSignedTimestamp(text); t.ok()) {
+    const Timestamp& ts = t->timestamp;
+    out += "timestamp\t" + ts.federation + "\tregistry version " +
+           std::to_string(ts.registry_version) + "\tissued " + ts.issued + "\texpires " +
+           ts.expires + "\n";
+    out += "registry hash\t" + HexEncode(ts.registry_hash) + "\n";
+    if (root != nullptr) {
+      signatures(t->envelope, root->registry.keys);
+    } else {
+      out += "signatures\t" + std::to_string(t->envelope.signatures.size()) +
+             " (give --root to name and check them)\n";
+    }
     return out;
   }
   CERTSHARE_ASSIGN_OR_RETURN(SignedRegistryVersion v, ParseRegistryVersion(text));

@@ -88,7 +88,8 @@ Result<RegistryVersion> NextRegistry(const SignedRegistryVersion& previous,
                                      const RegistryEdit& edit);
 
 // --- Any signed file.
-// What `certshare trust show` prints: what the file is, its federation,
+// What `certshare trust show` prints: what the file is (root, registry
+// version, timestamp), its federation,
 // version, expiry, and each key (role, holder, fingerprint) and signature
 // (whose, by fingerprint, "valid" or "INVALID", or "unknown key"), and for
 // a registry version each organisation with its three fingerprints and
