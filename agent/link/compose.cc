@@ -149,7 +149,8 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   draft.payload = std::string(stix_text);
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Sealed sealed, sealer.Seal(draft));
   // Last: the digest sorts the document's members in place.
-  return Composed{std::move(sealed.record), std::move(sealed.header), ContentDigest(document)};
+  return Composed{std::move(sealed.record), std::move(sealed.header), ContentDigest(document),
+                  sealed.leaf};
 }
 
 }  // namespace certshare::agent

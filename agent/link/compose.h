@@ -55,6 +55,7 @@ struct Composed {
   // and the record's key (envelope::RecordKeyOf).
   envelope::Header header;
   crypto::Hash256 content{};  // ContentDigest of the payload (agent/link/published.h)
+  crypto::Hash256 leaf{};     // the record's Merkle leaf hash (envelope::Sealed::leaf)
 };
 
 Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,

@@ -103,6 +103,10 @@ struct Draft {
 struct Sealed {
   Bytes record;
   Header header;
+  // The record's Merkle leaf hash (docs/protocol.md, "Leaf, node, root"):
+  // LeafHash of the record Decode returns from `record`. What a recipient's
+  // signed receipt names the record by (docs/receipts.md).
+  crypto::Hash256 leaf{};
 };
 
 // The origin's side. Holds copies of the origin's secret keys and caches
@@ -135,6 +139,11 @@ class Sealer {
 // kMalformedRecord / kMalformedHeader / kUnsupportedVersion / kBadKeySlots
 // with a specific message otherwise.
 Result<Record> Decode(ByteView bytes, std::size_t max_bytes = 16u << 20);
+
+// The record's Merkle leaf hash over its header and payload bytes
+// (docs/protocol.md, "Leaf, node, root"): one record's name that no other
+// record shares, signed (through the root) by its origin.
+crypto::Hash256 LeafHash(const Record& record);
 
 // Checks the origin's signature over the record (leaf, proof, root).
 // kBadSignature on any mismatch.

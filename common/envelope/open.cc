@@ -4,10 +4,13 @@
 
 namespace certshare::envelope {
 
+crypto::Hash256 LeafHash(const Record& record) {
+  return internal::LeafHash(record.header_bytes, record.payload);
+}
+
 Status Verify(const Record& record,
               const crypto::SigningPublicKey& origin_sign_key) {
-  const crypto::Hash256 leaf =
-      internal::LeafHash(record.header_bytes, record.payload);
+  const crypto::Hash256 leaf = LeafHash(record);
   crypto::Hash256 root;
   if (!internal::RootFromAuditPath(record.auth.leaf_index,
                                    record.auth.leaf_count, leaf,
