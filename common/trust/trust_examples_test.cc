@@ -1,5 +1,6 @@
 // The worked examples of docs/trust.md, byte for byte: tests/data/trust/
-// holds root-1.json, root-2.json, registry-1.json and registry-2.json as
+// holds root-1.json, root-2.json, registry-1.json, registry-2.json and
+// timestamp-2.json as
 // the fixed seeds of trust_test_util.h make them (Ed25519 signatures are
 // deterministic). An independent implementation can check itself against
 // them. To write them again after a deliberate format change:
@@ -14,6 +15,7 @@
 #include "common/base/testing.h"
 #include "common/trust/registry_version.h"
 #include "common/trust/root.h"
+#include "common/trust/timestamp.h"
 #include "common/trust/trust_test_util.h"
 
 namespace certshare::trust {
@@ -51,6 +53,7 @@ TEST(TrustExamplesTest, TheFilesAreWhatTheFixedSeedsMake) {
   ExpectFile("root-2.json", root2);
   ExpectFile("registry-1.json", reg1);
   ExpectFile("registry-2.json", reg2);
+  ExpectFile("timestamp-2.json", SignTimestampFor(reg2, {kRegistryA}));
 }
 
 TEST(TrustExamplesTest, TheStoredFilesVerifyAsTheDocumentSays) {
@@ -62,6 +65,9 @@ TEST(TrustExamplesTest, TheStoredFilesVerifyAsTheDocumentSays) {
       root2->root, nullptr, {ReadFile("registry-1.json"), ReadFile("registry-2.json")}, Now());
   ASSERT_OK(reg.status());
   EXPECT_EQ(reg->version.version.version, 2u);
+  ASSERT_OK(VerifyTimestamp(root2->root, reg->version, nullptr, ReadFile("timestamp-2.json"),
+                            Now())
+                .status());
   ASSERT_EQ(reg->key_changes.size(), 1u);
   EXPECT_EQ(reg->key_changes[0].org, "CERT-UA");
   // The fingerprint docs/trust.md shows for root key 1 (CERT-EE).

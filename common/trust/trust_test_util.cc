@@ -1,5 +1,7 @@
 #include "common/trust/trust_test_util.h"
 
+#include "common/trust/timestamp.h"
+
 namespace certshare::trust::testing {
 
 crypto::SigningKeyPair KeyPair(std::uint8_t n) {
@@ -97,6 +99,14 @@ RegistryVersion RegistryV2(const std::string& v1_text) {
 
 std::string SignRegistry(const RegistryVersion& v, const std::vector<std::uint8_t>& seeds) {
   SignedEnvelope env = UnsignedRegistryVersion(v);
+  for (std::uint8_t seed : seeds) AddSignature(&env, KeyPair(seed).secret_key);
+  return EncodeEnvelope(env);
+}
+
+std::string SignTimestampFor(const std::string& registry_text,
+                             const std::vector<std::uint8_t>& seeds) {
+  Result<SignedRegistryVersion> version = ParseRegistryVersion(registry_text);
+  SignedEnvelope env = UnsignedTimestamp(TimestampFor(*version, Now(), 24 * 3600 * 1000));
   for (std::uint8_t seed : seeds) AddSignature(&env, KeyPair(seed).secret_key);
   return EncodeEnvelope(env);
 }

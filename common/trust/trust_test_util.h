@@ -42,6 +42,10 @@ std::string SignRoot(const Root& root, const std::vector<std::uint8_t>& seeds);
 RegistryVersion RegistryV1();
 RegistryVersion RegistryV2(const std::string& v1_text);
 std::string SignRegistry(const RegistryVersion& v, const std::vector<std::uint8_t>& seeds);
+// A timestamp for the registry version file `registry_text`, issued at
+// Now() and valid 24 hours, signed by the seeds given.
+std::string SignTimestampFor(const std::string& registry_text,
+                             const std::vector<std::uint8_t>& seeds);
 // Signs the key change from `old_m` to `new_m` with seed `seed`.
 crypto::Signature SignKeyChange(const Member& old_m, const Member& new_m, std::uint8_t seed);
 

@@ -20,6 +20,7 @@
 
 #include "common/trust/registry_version.h"
 #include "common/trust/root.h"
+#include "common/trust/timestamp.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
@@ -45,6 +46,17 @@ void FuzzFile(std::string_view text) {
     const certshare::Result<SignedRoot> pinned = VerifyPinnedRoot(text);
     if (root->envelope.signatures.empty()) FUZZ_REQUIRE(!pinned.ok());
     (void)VerifyRootUpdate(root->root, text);
+  }
+
+  const certshare::Result<SignedTimestamp> timestamp = ParseSignedTimestamp(text);
+  if (!timestamp.ok()) {
+    CheckRefusal(timestamp.status());
+  } else {
+    const std::string written = TimestampPayload(timestamp->timestamp);
+    const certshare::Result<SignedTimestamp> rewritten =
+        ParseSignedTimestamp(EncodeEnvelope(UnsignedTimestamp(timestamp->timestamp)));
+    FUZZ_REQUIRE(rewritten.ok() && TimestampPayload(rewritten->timestamp) == written);
+    FUZZ_REQUIRE(timestamp->timestamp.issued_ms < timestamp->timestamp.expires_ms);
   }
 
   const certshare::Result<SignedRegistryVersion> version = ParseRegistryVersion(text);
@@ -77,7 +89,7 @@ void FuzzFile(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   FuzzFile(text);
-  for (std::string_view type : {kRootPayloadType, kRegistryPayloadType}) {
+  for (std::string_view type : {kRootPayloadType, kRegistryPayloadType, kTimestampPayloadType}) {
     SignedEnvelope wrapped;
     wrapped.payload_type = std::string(type);
     wrapped.payload = std::string(text);
