@@ -42,12 +42,10 @@ struct SubscribeFlags {
 };
 
 // Where a subscriber's receipts wait for the broker: --receipts-spool, else
-// "receipts-out" in the state directory, else "<spool>.receipts-out".
+// "<spool>.receipts-out" beside this identity's spool (one outbox per
+// identity, shared by its subscribers: each holds it only for a moment).
 std::string OutboxDir(const SubscribeFlags& f, const std::string& spool_dir) {
   if (!f.receipts_spool.empty()) return f.receipts_spool;
-  std::string state = f.where.state_dir.empty() ? agent::DefaultStateDir(f.where)
-                                                : f.where.state_dir;
-  if (!state.empty()) return state + "/receipts-out";
   std::string dir = spool_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir + ".receipts-out";
@@ -105,7 +103,7 @@ int RunSubscribe(const SubscribeFlags& f) {
     auto connector = MakeConnector(f.context, *context);
     if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
     auto opened_outbox = ReceiptOutbox::Open(OutboxDir(f, *spool_dir), *connector);
-    if (!opened_outbox.ok()) return Report(opened_outbox.status(), kExitFailure);
+    if (!opened_outbox.ok()) return Report(opened_outbox.status(), kExitUsage);
     outbox = std::move(*opened_outbox);
     agent::ReceiptBatcherOptions batching;
     batching.spool = outbox->Spooler();
@@ -223,8 +221,8 @@ void AddSubscribe(CLI::App& app, int* exit_code) {
                   "subscribe.receipts), or none")
       ->check(CLI::IsMember({"none", "processed"}));
   cmd->add_option("--receipts-spool", flags->receipts_spool,
-                  "where receipts wait for the broker (default: STATE-DIR/receipts-out, or "
-                  "SPOOL.receipts-out without a state directory)");
+                  "where receipts wait for the broker (default: SPOOL.receipts-out, beside "
+                  "this identity's spool; subscribers may share it)");
   AddContextFlags(cmd, &flags->context, true);
   AddSpoolFlags(cmd, &flags->spool, false, &flags->context);
   cmd->callback([flags, exit_code] { *exit_code = RunSubscribe(*flags); });
