@@ -615,4 +615,26 @@ Result<std::vector<RefusedRecord>> SpoolStore::InspectRefused(const std::string&
   return refused;
 }
 
+Result<std::vector<std::pair<std::string, SentRecord>>> SpoolStore::InspectSent(
+    const std::string& dir, std::string_view key_prefix) {
+  using Found = std::vector<std::pair<std::string, SentRecord>>;
+  if (!SpoolExists(dir)) return Found{};
+  Result<Found> found = ReadOnly<Found>(dir, [&](const Db& db) -> Result<Found> {
+    Found out;
+    const std::string prefix = fmt::SentKey(key_prefix);
+    const std::size_t skip = fmt::kSentPrefix.size();
+    std::unique_ptr<rocksdb::Iterator> it(
+        db.db()->NewIterator(rocksdb::ReadOptions(), db.family(kMeta)));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      auto sent = fmt::DecodeSent(ToView(it->value()));
+      if (!sent) return Malformed(dir, "sent record");
+      out.emplace_back(std::string(ToView(it->key()).substr(skip)), std::move(*sent));
+    }
+    CERTSHARE_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading spool " + Quoted(dir)));
+    return out;
+  });
+  if (found.status().code() == ErrorCode::kNotFound) return Found{};
+  return found;
+}
+
 }  // namespace certshare::storage

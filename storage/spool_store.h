@@ -29,6 +29,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/base/bytes.h"
@@ -120,6 +122,13 @@ class SpoolStore {
   static Result<SpoolCounts> Inspect(const std::string& dir);
   static Result<std::vector<RefusedRecord>> InspectRefused(const std::string& dir,
                                                            std::size_t max);
+  // Read as Inspect does: the sent records (SpoolStore::Sent) whose dedupe
+  // keys start with `key_prefix` ("origin\nstix_id\n": every version of one
+  // object; "origin\n": everything sent), in dedupe key order, each with its
+  // key. A scan: for `certshare status <id>` and the receipts it checks.
+  // Empty when `dir` holds no spool.
+  static Result<std::vector<std::pair<std::string, SentRecord>>> InspectSent(
+      const std::string& dir, std::string_view key_prefix);
 
   virtual ~SpoolStore() = default;
 

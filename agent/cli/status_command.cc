@@ -14,6 +14,7 @@
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
+#include "agent/cli/record_status.h"
 #include "agent/cli/store_forward.h"
 #include "agent/link/probe.h"
 #include "common/base/timestamp.h"
@@ -28,6 +29,7 @@ struct StatusFlags {
   int timeout_seconds = 5;
   bool refused = false;
   bool json = false;
+  std::string record;  // status <stix-id|sequence>: record_status.h
 };
 
 using agent::Behind;
@@ -243,6 +245,9 @@ void PrintJson(const Context& context, const ContextFlags& flags, const BrokerPr
 }
 
 int RunStatus(const StatusFlags& f) {
+  if (!f.record.empty()) {
+    return RunRecordStatus({&f.context, &f.spool, f.record, f.json, f.timeout_seconds});
+  }
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
   auto dir = SpoolDir(f.spool, context->me);
@@ -283,6 +288,9 @@ void AddStatus(CLI::App& app, int* exit_code) {
   cmd->add_flag("--refused", flags->refused,
                 "also list the records the broker refused (kept in the spool)");
   cmd->add_flag("--json", flags->json, "print the status as one JSON object");
+  cmd->add_option("record", flags->record,
+                  "a record this agent published (STIX id: its latest version; or the "
+                  "broker's sequence): list its recipients and their receipts instead");
   AddContextFlags(cmd, &flags->context, true);
   AddSpoolFlags(cmd, &flags->spool, false, &flags->context);
   cmd->callback([flags, exit_code] { *exit_code = RunStatus(*flags); });

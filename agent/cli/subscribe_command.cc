@@ -19,6 +19,8 @@
 #include "agent/cli/commands.h"
 #include "agent/cli/context.h"
 #include "agent/cli/exit_codes.h"
+#include "agent/cli/receipts.h"
+#include "agent/cli/store_forward.h"
 #include "agent/cli/stop_signals.h"
 #include "agent/receive/open_feed.h"
 #include "agent/receive/subscribe_request.h"
@@ -34,7 +36,20 @@ struct SubscribeFlags {
   agent::SubscriptionOptions what;  // what to receive
   agent::SessionOptions when;       // when to stop
   agent::FeedOptions where;         // where records go
+  SpoolFlags spool;                 // whose notes name the records receipts are about
+  std::string receipts;                // --receipts none|processed; empty: subscribe.receipts
+  std::string receipts_spool;          // --receipts-spool: the outbox
 };
+
+// Where a subscriber's receipts wait for the broker: --receipts-spool, else
+// "<spool>.receipts-out" beside this identity's spool (one outbox per
+// identity, shared by its subscribers: each holds it only for a moment).
+std::string OutboxDir(const SubscribeFlags& f, const std::string& spool_dir) {
+  if (!f.receipts_spool.empty()) return f.receipts_spool;
+  std::string dir = spool_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir + ".receipts-out";
+}
 
 // The exit status of a session (exit_codes.h), its error reported.
 int ExitForSession(const agent::SessionEnd& end) {
@@ -74,9 +89,30 @@ int RunSubscribe(const SubscribeFlags& f) {
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
   Status names = agent::CheckFilterNames(*request, context->registry, std::cerr);
   if (!names.ok()) return Report(names, kExitInvalidInput);
+  // Receipts (docs/receipts.md): those sent to this organisation are kept
+  // in its receipts store; with --receipts processed, this subscriber
+  // sends its own through an outbox spool.
+  auto spool_dir = SpoolDir(f.spool, context->me);
+  if (!spool_dir.ok()) return Report(spool_dir.status(), kExitUsage);
+  agent::FeedReceipts receipts;
+  receipts.in = MakeReceiptKeeper(*context, *spool_dir);
+  std::unique_ptr<ReceiptOutbox> outbox;  // outlives the feed, which spools into it
+  const bool send_receipts =
+      f.receipts.empty() ? f.context.config.subscribe_receipts : f.receipts == "processed";
+  if (send_receipts) {
+    auto connector = MakeConnector(f.context, *context);
+    if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
+    auto opened_outbox = ReceiptOutbox::Open(OutboxDir(f, *spool_dir), *connector);
+    if (!opened_outbox.ok()) return Report(opened_outbox.status(), kExitUsage);
+    outbox = std::move(*opened_outbox);
+    agent::ReceiptBatcherOptions batching;
+    batching.spool = outbox->Spooler();
+    receipts.out = std::make_unique<agent::ReceiptBatcher>(context->me, context->registry,
+                                                           std::move(batching));
+  }
   // The output and its state first: a feed that cannot write must not
   // take records from the broker.
-  auto opened = agent::OpenFeed(f.where, context->me, context->registry);
+  auto opened = agent::OpenFeed(f.where, context->me, context->registry, std::move(receipts));
   if (!opened.ok()) return Report(opened.status(), ExitFor(opened.status()));
   auto client = ConnectBroker(f.context, *context);
   if (!client.ok()) return Report(client.status(), kExitInvalidInput);
@@ -89,6 +125,7 @@ int RunSubscribe(const SubscribeFlags& f) {
     std::cerr << "; output: " << opened->feed->output().Describe();
   }
   if (!opened->state_dir.empty()) std::cerr << "; state: " << opened->state_dir;
+  std::cerr << "; receipts: " << (outbox ? "sent through " + outbox->dir() : std::string("none"));
   std::cerr << "\n";
   // SIGTERM and SIGINT: the session stops taking records, commits what the
   // output holds, acknowledges it and ends (exit 0, or 6 if something was
@@ -98,8 +135,17 @@ int RunSubscribe(const SubscribeFlags& f) {
   when.stop = &signals.stop();
   when.say = [](const std::string& line) { std::cerr << "certshare: " << line << "\n"; };
   agent::BrokerConnection connection(**client);
-  return ExitForSession(
+  int exit = ExitForSession(
       agent::RunSubscriberSession(connection, *request, *subscribed, *opened->feed, when));
+  if (outbox) {
+    Status sent = outbox->Stop();
+    if (!sent.ok()) {
+      Status told = sent.WithContext("sending receipts from " + outbox->dir());
+      if (exit == kExitOk) return Report(told, kExitFailure);
+      std::cerr << "certshare: " << told.ToString() << "\n";
+    }
+  }
+  return exit;
 }
 
 }  // namespace
@@ -173,7 +219,16 @@ void AddSubscribe(CLI::App& app, int* exit_code) {
                 "accept records that verify only with a signing key their origin has "
                 "replaced (refused as PREVIOUS_KEY by default, unless the registry lists them "
                 "as known good)");
+  cmd->add_option("--receipts", flags->receipts,
+                  "send the origin of each record a signed receipt once its output is "
+                  "committed, or when it is quarantined (processed, the default; config: "
+                  "subscribe.receipts), or none")
+      ->check(CLI::IsMember({"none", "processed"}));
+  cmd->add_option("--receipts-spool", flags->receipts_spool,
+                  "where receipts wait for the broker (default: SPOOL.receipts-out, beside "
+                  "this identity's spool; subscribers may share it)");
   AddContextFlags(cmd, &flags->context, true);
+  AddSpoolFlags(cmd, &flags->spool, false, &flags->context);
   cmd->callback([flags, exit_code] { *exit_code = RunSubscribe(*flags); });
 }
 

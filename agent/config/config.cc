@@ -51,7 +51,7 @@ struct KnownKey {
   std::string_view table;
   std::string_view key;
 };
-constexpr std::array<KnownKey, 14> kKnownKeys{{
+constexpr std::array<KnownKey, 15> kKnownKeys{{
     {"", "identity"},
     {"", "registry"},
     {"", "passphrase_file"},
@@ -62,13 +62,14 @@ constexpr std::array<KnownKey, 14> kKnownKeys{{
     {"publish", "to"},
     {"sensor", "tlp"},
     {"sensor", "assume_offset"},
+    {"subscribe", "receipts"},
     {"spool", "path"},
     {"spool", "limit"},
     {"trust", "dir"},
     {"trust", "refresh"},
 }};
-constexpr std::array<std::string_view, 5> kTables{"broker", "publish", "sensor", "spool",
-                                                  "trust"};
+constexpr std::array<std::string_view, 6> kTables{"broker", "publish", "sensor", "spool",
+                                                  "subscribe", "trust"};
 
 std::string Qualified(std::string_view table, std::string_view key) {
   return table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
@@ -182,6 +183,7 @@ class Parser {
     if (name == "sensor.tlp") return SensorTlp(name, line, node);
     if (name == "sensor.assume_offset") return AssumeOffset(name, line, node);
     if (name == "broker.connect_timeout") return ConnectTimeout(name, line, node);
+    if (name == "subscribe.receipts") return Receipts(name, line, node);
     if (name == "spool.path") return Path(name, line, node, &config_.spool_path);
     if (name == "spool.limit") return SpoolLimit(name, line, node);
     if (name == "trust.dir") return Path(name, line, node, &config_.trust_dir);
@@ -291,6 +293,16 @@ class Parser {
       return;
     }
     config_.sensor_tlp = *tlp;
+  }
+
+  void Receipts(const std::string& name, toml::source_index line, const toml::node& node) {
+    const std::string* s = String(name, line, node);
+    if (s == nullptr) return;
+    if (*s != "none" && *s != "processed") {
+      Problem(line, name + " must be \"processed\" or \"none\", not \"" + *s + "\"");
+      return;
+    }
+    config_.subscribe_receipts = *s == "processed";
   }
 
   void AssumeOffset(const std::string& name, toml::source_index line, const toml::node& node) {
@@ -585,6 +597,14 @@ tlp = "green"
 # sensor host's offset if its Suricata logs local time without an offset.
 # Flag --assume-offset.
 # assume_offset = "+00:00"
+
+[subscribe]
+# Whether `certshare subscribe` sends each record's origin a receipt signed
+# with this organisation's key once the record's output is committed (or
+# when it is quarantined): "processed" (the default) or "none". The origin
+# sees them with `certshare status <id>` (docs/receipts.md).
+# Flag --receipts.
+receipts = "processed"
 
 [spool]
 # The folder where accepted records wait until the broker acknowledges

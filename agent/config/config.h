@@ -99,6 +99,11 @@ struct AgentConfig {
   // when its Suricata logs local time without an offset.
   std::optional<int> sensor_assume_offset_minutes;
 
+  // [subscribe] `receipts`: whether `certshare subscribe` sends each
+  // record's origin a signed delivery receipt ("processed", true) or not
+  // ("none", false). Flag --receipts. Default true (docs/receipts.md).
+  bool subscribe_receipts = true;
+
   // [spool] `path`: the folder of the local spool, where accepted records
   // wait for the broker's acknowledgement. Default: empty, meaning
   // DefaultSpoolPath() ($XDG_STATE_HOME/certshare/spool).

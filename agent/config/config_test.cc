@@ -250,6 +250,22 @@ TEST(AgentConfigTest, MalformedTableHeadersAreSyntaxErrors) {
   }
 }
 
+TEST(AgentConfigTest, SubscribeReceipts) {
+  auto none = ParseAgentConfig("[subscribe]\nreceipts = \"none\"\n", "/etc/certshare");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->subscribe_receipts);
+  auto processed = ParseAgentConfig("[subscribe]\nreceipts = \"processed\"\n", "/etc");
+  ASSERT_TRUE(processed.ok());
+  EXPECT_TRUE(processed->subscribe_receipts);
+  auto unset = ParseAgentConfig("", "/etc/certshare");
+  ASSERT_TRUE(unset.ok());
+  EXPECT_TRUE(unset->subscribe_receipts);  // on by default
+  EXPECT_ERROR("[subscribe]\nreceipts = \"all\"\n",
+               "line 2: subscribe.receipts must be \"processed\" or \"none\", not \"all\"");
+  EXPECT_ERROR("[subscribe]\nreceipts = true\n", "subscribe.receipts must be a string");
+  EXPECT_ERROR("[subscribe]\nreceits = \"none\"\n", "did you mean \"receipts\"?");
+}
+
 TEST(AgentConfigTest, TemplateParsesAndRoundTrips) {
   const std::string text = RenderConfigTemplate({"CERT-EE", "tcp://127.0.0.1:7700"});
   auto config = ParseAgentConfig(text, "/home/a/.config/certshare");
@@ -264,11 +280,13 @@ TEST(AgentConfigTest, TemplateParsesAndRoundTrips) {
   EXPECT_EQ(config->sensor_tlp, defaults.sensor_tlp);
   EXPECT_EQ(config->spool_path, defaults.spool_path);
   EXPECT_EQ(config->spool_limit_bytes, defaults.spool_limit_bytes);
+  EXPECT_EQ(config->subscribe_receipts, defaults.subscribe_receipts);
 
   // Every key is there, set or commented out, after a comment.
   for (const char* key : {"identity = ", "registry = ", "# passphrase_file = ", "[broker]",
                           "endpoint = ", "card = ", "# public_key = ", "[publish]", "to = ",
-                          "[sensor]", "tlp = ", "[spool]", "# path = ", "limit = "}) {
+                          "[sensor]", "tlp = ", "[subscribe]", "receipts = ", "[spool]",
+                          "# path = ", "limit = "}) {
     const std::size_t at = text.find("\n" + std::string(key));  // at a line's start
     ASSERT_NE(at, std::string::npos) << key;
     if (key[0] == '[') continue;  // a table header; its keys carry the comments

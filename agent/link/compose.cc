@@ -186,7 +186,7 @@ Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& optio
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Sealed sealed, sealer.Seal(draft));
   // Last: the digest sorts the document's members in place.
   return Composed{std::move(sealed.record), std::move(sealed.header), ContentDigest(document),
-                  std::move(routing.left_out)};
+                  std::move(routing.left_out), sealed.leaf};
 }
 
 }  // namespace certshare::agent

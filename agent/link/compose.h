@@ -79,6 +79,7 @@ struct Composed {
   envelope::Header header;
   crypto::Hash256 content{};  // ContentDigest of the payload (agent/link/published.h)
   std::vector<LeftOut> left_out;  // Routing::left_out
+  crypto::Hash256 leaf{};     // the record's Merkle leaf hash (envelope::Sealed::leaf)
 };
 
 Result<Composed> Compose(std::string_view stix_text, const ComposeOptions& options,

@@ -35,8 +35,13 @@ crypto::Hash256 ContentDigest(rapidjson::Value& document) {
   return crypto::Hash({AsBytes(canonical)});
 }
 
-PublishedNote NoteOf(const envelope::Header& header, const crypto::Hash256& content) {
+// The flag in the note's first byte that says a leaf hash follows.
+constexpr unsigned kHasLeaf = 0x80;
+
+PublishedNote NoteOf(const envelope::Header& header, const crypto::Hash256& content,
+                     std::optional<crypto::Hash256> leaf) {
   PublishedNote note;
+  note.leaf = leaf;
   note.tlp = header.tlp;
   note.encrypted = header.encrypted;
   note.recipients = header.recipients;
@@ -47,24 +52,32 @@ PublishedNote NoteOf(const envelope::Header& header, const crypto::Hash256& cont
 
 std::string EncodeNote(const PublishedNote& note) {
   std::string out;
-  out.push_back(static_cast<char>(note.tlp));
+  out.push_back(static_cast<char>(static_cast<unsigned>(note.tlp) | (note.leaf ? kHasLeaf : 0)));
   out.push_back(note.encrypted ? 1 : 0);
   out.append(reinterpret_cast<const char*>(note.content.data()), note.content.size());
+  if (note.leaf) out.append(reinterpret_cast<const char*>(note.leaf->data()), note.leaf->size());
   for (const std::string& r : note.recipients) out += r + "\n";
   return out;
 }
 
 std::optional<PublishedNote> DecodeNote(std::string_view bytes) {
-  constexpr std::size_t kFixed = 2 + crypto::Hash256{}.size();
-  if (bytes.size() < kFixed || static_cast<unsigned char>(bytes[0]) > 4 ||
+  constexpr std::size_t kHash = crypto::Hash256{}.size();
+  const unsigned flags_tlp = bytes.empty() ? 0 : static_cast<unsigned char>(bytes[0]);
+  const bool has_leaf = (flags_tlp & kHasLeaf) != 0;
+  const std::size_t fixed = 2 + kHash + (has_leaf ? kHash : 0);
+  if (bytes.size() < fixed || (flags_tlp & ~kHasLeaf) > 4 ||
       static_cast<unsigned char>(bytes[1]) > 1) {
     return std::nullopt;
   }
   PublishedNote note;
-  note.tlp = static_cast<Tlp>(bytes[0]);
+  note.tlp = static_cast<Tlp>(flags_tlp & ~kHasLeaf);
   note.encrypted = bytes[1] == 1;
-  std::copy(bytes.begin() + 2, bytes.begin() + kFixed, note.content.begin());
-  std::string_view rest = bytes.substr(kFixed);
+  std::copy(bytes.begin() + 2, bytes.begin() + 2 + kHash, note.content.begin());
+  if (has_leaf) {
+    note.leaf.emplace();
+    std::copy(bytes.begin() + 2 + kHash, bytes.begin() + fixed, note.leaf->begin());
+  }
+  std::string_view rest = bytes.substr(fixed);
   while (!rest.empty()) {
     const std::size_t nl = rest.find('\n');
     if (nl == std::string_view::npos || nl == 0) return std::nullopt;

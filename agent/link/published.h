@@ -31,6 +31,11 @@ struct PublishedNote {
   bool encrypted = true;
   std::vector<std::string> recipients;  // sorted
   crypto::Hash256 content{};            // ContentDigest of the payload
+  // The record's Merkle leaf hash (envelope::Sealed::leaf), which the
+  // recipients' signed receipts name (docs/receipts.md); nullopt in notes
+  // written before receipts existed. Not compared by Differences: two
+  // seals of one document never share a leaf.
+  std::optional<crypto::Hash256> leaf;
   bool operator==(const PublishedNote&) const = default;
 };
 
@@ -44,12 +49,16 @@ crypto::Hash256 ContentDigest(std::string_view stix_json);
 // parses once. Sorts `document`'s members in place, as the digest does.
 crypto::Hash256 ContentDigest(rapidjson::Value& document);
 
-// The note of a record with this header and content digest.
-PublishedNote NoteOf(const envelope::Header& header, const crypto::Hash256& content);
+// The note of a record with this header and content digest (and, when
+// known, its leaf hash).
+PublishedNote NoteOf(const envelope::Header& header, const crypto::Hash256& content,
+                     std::optional<crypto::Hash256> leaf = std::nullopt);
 
 // The bytes kept in the spool, and back (nullopt for bytes that are not a
-// note):  tlp:u8 encrypted:u8 content:32 bytes, then the recipients, each
-// followed by '\n'.
+// note):  flags_tlp:u8 encrypted:u8 content:32 bytes [leaf:32 bytes], then
+// the recipients, each followed by '\n'. flags_tlp is the TLP (0..4), plus
+// 0x80 when the leaf follows the content (notes written before receipts
+// have neither the flag nor the leaf, and still decode).
 std::string EncodeNote(const PublishedNote& note);
 std::optional<PublishedNote> DecodeNote(std::string_view bytes);
 

@@ -41,6 +41,26 @@ TEST(PublishedTest, NotesRoundTripWithSortedRecipients) {
   EXPECT_EQ(DecodeNote(std::string(1, '\x05') + std::string(33, '\0')), std::nullopt);
 }
 
+TEST(PublishedTest, NotesKeepTheLeafHashForReceipts) {
+  PublishedNote note = Note(Tlp::kAmber, true, {"CERT-UA"}, "{}");
+  note.leaf.emplace();
+  note.leaf->fill(0xab);
+  const std::string bytes = EncodeNote(note);
+  EXPECT_EQ(static_cast<unsigned char>(bytes[0]), 0x80 | static_cast<unsigned>(Tlp::kAmber));
+  EXPECT_EQ(DecodeNote(bytes), note);
+  // A note written before receipts (no flag, no leaf) still decodes.
+  PublishedNote old = note;
+  old.leaf.reset();
+  auto decoded = DecodeNote(EncodeNote(old));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_FALSE(decoded->leaf.has_value());
+  EXPECT_EQ(decoded->recipients, note.recipients);
+  // The flag without the 32 bytes it promises is not a note.
+  EXPECT_EQ(DecodeNote(bytes.substr(0, 2 + 32 + 16)), std::nullopt);
+  // Two seals of one document differ only in their leaves: not a difference.
+  EXPECT_TRUE(Differences(note, old).empty());
+}
+
 TEST(PublishedTest, DifferencesNameWhatDiffers) {
   const PublishedNote stored = Note(Tlp::kAmber, true, {"CERT-UA"}, R"({"d":"40"})");
   EXPECT_TRUE(Differences(stored, Note(Tlp::kAmber, true, {"CERT-UA"}, R"({ "d" : "40" })"))

@@ -15,7 +15,7 @@ Result<std::vector<std::uint64_t>> SpoolRecords(Spool& spool,
   for (const Composed& r : records) {
     bytes.push_back(r.record);
     keys.push_back(envelope::EncodeRecordKey(envelope::RecordKeyOf(r.header)));
-    notes.push_back(EncodeNote(NoteOf(r.header, r.content)));
+    notes.push_back(EncodeNote(NoteOf(r.header, r.content, r.leaf)));
   }
   return spool.AddKeyed(bytes, keys, notes);
 }

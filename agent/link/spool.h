@@ -88,6 +88,13 @@ class Spool {
   static Result<std::vector<RefusedRecord>> InspectRefused(const std::string& dir,
                                                            std::size_t max);
 
+  // The sent records of the spool in `dir` whose dedupe keys start with
+  // `key_prefix`, read as Inspect does (storage::SpoolStore::InspectSent).
+  static Result<std::vector<std::pair<std::string, SentRecord>>> InspectSent(
+      const std::string& dir, std::string_view key_prefix) {
+    return storage::SpoolStore::InspectSent(dir, key_prefix);
+  }
+
   explicit Spool(std::unique_ptr<storage::SpoolStore> store) : store_(std::move(store)) {}
 
   // Accepts records durably: one synced WriteBatch for all of them. Returns

@@ -22,6 +22,15 @@
 // the broker does not deliver it forever, and it is never given to the
 // output. Its key is not recorded (an unverified header proves nothing).
 //
+// Receipts (docs/receipts.md). A record of type kReceiptType is never
+// given to the output: the ReceiptKeeper checks and keeps it (when there
+// is one) and it counts as done. With a ReceiptBatcher, a record from
+// another organisation gets a signed receipt: `processed` once its output
+// is committed (or when it is recognised as already output), `rejected`
+// with the error code when it is quarantined after its origin's signature
+// verified; none for a record that did not verify as its origin's, for a
+// receipt, or for this organisation's own records.
+//
 // Errors from Take or Commit (an output or quarantine that cannot write,
 // the seen store) leave the failing records unacknowledged: the caller
 // stops and a later run receives them again.
@@ -39,6 +48,8 @@
 #include "agent/receive/output.h"
 #include "agent/receive/quarantine.h"
 #include "agent/receive/render.h"
+#include "agent/receive/receipt_batcher.h"
+#include "agent/receive/receipt_keeper.h"
 #include "common/base/bytes.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
@@ -56,6 +67,10 @@ struct FeedParts {
   std::unique_ptr<Quarantine> quarantine;
   // How records are verified (render.h).
   VerifyOptions verify;
+  // Null: receipt records are skipped unread (and counted as done).
+  std::unique_ptr<ReceiptKeeper> receipts_in;
+  // Null: no receipts are sent (`subscribe --receipts none`).
+  std::unique_ptr<ReceiptBatcher> receipts_out;
 };
 
 // What Take did with a record.
@@ -64,10 +79,12 @@ struct Taken {
     kWritten,      // given to the output (passed on once committed)
     kDuplicate,    // already passed on (or taken in this run): skipped
     kQuarantined,  // failed a check: quarantined (or only reported)
+    kReceipt,      // a receipt record: kept (`kept` receipts) or skipped, never output
   };
   What what = What::kWritten;
   Status why;               // kQuarantined: the failed check
   std::string quarantined;  // kQuarantined: the .json file, if any
+  std::size_t kept = 0;     // kReceipt: receipts kept in the receipts store
 };
 
 class Feed {
@@ -81,9 +98,11 @@ class Feed {
   Result<Taken> Take(std::uint64_t sequence, ByteView record);
 
   bool CommitDue(OutputClock::time_point now) const { return parts_.output->CommitDue(now); }
-  std::optional<OutputClock::time_point> CommitDeadline() const {
-    return parts_.output->CommitDeadline();
-  }
+  // The output's deadline, or the receipts' (ReceiptBatcher::Deadline) if
+  // sooner.
+  std::optional<OutputClock::time_point> CommitDeadline() const;
+  // Seals and spools the receipts that are due at `now` (all with `all`).
+  Status FlushReceipts(OutputClock::time_point now, bool all);
   // Commits what was written (a no-op when nothing was).
   Status Commit();
 
@@ -99,6 +118,11 @@ class Feed {
   Feed(FeedParts parts, const identity::Identity& me, const identity::Registry& registry)
       : parts_(std::move(parts)), me_(me), registry_(registry) {}
   Result<bool> AlreadyPassedOn(const std::string& key) const;
+  // A receipt record: kept by receipts_in, never output.
+  Result<Taken> TakeReceipt(std::uint64_t sequence, const Verified& verified);
+  // Queues a `rejected` receipt for a quarantined record that verified as
+  // its origin's.
+  Status ReceiptForRejected(ByteView record, const Status& why);
 
   FeedParts parts_;
   const identity::Identity& me_;
@@ -107,6 +131,8 @@ class Feed {
   std::uint64_t first_pending_ = 0;  // 0: nothing pending
   std::vector<std::string> pending_keys_;
   std::unordered_set<std::string> pending_set_;
+  // The records written and not yet committed, as their receipts name them.
+  std::vector<ReceiptSubject> pending_receipts_;
 };
 
 }  // namespace certshare::agent

@@ -43,7 +43,7 @@ Result<std::unique_ptr<Output>> MakeOutput(const FeedOptions& f) {
 }  // namespace
 
 Result<OpenedFeed> OpenFeed(const FeedOptions& f, const identity::Identity& me,
-                            const identity::Registry& registry) {
+                            const identity::Registry& registry, FeedReceipts receipts) {
   OpenedFeed opened;
   opened.state_dir = f.state_dir.empty() ? DefaultStateDir(f) : f.state_dir;
   if (!f.exec.empty() && opened.state_dir.empty()) {
@@ -90,6 +90,8 @@ Result<OpenedFeed> OpenFeed(const FeedOptions& f, const identity::Identity& me,
   if (!opened.quarantine.empty()) {
     CERTSHARE_ASSIGN_OR_RETURN(parts.quarantine, Quarantine::Open(opened.quarantine));
   }
+  parts.receipts_in = std::move(receipts.in);
+  parts.receipts_out = std::move(receipts.out);
   CERTSHARE_ASSIGN_OR_RETURN(opened.feed, Feed::Open(std::move(parts), me, registry));
   return opened;
 }

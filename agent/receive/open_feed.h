@@ -44,14 +44,22 @@ struct OpenedFeed {
   std::string quarantine;  // empty: rejected records are only reported
 };
 
+// What the Feed does with receipts (feed.h, docs/receipts.md): keep the
+// receipts sent to this organisation, send receipts for what it receives.
+// Either may be null.
+struct FeedReceipts {
+  std::unique_ptr<ReceiptKeeper> in;
+  std::unique_ptr<ReceiptBatcher> out;
+};
+
 // Makes the output, opens the state directory's seen store (made 0700 if
 // new) and the quarantine, and opens the Feed (which finishes what a crash
-// interrupted). `me` and `registry` must outlive the Feed.
+// interrupted) with `receipts`. `me` and `registry` must outlive the Feed.
 // kInvalidArgument for options that do not go together (exec without a
 // state directory, a state directory that is the output directory);
 // kInUse naming the state directory when another subscriber uses it; the
 // seen store's and directories' errors otherwise.
 Result<OpenedFeed> OpenFeed(const FeedOptions& options, const identity::Identity& me,
-                            const identity::Registry& registry);
+                            const identity::Registry& registry, FeedReceipts receipts = {});
 
 }  // namespace certshare::agent

@@ -150,6 +150,7 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   out.modified = h.modified;
   out.recipients = h.recipients;
   out.dedupe_key = envelope::EncodeRecordKey(envelope::RecordKeyOf(h));
+  out.leaf = envelope::LeafHash(record);
   out.object = json::Write(object);
   out.line.assign(buffer.GetString(), buffer.GetSize());
   return out;

@@ -56,6 +56,9 @@ struct Verified {
   // The dedupe key of the signed header (origin, id, modified:
   // envelope::EncodeRecordKey).
   std::string dedupe_key;
+  // The record's Merkle leaf hash (envelope::LeafHash): what a delivery
+  // receipt names it by (docs/receipts.md).
+  crypto::Hash256 leaf{};
   // The STIX object or bundle, verified and decrypted, compact JSON.
   std::string object;
   // The JSON line above (without a newline).

@@ -81,6 +81,8 @@ class Session {
   bool acked_since_start_ = false;
   std::uint64_t passed_ = 0;
   std::uint64_t quarantined_ = 0;
+  std::uint64_t receipts_ = 0;
+  std::uint64_t receipts_kept_ = 0;
 };
 
 std::chrono::milliseconds Session::NextWait(Clock::time_point now) const {
@@ -111,11 +113,14 @@ SessionEnd Session::End(Why why, Status status) const {
   end.status = std::move(status);
   end.passed = passed_;
   end.quarantined = quarantined_;
+  end.receipts = receipts_;
+  end.receipts_kept = receipts_kept_;
   return end;
 }
 
 Status Session::Finish() {
   CERTSHARE_RETURN_IF_ERROR(CommitIfNeeded(false, Clock::now()));
+  CERTSHARE_RETURN_IF_ERROR(feed_.FlushReceipts(Clock::now(), /*all=*/true));
   if (!Acknowledge(0).ok() || !acked_since_start_) return Status::Ok();
   // The connection does not linger: wait for a PONG, which the broker sends
   // after reading everything before the PING, our acknowledgements included.
@@ -192,6 +197,10 @@ std::optional<SessionEnd> Session::Deliver(const wire::Message& msg, Clock::time
       Say("record " + std::to_string(msg.sequence) +
           " was already output; skipped (delivered again)");
       break;
+    case Taken::What::kReceipt:
+      ++receipts_;
+      receipts_kept_ += taken->kept;
+      break;
     case Taken::What::kQuarantined:
       ++quarantined_;
       Say("record " + std::to_string(msg.sequence) +
@@ -224,6 +233,7 @@ SessionEnd Session::Run() {
     if (StopAsked()) return Stopped();
     auto now = Clock::now();
     Status rolled = CommitIfNeeded(true, now);
+    if (rolled.ok()) rolled = feed_.FlushReceipts(now, /*all=*/false);
     if (!rolled.ok()) return End(Why::kFailed, rolled);
     if (!next.ok()) {
       if (next.status().code() != ErrorCode::kTimeout) {

@@ -19,6 +19,11 @@
 // acknowledgement with a PING, which the broker answers; after 20 s without
 // any message it gives up (kBrokerLost).
 //
+// Receipts (docs/receipts.md): receipt records go to the Feed's receipts
+// store, never the output; the receipts the Feed queues are sealed and
+// spooled when due (checked on every wake-up, ReceiptBatcher::Deadline
+// counting as a commit deadline) and all of them before the session ends.
+//
 // Acknowledgements and credit: after each record the broker is told
 // CONSUMED(Feed::DoneThrough()) and granted one more record of credit, so
 // the window stays at the request's credit whatever the output batches.
@@ -115,6 +120,8 @@ struct SessionEnd {
   Status status;  // kFailed, kBrokerLost, kRefused: why
   std::uint64_t passed = 0;       // records output
   std::uint64_t quarantined = 0;  // records that failed verification
+  std::uint64_t receipts = 0;       // receipt records taken (never output)
+  std::uint64_t receipts_kept = 0;  // receipts in them kept in the receipts store
 };
 
 // Runs the session on `connection`, whose broker answered `request` with

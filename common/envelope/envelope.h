@@ -104,6 +104,10 @@ struct Draft {
 struct Sealed {
   Bytes record;
   Header header;
+  // The record's Merkle leaf hash (docs/protocol.md, "Leaf, node, root"):
+  // LeafHash of the record Decode returns from `record`. What a recipient's
+  // signed receipt names the record by (docs/receipts.md).
+  crypto::Hash256 leaf{};
 };
 
 // The origin's side. Holds copies of the origin's secret keys and caches
@@ -136,6 +140,11 @@ class Sealer {
 // kMalformedRecord / kMalformedHeader / kUnsupportedVersion / kBadKeySlots
 // with a specific message otherwise.
 Result<Record> Decode(ByteView bytes, std::size_t max_bytes = 16u << 20);
+
+// The record's Merkle leaf hash over its header and payload bytes
+// (docs/protocol.md, "Leaf, node, root"): one record's name that no other
+// record shares, signed (through the root) by its origin.
+crypto::Hash256 LeafHash(const Record& record);
 
 // The Merkle root the record's signature covers, from its leaf and audit
 // path (docs/protocol.md, "Leaf, node, root"): what a registry's

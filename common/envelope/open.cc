@@ -4,8 +4,12 @@
 
 namespace certshare::envelope {
 
+crypto::Hash256 LeafHash(const Record& record) {
+  return internal::LeafHash(record.header_bytes, record.payload);
+}
+
 std::optional<crypto::Hash256> SignedRoot(const Record& record) {
-  const crypto::Hash256 leaf = internal::LeafHash(record.header_bytes, record.payload);
+  const crypto::Hash256 leaf = LeafHash(record);
   crypto::Hash256 root;
   if (!internal::RootFromAuditPath(record.auth.leaf_index, record.auth.leaf_count, leaf,
                                    record.auth.proof, &root)) {

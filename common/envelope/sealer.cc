@@ -167,7 +167,7 @@ std::vector<Sealed> SignAll(const crypto::SigningSecretKey& key,
     auth.signature = signature;
     out.push_back(
         {internal::EncodeRecord(records[i].header, records[i].payload, auth),
-         std::move(records[i].decoded)});
+         std::move(records[i].decoded), leaves[i]});
   }
   return out;
 }
