@@ -10,6 +10,7 @@
 #include "agent/receive/render.h"
 #include "broker/options.h"
 #include "common/base/file_util.h"
+#include "common/envelope/envelope.h"
 #include "tests/broker_fixture.h"
 
 namespace certshare::testing {
@@ -291,12 +292,26 @@ TEST_F(RegistryAdminTest, RevokeEndsEverythingNowAndKeepsEarlierRecords) {
                                  To({"CERT-XX"}), Id("CERT-EE"), revoked->registry, sealer);
   EXPECT_EQ(composed.status().code(), ErrorCode::kRevoked);
 
-  // Its earlier record stays stored, is delivered and verifies.
+  // Its earlier record stays stored and is delivered; a subscriber whose
+  // registry says CERT-XX is revoked refuses it (whoever revoked it may
+  // have done so because its keys were stolen) unless the registry lists
+  // the record's signed root as known good (allowed_roots).
   auto ua = Connect("CERT-UA");
   ASSERT_TRUE(ua->Subscribe(FromSequence(1), kWait).ok());
   auto got = UntilCaughtUp(*ua);
   ASSERT_EQ(got.size(), 1u);
-  auto line = agent::Render(got[0].sequence, got[0].record, Id("CERT-UA"), revoked->registry);
+  auto quarantined =
+      agent::Render(got[0].sequence, got[0].record, Id("CERT-UA"), revoked->registry);
+  EXPECT_EQ(quarantined.status().code(), ErrorCode::kRevoked) << quarantined.status().ToString();
+  auto decoded = envelope::Decode(got[0].record);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  auto root = envelope::SignedRoot(*decoded);
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  identity::Card allowed = *revoked->registry.Find("CERT-XX");
+  allowed.allowed_roots = {*root};
+  identity::Registry known_good = revoked->registry;
+  ASSERT_TRUE(known_good.Put(allowed).ok());
+  auto line = agent::Render(got[0].sequence, got[0].record, Id("CERT-UA"), known_good);
   EXPECT_TRUE(line.ok()) << line.status().ToString();
   EXPECT_NE(line->find(R"("origin":"CERT-XX")"), std::string::npos);
 

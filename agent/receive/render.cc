@@ -45,6 +45,23 @@ Result<std::string> OpenWithAnyKey(const envelope::Record& record,
   return opened;
 }
 
+// A revoked origin's records are refused, except those its registry
+// lists as known good at the revocation (the card's allowed_roots: signed
+// Merkle roots). Whoever holds its keys now may be the reason it was
+// revoked, so neither the record's claims nor its signature can tell an
+// old record from a new one.
+Status CheckNotRevoked(const envelope::Record& record, const identity::Card& origin) {
+  if (!origin.revoked) return Status::Ok();
+  CERTSHARE_ASSIGN_OR_RETURN(crypto::Hash256 root, envelope::SignedRoot(record));
+  for (const crypto::Hash256& allowed : origin.allowed_roots) {
+    if (allowed == root) return Status::Ok();
+  }
+  return Status(ErrorCode::kRevoked,
+                "origin " + origin.org + " was revoked at " + origin.revoked_at +
+                    "; its records are refused unless the registry lists them as known good "
+                    "(allowed_roots)");
+}
+
 }  // namespace
 
 Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
@@ -58,6 +75,7 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                   "origin " + h.origin + " is not in this agent's registry, so its "
                   "signature cannot be checked");
   }
+  CERTSHARE_RETURN_IF_ERROR(CheckNotRevoked(record, *origin));
   CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext, OpenWithAnyKey(record, me, *origin));
   rapidjson::Document object;
   CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));

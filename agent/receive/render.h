@@ -16,8 +16,10 @@
 // The origin's keys come from this agent's registry: its current signing
 // and box keys, then (for records from before a rotation) those its card
 // keeps in previous_sign_keys / previous_box_keys. A revoked origin's
-// records still verify: revocation stops what it sends from then on, the
-// broker refuses those.
+// records are refused (kRevoked), whenever they were signed, unless the
+// origin's card lists the record's signed Merkle root in allowed_roots
+// (records known good at the revocation, docs/trust.md): whoever revoked
+// it may have done so because its keys were stolen.
 //
 // Any failure returns an error and no output: nothing unverified is ever
 // rendered as valid.

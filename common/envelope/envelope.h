@@ -136,6 +136,11 @@ class Sealer {
 // with a specific message otherwise.
 Result<Record> Decode(ByteView bytes, std::size_t max_bytes = 16u << 20);
 
+// The Merkle root the origin signed for `record` (its leaf folded with its
+// proof): what a registry's `allowed_roots` lists (docs/trust.md). Checks
+// no signature. kBadSignature when the proof does not fit.
+Result<crypto::Hash256> SignedRoot(const Record& record);
+
 // Checks the origin's signature over the record (leaf, proof, root).
 // kBadSignature on any mismatch.
 [[nodiscard]] Status Verify(const Record& record,

@@ -4,8 +4,7 @@
 
 namespace certshare::envelope {
 
-Status Verify(const Record& record,
-              const crypto::SigningPublicKey& origin_sign_key) {
+Result<crypto::Hash256> SignedRoot(const Record& record) {
   const crypto::Hash256 leaf =
       internal::LeafHash(record.header_bytes, record.payload);
   crypto::Hash256 root;
@@ -15,6 +14,12 @@ Status Verify(const Record& record,
     return Status(ErrorCode::kBadSignature,
                   "Merkle proof does not fit leaf_index/leaf_count");
   }
+  return root;
+}
+
+Status Verify(const Record& record,
+              const crypto::SigningPublicKey& origin_sign_key) {
+  CERTSHARE_ASSIGN_OR_RETURN(crypto::Hash256 root, SignedRoot(record));
   if (!crypto::Verify(origin_sign_key, internal::SignedMessage(root),
                       record.auth.signature)) {
     return Status(ErrorCode::kBadSignature,
