@@ -30,7 +30,9 @@ Status Broker::CheckSpeaker(const std::string& org, const crypto::BoxPublicKey& 
     if (!operator_ || client_key != operator_->transport_key) {
       return Status(ErrorCode::kUnauthenticated, "not the broker's operator");
     }
-    if (command == wire::Command::kAdmin || control) return Status::Ok();
+    if (command == wire::Command::kAdmin || command == wire::Command::kTrustGet || control) {
+      return Status::Ok();
+    }
     return Status(ErrorCode::kNotAuthorized,
                   "the broker's operator may only send admin commands, not publish or "
                   "subscribe");
@@ -85,10 +87,22 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
   std::uint64_t now = NowMs();
   CERTSHARE_RETURN_IF_ERROR(admin_replays_.Admit(command.nonce, command.issued_at_ms, now));
 
+  if (command.kind == AdminKind::kApply || (trust_ && command.kind != AdminKind::kShow)) {
+    Result<AdminOutcome> outcome = command.kind == AdminKind::kApply
+                                       ? ApplyTrustFile(command.file)
+                                       : ApplyLocalAdmin(command, now);
+    if (!outcome.ok()) {
+      Logger()->warn("admin: {} refused: {}", AdminKindName(command.kind),
+                     outcome.status().ToString());
+      return outcome.status();
+    }
+    *result = AdminResultToJson(command, *outcome, TrustStateJson());
+    return Status::Ok();
+  }
   std::shared_ptr<const identity::Registry> current = registry_->Get();
   CERTSHARE_ASSIGN_OR_RETURN(AdminOutcome outcome,
                              ApplyAdminCommand(*current, command, *operator_, now));
-  *result = AdminResultToJson(command, outcome);
+  *result = AdminResultToJson(command, outcome, trust_ ? TrustStateJson() : std::string());
   if (result->size() > wire::kMaxAdminResultBytes) {
     return Status(ErrorCode::kUnavailable, "the registry is too large to send");
   }
@@ -103,10 +117,52 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
                     saved.ToString());
     return saved.WithContext("the registry was not changed (the change is not in force)");
   }
-  registry_->Set(std::move(outcome.registry));
+  UseRegistry(std::move(outcome.registry));
   Logger()->info("admin: {}; registry written to {}", outcome.summary, options_.registry);
-  CloseSubscriptionsNoLongerAdmitted();
   return Status::Ok();
+}
+
+void Broker::UseRegistry(identity::Registry registry) {
+  registry_->Set(std::move(registry));
+  CloseSubscriptionsNoLongerAdmitted();
+}
+
+Result<AdminOutcome> Broker::ApplyLocalAdmin(const AdminCommand& command, std::uint64_t now) {
+  const std::string& org = command.kind == AdminKind::kRevoke ? command.org : command.card.org;
+  const trust::SignedRegistryVersion* version = trust_->registry();
+  if (version != nullptr && version->registry.Find(org) != nullptr) {
+    const std::string why =
+        org + " is in the federation registry (version " +
+        std::to_string(version->version.version) +
+        "): the broker applies what the registry signers sign. Make the next version with "
+        "`certshare trust registry next` (the registry signers), then `certshare-broker admin "
+        "apply FILE`";
+    if (command.kind == AdminKind::kAddOrg) {
+      return Status(ErrorCode::kAlreadyExists, why + " (a local addition never redefines it)");
+    }
+    return Status(ErrorCode::kNotAuthorized, why);
+  }
+  if (options_.local_registry.empty()) {
+    return Status(ErrorCode::kNotAuthorized,
+                  "in federation mode add-org, rotate and revoke change only the broker's local "
+                  "additions, and its config has no local_registry; organisations of the "
+                  "federation change with `certshare trust registry next` and `admin apply`");
+  }
+  CERTSHARE_ASSIGN_OR_RETURN(AdminOutcome outcome,
+                             ApplyAdminCommand(local_additions_, command, *operator_, now));
+  CERTSHARE_ASSIGN_OR_RETURN(identity::Registry combined,
+                             CombinedRegistry(*trust_, outcome.registry));
+  Status saved = files::WriteAtomic(options_.local_registry, outcome.registry.ToJson());
+  if (!saved.ok()) {
+    Logger()->error("admin: {} NOT applied: cannot write the registry: {}", outcome.summary,
+                    saved.ToString());
+    return saved.WithContext("the local additions were not changed (the change is not in force)");
+  }
+  local_additions_ = std::move(outcome.registry);
+  Logger()->info("admin: {}; registry written to {}", outcome.summary, options_.local_registry);
+  outcome.registry = combined;
+  UseRegistry(std::move(combined));
+  return outcome;
 }
 
 void Broker::CloseSubscriptionsNoLongerAdmitted() {

@@ -55,6 +55,12 @@ void AddAdminCommand(CLI::App& app, int* exit_code) {
   revoke->add_option("org", request->org, "the organisation id")->required();
   revoke->callback(run(AdminKind::kRevoke));
 
+  CLI::App* apply = admin->add_subcommand(
+      "apply", "federation mode: apply a signed root or registry version (certshare trust ...); "
+               "the broker verifies it as agents do, stores it and tells connected agents");
+  apply->add_option("file", request->file_path, "the signed file (.json)")->required();
+  apply->callback(run(AdminKind::kApply));
+
   CLI::App* show = admin->add_subcommand("show", "print the broker's current registry");
   show->add_flag("--json", request->json,
                  "print the registry file itself (to give agents a fresh copy)");

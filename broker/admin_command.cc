@@ -20,10 +20,10 @@ Status Invalid(std::string_view what) {
 
 Result<AdminKind> KindFromName(std::string_view name) {
   for (AdminKind kind : {AdminKind::kAddOrg, AdminKind::kRotate, AdminKind::kRevoke,
-                         AdminKind::kShow}) {
+                         AdminKind::kShow, AdminKind::kApply}) {
     if (AdminKindName(kind) == name) return kind;
   }
-  return Invalid("\"command\" must be add-org, rotate, revoke or show");
+  return Invalid("\"command\" must be add-org, rotate, revoke, show or apply");
 }
 
 // Whether `card` may join `registry` beside the operator: none of its keys
@@ -48,6 +48,7 @@ std::string_view AdminKindName(AdminKind kind) {
     case AdminKind::kRotate: return "rotate";
     case AdminKind::kRevoke: return "revoke";
     case AdminKind::kShow: return "show";
+    case AdminKind::kApply: return "apply";
   }
   return "show";
 }
@@ -100,6 +101,10 @@ std::string AdminCommandToJson(const AdminCommand& command) {
     w.Key("org");
     w.String(command.org);
   }
+  if (command.kind == AdminKind::kApply) {
+    w.Key("file");
+    w.String(command.file);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -151,6 +156,10 @@ Result<AdminCommand> ParseAdminCommand(std::string_view text) {
     if (!json::GetString(doc, "org", &command.org) || !identity::IsValidOrgId(command.org)) {
       return Invalid("\"org\" must be an organisation id");
     }
+  }
+  if (command.kind == AdminKind::kApply &&
+      (!json::GetString(doc, "file", &command.file) || command.file.empty())) {
+    return Invalid("\"file\" must be the text of a signed root, registry version or timestamp");
   }
   return command;
 }
@@ -211,6 +220,8 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
                              : " (replaced keys forgotten: earlier records no longer verify)");
       break;
     }
+    case AdminKind::kApply:
+      return Invalid("apply is not a registry edit (the broker's trust store applies it)");
     case AdminKind::kRevoke: {
       std::string when = Rfc3339(now_ms);
       CERTSHARE_RETURN_IF_ERROR(next.Revoke(command.org, when));
@@ -222,7 +233,8 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
   return outcome;
 }
 
-std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome) {
+std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome,
+                              std::string_view trust_json) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -234,6 +246,10 @@ std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& o
   w.Key("registry");
   std::string registry = outcome.registry.ToJson();
   w.RawValue(registry.data(), registry.size(), rapidjson::kObjectType);
+  if (!trust_json.empty()) {
+    w.Key("trust");
+    w.RawValue(trust_json.data(), trust_json.size(), rapidjson::kObjectType);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -7,10 +7,16 @@
 //    "broker": "<64 hex: the target broker's transport public key>",
 //    "issued_at_ms": 1764233247000,        // the operator's clock
 //    "nonce": "<32 hex: 16 random bytes>",
-//    "command": "add-org" | "rotate" | "revoke" | "show",
+//    "command": "add-org" | "rotate" | "revoke" | "show" | "apply",
 //    "card": { <a public card> },          // add-org, rotate
 //    "keep_previous_keys": true,           // rotate; optional (Registry::Rotate)
-//    "org": "CERT-XX"}                     // revoke
+//    "org": "CERT-XX",                     // revoke
+//    "file": "<a signed trust file>"}      // apply: a root, registry
+//                                          // version or timestamp, as text
+//
+// In federation mode (docs/operations.md, "Federation mode") "apply" is
+// how the registry changes; add-org, rotate and revoke change only the
+// broker's local additions. In local mode "apply" is NOT_FEDERATED.
 //
 // The operator signs exactly these bytes: Ed25519 over
 // wire::AdminSignedMessage(json) = "certshare/admin/v1" 0x00 json.
@@ -43,7 +49,7 @@ inline constexpr std::string_view kAdminFormat = "certshare-admin-v1";
 inline constexpr std::string_view kOperatorUserId = "@operator";
 
 // Sent on the wire as "command": never rename.
-enum class AdminKind { kAddOrg, kRotate, kRevoke, kShow };
+enum class AdminKind { kAddOrg, kRotate, kRevoke, kShow, kApply };
 std::string_view AdminKindName(AdminKind kind);  // "add-org", ...
 
 struct AdminCommand {
@@ -57,6 +63,7 @@ struct AdminCommand {
   // (identity::Registry::Rotate).
   std::optional<bool> keep_previous_keys;
   std::string org;                    // revoke
+  std::string file;                   // apply: the signed file's text
 };
 
 // A command for `broker_key`, issued now with a fresh random nonce.
@@ -87,8 +94,11 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
                                        std::uint64_t now_ms);
 
 // What ADMIN_OK carries: {"command": ..., "summary": ..., "registry": {...}}
-// with the whole registry after the command.
-std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome);
+// with the whole registry after the command, and in federation mode
+// "trust": `trust_json` (the federation, root and registry versions and
+// expiry, the timestamp's "issued", the local additions, warnings).
+std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome,
+                              std::string_view trust_json = {});
 
 // Loads options.operator_card, a file protected as the registry is
 // (identity::LoadTrustedCard: kInsecurePermissions otherwise), and checks

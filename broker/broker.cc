@@ -39,8 +39,20 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
                                              identity::Registry registry,
                                              std::unique_ptr<storage::Log> log,
                                              const AuthorizeWrapper& wrap_authorize) {
+  std::optional<Federation> federation;
+  if (!options.root.empty()) {
+    Result<Federation> opened = OpenFederation(options, TrustNow());
+    if (!opened.ok()) return opened.status();
+    federation = std::move(*opened);
+    registry = federation->combined;
+  }
   std::unique_ptr<Broker> broker(
       new Broker(options, std::move(identity), std::move(registry)));
+  if (federation) {
+    broker->trust_ = std::move(federation->store);
+    broker->local_additions_ = std::move(federation->local);
+    for (const std::string& note : federation->notes) Logger()->warn("trust: {}", note);
+  }
 
   if (log == nullptr) {
     auto opened = storage::Log::Open(options.data_dir);
@@ -55,7 +67,7 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   server_options.public_key = broker->identity_.card.transport_key;
   server_options.secret_key = &broker->identity_.transport_secret;
   if (!options.operator_card.empty()) {
-    if (options.registry.empty()) {
+    if (options.registry.empty() && options.root.empty()) {
       return Status(ErrorCode::kInvalidConfig,
                     "operator_card needs the registry file, to write changes back to");
     }
@@ -126,6 +138,13 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   Logger()->info("listening on {} with CURVE; {} organisations registered; {} records stored",
                  broker->endpoint(), broker->registry_->Get()->cards().size(),
                  broker->log_->LastSequence());
+  if (broker->trust_) {
+    const trust::SignedRegistryVersion* version = broker->trust_->registry();
+    Logger()->info("federation {}: root version {}, registry version {}, {} local additions",
+                   broker->trust_->root().root.federation, broker->trust_->root().root.version,
+                   version == nullptr ? 0 : version->version.version,
+                   broker->local_additions_.cards().size());
+  }
   return broker;
 }
 
@@ -250,6 +269,9 @@ void Broker::HandleMessage(const transport::Incoming& in) {
       return;
     case wire::Command::kAdmin:
       HandleAdmin(in, msg);
+      return;
+    case wire::Command::kTrustGet:
+      HandleTrustGet(in, msg);
       return;
     default:
       Refuse(in.peer, in.org, msg.correlation,

@@ -23,11 +23,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "broker/admin_command.h"
 #include "broker/backlog.h"
 #include "broker/budget.h"
+#include "broker/federation.h"
 #include "broker/ingest_pipeline.h"
 #include "broker/metrics.h"
 #include "broker/options.h"
@@ -49,7 +51,9 @@ namespace certshare::broker {
 class Broker {
  public:
   // Opens storage and binds the socket. Errors name what failed (identity,
-  // registry, storage, bind). `log`, if given, is used instead of opening
+  // registry, storage, bind). In federation mode (options.root) `registry`
+  // is not used: the broker opens its trust store (OpenFederation) and
+  // uses the latest verified registry version and its local additions. `log`, if given, is used instead of opening
   // options.data_dir (tests inject faults this way).
   // `wrap_authorize`, if given, wraps the admission check the broker hands
   // its ZAP handler (tests inject a failing one: the broker must stop).
@@ -162,6 +166,20 @@ class Broker {
   // Ends, with an ERROR, every subscription whose peer is no longer
   // admitted (after a revocation or rotation).
   void CloseSubscriptionsNoLongerAdmitted();
+  // Federation mode: add-org, rotate and revoke change the local additions
+  // only (kAlreadyExists / kNotAuthorized for a federation organisation).
+  Result<AdminOutcome> ApplyLocalAdmin(const AdminCommand& command, std::uint64_t now);
+  // Makes `registry` current and ends what it no longer admits.
+  void UseRegistry(identity::Registry registry);
+  // trust_serve.cc: federation mode.
+  // TRUST_GET: TRUST with what the peer lacks; NOT_FEDERATED in local mode.
+  void HandleTrustGet(const transport::Incoming& in, const wire::Message& msg);
+  // ADMIN apply: verify, store, use, notice (TrustStore::Apply).
+  Result<AdminOutcome> ApplyTrustFile(const std::string& file);
+  // TRUST_NOTICE to every open connection that has sent TRUST_GET.
+  void NoticeTrustListeners();
+  // The trust state in ADMIN_OK's "trust" member (admin show).
+  std::string TrustStateJson() const;
   // heartbeat.cc
   void NotePeer(const transport::Incoming& in);
   void CheckPeers();
@@ -179,6 +197,13 @@ class Broker {
   std::shared_ptr<RegistryHolder> registry_;
   // The operator (options.operator_card); nullopt: admin disabled.
   std::optional<identity::Card> operator_;
+  // Federation mode (options.root): the signed files, and the local
+  // additions; nullptr in local mode. Socket thread only.
+  std::unique_ptr<TrustStore> trust_;
+  identity::Registry local_additions_;
+  // Connections that sent TRUST_GET and are open (socket thread only):
+  // they get TRUST_NOTICE.
+  std::set<std::string> trust_listeners_;
   // Admin commands admitted (in <data_dir>/certshare-admin-nonces).
   ReplayGuard admin_replays_;  // socket thread only
   Metrics metrics_;

@@ -26,6 +26,7 @@ void Broker::ForgetClosedConnections() {
     CloseSubscription(peer, "connection closed");
     outbox_.erase(peer);
     peers_.erase(peer);
+    trust_listeners_.erase(peer);
   }
   metrics_.SetConnectedPeers(peers_.size());
 }

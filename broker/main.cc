@@ -11,6 +11,7 @@
 
 #include "broker/admin_cli.h"
 #include "broker/broker.h"
+#include "broker/federation.h"
 #include "broker/logger.h"
 #include "broker/metrics_server.h"
 #include "broker/tools/status_command.h"
@@ -95,7 +96,10 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(options->log_level));
   auto identity = identity::LoadIdentity(options->identity);
   if (!identity.ok()) return Fail(identity.status());
-  auto registry = identity::Registry::Load(options->registry);
+  // Federation mode: the registry is the signed versions' (broker/federation.h).
+  auto registry = options->root.empty()
+                      ? identity::Registry::Load(options->registry)
+                      : broker::CheckFederationConfig(*options, broker::TrustNow());
   if (!registry.ok()) return Fail(registry.status());
   if (!options->operator_card.empty()) {
     auto op = broker::LoadOperatorCard(*options, *registry);

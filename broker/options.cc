@@ -61,7 +61,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
                                  "retention_interval_seconds", "metrics_listen",
                                  "operator_card", "log_level", "max_buffered_bytes",
                                  "max_buffered_bytes_per_org", "max_connections_per_org",
-                                 "connection_queue_bytes"};
+                                 "connection_queue_bytes", "root", "local_registry"};
   for (const auto& m : doc.GetObject()) {
     std::string name = m.name.GetString();
     bool known = false;
@@ -87,7 +87,14 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   };
   str("listen", &options.listen, false);
   str("identity", &options.identity, true);
-  str("registry", &options.registry, true);
+  str("root", &options.root, false);
+  // Federation mode (a root) may start from what its data directory holds.
+  str("registry", &options.registry, options.root.empty());
+  str("local_registry", &options.local_registry, false);
+  if (!options.local_registry.empty() && json::Member(doc, "root") == nullptr) {
+    problems.push_back("\"local_registry\" needs \"root\": local additions exist only beside a "
+                       "federation registry (without a root, \"registry\" is the whole registry)");
+  }
   str("data_dir", &options.data_dir, true);
   str("endpoint_file", &options.endpoint_file, false);
   str("operator_card", &options.operator_card, false);
@@ -180,6 +187,8 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   options.data_dir = Resolve(options.data_dir, base_dir);
   options.endpoint_file = Resolve(options.endpoint_file, base_dir);
   options.operator_card = Resolve(options.operator_card, base_dir);
+  options.root = Resolve(options.root, base_dir);
+  options.local_registry = Resolve(options.local_registry, base_dir);
   return options;
 }
 

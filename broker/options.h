@@ -23,8 +23,25 @@ struct Options {
   // The broker's own secret identity file (certshare keygen); only its
   // transport key pair is used: it is the CURVE server key. Required.
   std::string identity;
-  // Registry of organisations (JSON, docs/identity.md). Required.
+  // Registry of organisations. Without `root` (local mode): the unsigned
+  // registry file (JSON, docs/identity.md), required. With `root`
+  // (federation mode): a signed registry version file (docs/trust.md) to
+  // start from, applied when it is newer than what the data directory
+  // holds; optional once the data directory holds a version.
   std::string registry;
+  // Federation mode (docs/trust.md, "Operation"): the federation's first
+  // root (root.json, version 1 or the version the federation hands new
+  // brokers), pinned after checking its root keys' fingerprints out of
+  // band. The broker then admits, routes and verifies with the latest
+  // signed registry version it has verified (kept in <data_dir>/trust/),
+  // serves the chain to agents (TRUST_GET) and changes it only by `admin
+  // apply`. Default: none (local mode).
+  std::string root;
+  // Federation mode only: unsigned cards (a registry file, docs/identity.md)
+  // of organisations homed at this broker that the federation registry does
+  // not list. A card whose id the federation registry holds is refused
+  // (INVALID_CONFIG at start). Default: none.
+  std::string local_registry;
   // RocksDB directory for the record log. Required; created on first start.
   std::string data_dir;
   // Largest record accepted, in bytes. Default 1 MiB; larger records are

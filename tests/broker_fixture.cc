@@ -129,7 +129,8 @@ std::unique_ptr<broker::AdminClient> BrokerFixture::ConnectAdmin(const std::stri
 
 Result<broker::AdminAnswer> BrokerFixture::Admin(broker::AdminKind kind,
                                                  const identity::Card* card,
-                                                 const std::string& org, bool keep_previous) {
+                                                 const std::string& org,
+                                                 std::optional<bool> keep_previous) {
   auto client = ConnectAdmin();
   if (client == nullptr) return Status(ErrorCode::kInternal, "no admin connection");
   broker::AdminCommand command = broker::NewAdminCommand(kind, Id("BROKER").card.transport_key);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -57,7 +58,8 @@ class BrokerFixture : public ::testing::Test {
   // command through it.
   std::unique_ptr<broker::AdminClient> ConnectAdmin(const std::string& org = "OPERATOR");
   Result<broker::AdminAnswer> Admin(broker::AdminKind kind, const identity::Card* card,
-                                    const std::string& org = "", bool keep_previous = true);
+                                    const std::string& org = "",
+                                    std::optional<bool> keep_previous = std::nullopt);
 
   // What a subscription delivers until CAUGHT_UP (PINGs and PONGs
   // skipped), acknowledging each record when `ack`. A failure (an ERROR, a

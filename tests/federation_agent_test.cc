@@ -4,7 +4,9 @@
 // stops the sealing to the revoked organisation; a hostile broker's (a registry version signed by a
 // non-registry key, a rollback, a broken chain, a box-key swap without the
 // old key's signature) is refused with its code and the agent keeps
-// sealing to the key it pinned. docs/agent.md, "Federation mode".
+// sealing to the key it pinned; a hostile operator's swap of keys for its
+// own changes nothing an agent seals or accepts. docs/agent.md,
+// "Federation mode"; docs/security.md.
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -14,6 +16,7 @@
 #include "agent/link/broker_client.h"
 #include "agent/link/compose.h"
 #include "agent/link/trust_store.h"
+#include "agent/receive/render.h"
 #include "common/base/mutex.h"
 #include "common/base/testing.h"
 #include "common/transport/transport.h"
@@ -152,6 +155,45 @@ TEST_F(FederationAgentTest, HostileBrokerBoxKeySwapWithoutTheOldKeysSignatureIsR
   EXPECT_CODE(Fetch(), ErrorCode::kRotationNotAuthorised);
   EXPECT_EQ(store_->registry_version(), 1u);
   ExpectSealsToThePinnedBoxKey();
+}
+
+// The hostile operator of issue 12: whoever holds the broker's host and
+// its operator key serves a registry version swapping CERT-UA's box key
+// and CERT-EE's signing key for keys of theirs, signed with a key they hold
+// (not a registry key), then signed by a genuine registry key (the
+// registry signers fooled, or one of them corrupt): no agent seals to the
+// swapped box key, and no subscriber accepts a record forged with the
+// swapped signing key.
+TEST_F(FederationAgentTest, AHostileOperatorCannotSwapKeysForItsOwn) {
+  const crypto::SigningKeyPair thief = crypto::GenerateSigningKeyPair();
+  auto swap = [&thief](trust::RegistryVersion* v) {
+    v->members[0].card.sign_key = thief.public_key;  // CERT-EE
+    v->members[1].card.box_key = BoxKey(99);         // CERT-UA
+  };
+  broker_.Serve(Answer({Version2(v1_, swap, /*signer=*/kRootHub)}));
+  EXPECT_CODE(Fetch(), ErrorCode::kUnderThreshold);
+  broker_.Serve(Answer({Version2(v1_, swap, kRegistryA)}));
+  EXPECT_CODE(Fetch(), ErrorCode::kRotationNotAuthorised);
+  EXPECT_EQ(store_->registry_version(), 1u);
+  ExpectSealsToThePinnedBoxKey();
+
+  // A record the thief signs in CERT-EE's name is refused by a subscriber
+  // using the agent's registry.
+  envelope::Draft draft;
+  draft.stix_type = "indicator";
+  draft.stix_id = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+  draft.modified = "2026-12-06T00:00:00.000Z";
+  draft.tlp = Tlp::kClear;
+  draft.encrypt = false;
+  draft.payload = "{}";
+  crypto::BoxKeyPair box = crypto::GenerateBoxKeyPair();
+  envelope::Sealer forger("CERT-EE", thief.secret_key, box.secret_key);
+  auto forged = forger.Seal(draft);
+  ASSERT_TRUE(forged.ok()) << forged.status().ToString();
+  auto registry = store_->EffectiveRegistry();
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  EXPECT_CODE(agent::Verify(1, forged->record, me_, *registry).status(),
+              ErrorCode::kBadSignature);
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 #include "agent/receive/render.h"
 #include "broker/options.h"
 #include "common/base/file_util.h"
-#include "common/envelope/envelope.h"
 #include "tests/broker_fixture.h"
 
 namespace certshare::testing {
@@ -160,20 +159,26 @@ TEST_F(RegistryAdminTest, RotateRefusesTheOldTransportKeyAdmitsTheNewAndOldRecor
   EXPECT_EQ(stale.status().code(), ErrorCode::kBadSignature) << stale.status().ToString();
 
   // CERT-EE, with the new registry, reads both records: the earlier one
-  // with the keys the card keeps.
+  // with the keys the card keeps, if told to accept a replaced key (issue
+  // 12: by default a record only a previous key verifies is refused).
   auto ee = Connect("CERT-EE");
   ASSERT_TRUE(ee->Subscribe(FromSequence(1), kWait).ok());
   auto got = UntilCaughtUp(*ee);
   ASSERT_EQ(got.size(), 2u);
+  agent::VerifyOptions accept;
+  accept.accept_previous_keys = true;
   for (const auto& d : got) {
-    auto line = agent::Render(d.sequence, d.record, Id("CERT-EE"), copy);
+    auto line = agent::Render(d.sequence, d.record, Id("CERT-EE"), copy, accept);
     EXPECT_TRUE(line.ok()) << d.sequence << ": " << line.status().ToString();
   }
+  EXPECT_EQ(agent::Render(got[0].sequence, got[0].record, Id("CERT-EE"), copy).status().code(),
+            ErrorCode::kPreviousKey);
+  EXPECT_TRUE(agent::Render(got[1].sequence, got[1].record, Id("CERT-EE"), copy).ok());
   // Without the kept keys the earlier record would not verify.
   identity::Registry forgetful = copy;
   identity::Card bare = identity::PublicCard(*copy.Find("CERT-UA"));
   ASSERT_OK(forgetful.Put(bare));
-  EXPECT_EQ(agent::Render(got[0].sequence, got[0].record, Id("CERT-EE"), forgetful)
+  EXPECT_EQ(agent::Render(got[0].sequence, got[0].record, Id("CERT-EE"), forgetful, accept)
                 .status()
                 .code(),
             ErrorCode::kBadSignature);
@@ -292,26 +297,23 @@ TEST_F(RegistryAdminTest, RevokeEndsEverythingNowAndKeepsEarlierRecords) {
                                  To({"CERT-XX"}), Id("CERT-EE"), revoked->registry, sealer);
   EXPECT_EQ(composed.status().code(), ErrorCode::kRevoked);
 
-  // Its earlier record stays stored and is delivered; a subscriber whose
-  // registry says CERT-XX is revoked refuses it (whoever revoked it may
-  // have done so because its keys were stolen) unless the registry lists
-  // the record's signed root as known good (allowed_roots).
+  // Its earlier record stays stored and is delivered; a subscriber refuses
+  // it (whoever holds a revoked organisation's keys may have signed it),
+  // unless the registry lists it as known good (issue 12).
   auto ua = Connect("CERT-UA");
   ASSERT_TRUE(ua->Subscribe(FromSequence(1), kWait).ok());
   auto got = UntilCaughtUp(*ua);
   ASSERT_EQ(got.size(), 1u);
-  auto quarantined =
+  auto refused_line =
       agent::Render(got[0].sequence, got[0].record, Id("CERT-UA"), revoked->registry);
-  EXPECT_EQ(quarantined.status().code(), ErrorCode::kRevoked) << quarantined.status().ToString();
-  auto decoded = envelope::Decode(got[0].record);
-  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
-  auto root = envelope::SignedRoot(*decoded);
-  ASSERT_TRUE(root.ok()) << root.status().ToString();
-  identity::Card allowed = *revoked->registry.Find("CERT-XX");
-  allowed.allowed_roots = {*root};
-  identity::Registry known_good = revoked->registry;
-  ASSERT_TRUE(known_good.Put(allowed).ok());
-  auto line = agent::Render(got[0].sequence, got[0].record, Id("CERT-UA"), known_good);
+  EXPECT_EQ(refused_line.status().code(), ErrorCode::kRevoked) << refused_line.status().ToString();
+  identity::Registry allowing = revoked->registry;
+  identity::Card xx = *allowing.Find("CERT-XX");
+  auto stored = envelope::Decode(got[0].record);
+  ASSERT_TRUE(stored.ok());
+  xx.allowed_roots = {*envelope::SignedRoot(*stored)};
+  ASSERT_TRUE(allowing.Put(xx).ok());
+  auto line = agent::Render(got[0].sequence, got[0].record, Id("CERT-UA"), allowing);
   EXPECT_TRUE(line.ok()) << line.status().ToString();
   EXPECT_NE(line->find(R"("origin":"CERT-XX")"), std::string::npos);
 
@@ -340,7 +342,19 @@ TEST_F(RegistryAdminTest, ARevokedOrganisationComesBackOnlyWithAllNewKeys) {
   ASSERT_TRUE(c->Subscribe(FromSequence(1), kWait).ok());
   auto got = UntilCaughtUp(*c);
   ASSERT_EQ(got.size(), 1u);  // its own CLEAR record, signed with the old key
-  EXPECT_TRUE(agent::Render(1, got[0].record, *again, back->registry).ok());
+  // A reinstatement forgets the revoked keys: the record signed with them
+  // no longer verifies (issue 12); a reinstatement told to keep them keeps
+  // it verifiable with the previous key.
+  EXPECT_TRUE(back->registry.Find("CERT-XX")->previous_sign_keys.empty());
+  EXPECT_EQ(agent::Render(1, got[0].record, *again, back->registry).status().code(),
+            ErrorCode::kBadSignature);
+  // Told to keep them, the old key stays a previous one (and its record is
+  // then PREVIOUS_KEY for a subscriber, unless accepted).
+  auto third = NewIdentity("CERT-XX", "third");
+  ASSERT_TRUE(Admin(AdminKind::kRevoke, nullptr, "CERT-XX").ok());
+  auto kept = Admin(AdminKind::kRotate, &third->card, "", /*keep_previous=*/true);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_FALSE(kept->registry.Find("CERT-XX")->previous_sign_keys.empty());
 }
 
 TEST_F(RegistryAdminTest, OnlyTheOperatorMayAdministerAndItMayDoNothingElse) {

@@ -22,5 +22,7 @@ void AddStatus(CLI::App& app, int* exit_code);
 void AddGet(CLI::App& app, int* exit_code);
 // Sensors (docs/agent.md, "Sensors").
 void AddSensor(CLI::App& app, int* exit_code);
+// The federation's offline authoring tools (docs/trust.md, "Operation").
+void AddTrust(CLI::App& app, int* exit_code);
 
 }  // namespace certshare::cli

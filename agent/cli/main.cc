@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   cli::AddStatus(app, &exit_code);
   cli::AddGet(app, &exit_code);
   cli::AddSensor(app, &exit_code);
+  cli::AddTrust(app, &exit_code);
 
   app.footer(
       "Settings: a flag wins over its CERTSHARE_* environment variable, which wins over the\n"

@@ -177,6 +177,10 @@ void AddSubscribe(CLI::App& app, int* exit_code) {
   cmd->add_option("--quarantine", flags->where.quarantine,
                   "folder for records that fail verification: the raw record and a .json "
                   "with the reason (default: STATE-DIR/quarantine)");
+  cmd->add_flag("--accept-previous-keys", flags->where.accept_previous_keys,
+                "accept records that verify only with a signing key their origin has "
+                "replaced (refused as PREVIOUS_KEY by default, unless the registry lists them "
+                "as known good)");
   AddContextFlags(cmd, &flags->context, true);
   cmd->callback([flags, exit_code] { *exit_code = RunSubscribe(*flags); });
 }

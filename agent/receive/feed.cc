@@ -29,7 +29,7 @@ Result<Taken> Feed::Take(std::uint64_t sequence, ByteView record) {
     taken.what = Taken::What::kDuplicate;
     return taken;
   }
-  Result<Verified> verified = Verify(sequence, record, me_, registry_);
+  Result<Verified> verified = Verify(sequence, record, me_, registry_, parts_.verify);
   if (!verified.ok()) {
     taken.what = Taken::What::kQuarantined;
     taken.why = verified.status();

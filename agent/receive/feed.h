@@ -38,6 +38,7 @@
 
 #include "agent/receive/output.h"
 #include "agent/receive/quarantine.h"
+#include "agent/receive/render.h"
 #include "common/base/bytes.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
@@ -53,6 +54,8 @@ struct FeedParts {
   std::unique_ptr<storage::SeenStore> seen;
   // Null: rejected records are only reported.
   std::unique_ptr<Quarantine> quarantine;
+  // How records are verified (render.h).
+  VerifyOptions verify;
 };
 
 // What Take did with a record.

@@ -68,6 +68,7 @@ Result<OpenedFeed> OpenFeed(const FeedOptions& f, const identity::Identity& me,
     }
   }
   FeedParts parts;
+  parts.verify.accept_previous_keys = f.accept_previous_keys;
   CERTSHARE_ASSIGN_OR_RETURN(parts.output, MakeOutput(f));
   if (!opened.state_dir.empty()) {
     CERTSHARE_RETURN_IF_ERROR(files::MakeDirs(opened.state_dir));

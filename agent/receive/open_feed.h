@@ -30,6 +30,7 @@ struct FeedOptions {
   int exec_retries = 3;          // --exec-retries
   std::string state_dir;   // --state-dir; default: <output_dir>.state; none for stdout
   std::string quarantine;  // --quarantine; default: <state_dir>/quarantine
+  bool accept_previous_keys = false;  // --accept-previous-keys (render.h)
 };
 
 // The state directory used when none is given: "<DIR>.state" beside

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
 #include "agent/receive/header_json.h"
 #include "agent/stix/creators.h"
 #include "common/base/json.h"
@@ -19,10 +21,12 @@ namespace {
 // before a rotation, the keys its card keeps (previous_sign_keys,
 // previous_box_keys; docs/identity.md). The current keys are tried first,
 // so a record signed with them costs one verification as before; a record
-// no key verifies is BAD_SIGNATURE, as with one key.
+// no key verifies is BAD_SIGNATURE, as with one key. Sets *by_previous
+// when only a previous signing key verifies it.
 Result<std::string> OpenWithAnyKey(const envelope::Record& record,
                                    const identity::Identity& me,
-                                   const identity::Card& origin) {
+                                   const identity::Card& origin, bool* by_previous) {
+  *by_previous = false;
   const crypto::SigningPublicKey* sign_key = &origin.sign_key;
   Result<std::string> opened =
       envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
@@ -30,6 +34,7 @@ Result<std::string> OpenWithAnyKey(const envelope::Record& record,
     for (const auto& previous : origin.previous_sign_keys) {
       if (!envelope::Verify(record, previous).ok()) continue;
       sign_key = &previous;
+      *by_previous = true;
       opened = envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
       break;
     }
@@ -45,28 +50,45 @@ Result<std::string> OpenWithAnyKey(const envelope::Record& record,
   return opened;
 }
 
-// A revoked origin's records are refused, except those its registry
-// lists as known good at the revocation (the card's allowed_roots: signed
-// Merkle roots). Whoever holds its keys now may be the reason it was
-// revoked, so neither the record's claims nor its signature can tell an
-// old record from a new one.
-Status CheckNotRevoked(const envelope::Record& record, const identity::Card& origin) {
-  if (!origin.revoked) return Status::Ok();
-  CERTSHARE_ASSIGN_OR_RETURN(crypto::Hash256 root, envelope::SignedRoot(record));
-  for (const crypto::Hash256& allowed : origin.allowed_roots) {
-    if (allowed == root) return Status::Ok();
+// What the registry says of a record whose signature verified
+// (render.h): a revoked origin, a previous key, a compromised key refuse
+// it, unless its signed root is on the origin's allow-list.
+Status CheckOriginStanding(const envelope::Record& record, const identity::Card& origin,
+                           bool by_previous, const VerifyOptions& options) {
+  const std::optional<crypto::Hash256> root = envelope::SignedRoot(record);
+  if (root && std::find(origin.allowed_roots.begin(), origin.allowed_roots.end(), *root) !=
+                  origin.allowed_roots.end()) {
+    return Status::Ok();
   }
-  return Status(ErrorCode::kRevoked,
-                "origin " + origin.org + " was revoked at " + origin.revoked_at +
-                    "; its records are refused unless the registry lists them as known good "
-                    "(allowed_roots)");
+  const std::string& org = origin.org;
+  if (origin.revoked) {
+    return Status(ErrorCode::kRevoked,
+                  "origin " + org + " was revoked at " + origin.revoked_at +
+                      ": its records are refused unless the registry lists them as known "
+                      "good (allowed_roots)");
+  }
+  if (by_previous && !options.accept_previous_keys) {
+    return Status(ErrorCode::kPreviousKey,
+                  "the record verifies only with a signing key " + org +
+                      " has replaced: whoever holds the old key could have signed it after "
+                      "the rotation (the registry lists no such record as known good; "
+                      "subscribe --accept-previous-keys accepts them)");
+  }
+  if (!origin.compromised_since.empty() &&
+      CompareStixTimestamps(record.header.modified, origin.compromised_since) >= 0) {
+    return Status(ErrorCode::kKeyCompromised,
+                  "the record claims " + record.header.modified + ", at or after " + org +
+                      "'s key was marked compromised (" + origin.compromised_since +
+                      "): it may be a thief's; ask " + org + " out of band");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
 Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                         const identity::Identity& me,
-                        const identity::Registry& registry) {
+                        const identity::Registry& registry, const VerifyOptions& options) {
   CERTSHARE_ASSIGN_OR_RETURN(envelope::Record record, envelope::Decode(bytes));
   const envelope::Header& h = record.header;
   const identity::Card* origin = registry.Find(h.origin);
@@ -75,8 +97,10 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                   "origin " + h.origin + " is not in this agent's registry, so its "
                   "signature cannot be checked");
   }
-  CERTSHARE_RETURN_IF_ERROR(CheckNotRevoked(record, *origin));
-  CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext, OpenWithAnyKey(record, me, *origin));
+  bool by_previous = false;
+  CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext,
+                             OpenWithAnyKey(record, me, *origin, &by_previous));
+  CERTSHARE_RETURN_IF_ERROR(CheckOriginStanding(record, *origin, by_previous, options));
   rapidjson::Document object;
   CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));
   schemas::Report report = schemas::Check(object);
@@ -133,8 +157,8 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
 
 Result<std::string> Render(std::uint64_t sequence, ByteView bytes,
                            const identity::Identity& me,
-                           const identity::Registry& registry) {
-  CERTSHARE_ASSIGN_OR_RETURN(Verified verified, Verify(sequence, bytes, me, registry));
+                           const identity::Registry& registry, const VerifyOptions& options) {
+  CERTSHARE_ASSIGN_OR_RETURN(Verified verified, Verify(sequence, bytes, me, registry, options));
   return std::move(verified.line);
 }
 

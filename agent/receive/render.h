@@ -15,11 +15,19 @@
 //
 // The origin's keys come from this agent's registry: its current signing
 // and box keys, then (for records from before a rotation) those its card
-// keeps in previous_sign_keys / previous_box_keys. A revoked origin's
-// records are refused (kRevoked), whenever they were signed, unless the
-// origin's card lists the record's signed Merkle root in allowed_roots
-// (records known good at the revocation, docs/trust.md): whoever revoked
-// it may have done so because its keys were stolen.
+// keeps in previous_sign_keys / previous_box_keys. Once the signature
+// verifies, what the registry says of the origin decides (docs/agent.md,
+// "Revoked, rotated and compromised origins"), unless the record's signed
+// Merkle root is on the origin's allow-list (Card::allowed_roots, records
+// known good when the key was revoked or replaced):
+//  - a revoked origin's records are refused (kRevoked): whoever holds its
+//    keys may still sign;
+//  - a record verified only by a previous signing key is refused
+//    (kPreviousKey) unless options.accept_previous_keys;
+//  - a record whose `modified` is at or after the origin's
+//    compromised_since is refused (kKeyCompromised). `modified` is the
+//    origin's claim: a thief can backdate it; rotation and the allow-list
+//    are what bind.
 //
 // Any failure returns an error and no output: nothing unverified is ever
 // rendered as valid.
@@ -54,14 +62,22 @@ struct Verified {
   std::string line;
 };
 
+struct VerifyOptions {
+  // Accept records verified only by an origin's previous signing key, as
+  // before issue 12 (subscribe --accept-previous-keys).
+  bool accept_previous_keys = false;
+};
+
 // Every check of Render; on success the record's parts and its line.
 Result<Verified> Verify(std::uint64_t sequence, ByteView record,
                         const identity::Identity& me,
-                        const identity::Registry& registry);
+                        const identity::Registry& registry,
+                        const VerifyOptions& options = {});
 
 // Verify(...).line.
 Result<std::string> Render(std::uint64_t sequence, ByteView record,
                            const identity::Identity& me,
-                           const identity::Registry& registry);
+                           const identity::Registry& registry,
+                           const VerifyOptions& options = {});
 
 }  // namespace certshare::agent

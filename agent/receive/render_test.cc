@@ -85,5 +85,79 @@ TEST_F(VerifyTest, APayloadClaimingAnotherOrganisationIsRefused) {
   EXPECT_OK(VerifyAtUa(Seal(CreatedBy("CERT-XX"), Tlp::kAmber, "CERT-XX")));
 }
 
+// What the registry says of the origin, once its signature verifies:
+// revoked, a replaced key, a compromised key each refuse the record,
+// unless its signed root is on the origin's allow-list.
+class OriginStandingTest : public VerifyTest {
+ protected:
+  OriginStandingTest() : registry_(fed_.registry()) {}
+  Status VerifyWith(const Bytes& record, const VerifyOptions& options = {}) {
+    return Verify(7, record, fed_.Id("CERT-UA"), registry_, options).status();
+  }
+  // CERT-EE's card in the registry, to edit.
+  identity::Card EeCard() const { return *registry_.Find("CERT-EE"); }
+  static crypto::Hash256 RootOf(const Bytes& bytes) {
+    auto record = envelope::Decode(bytes);
+    EXPECT_TRUE(record.ok());
+    return *envelope::SignedRoot(*record);
+  }
+  identity::Registry registry_;
+};
+
+TEST_F(OriginStandingTest, ARevokedOriginsRecordsAreRefusedUnlessAllowListed) {
+  const Bytes record = Seal(MarkedWith(kTlp1Amber), Tlp::kAmber);
+  ASSERT_OK(VerifyWith(record));
+  ASSERT_OK(registry_.Revoke("CERT-EE", "2026-12-06T08:00:00Z"));
+  Status s = VerifyWith(record);
+  ASSERT_EQ(s.code(), ErrorCode::kRevoked) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("origin CERT-EE was revoked at 2026-12-06T08:00:00Z"));
+  identity::Card card = EeCard();
+  card.allowed_roots = {RootOf(record)};
+  ASSERT_OK(registry_.Put(card));
+  EXPECT_OK(VerifyWith(record));
+  // Another record of the revoked origin is still refused.
+  EXPECT_CODE(VerifyWith(Seal(test::Indicator(), Tlp::kClear)), ErrorCode::kRevoked);
+}
+
+TEST_F(OriginStandingTest, ARecordVerifiedOnlyByAPreviousKeyIsRefusedUnlessAcceptedOrAllowListed) {
+  const Bytes old_record = Seal(MarkedWith(kTlp1Amber), Tlp::kAmber);
+  // CERT-EE rotates its signing key; the old one is kept as previous.
+  identity::Card card = EeCard();
+  card.previous_sign_keys = {card.sign_key};
+  card.sign_key = crypto::GenerateSigningKeyPair().public_key;
+  ASSERT_OK(registry_.Put(card));
+  Status s = VerifyWith(old_record);
+  ASSERT_EQ(s.code(), ErrorCode::kPreviousKey) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("--accept-previous-keys"));
+  VerifyOptions accept;
+  accept.accept_previous_keys = true;
+  EXPECT_OK(VerifyWith(old_record, accept));
+  card.allowed_roots = {RootOf(old_record)};
+  ASSERT_OK(registry_.Put(card));
+  EXPECT_OK(VerifyWith(old_record));
+  // Without the previous key it does not verify at all.
+  card.previous_sign_keys.clear();
+  ASSERT_OK(registry_.Put(card));
+  EXPECT_CODE(VerifyWith(old_record, accept), ErrorCode::kBadSignature);
+}
+
+TEST_F(OriginStandingTest, ARecordClaimingATimeAfterACompromiseIsRefused) {
+  // test::Indicator's modified is 2026-11-27T09:30:00.000Z.
+  const Bytes record = Seal(MarkedWith(kTlp1Amber), Tlp::kAmber);
+  identity::Card card = EeCard();
+  card.compromised_since = "2026-11-27T09:30:00Z";  // at the claimed time: refused
+  ASSERT_OK(registry_.Put(card));
+  Status s = VerifyWith(record);
+  ASSERT_EQ(s.code(), ErrorCode::kKeyCompromised) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("marked compromised (2026-11-27T09:30:00Z)"));
+  card.compromised_since = "2026-11-27T09:30:01Z";  // after it: accepted
+  ASSERT_OK(registry_.Put(card));
+  EXPECT_OK(VerifyWith(record));
+  card.compromised_since = "2026-11-01T00:00:00Z";
+  card.allowed_roots = {RootOf(record)};
+  ASSERT_OK(registry_.Put(card));
+  EXPECT_OK(VerifyWith(record));
+}
+
 }  // namespace
 }  // namespace certshare::agent

@@ -2,7 +2,9 @@
 
 #include <ostream>
 
+#include "common/base/file_util.h"
 #include "common/base/json.h"
+#include "common/trust/key_id.h"
 
 namespace certshare::broker {
 
@@ -24,7 +26,44 @@ Result<AdminAnswer> ParseAnswer(const std::string& text) {
   Result<identity::Registry> parsed = identity::Registry::Parse(answer.registry_json);
   if (!parsed.ok()) return parsed.status().WithContext("the registry the broker sent");
   answer.registry = std::move(*parsed);
+  if (const rapidjson::Value* trust = json::Member(doc, "trust")) {
+    answer.trust_json = json::Write(*trust);
+  }
   return answer;
+}
+
+// What `admin show` prints first in federation mode.
+void PrintTrustState(const AdminAnswer& answer, std::ostream& out) {
+  rapidjson::Document doc;
+  if (!json::Parse(answer.trust_json, &doc).ok() || !doc.IsObject()) return;
+  auto text = [&doc](const char* name) {
+    std::string value;
+    json::GetString(doc, name, &value);
+    return value;
+  };
+  auto number = [&doc](const char* name) {
+    const rapidjson::Value* v = json::Member(doc, name);
+    return v != nullptr && v->IsUint64() ? std::to_string(v->GetUint64()) : std::string("?");
+  };
+  out << "federation\t" << text("federation") << "\n";
+  out << "root\tversion " << number("root_version") << "\texpires " << text("root_expires")
+      << "\n";
+  out << "registry\tversion " << number("registry_version") << "\texpires "
+      << text("registry_expires") << "\n";
+  std::string issued = text("timestamp_issued");
+  out << "timestamp\t" << (issued.empty() ? "none" : "issued " + issued) << "\n";
+  if (const rapidjson::Value* warnings = json::Member(doc, "warnings");
+      warnings != nullptr && warnings->IsArray()) {
+    for (const auto& w : warnings->GetArray()) {
+      if (w.IsString()) out << "warning\t" << w.GetString() << "\n";
+    }
+  }
+  for (const auto& [org, card] : answer.registry.cards()) {
+    out << "keys\t" << org << "\tsign " << trust::Fingerprint(trust::KeyKind::kEd25519, card.sign_key)
+        << "\tbox " << trust::Fingerprint(trust::KeyKind::kX25519, card.box_key)
+        << "\ttransport " << trust::Fingerprint(trust::KeyKind::kX25519, card.transport_key)
+        << "\n";
+  }
 }
 
 }  // namespace
@@ -97,6 +136,11 @@ int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) 
     }
     command.org = request.org;
   }
+  if (request.kind == AdminKind::kApply) {
+    auto file = files::Read(request.file_path, wire::kMaxAdminCommandBytes);
+    if (!file.ok()) return report(file.status(), kAdminExitInvalidInput);
+    command.file = std::move(*file);
+  }
 
   auto client = AdminClient::Connect(request.broker, *broker, *me);
   if (!client.ok()) return report(client.status(), kAdminExitInvalidInput);
@@ -110,6 +154,7 @@ int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) 
     if (request.json) {
       out << answer->registry.ToJson();
     } else {
+      if (!answer->trust_json.empty()) PrintTrustState(*answer, out);
       out << identity::Describe(answer->registry);
     }
     return kAdminExitOk;

@@ -26,6 +26,7 @@ struct AdminAnswer {
   std::string summary;          // what changed, in one line
   std::string registry_json;    // the whole registry after the command
   identity::Registry registry;  // the same, parsed
+  std::string trust_json;       // federation mode: the "trust" member; empty otherwise
 };
 
 class AdminClient {
@@ -64,6 +65,7 @@ struct AdminRequest {
   AdminKind kind = AdminKind::kShow;
   std::string card_path;        // add-org, rotate: the organisation's card
   std::string org;              // revoke
+  std::string file_path;        // apply: the signed file
   bool forget_previous_keys = false;  // rotate --forget-previous-keys
   bool keep_previous_keys = false;    // rotate --keep-previous-keys (a reinstatement)
   bool json = false;            // show --json: print the registry file's JSON
@@ -79,7 +81,9 @@ inline constexpr int kAdminExitRefused = 4;       // the broker answered with an
 inline constexpr int kAdminExitUnreachable = 5;   // no answer, or the key was not admitted
 
 // Runs one admin command: prints what changed (or, for show, the registry
-// as `certshare registry show` does) on `out`, a refusal on `err`.
+// as `certshare registry show` does, and in federation mode first the
+// federation, root and registry versions, expiry, the timestamp and every
+// organisation's key fingerprints) on `out`, a refusal on `err`.
 int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace certshare::broker

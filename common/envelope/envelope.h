@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -136,10 +137,12 @@ class Sealer {
 // with a specific message otherwise.
 Result<Record> Decode(ByteView bytes, std::size_t max_bytes = 16u << 20);
 
-// The Merkle root the origin signed for `record` (its leaf folded with its
-// proof): what a registry's `allowed_roots` lists (docs/trust.md). Checks
-// no signature. kBadSignature when the proof does not fit.
-Result<crypto::Hash256> SignedRoot(const Record& record);
+// The Merkle root the record's signature covers, from its leaf and audit
+// path (docs/protocol.md, "Leaf, node, root"): what a registry's
+// allow-list ("allowed_roots", docs/trust.md) names records by. nullopt
+// when the proof does not fit leaf_index and leaf_count. Checks no
+// signature.
+std::optional<crypto::Hash256> SignedRoot(const Record& record);
 
 // Checks the origin's signature over the record (leaf, proof, root).
 // kBadSignature on any mismatch.

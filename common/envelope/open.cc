@@ -4,23 +4,24 @@
 
 namespace certshare::envelope {
 
-Result<crypto::Hash256> SignedRoot(const Record& record) {
-  const crypto::Hash256 leaf =
-      internal::LeafHash(record.header_bytes, record.payload);
+std::optional<crypto::Hash256> SignedRoot(const Record& record) {
+  const crypto::Hash256 leaf = internal::LeafHash(record.header_bytes, record.payload);
   crypto::Hash256 root;
-  if (!internal::RootFromAuditPath(record.auth.leaf_index,
-                                   record.auth.leaf_count, leaf,
+  if (!internal::RootFromAuditPath(record.auth.leaf_index, record.auth.leaf_count, leaf,
                                    record.auth.proof, &root)) {
-    return Status(ErrorCode::kBadSignature,
-                  "Merkle proof does not fit leaf_index/leaf_count");
+    return std::nullopt;
   }
   return root;
 }
 
 Status Verify(const Record& record,
               const crypto::SigningPublicKey& origin_sign_key) {
-  CERTSHARE_ASSIGN_OR_RETURN(crypto::Hash256 root, SignedRoot(record));
-  if (!crypto::Verify(origin_sign_key, internal::SignedMessage(root),
+  const std::optional<crypto::Hash256> root = SignedRoot(record);
+  if (!root) {
+    return Status(ErrorCode::kBadSignature,
+                  "Merkle proof does not fit leaf_index/leaf_count");
+  }
+  if (!crypto::Verify(origin_sign_key, internal::SignedMessage(*root),
                       record.auth.signature)) {
     return Status(ErrorCode::kBadSignature,
                   "signature does not verify under the origin's key");

@@ -125,7 +125,9 @@ inline constexpr std::uint8_t kAckDuplicate = 0x01;
 // ADMIN: the command is JSON (broker/admin_command.h) signed with the
 // operator's Ed25519 key over AdminSignedMessage(command). The wire only
 // carries the bytes; the broker checks the signature.
-inline constexpr std::size_t kMaxAdminCommandBytes = 64u << 10;
+// 17 MiB: an "apply" command carries a whole registry version file
+// (docs/trust.md: at most 8 MiB of payload, as hex) in a JSON string.
+inline constexpr std::size_t kMaxAdminCommandBytes = 17u << 20;
 inline constexpr std::size_t kMaxAdminResultBytes = 16u << 20;
 inline constexpr std::size_t kAdminSignatureBytes = 64;
 using AdminSignature = std::array<std::uint8_t, kAdminSignatureBytes>;

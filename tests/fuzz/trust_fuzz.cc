@@ -1,6 +1,8 @@
 // Fuzz target: trust metadata (common/trust, docs/trust.md): the federation
 // root (ParseRoot) and registry versions (ParseRegistryVersion), which
-// agents and brokers will receive from the broker or a file.
+// agents and brokers will receive from the broker or a file; key change
+// files (ParseKeyChangeFile, common/trust/authoring.h) and what
+// `certshare trust show` prints of any of them (DescribeSignedFile).
 //
 // Contract checked beyond "no crash, no sanitizer report":
 //   * a refusal is kMalformedTrust with a message;
@@ -9,7 +11,9 @@
 //     RootPayload / RegistryVersionPayload make of the parsed value parses
 //     back to a value they write the same way (the signed payload itself
 //     may be any JSON spelling: whitespace, member order, escapes);
-//   * verification never crashes and never accepts an unsigned input.
+//   * verification never crashes and never accepts an unsigned input;
+//   * a key change file is refused with kInvalidArgument and a message, or
+//     re-encodes (KeyChangeFileToJson) to a file that parses to the same.
 // The input is read twice: as a whole file, and as the payload of an
 // envelope the target wraps around it (hex is rarely what mutation makes,
 // so this is what reaches the payload parsers with hostile JSON).
@@ -18,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/trust/authoring.h"
 #include "common/trust/registry_version.h"
 #include "common/trust/root.h"
 #include "common/trust/timestamp.h"
@@ -84,11 +89,25 @@ void FuzzFile(std::string_view text) {
   if (version->envelope.signatures.empty()) FUZZ_REQUIRE(!verified.ok());
 }
 
+void FuzzKeyChange(std::string_view text) {
+  const certshare::Result<KeyChangeFile> change = ParseKeyChangeFile(text);
+  if (!change.ok()) {
+    FUZZ_REQUIRE(change.status().code() == certshare::ErrorCode::kInvalidArgument);
+    FUZZ_REQUIRE(!change.status().message().empty());
+    return;
+  }
+  const std::string again = KeyChangeFileToJson(*change);
+  const certshare::Result<KeyChangeFile> back = ParseKeyChangeFile(again);
+  FUZZ_REQUIRE(back.ok() && KeyChangeFileToJson(*back) == again);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   FuzzFile(text);
+  FuzzKeyChange(text);
+  (void)DescribeSignedFile(text, nullptr);
   for (std::string_view type : {kRootPayloadType, kRegistryPayloadType, kTimestampPayloadType}) {
     SignedEnvelope wrapped;
     wrapped.payload_type = std::string(type);
