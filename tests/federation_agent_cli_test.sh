@@ -62,6 +62,21 @@ expect_out "federation    eu-cert-federation: root version 1"
 expect_out "freshness     NOT fresh"
 expect_out_re "keys          sign $fp_re  box $fp_re  transport $fp_re"
 expect_err "warning: the registry has never been confirmed current"
+echo "--- status --json: the same federation fields and the three fingerprints"
+expect_exit 5 "$certshare" status --json --config "$conf" --connect-timeout 1 --timeout 1 \
+  --identity "$work/agent/keys/CERT-EE.secret.json" --broker-card "$work/agent/keys/CERT-EE.card.json"
+python3 - "$work/out" <<'PY' || fail "status --json lacks the federation fields: $(cat "$work/out")"
+import json, re, sys
+s = json.load(open(sys.argv[1]))
+fp = re.compile(r"^[0-9a-f]{4}( [0-9a-f]{4}){7}$")
+assert all(fp.match(s["fingerprints"][k]) for k in ("sign", "box", "transport")), s["fingerprints"]
+f = s["federation"]
+assert f["name"] == "eu-cert-federation" and f["root_version"] == 1, f
+assert f["root_expires"] == "2030-01-01T00:00:00Z", f
+assert f["registry_version"] == 0 and f["registry_expires"] is None, f
+assert f["fresh"] is False and f["timestamp_issued"] is None and f["timestamp_expires"] is None, f
+assert "never been confirmed current" in f["freshness_warning"], f
+PY
 
 echo "--- registry confirm: an organisation the registry does not hold"
 expect_exit 3 "$certshare" registry confirm CERT-UA --fingerprint "0000 1111" --config "$conf"
@@ -72,6 +87,10 @@ expect_exit 0 "$certshare" registry import --registry "$work/registry.json" \
   "$work/agent/keys/CERT-EE.card.json"
 expect_exit 0 "$certshare" registry show --registry "$work/registry.json" --trust-dir "$work/none"
 expect_out_re "^CERT-EE	CERT-EE	sign $fp_re  box $fp_re  transport $fp_re$"
+expect_exit 5 "$certshare" status --json --registry "$work/registry.json" --trust-dir "$work/none" \
+  --connect-timeout 1 --timeout 1 --identity "$work/agent/keys/CERT-EE.secret.json" \
+  --broker tcp://127.0.0.1:9 --broker-card "$work/agent/keys/CERT-EE.card.json"
+expect_out '"federation":null'
 expect_exit 2 "$certshare" registry confirm CERT-EE --fingerprint "0000" \
   --registry "$work/registry.json" --trust-dir "$work/none"
 

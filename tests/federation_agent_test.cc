@@ -1,7 +1,7 @@
-// The agent's federation mode against a small fake broker (a CURVE ROUTER
-// that answers TRUST_GET with whatever the test wants): an honest broker's
-// registry is taken and a revocation it serves stops the sealing to the
-// revoked organisation; a hostile broker's (a registry version signed by a
+// The agent's federation mode against a small fake broker
+// (tests/fake_trust_broker.h: it answers TRUST_GET with whatever the test
+// wants): an honest broker's registry is taken and a revocation it serves
+// stops the sealing to the revoked organisation; a hostile broker's (a registry version signed by a
 // non-registry key, a rollback, a broken chain, a box-key swap without the
 // old key's signature) is refused with its code and the agent keeps
 // sealing to the key it pinned; a hostile operator's swap of keys for its
@@ -21,87 +21,13 @@
 #include "common/base/testing.h"
 #include "common/transport/transport.h"
 #include "common/trust/trust_test_util.h"
+#include "tests/fake_trust_broker.h"
 
 namespace certshare::testing {
 namespace {
 
 using namespace trust::testing;  // NOLINT: the fixed test keys
 using std::chrono::milliseconds;
-
-// Answers every TRUST_GET with `files` (as set last), until destroyed.
-class FakeBroker {
- public:
-  FakeBroker() : keys_(crypto::GenerateBoxKeyPair()) {
-    transport::ServerOptions options;
-    options.endpoint = "tcp://127.0.0.1:*";
-    options.public_key = keys_.public_key;
-    options.secret_key = &keys_.secret_key;
-    options.authorize = [](const crypto::BoxPublicKey&) -> Result<std::string> {
-      return std::string("CERT-EE");
-    };
-    auto server = transport::Server::Bind(options);
-    EXPECT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~FakeBroker() {
-    stop_ = true;
-    thread_.join();
-  }
-
-  void Serve(wire::TrustFiles files) {
-    MutexLock lock(&mu_);
-    files_ = std::move(files);
-  }
-  identity::Card card() const {
-    identity::Card c;
-    c.org = "broker";
-    c.transport_key = keys_.public_key;
-    return c;
-  }
-  const std::string& endpoint() const { return server_->endpoint(); }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      auto in = server_->Receive(milliseconds(20));
-      if (!in.ok() || !in->has_value()) continue;
-      wire::Message msg;
-      if (!wire::Decode((*in)->frame, &msg).ok() || msg.command != wire::Command::kTrustGet) {
-        continue;
-      }
-      wire::TrustFiles files;
-      {
-        MutexLock lock(&mu_);
-        files = files_;
-      }
-      (void)server_->Send((*in)->peer, wire::EncodeTrust(msg.correlation, files));
-    }
-  }
-
-  crypto::BoxKeyPair keys_;
-  std::unique_ptr<transport::Server> server_;
-  Mutex mu_;
-  wire::TrustFiles files_ GUARDED_BY(mu_);
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-identity::Identity MakeIdentity(const std::string& org) {
-  identity::Identity id;
-  crypto::SigningKeyPair sign = crypto::GenerateSigningKeyPair();
-  crypto::BoxKeyPair box = crypto::GenerateBoxKeyPair();
-  crypto::BoxKeyPair transport = crypto::GenerateBoxKeyPair();
-  id.card.org = org;
-  id.card.name = org;
-  id.card.sign_key = sign.public_key;
-  id.card.box_key = box.public_key;
-  id.card.transport_key = transport.public_key;
-  id.sign_secret = std::move(sign.secret_key);
-  id.box_secret = std::move(box.secret_key);
-  id.transport_secret = std::move(transport.secret_key);
-  return id;
-}
 
 // The answer of a broker holding `registries` (all of them sent), with a
 // timestamp for the last signed by the registry key.

@@ -6,6 +6,7 @@
 
 #include "agent/cli/exit_codes.h"
 #include "agent/cli/passphrase_input.h"
+#include "agent/link/live_trust.h"
 #include "common/base/file_util.h"
 #include "common/base/timestamp.h"
 
@@ -234,22 +235,9 @@ Status RefreshTrust(const ContextFlags& flags, Context* context) {
         wire::TrustFiles files,
         client->FetchTrust(store.root_version(), store.registry_version(), std::chrono::seconds(10)));
     auto update = store.Apply(files, NowMillis());
-    if (!update.ok()) {
-      return update.status().WithContext(
-          "the federation's files from the broker were refused; this agent keeps root version " +
-          std::to_string(store.root_version()) + " and registry version " +
-          std::to_string(store.registry_version()));
-    }
-    if (update->root_to != update->root_from) {
-      std::cerr << "certshare: federation root version " << update->root_to << " applied\n";
-    }
-    if (update->registry_to != update->registry_from) {
-      std::cerr << "certshare: registry version " << update->registry_to << " applied\n";
-    }
-    for (const std::string& line : update->key_changes) std::cerr << "certshare: " << line << "\n";
-    if (!update->timestamp_refused.ok()) {
-      std::cerr << "certshare: the signed timestamp was not taken: "
-                << update->timestamp_refused.ToString() << "\n";
+    if (!update.ok()) return agent::KeepsWhatItHeld(update.status(), store);
+    for (const std::string& line : agent::DescribeTrustUpdate(*update)) {
+      std::cerr << "certshare: " << line << "\n";
     }
     if (!update->more) break;
   }
@@ -293,6 +281,16 @@ Result<Context> LoadContext(const ContextFlags& flags) {
                    "the registry; `certshare registry import` makes one", flags);
   }
   return Context{std::move(*me), std::move(*registry), nullptr};
+}
+
+LiveLink MakeLiveLink(const ContextFlags& flags, const Context& context,
+                      agent::LiveTrust::Say say) {
+  LiveLink link;
+  if (!context.trust) return link;
+  link.trust = std::make_unique<agent::LiveTrust>(context.trust, std::move(say));
+  link.refresh = std::make_unique<agent::TrustRefresh>(
+      *link.trust, std::chrono::seconds(flags.config.trust_refresh_seconds));
+  return link;
 }
 
 Result<identity::Card> LoadBrokerCard(const ContextFlags& flags) {

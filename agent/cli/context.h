@@ -35,6 +35,7 @@
 
 #include "agent/config/config.h"
 #include "agent/link/broker_client.h"
+#include "agent/link/live_trust.h"
 #include "agent/link/trust_store.h"
 #include "common/base/status.h"
 #include "common/identity/identity.h"
@@ -141,6 +142,20 @@ Result<Context> LoadContext(const ContextFlags& flags);
 // Returns the refusal (the context keeps what it held) or the connection's
 // error.
 Status RefreshTrust(const ContextFlags& flags, Context* context);
+// Federation mode: what keeps a long-lived link's trust current
+// (agent/link/live_trust.h): TRUST_GET on the link's own connection after
+// connecting, on TRUST_NOTICE and every trust.refresh seconds. Both null
+// in local mode.
+struct LiveLink {
+  std::unique_ptr<agent::LiveTrust> trust;
+  std::unique_ptr<agent::TrustRefresh> refresh;
+};
+// Takes over context.trust (from now on used only through the LiveTrust);
+// `say` gets each line it tells (versions applied, key changes, refusals
+// with their codes), without a prefix.
+LiveLink MakeLiveLink(const ContextFlags& flags, const Context& context,
+                      agent::LiveTrust::Say say);
+
 // The broker's card: from --broker-card (or its variable or broker.card),
 // else a card made of broker.public_key.
 Result<identity::Card> LoadBrokerCard(const ContextFlags& flags);

@@ -134,7 +134,12 @@ int RunFlush(const FlushFlags& f) {
   std::uint64_t stored = 0, duplicates = 0, refused = 0;
   agent::ProgressBar progress(std::cerr, "flushing", total,
                               agent::IsTerminal(STDERR_FILENO) && total > 1);
+  LiveLink live = MakeLiveLink(f.context, *context, [&](const std::string& line) {
+    progress.Finish();
+    std::cerr << "certshare: " << line << "\n";
+  });
   agent::Forwarder forwarder(**spool, *connector);
+  forwarder.KeepTrustCurrent(live.refresh.get());
   forwarder.OnOutcome([&](const agent::Outcome& o) {
     switch (o.kind) {
       case agent::Outcome::Kind::kStored: ++stored; break;

@@ -349,8 +349,13 @@ int SpoolAndSend(const SendOptions& f, const agent::SplitRecords& split,
   {
     // Ctrl-C stops waiting (the records stay spooled); a second one kills.
     StopSignals signals(StopSignals::Repeat::kKills);
+    LiveLink live = MakeLiveLink(flags, context, [&](const std::string& line) {
+      progress.Finish();
+      std::cerr << "certshare: " << line << "\n";
+    });
     sent = agent::ForwardRecords(**spool, *connector, *ids, timeout, &signals.stop(),
-                                 [&](std::uint64_t settled) { progress.Update(settled); });
+                                 [&](std::uint64_t settled) { progress.Update(settled); },
+                                 live.refresh.get());
     interrupted = signals.stop();
   }
   progress.Finish();

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "agent/cli/commands.h"
@@ -176,9 +177,11 @@ Result<SensorInput> OpenSensorInput(const SensorFlags& f, const SensorSettings& 
 // the spool: it stops the reading too, as a signal would.
 class Forwarding {
  public:
+  // `trust`: federation mode (null: local mode), used on the second thread.
   Forwarding(agent::Spool& spool, agent::Forwarder::Connector connector, Tallies& tallies,
-             Messages& messages, StopSignals& signals)
+             Messages& messages, StopSignals& signals, agent::TrustRefresh* trust)
       : forwarder_(spool, std::move(connector)) {
+    forwarder_.KeepTrustCurrent(trust);
     forwarder_.OnOutcome([this, &tallies, &messages](const agent::Outcome& o) {
       switch (o.kind) {
         case agent::Outcome::Kind::kStored: ++tallies.stored; break;
@@ -284,11 +287,21 @@ int RunSensor(const SensorFlags& f) {
   if (!settings.ok()) return Report(settings.status(), kExitUsage);
   auto context = LoadContext(f.context);
   if (!context.ok()) return Report(context.status(), kExitInvalidInput);
+  // Federation mode: the forwarder's connection keeps the trust current,
+  // and the routes follow each registry it makes current.
+  Messages messages;
+  LiveLink live = MakeLiveLink(f.context, *context, [&](const std::string& m) { messages.Say(m); });
   settings->compose.usable = context->Usable();
-  agent::sensor::RouteCache routes(settings->compose, context->me, context->registry);
+  std::optional<agent::sensor::RouteCache> routes;
+  if (live.trust) {
+    routes.emplace(settings->compose, context->me, *live.trust,
+                   [&](const std::string& m) { messages.Say(m); });
+  } else {
+    routes.emplace(settings->compose, context->me, context->registry);
+  }
   // Refuse at start what would refuse every event (AMBER without --to, an
   // unknown recipient).
-  auto route = routes.For(std::nullopt);
+  auto route = routes->For(std::nullopt);
   if (!route.ok()) return Report(route.status(), kExitInvalidInput);
   if (!(*route)->left_out.empty()) {
     std::cerr << "certshare: sensor: warning: " << agent::DescribeLeftOut((*route)->left_out)
@@ -299,16 +312,15 @@ int RunSensor(const SensorFlags& f) {
   if (!connector.ok()) return Report(connector.status(), kExitInvalidInput);
   auto spool = OpenSpool(f.spool, context->me, std::chrono::seconds(10));
   if (!spool.ok()) return Report(spool.status(), ExitForForward(spool.status()));
-  Messages messages;
   auto input = OpenSensorInput(f, *settings, (*spool)->dir(), messages);
   if (!input.ok()) return Report(input.status(), kExitInvalidInput);
 
   Tallies tallies;
   // SIGINT and SIGTERM (and a forwarder that cannot go on) stop the reading.
   StopSignals signals(StopSignals::Repeat::kStopsAgain);
-  Forwarding forwarding(**spool, *connector, tallies, messages, signals);
+  Forwarding forwarding(**spool, *connector, tallies, messages, signals, live.refresh.get());
   agent::sensor::PipelineStats stats;
-  const Status piped = Pipe(f, *settings, *context, *input, *mapper, routes, **spool, messages,
+  const Status piped = Pipe(f, *settings, *context, *input, *mapper, *routes, **spool, messages,
                             signals.stop(), &stats);
   if (piped.ok() && !signals.stop()) {
     WaitForDrain(**spool, f.drain_timeout_seconds, signals.stop());

@@ -18,6 +18,7 @@
 #include "agent/cli/store_forward.h"
 #include "agent/link/probe.h"
 #include "common/base/timestamp.h"
+#include "common/trust/key_id.h"
 
 namespace certshare::cli {
 
@@ -219,6 +220,38 @@ void PrintSubscriptionsJson(const BrokerProbe& probe) {
   std::cout << "]";
 }
 
+// ,"fingerprints":{...} and, in federation mode, ,"federation":{...}: what
+// the text's keys, federation and freshness lines say (docs/agent.md,
+// "certshare status").
+void PrintFederationJson(const Context& context) {
+  const identity::Card& me = context.me.card;
+  std::cout << ",\"fingerprints\":{\"sign\":"
+            << JsonString(trust::Fingerprint(trust::KeyKind::kEd25519, me.sign_key))
+            << ",\"box\":" << JsonString(trust::Fingerprint(trust::KeyKind::kX25519, me.box_key))
+            << ",\"transport\":"
+            << JsonString(trust::Fingerprint(trust::KeyKind::kX25519, me.transport_key)) << "}";
+  if (!context.trust) {
+    std::cout << ",\"federation\":null";
+    return;
+  }
+  const agent::TrustStore& t = *context.trust;
+  const trust::SignedRegistryVersion* registry = t.registry();
+  const trust::SignedTimestamp* stamp = t.timestamp();
+  const StixMillis now = NowMillis();
+  std::cout << ",\"federation\":{\"name\":" << JsonString(t.root().root.federation)
+            << ",\"root_version\":" << t.root_version()
+            << ",\"root_expires\":" << JsonString(t.root().root.expires)
+            << ",\"registry_version\":" << t.registry_version() << ",\"registry_expires\":"
+            << (registry ? JsonString(registry->version.expires) : std::string("null"))
+            << ",\"fresh\":" << (t.Fresh(now) ? "true" : "false") << ",\"timestamp_issued\":"
+            << (stamp ? JsonString(stamp->timestamp.issued) : std::string("null"))
+            << ",\"timestamp_expires\":"
+            << (stamp ? JsonString(stamp->timestamp.expires) : std::string("null"))
+            << ",\"freshness_warning\":";
+  const std::string warning = t.FreshnessWarning(now);
+  std::cout << (warning.empty() ? std::string("null") : JsonString(warning)) << "}";
+}
+
 void PrintJson(const Context& context, const ContextFlags& flags, const BrokerProbe& probe,
                const std::string& dir, const Result<agent::SpoolCounts>& counts,
                const std::vector<agent::RefusedRecord>& refused, bool list_refused) {
@@ -226,7 +259,9 @@ void PrintJson(const Context& context, const ContextFlags& flags, const BrokerPr
   std::cout << "{\"org\":" << JsonString(me.org) << ",\"name\":" << JsonString(me.name)
             << ",\"keys\":{\"sign\":\"" << HexEncode(me.sign_key) << "\",\"box\":\""
             << HexEncode(me.box_key) << "\",\"transport\":\"" << HexEncode(me.transport_key)
-            << "\"},\"broker\":{\"endpoint\":" << JsonString(flags.broker)
+            << "\"}";
+  PrintFederationJson(context);
+  std::cout << ",\"broker\":{\"endpoint\":" << JsonString(flags.broker)
             << ",\"reachable\":" << (probe.reachable ? "true" : "false");
   if (probe.reachable) {
     std::cout << ",\"round_trip_ms\":" << probe.round_trip.count();

@@ -134,6 +134,14 @@ int RunSubscribe(const SubscribeFlags& f) {
   agent::SessionOptions when = f.when;
   when.stop = &signals.stop();
   when.say = [](const std::string& line) { std::cerr << "certshare: " << line << "\n"; };
+  // Federation mode: this connection keeps the trust current, and the
+  // feed verifies with each registry it makes current (same thread).
+  LiveLink live = MakeLiveLink(f.context, *context, when.say);
+  if (live.trust) {
+    live.trust->OnRegistry(
+        [&registry = context->registry](const identity::Registry& now) { registry = now; });
+  }
+  when.trust = live.refresh.get();
   agent::BrokerConnection connection(**client);
   int exit = ExitForSession(
       agent::RunSubscriberSession(connection, *request, *subscribed, *opened->feed, when));

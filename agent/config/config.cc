@@ -328,8 +328,8 @@ class Parser {
 
   void TrustRefresh(const std::string& name, toml::source_index line, const toml::node& node) {
     const toml::value<std::int64_t>* n = node.as_integer();
-    if (n == nullptr || n->get() < 10 || n->get() > 86400) {
-      Problem(line, name + " must be a whole number of seconds from 10 to 86400");
+    if (n == nullptr || n->get() < 1 || n->get() > 86400) {
+      Problem(line, name + " must be a whole number of seconds from 1 to 86400");
       return;
     }
     config_.trust_refresh_seconds = static_cast<int>(n->get());
@@ -632,8 +632,8 @@ limit = "1 GiB"
 # dir = "trust"
 
 # Seconds between two requests for the registry on long-lived connections
-# (subscribe, sensor), besides the broker's notices; 10 to 86400. Default
-# 600 (10 minutes).
+# (subscribe, sensor, the forwarding of publish and flush), besides the
+# broker's notices; 1 to 86400. Default 600 (10 minutes).
 # refresh = 600
 )";
   return t;

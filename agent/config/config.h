@@ -122,9 +122,10 @@ struct AgentConfig {
   // pinned root means local mode.
   std::string trust_dir;
 
-  // [trust] `refresh`: seconds, 10-86400, between two requests for the
-  // registry on long-lived connections, besides the broker's notices.
-  // Default 600.
+  // [trust] `refresh`: seconds, 1-86400, between two requests for the
+  // registry on long-lived connections (agent/link/live_trust.h), besides
+  // the broker's notices. Default 600; a few seconds only for tests (each
+  // request costs the broker one answer).
   int trust_refresh_seconds = 600;
 
   // The file these values came from; empty when there was none.

@@ -80,6 +80,19 @@ TEST(AgentConfigTest, ConnectTimeoutAndAssumedOffset) {
   EXPECT_ERROR("[sensor]\nassume_ofset = \"Z\"\n", "did you mean \"assume_offset\"?");
 }
 
+// trust.refresh: 1 s at least (tests use a small value), a day at most.
+TEST(AgentConfigTest, TrustRefresh) {
+  auto one = ParseAgentConfig("[trust]\nrefresh = 1\n", "/etc/certshare");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->trust_refresh_seconds, 1);
+  auto none = ParseAgentConfig("", "/etc/certshare");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->trust_refresh_seconds, 600);
+  EXPECT_ERROR("[trust]\nrefresh = 0\n",
+               "line 2: trust.refresh must be a whole number of seconds from 1 to 86400");
+  EXPECT_ERROR("[trust]\nrefresh = 86401\n", "trust.refresh must be");
+}
+
 TEST(AgentConfigTest, DefaultsWhenEmptyOrOnlyComments) {
   for (std::string_view text : {"", "# nothing here\n\n", "[broker]\n[publish]\n"}) {
     auto config = ParseAgentConfig(text, "/etc/certshare");

@@ -92,6 +92,14 @@ Result<wire::TrustFiles> BrokerClient::FetchTrust(std::uint64_t root_version,
   return std::move(r.msg.trust);
 }
 
+Result<std::uint64_t> BrokerClient::SendTrustGet(std::uint64_t root_version,
+                                                  std::uint64_t registry_version) {
+  std::uint64_t correlation = wire_->NewCorrelation();
+  CERTSHARE_RETURN_IF_ERROR(
+      wire_->Send(wire::EncodeTrustGet(correlation, root_version, registry_version)));
+  return correlation;
+}
+
 Result<Received> BrokerClient::Next(std::chrono::milliseconds timeout) {
   return wire_->Next(timeout);
 }

@@ -81,8 +81,12 @@ class BrokerClient {
   Result<wire::TrustFiles> FetchTrust(std::uint64_t root_version,
                                       std::uint64_t registry_version,
                                       std::chrono::milliseconds timeout);
+  // Sends TRUST_GET without waiting (a long-lived link, agent::TrustRefresh);
+  // returns its correlation. The TRUST or ERROR naming it arrives later
+  // through Next().
+  Result<std::uint64_t> SendTrustGet(std::uint64_t root_version, std::uint64_t registry_version);
   // The next message from the broker (DELIVER, CAUGHT_UP, ERROR, PING,
-  // PONG), or kTimeout. PINGs from the broker are answered here.
+  // PONG, TRUST, TRUST_NOTICE), or kTimeout. PINGs from the broker are answered here.
   Result<Received> Next(std::chrono::milliseconds timeout);
 
  private:

@@ -130,7 +130,9 @@ Result<Forwarder::Step> Forwarder::Pump(milliseconds wait, milliseconds ack_time
     in_flight_.clear();
     next_unsent_ = 0;
     last_heard_ = Clock::now();
+    if (trust_ != nullptr) trust_->Connected();
   }
+  if (!TickTrust()) return Step::kLost;
   // Fill the window, oldest first.
   while (in_flight_.size() < options_.window) {
     CERTSHARE_ASSIGN_OR_RETURN(std::vector<SpooledRecord> batch,
@@ -158,6 +160,7 @@ Result<Forwarder::Step> Forwarder::Pump(milliseconds wait, milliseconds ack_time
     while (true) {
       auto msg = client_->Next(milliseconds(0));
       if (!msg.ok()) break;
+      if (trust_ != nullptr) trust_->Handle(msg->msg);
     }
     UpdateStats();
     return Step::kIdle;
@@ -180,6 +183,7 @@ Result<Forwarder::Step> Forwarder::Pump(milliseconds wait, milliseconds ack_time
     }
     last_heard_ = Clock::now();
     heard_ = true;
+    if (trust_ != nullptr && trust_->Handle(msg->msg)) continue;
     bool transient = false;
     Handle(*msg, &progress, &transient);
     if (transient) {
@@ -196,6 +200,16 @@ Result<Forwarder::Step> Forwarder::Pump(milliseconds wait, milliseconds ack_time
   }
   UpdateStats();
   return progress ? Step::kProgress : Step::kIdle;
+}
+
+bool Forwarder::TickTrust() {
+  if (trust_ == nullptr) return true;
+  Status sent = trust_->Tick([this](std::uint64_t root, std::uint64_t registry) {
+    return client_->SendTrustGet(root, registry);
+  });
+  if (sent.ok()) return true;
+  Drop(sent);
+  return false;
 }
 
 void Forwarder::Handle(const Received& r, bool* progress, bool* transient) {

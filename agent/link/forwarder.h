@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "agent/link/broker_client.h"
+#include "agent/link/live_trust.h"
 #include "agent/link/spool.h"
 #include "common/base/mutex.h"
 #include "common/base/status.h"
@@ -111,6 +112,14 @@ class Forwarder {
   // Called for every record settled, after the spool has been updated.
   void OnOutcome(OutcomeCallback callback) { on_outcome_ = std::move(callback); }
 
+  // Federation mode: keeps the trust current on every connection the
+  // forwarder makes (TRUST_GET after connecting, on TRUST_NOTICE and every
+  // refresh; live_trust.h). The TRUST, TRUST_NOTICE and trust ERROR frames
+  // go to `refresh`, never to the records in flight. Null (the default):
+  // local mode. `refresh` must outlive the forwarder; used on the thread
+  // of Drain and Run only. Set before Drain or Run.
+  void KeepTrustCurrent(TrustRefresh* refresh) { trust_ = refresh; }
+
   // Forwards until nothing is pending (OK) or the broker has acknowledged
   // nothing for `idle_timeout`: then kTimeout, its message naming the last
   // problem (no answer, a transport error, a transient broker error) and
@@ -148,6 +157,9 @@ class Forwarder {
   // .last_error says why), kIdle otherwise. Errors are final (Connector,
   // spool).
   Result<Step> Pump(std::chrono::milliseconds wait, std::chrono::milliseconds ack_timeout);
+  // Sends TRUST_GET when due (federation mode); false when the
+  // connection was dropped.
+  bool TickTrust();
   // Handles one ACK or ERROR; sets *transient on a "not now" refusal.
   void Handle(const Received& r, bool* progress, bool* transient);
   // Applies acked_ and refusals to the spool, then runs the callbacks.
@@ -161,6 +173,7 @@ class Forwarder {
   Connector connect_;
   ForwarderOptions options_;
   OutcomeCallback on_outcome_;
+  TrustRefresh* trust_ = nullptr;
 
   std::unique_ptr<BrokerClient> client_;
   std::map<std::uint64_t, InFlight> in_flight_;  // by correlation

@@ -29,10 +29,12 @@ std::uint64_t SendResult::Count(Outcome::Kind kind) const {
 SendResult ForwardRecords(Spool& spool, Forwarder::Connector connect,
                           const std::vector<std::uint64_t>& ids,
                           std::chrono::milliseconds idle_timeout, const std::atomic<bool>* stop,
-                          const std::function<void(std::uint64_t)>& on_settled) {
+                          const std::function<void(std::uint64_t)>& on_settled,
+                          TrustRefresh* trust) {
   SendResult result;
   for (std::uint64_t id : ids) result.own.emplace(id, std::nullopt);
   Forwarder forwarder(spool, std::move(connect));
+  forwarder.KeepTrustCurrent(trust);
   forwarder.OnOutcome([&](const Outcome& o) {
     auto it = result.own.find(o.spool_id);
     if (it == result.own.end()) {

@@ -66,12 +66,14 @@ struct SendResult {
 // (Forwarder::Drain(idle_timeout, stop)) and sorts the outcomes into this
 // command's records (`ids`, from SpoolRecords) and earlier ones.
 // `on_settled`, if set, is called with own_settled each time one of this
-// command's records is settled.
+// command's records is settled. `trust`: federation mode
+// (Forwarder::KeepTrustCurrent); null in local mode.
 SendResult ForwardRecords(Spool& spool, Forwarder::Connector connect,
                           const std::vector<std::uint64_t>& ids,
                           std::chrono::milliseconds idle_timeout,
                           const std::atomic<bool>* stop = nullptr,
-                          const std::function<void(std::uint64_t)>& on_settled = nullptr);
+                          const std::function<void(std::uint64_t)>& on_settled = nullptr,
+                          TrustRefresh* trust = nullptr);
 
 // How one of this command's records compares with the version the broker
 // stored under its id and `modified` (an acknowledged Outcome).

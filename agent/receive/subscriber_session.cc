@@ -67,6 +67,13 @@ class Session {
     return Finished(Why::kDone);
   }
   Status Resubscribe();
+  // Sends TRUST_GET when due (federation mode).
+  Status TickTrust() {
+    if (o_.trust == nullptr) return Status::Ok();
+    return o_.trust->Tick([this](std::uint64_t root, std::uint64_t registry) {
+      return connection_.SendTrustGet(root, registry);
+    });
+  }
   // Another connection took the subscription over: commit what the output
   // holds (acknowledging is no longer possible) and end.
   SessionEnd TakenOver(const wire::Message& msg);
@@ -87,6 +94,7 @@ class Session {
 
 std::chrono::milliseconds Session::NextWait(Clock::time_point now) const {
   auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPingAfter);
+  if (o_.trust != nullptr) wait = std::min(wait, o_.trust->UntilDue());
   if (auto deadline = feed_.CommitDeadline()) {
     auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now);
     wait = std::clamp(until + std::chrono::milliseconds(1), std::chrono::milliseconds(0), wait);
@@ -159,7 +167,11 @@ Status Session::Resubscribe() {
   const auto give_up = Clock::now() + kHeldRetryFor;
   while (true) {
     auto again = connection_.Subscribe(req_, std::chrono::seconds(10));
-    if (again.ok()) return Status::Ok();
+    if (again.ok()) {
+      // Perhaps a new broker process: register this connection again.
+      if (o_.trust != nullptr) o_.trust->AskNow();
+      return Status::Ok();
+    }
     // Held: by this subscriber's previous connection, which the broker
     // has not seen go yet, or by another subscriber (then it stays held).
     if (again.status().code() != ErrorCode::kSubscriptionHeld || Clock::now() >= give_up ||
@@ -229,6 +241,8 @@ SessionEnd Session::Run() {
   Clock::time_point last_record = Clock::now();
   while (true) {
     if (StopAsked()) return Stopped();
+    Status asked = TickTrust();
+    if (!asked.ok()) return FailAfterFinish(Why::kBrokerLost, asked);
     auto next = connection_.Next(NextWait(Clock::now()));
     if (StopAsked()) return Stopped();
     auto now = Clock::now();
@@ -259,6 +273,7 @@ SessionEnd Session::Run() {
     }
     last_heard = now;
     const wire::Message& msg = next->msg;
+    if (o_.trust != nullptr && o_.trust->Handle(msg)) continue;
     if (msg.command == wire::Command::kError && msg.error == ErrorCode::kBadSubscription) {
       // The broker no longer knows this subscription (it restarted).
       Status again = Resubscribe();

@@ -44,6 +44,7 @@
 #include <string>
 
 #include "agent/link/broker_client.h"
+#include "agent/link/live_trust.h"
 #include "agent/receive/feed.h"
 #include "common/base/status.h"
 #include "common/wire/frame.h"
@@ -62,6 +63,13 @@ class SubscriberConnection {
   virtual Status Acknowledge(std::uint64_t sequence, std::uint32_t credit) = 0;
   virtual Status Ping() = 0;
   virtual Result<Received> Next(std::chrono::milliseconds timeout) = 0;
+  // BrokerClient::SendTrustGet (federation mode only: SessionOptions::trust).
+  virtual Result<std::uint64_t> SendTrustGet(std::uint64_t root_version,
+                                             std::uint64_t registry_version) {
+    (void)root_version;
+    (void)registry_version;
+    return Status(ErrorCode::kNotFederated, "this connection does not ask for trust files");
+  }
 };
 
 // A BrokerClient as a SubscriberConnection. `client` must outlive it.
@@ -78,6 +86,10 @@ class BrokerConnection final : public SubscriberConnection {
   Status Ping() override { return client_.Ping(); }
   Result<Received> Next(std::chrono::milliseconds timeout) override {
     return client_.Next(timeout);
+  }
+  Result<std::uint64_t> SendTrustGet(std::uint64_t root_version,
+                                     std::uint64_t registry_version) override {
+    return client_.SendTrustGet(root_version, registry_version);
   }
 
  private:
@@ -100,6 +112,13 @@ struct SessionOptions {
   // was quarantined), caught up, subscribing again, stopping, and an error
   // met while finishing after another. May be empty.
   std::function<void(const std::string&)> say;
+  // Federation mode: keeps the trust current on the session's connection
+  // (agent/link/live_trust.h): TRUST_GET at the start and after
+  // subscribing again, on TRUST_NOTICE and every refresh; the TRUST,
+  // TRUST_NOTICE and trust ERROR frames go to it, never end the session.
+  // The Feed verifies with the registry the trust makes current
+  // (LiveTrust::OnRegistry). Null: local mode.
+  TrustRefresh* trust = nullptr;
 };
 
 // How a session ended.

@@ -12,11 +12,36 @@ constexpr std::chrono::milliseconds kIdleWait{250};
 
 }  // namespace
 
+RouteCache::RouteCache(ComposeOptions options, const identity::Identity& me,
+                       const LiveTrust& live, std::function<void(const std::string&)> warn)
+    : options_(std::move(options)),
+      me_(me),
+      live_(&live),
+      snapshot_(live.Current()),
+      warn_(std::move(warn)) {
+  registry_ = snapshot_.registry.get();
+  options_.usable = live.UsableFunction();
+}
+
+void RouteCache::Follow() {
+  if (live_ == nullptr || live_->generation() == snapshot_.generation) return;
+  snapshot_ = live_->Current();
+  registry_ = snapshot_.registry.get();
+  for (auto& slot : cache_) slot.reset();
+}
+
 Result<const Routing*> RouteCache::For(std::optional<Tlp> marked, std::string_view marked_by) {
+  Follow();
   CERTSHARE_ASSIGN_OR_RETURN(Tlp tlp, ChooseTlp(marked, marked_by, options_.tlp));
   std::optional<Result<Routing>>& slot = cache_[static_cast<std::size_t>(tlp)];
   if (!slot) {
-    Result<Routing> routing = Route(tlp, options_, me_, registry_);
+    Result<Routing> routing = Route(tlp, options_, me_, *registry_);
+    // After the registry changed, say what the new routing leaves out, as
+    // the sensor did at its start.
+    if (routing.ok() && !routing->left_out.empty() && warn_ && snapshot_.generation > 0) {
+      warn_("warning: TLP:" + std::string(TlpName(routing->tlp)) + " records: " +
+            DescribeLeftOut(routing->left_out));
+    }
     // GREEN without --to goes to every other registered organisation: if
     // there is none, say so here rather than let every batch fail to seal.
     if (routing.ok() && routing->encrypt && routing->recipients.empty()) {

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "agent/link/compose.h"
+#include "agent/link/live_trust.h"
 #include "agent/link/spool.h"
 #include "agent/sensor/event.h"
 #include "agent/sensor/follow.h"
@@ -85,20 +86,37 @@ class SpoolSink final : public RecordSink {
 // TLP and recipients for each event: agent::ChooseTlp (the event's own
 // marking raised to the sensor's --tlp, never lowered) and agent::Route
 // with the sensor's options, the routing computed once per TLP level.
+//
+// With a LiveTrust (federation mode), the routings follow the registry it
+// makes current: once its generation changes, the next For computes them
+// again from the new registry (a revoked organisation is left out of the
+// GREEN community and groups from then on), checks each card with
+// LiveTrust::Usable, and tells the warning Compose gives for what it left
+// out through `warn`. Not thread-safe: the pipeline's reader calls For.
 class RouteCache {
  public:
+  // `registry` must outlive the cache.
   RouteCache(ComposeOptions options, const identity::Identity& me,
              const identity::Registry& registry)
-      : options_(std::move(options)), me_(me), registry_(registry) {}
+      : options_(std::move(options)), me_(me), registry_(&registry) {}
+  // Federation mode: the registry of `live`, which must outlive the cache.
+  RouteCache(ComposeOptions options, const identity::Identity& me, const LiveTrust& live,
+             std::function<void(const std::string&)> warn);
   // The routing for a document with this marking (`marked_by`: where it
   // is, SensorEvent::marked_by), or why there is none (a marking above
   // --tlp, AMBER without recipients, ...).
   Result<const Routing*> For(std::optional<Tlp> marked, std::string_view marked_by = {});
 
  private:
+  // Takes the live registry if it changed, forgetting the routings.
+  void Follow();
+
   ComposeOptions options_;
   const identity::Identity& me_;
-  const identity::Registry& registry_;
+  const identity::Registry* registry_;
+  const LiveTrust* live_ = nullptr;
+  LiveTrust::Snapshot snapshot_;  // keeps *registry_ alive in federation mode
+  std::function<void(const std::string&)> warn_;
   std::array<std::optional<Result<Routing>>, kMaxTlp + 1> cache_;
 };
 
