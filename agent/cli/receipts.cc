@@ -77,10 +77,10 @@ ReceiptOutbox::ReceiptOutbox(std::string dir, agent::Forwarder::Connector connec
 ReceiptOutbox::~ReceiptOutbox() {
   if (thread_.joinable()) {
     {
-      std::lock_guard<std::mutex> lock(wake_mu_);
+      MutexLock lock(&wake_mu_);
       stop_ = true;
     }
-    wake_.notify_all();
+    wake_.SignalAll();
     thread_.join();
   }
 }
@@ -88,7 +88,7 @@ ReceiptOutbox::~ReceiptOutbox() {
 Status ReceiptOutbox::Add(const std::vector<Bytes>& records,
                           const std::vector<std::string>& keys) {
   {
-    std::lock_guard<std::mutex> lock(spool_mu_);
+    MutexLock lock(&spool_mu_);
     if (open_ != nullptr) {
       // The sending thread holds it now: add there (a Spool takes Adds
       // while a Forwarder sends from it), and its Drain sends them too.
@@ -104,10 +104,10 @@ Status ReceiptOutbox::Add(const std::vector<Bytes>& records,
     }  // closed here: another subscriber may take it now
   }
   {
-    std::lock_guard<std::mutex> lock(wake_mu_);
+    MutexLock lock(&wake_mu_);
     batch_waiting_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   return Status::Ok();
 }
 
@@ -131,7 +131,7 @@ Status ReceiptOutbox::Send(std::chrono::milliseconds lock_wait, std::chrono::mil
   if (counts.ok() && counts->pending == 0) return Status::Ok();
   std::unique_ptr<agent::Spool> spool;
   {
-    std::lock_guard<std::mutex> lock(spool_mu_);
+    MutexLock lock(&spool_mu_);
     agent::SpoolOptions options;
     options.lock_wait = lock_wait;
     auto opened = agent::Spool::Open(dir_, options);
@@ -148,7 +148,7 @@ Status ReceiptOutbox::Send(std::chrono::milliseconds lock_wait, std::chrono::mil
     forwarder.OnOutcome(ReportOutcome);
     sent = forwarder.Drain(idle, stop);
   }
-  std::lock_guard<std::mutex> lock(spool_mu_);
+  MutexLock lock(&spool_mu_);
   open_ = nullptr;
   spool.reset();  // closed: another subscriber may take it now
   return sent;
@@ -164,7 +164,7 @@ void ReceiptOutbox::Loop() {
   Clock::time_point retry_at{};
   while (true) {
     {
-      std::unique_lock<std::mutex> lock(wake_mu_);
+      MutexLock lock(&wake_mu_);
       while (!stop_) {
         const bool due = retrying && Clock::now() >= retry_at;
         // A new batch goes at once, unless the broker is being waited for.
@@ -172,9 +172,9 @@ void ReceiptOutbox::Loop() {
           break;
         }
         if (retrying) {
-          wake_.wait_until(lock, retry_at);
+          wake_.WaitUntil(&wake_mu_, retry_at);
         } else {
-          wake_.wait(lock);
+          wake_.Wait(&wake_mu_);
         }
       }
       if (stop_) return;
@@ -208,10 +208,10 @@ void ReceiptOutbox::Loop() {
 Status ReceiptOutbox::Stop() {
   if (thread_.joinable()) {
     {
-      std::lock_guard<std::mutex> lock(wake_mu_);
+      MutexLock lock(&wake_mu_);
       stop_ = true;
     }
-    wake_.notify_all();
+    wake_.SignalAll();
     thread_.join();
   }
   if (!result_.ok()) return result_;

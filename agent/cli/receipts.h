@@ -8,9 +8,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +19,7 @@
 #include "agent/link/spool.h"
 #include "agent/receive/receipt_batcher.h"
 #include "agent/receive/receipt_keeper.h"
+#include "common/base/mutex.h"
 
 namespace certshare::cli {
 
@@ -97,11 +96,12 @@ class ReceiptOutbox {
 
   std::string dir_;
   agent::Forwarder::Connector connect_;
-  std::mutex spool_mu_;            // held while opening, closing or adding
-  agent::Spool* open_ = nullptr;   // the sending thread's spool while it sends
-  std::mutex wake_mu_;
-  std::condition_variable wake_;
-  bool batch_waiting_ = true;      // a batch to send (at first: maybe an earlier run's)
+  Mutex spool_mu_;  // held while opening, closing or adding
+  agent::Spool* open_ GUARDED_BY(spool_mu_) = nullptr;  // the sending thread's spool while it sends
+  Mutex wake_mu_;
+  CondVar wake_;
+  // A batch to send (at first: maybe an earlier run's).
+  bool batch_waiting_ GUARDED_BY(wake_mu_) = true;
   std::atomic<bool> stop_{false};
   Status result_;                  // the sending thread's final error, read after join
   std::thread thread_;
