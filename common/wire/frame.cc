@@ -214,6 +214,8 @@ Status DecodeBody(ByteReader& r, Message* out) {
       CERTSHARE_RETURN_IF_ERROR(DecodeTrust(r, &out->trust));
       break;
     case Command::kTrustNotice:
+      // A push, never an answer: one encoding, correlation 0.
+      if (out->correlation != 0) return Malformed("TRUST_NOTICE carries correlation 0");
       if (!r.U64(&out->root_version) || !r.U64(&out->registry_version) ||
           !r.U64(&out->timestamp_issued_ms)) {
         return Malformed("truncated TRUST_NOTICE");

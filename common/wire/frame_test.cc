@@ -393,6 +393,10 @@ TEST(FrameTest, TrustFramesTruncatedEmptyFilesAndTrailingBytesAreRefused) {
   many[kPrefixBytes + 16] = 0xff;
   many[kPrefixBytes + 17] = 0xff;
   EXPECT_CODE(Decode(many, &m), ErrorCode::kMalformedFrame);
+  // A notice is a push: any correlation but 0 is refused (one encoding).
+  Bytes notice = EncodeTrustNotice(1, 2, 3);
+  notice[11] = 1;
+  EXPECT_CODE(Decode(notice, &m), ErrorCode::kMalformedFrame);
 }
 
 }  // namespace
