@@ -53,8 +53,9 @@ class Broker {
   // Opens storage and binds the socket. Errors name what failed (identity,
   // registry, storage, bind). In federation mode (options.root) `registry`
   // is not used: the broker opens its trust store (OpenFederation) and
-  // uses the latest verified registry version and its local additions. `log`, if given, is used instead of opening
-  // options.data_dir (tests inject faults this way).
+  // uses the latest verified registry version and its local additions.
+  // `log`, if given, is used instead of opening options.data_dir (tests
+  // inject faults this way).
   // `wrap_authorize`, if given, wraps the admission check the broker hands
   // its ZAP handler (tests inject a failing one: the broker must stop).
   using AuthorizeWrapper = std::function<transport::Authorize(transport::Authorize)>;

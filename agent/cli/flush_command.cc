@@ -30,13 +30,6 @@ struct FlushFlags {
   bool json = false;
 };
 
-// The recipients of `header`, comma-separated.
-std::string Recipients(const envelope::Header& header) {
-  std::string out;
-  for (const std::string& org : header.recipients) out += (out.empty() ? "" : ", ") + org;
-  return out;
-}
-
 // --reseal: each refused or pending record naming a recipient this agent's
 // registry now marks revoked is sealed again for the others
 // (agent/link/reseal.h) and replaces the old one in the spool, pending.
@@ -66,7 +59,7 @@ Status ResealSpool(agent::Spool& spool, const Context& context) {
                  (card != nullptr ? card->revoked_at : std::string("?")) + ")";
     }
     std::cerr << "certshare: resealed " << DescribeRecord(key) << " without " << dropped
-              << ": it now goes to " << Recipients(r.header) << "\n";
+              << ": it now goes to " << Joined(r.header.recipients, ", ") << "\n";
     return Status::Ok();
   };
   CERTSHARE_ASSIGN_OR_RETURN(std::vector<agent::RefusedRecord> refused,

@@ -30,14 +30,6 @@ std::string Routing(const envelope::Header& h) {
 
 using agent::Comparison;
 
-std::string Joined(const std::vector<std::string>& words, const char* last) {
-  std::string out;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    out += (i == 0 ? "" : i + 1 == words.size() ? last : ", ") + words[i];
-  }
-  return out;
-}
-
 std::string RecipientsOf(const agent::PublishedNote& note) {
   return note.recipients.empty() ? std::string("none") : Joined(note.recipients, ", ");
 }

@@ -86,6 +86,14 @@ std::string ModifiedOf(const std::string& dedupe_key) {
   return key.ok() ? key->modified : "";
 }
 
+std::string Joined(const std::vector<std::string>& words, const char* last) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == words.size() ? last : ", ") + words[i];
+  }
+  return out;
+}
+
 std::string DescribeRecord(const std::string& dedupe_key) {
   Result<envelope::RecordKey> key = envelope::ParseRecordKey(dedupe_key);
   if (!key.ok()) return "a record of unreadable key (" + key.status().message() + ")";

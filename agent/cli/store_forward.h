@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "agent/cli/context.h"
 #include "agent/link/forwarder.h"
@@ -67,6 +68,9 @@ int ExitForForward(const Status& s);
 // (envelope::ParseRecordKey, envelope::DescribeRecordKey); a key that does
 // not parse (which no certshare writes) is named with why it does not.
 std::string DescribeRecord(const std::string& dedupe_key);
+
+// "a, b and c" with `last` (" and ", ", ") before the last word.
+std::string Joined(const std::vector<std::string>& words, const char* last);
 // The STIX id part of a dedupe key; empty when it does not parse.
 std::string StixIdOf(const std::string& dedupe_key);
 // The modified part of a dedupe key; empty when it does not parse.
