@@ -38,7 +38,10 @@ if [ -f "$supp" ]; then export LSAN_OPTIONS="suppressions=$supp:print_suppressio
 
 start=$(date +%s)
 # Warnings are errors, as in scripts/test.sh (CMakeLists.txt, CERTSHARE_WERROR).
+# -O1 (what the ASan documentation recommends) and -g1 (line tables, all
+# the stack traces need) build in about half the time of -O2 -g.
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCERTSHARE_WERROR=ON \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
   -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null

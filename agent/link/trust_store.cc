@@ -212,12 +212,12 @@ Result<TrustUpdate> TrustStore::Apply(const wire::TrustFiles& files, StixMillis 
                       std::to_string(registry_version()) + " this agent holds");
   }
   // Verify everything before anything becomes current.
-  CERTSHARE_ASSIGN_OR_RETURN(trust::SignedRoot root,
+  CERTSHARE_ASSIGN_OR_RETURN(std::vector<trust::SignedRoot> roots,
                              trust::VerifyRootChain(root_, files.roots, now));
   std::optional<trust::VerifiedRegistryVersion> verified;
   if (!files.registries.empty() || registry_) {
     CERTSHARE_ASSIGN_OR_RETURN(
-        verified, trust::VerifyRegistryChain(root.root, registry(), files.registries, now));
+        verified, trust::VerifyRegistryChain(roots, registry(), files.registries, now));
   }
 
   // Written before it becomes current: a crash leaves the older, verified
@@ -229,7 +229,7 @@ Result<TrustUpdate> TrustStore::Apply(const wire::TrustFiles& files, StixMillis 
     CERTSHARE_RETURN_IF_ERROR(files::WriteAtomic(Path(kRootFile), files.roots.back()));
     root_text_ = files.roots.back();
   }
-  root_ = std::move(root);
+  root_ = std::move(roots.back());
   if (verified && !files.registries.empty()) {
     registry_ = std::move(verified->version);
     registry_text_ = files.registries.back();

@@ -108,6 +108,41 @@ TEST_F(TrustStoreTest, RotationSignedByTheOldKeyMovesThePin) {
   EXPECT_EQ(store.pins().at("CERT-UA").sign, KeyPair(kSignUaNew).public_key);
 }
 
+// A root version that replaces the registry keys (A and B by C): taken
+// only together with a registry version C signs, across the versions A
+// signed before it; until then the agent keeps what it holds.
+TEST_F(TrustStoreTest, ARootThatReplacesTheRegistryKeysWaitsForAVersionTheNewKeysSign) {
+  constexpr std::uint8_t kRegistryC = 13;
+  TrustStore store = Fresh();
+  trust::Root r2 = RootV2();
+  r2.registry.keys = {trust::TrustKey{KeyPair(kRegistryC).public_key, "registry signer C"}};
+  wire::TrustFiles files = Answer({});
+  files.roots = {SignRoot(r2, {kRootEe, kRootUa})};
+  files.latest_root = 2;
+  files.latest_registry = 1;
+  EXPECT_CODE(store.Apply(files, Now()).status(), ErrorCode::kUnderThreshold);
+  EXPECT_EQ(store.root_version(), 1u);
+  EXPECT_EQ(OpenStore().root_version(), 1u);
+
+  const std::string v2 = SignRegistry(RegistryV2(v1_), {kRegistryA});
+  trust::RegistryVersion v3 = RegistryV2(v1_);
+  v3.version = 3;
+  v3.previous = trust::PayloadHash(trust::ParseRegistryVersion(v2)->envelope.payload);
+  v3.members[1].key_change.reset();
+  files.registries = {v2, SignRegistry(v3, {kRegistryC})};
+  files.latest_registry = 3;
+  files.timestamp = SignTimestampFor(files.registries.back(), {kRegistryC});
+  auto applied = store.Apply(files, Now());
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(store.root_version(), 2u);
+  EXPECT_EQ(store.registry_version(), 3u);
+  EXPECT_TRUE(store.Fresh(Now()));
+  EXPECT_EQ(store.pins().at("CERT-UA").sign, KeyPair(kSignUaNew).public_key);
+  TrustStore again = OpenStore();  // version 3 verifies under root 2 alone
+  EXPECT_EQ(again.registry_version(), 3u);
+  EXPECT_TRUE(again.Fresh(Now()));
+}
+
 // (a) a registry version signed by a key that is not a registry key.
 TEST_F(TrustStoreTest, VersionSignedByANonRegistryKeyIsRefusedAndNothingChanges) {
   TrustStore store = Fresh();

@@ -507,24 +507,40 @@ Result<VerifiedRegistryVersion> VerifyRegistryVersion(const Root& root,
   return out;
 }
 
-Result<VerifiedRegistryVersion> VerifyRegistryChain(const Root& root,
+Result<VerifiedRegistryVersion> VerifyRegistryChain(const std::vector<SignedRoot>& roots,
                                                     const SignedRegistryVersion* previous,
                                                     const std::vector<std::string>& candidates,
                                                     StixMillis now) {
-  if (candidates.empty()) {
-    if (previous == nullptr) {
-      return Status(ErrorCode::kInvalidArgument, "no registry version to verify");
-    }
-    CERTSHARE_RETURN_IF_ERROR(CheckFresh(previous->version, now));
-    return VerifiedRegistryVersion{*previous, {}};
+  if (roots.empty()) return Status(ErrorCode::kInvalidArgument, "no root to verify against");
+  if (candidates.empty() && previous == nullptr) {
+    return Status(ErrorCode::kInvalidArgument, "no registry version to verify");
   }
   VerifiedRegistryVersion current;
+  if (previous != nullptr) current.version = *previous;
   std::vector<KeyChange> all_changes;
-  const SignedRegistryVersion* trusted = previous;
+  const SignedRegistryVersion* trusted = previous != nullptr ? &current.version : nullptr;
+  std::size_t vouching = 0;  // the root that vouched for `current`
   for (const std::string& candidate : candidates) {
-    CERTSHARE_ASSIGN_OR_RETURN(current, VerifyStep(root, trusted, candidate));
-    all_changes.insert(all_changes.end(), current.key_changes.begin(), current.key_changes.end());
+    Result<VerifiedRegistryVersion> step = VerifyStep(roots[vouching].root, trusted, candidate);
+    // Signed by the registry keys of a later root: a root changed them.
+    while (!step.ok() && step.status().code() == ErrorCode::kUnderThreshold &&
+           vouching + 1 < roots.size()) {
+      step = VerifyStep(roots[++vouching].root, trusted, candidate);
+    }
+    if (!step.ok()) return step.status();
+    current = std::move(*step);
     trusted = &current.version;
+    all_changes.insert(all_changes.end(), current.key_changes.begin(), current.key_changes.end());
+  }
+  const Root& latest = roots.back().root;
+  if (vouching + 1 < roots.size()) {
+    CERTSHARE_RETURN_IF_ERROR(
+        CheckThreshold(current.version.envelope, latest.registry.PublicKeys(),
+                       latest.registry.threshold,
+                       "the registry keys of root version " + std::to_string(latest.version))
+            .WithContext(Name(current.version.version) +
+                         ", the latest registry version, signed before the root changed the "
+                         "registry keys: it waits for a version the new keys sign"));
   }
   CERTSHARE_RETURN_IF_ERROR(CheckFresh(current.version.version, now));
   current.key_changes = std::move(all_changes);

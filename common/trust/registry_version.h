@@ -143,7 +143,19 @@ Result<VerifiedRegistryVersion> VerifyRegistryVersion(const Root& root,
 // only the last must not have expired (intermediate ones may have). Key
 // changes of every step are reported. With no candidates, `previous` must
 // be given and fresh.
-Result<VerifiedRegistryVersion> VerifyRegistryChain(const Root& root,
+//
+// `roots` is the path VerifyRootChain returns: the root that vouched for
+// `previous` (or the first root held, on first contact), then every newer
+// root, oldest first. Each candidate is checked against the registry keys
+// of the first of them, from the one that vouched for the version before
+// onward, whose threshold it meets: a version signed before a root changed
+// the registry keys still takes its place in a chain that goes on past the
+// change. The last version (`previous` itself with no candidates) must meet
+// the threshold of the last root, since only the current root vouches for
+// the current version: kUnderThreshold otherwise (the new root's registry
+// keys have not signed a version yet; docs/trust.md, "Rotating the
+// registry keys").
+Result<VerifiedRegistryVersion> VerifyRegistryChain(const std::vector<SignedRoot>& roots,
                                                     const SignedRegistryVersion* previous,
                                                     const std::vector<std::string>& candidates,
                                                     StixMillis now);

@@ -10,6 +10,9 @@ namespace {
 
 using namespace certshare::trust::testing;  // NOLINT
 
+// A registry key that only root version 2 of RegistryKeyRotationTest names.
+constexpr std::uint8_t kRegistryC = 13;
+
 // Only CERT-UA's previous signing key signs the change from `old_m` to `new_m`.
 KeyChangeProof KeyProofOld(const Member& old_m, const Member& new_m) {
   return KeyChangeProof{SignKeyChange(old_m, new_m, kSignUa), std::nullopt};
@@ -31,6 +34,9 @@ class RegistryVersionTest : public ::testing::Test {
     change(&v);
     return VerifyRegistryVersion(root_, &v1_, SignRegistry(v, {kRegistryA}), Now()).status();
   }
+
+  // root_ alone, as VerifyRegistryChain takes it.
+  std::vector<SignedRoot> Path() const { return {SignedRoot{root_, {}}}; }
 
   Root root_ = RootV1();
   std::string v1_text_;
@@ -81,12 +87,77 @@ TEST_F(RegistryVersionTest, AnExpiredVersionIsRefusedButMayBeAnIntermediateOne) 
   v3.members[1].key_change.reset();  // no key changes from 2 to 3
   const std::string v3_text = SignRegistry(v3, {kRegistryA});
   const StixMillis later = v1_.version.expires_ms;  // v1 and v2 expired, v3 not
-  Result<VerifiedRegistryVersion> chain = VerifyRegistryChain(root_, &v1_, {v2_text, v3_text}, later);
+  Result<VerifiedRegistryVersion> chain = VerifyRegistryChain(Path(), &v1_, {v2_text, v3_text}, later);
   ASSERT_OK(chain.status());
   EXPECT_EQ(chain->version.version.version, 3u);
   ASSERT_EQ(chain->key_changes.size(), 1u);
   EXPECT_EQ(chain->key_changes[0].org, "CERT-UA");
-  EXPECT_CODE(VerifyRegistryChain(root_, &v1_, {v2_text}, later).status(), ErrorCode::kTrustExpired);
+  EXPECT_CODE(VerifyRegistryChain(Path(), &v1_, {v2_text}, later).status(),
+              ErrorCode::kTrustExpired);
+}
+
+// Root version 2 replaces registry keys A and B by C. Version 2 of the registry,
+// signed by A before that, still takes its place in the chain; version 3,
+// signed by C, is current under root 2.
+class RegistryKeyRotationTest : public RegistryVersionTest {
+ protected:
+  void SetUp() override {
+    RegistryVersionTest::SetUp();
+    Root v2 = RootV2();
+    v2.registry.keys = {TrustKey{KeyPair(kRegistryC).public_key, "registry signer C"}};
+    roots_ = {SignedRoot{root_, {}}, SignedRoot{v2, {}}};
+    v2_text_ = SignRegistry(RegistryV2(v1_text_), {kRegistryA});
+  }
+  // Registry version 3 after v2_text_, signed by `seed`.
+  std::string V3(std::uint8_t seed) {
+    RegistryVersion v3 = RegistryV2(v1_text_);
+    v3.version = 3;
+    v3.previous = PayloadHash(ParseRegistryVersion(v2_text_)->envelope.payload);
+    v3.members[1].key_change.reset();
+    return SignRegistry(v3, {seed});
+  }
+
+  std::vector<SignedRoot> roots_;
+  std::string v2_text_;
+};
+
+TEST_F(RegistryKeyRotationTest, AChainGoesOnPastAChangeOfRegistryKeys) {
+  Result<VerifiedRegistryVersion> chain =
+      VerifyRegistryChain(roots_, &v1_, {v2_text_, V3(kRegistryC)}, Now());
+  ASSERT_OK(chain.status());
+  EXPECT_EQ(chain->version.version.version, 3u);
+  ASSERT_EQ(chain->key_changes.size(), 1u);  // CERT-UA's rotation in version 2
+  // On first contact too, from the pinned root 1.
+  EXPECT_OK(VerifyRegistryChain(roots_, nullptr, {v1_text_, v2_text_, V3(kRegistryC)}, Now())
+                .status());
+}
+
+TEST_F(RegistryKeyRotationTest, TheLatestVersionMustBeSignedByTheCurrentRootsKeys) {
+  // Nothing signed by C yet: the version held, or the last one served, is
+  // vouched for only by the root before.
+  EXPECT_CODE(VerifyRegistryChain(roots_, &v1_, {}, Now()).status(), ErrorCode::kUnderThreshold);
+  EXPECT_CODE(VerifyRegistryChain(roots_, &v1_, {v2_text_}, Now()).status(),
+              ErrorCode::kUnderThreshold);
+  // The old key A, dropped by root 2, cannot sign a version after it.
+  EXPECT_CODE(VerifyRegistryChain(roots_, &v1_, {v2_text_, V3(kRegistryA)}, Now()).status(),
+              ErrorCode::kUnderThreshold);
+  // Once C signed, A may not sign again: the chain never goes back a root.
+  RegistryVersion v4 = RegistryV2(v1_text_);
+  v4.version = 4;
+  v4.previous = PayloadHash(ParseRegistryVersion(V3(kRegistryC))->envelope.payload);
+  v4.members[1].key_change.reset();
+  EXPECT_OK(VerifyRegistryChain(roots_, &v1_,
+                                {v2_text_, V3(kRegistryC), SignRegistry(v4, {kRegistryC})}, Now())
+                .status());
+  EXPECT_CODE(VerifyRegistryChain(roots_, &v1_,
+                                  {v2_text_, V3(kRegistryC), SignRegistry(v4, {kRegistryA})},
+                                  Now())
+                  .status(),
+              ErrorCode::kUnderThreshold);
+  // Root 1 alone, which never knew C: C's versions are under threshold.
+  const std::vector<SignedRoot> first = {roots_.front()};
+  EXPECT_CODE(VerifyRegistryChain(first, &v1_, {v2_text_, V3(kRegistryC)}, Now()).status(),
+              ErrorCode::kUnderThreshold);
 }
 
 TEST_F(RegistryVersionTest, AnOlderVersionIsARollback) {

@@ -179,14 +179,16 @@ Status CheckRootFresh(const Root& root, StixMillis now) {
                     root.expires + "; its root key holders must sign a new version");
 }
 
-Result<SignedRoot> VerifyRootChain(const SignedRoot& trusted,
-                                   const std::vector<std::string>& candidates, StixMillis now) {
-  SignedRoot current = trusted;
+Result<std::vector<SignedRoot>> VerifyRootChain(const SignedRoot& trusted,
+                                                const std::vector<std::string>& candidates,
+                                                StixMillis now) {
+  std::vector<SignedRoot> path{trusted};
   for (const std::string& candidate : candidates) {
-    CERTSHARE_ASSIGN_OR_RETURN(current, VerifyRootUpdate(current.root, candidate));
+    CERTSHARE_ASSIGN_OR_RETURN(SignedRoot next, VerifyRootUpdate(path.back().root, candidate));
+    path.push_back(std::move(next));
   }
-  CERTSHARE_RETURN_IF_ERROR(CheckRootFresh(current.root, now));
-  return current;
+  CERTSHARE_RETURN_IF_ERROR(CheckRootFresh(path.back().root, now));
+  return path;
 }
 
 }  // namespace certshare::trust

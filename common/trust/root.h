@@ -91,9 +91,12 @@ Status CheckRootFresh(const Root& root, StixMillis now);
 
 // Applies `candidates` (versions trusted + 1, + 2, ... in order) one by one
 // with VerifyRootUpdate, then checks the last root is fresh. Returns the
-// last root, or `trusted` itself when there are no candidates (checked
-// fresh too). The first refusal stops it and names the candidate.
-Result<SignedRoot> VerifyRootChain(const SignedRoot& trusted,
-                                   const std::vector<std::string>& candidates, StixMillis now);
+// path: `trusted` followed by every candidate, oldest first (back() is the
+// current root; just `trusted`, checked fresh too, when there are no
+// candidates), as VerifyRegistryChain takes it. The first refusal stops it
+// and names the candidate.
+Result<std::vector<SignedRoot>> VerifyRootChain(const SignedRoot& trusted,
+                                                const std::vector<std::string>& candidates,
+                                                StixMillis now);
 
 }  // namespace certshare::trust

@@ -78,9 +78,11 @@ TEST(RootTest, OnlyTheLastRootOfAChainMustBeFresh) {
   const std::string v2_text = SignRoot(v2, {kRootEe, kRootUa});
   const std::string v3_text = SignRoot(RootV3(), {kRootEe, kRootUa});
 
-  Result<SignedRoot> last = VerifyRootChain(*v1, {v2_text, v3_text}, Now());
-  ASSERT_OK(last.status());
-  EXPECT_EQ(last->root.version, 3u);
+  Result<std::vector<SignedRoot>> path = VerifyRootChain(*v1, {v2_text, v3_text}, Now());
+  ASSERT_OK(path.status());
+  ASSERT_EQ(path->size(), 3u);
+  EXPECT_EQ(path->front().root.version, 1u);
+  EXPECT_EQ(path->back().root.version, 3u);
   EXPECT_CODE(VerifyRootChain(*v1, {v2_text}, Now()).status(), ErrorCode::kTrustExpired);
   // The trusted root alone, checked at a time after it expired.
   EXPECT_OK(VerifyRootChain(*v1, {}, Now()).status());

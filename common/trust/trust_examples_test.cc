@@ -59,13 +59,15 @@ TEST(TrustExamplesTest, TheFilesAreWhatTheFixedSeedsMake) {
 TEST(TrustExamplesTest, TheStoredFilesVerifyAsTheDocumentSays) {
   Result<SignedRoot> root1 = VerifyPinnedRoot(ReadFile("root-1.json"));
   ASSERT_OK(root1.status());
-  Result<SignedRoot> root2 = VerifyRootChain(*root1, {ReadFile("root-2.json")}, Now());
-  ASSERT_OK(root2.status());
+  Result<std::vector<SignedRoot>> roots =
+      VerifyRootChain(*root1, {ReadFile("root-2.json")}, Now());
+  ASSERT_OK(roots.status());
+  ASSERT_EQ(roots->size(), 2u);
   Result<VerifiedRegistryVersion> reg = VerifyRegistryChain(
-      root2->root, nullptr, {ReadFile("registry-1.json"), ReadFile("registry-2.json")}, Now());
+      *roots, nullptr, {ReadFile("registry-1.json"), ReadFile("registry-2.json")}, Now());
   ASSERT_OK(reg.status());
   EXPECT_EQ(reg->version.version.version, 2u);
-  ASSERT_OK(VerifyTimestamp(root2->root, reg->version, nullptr, ReadFile("timestamp-2.json"),
+  ASSERT_OK(VerifyTimestamp(roots->back().root, reg->version, nullptr, ReadFile("timestamp-2.json"),
                             Now())
                 .status());
   ASSERT_EQ(reg->key_changes.size(), 1u);
