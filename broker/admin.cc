@@ -86,6 +86,19 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
   }
   std::uint64_t now = NowMs();
   CERTSHARE_RETURN_IF_ERROR(admin_replays_.Admit(command.nonce, command.issued_at_ms, now));
+  const std::string holds = quarantine_.ToJson();
+
+  if (command.kind == AdminKind::kQuarantine || command.kind == AdminKind::kRelease) {
+    Result<AdminOutcome> outcome = ApplyQuarantine(command, now);
+    if (!outcome.ok()) {
+      Logger()->warn("admin: {} refused: {}", AdminKindName(command.kind),
+                     outcome.status().ToString());
+      return outcome.status();
+    }
+    *result = AdminResultToJson(command, *outcome, trust_ ? TrustStateJson() : std::string(),
+                                quarantine_.ToJson());
+    return Status::Ok();
+  }
 
   if (command.kind == AdminKind::kApply || (trust_ && command.kind != AdminKind::kShow)) {
     Result<AdminOutcome> outcome = command.kind == AdminKind::kApply
@@ -96,13 +109,13 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
                      outcome.status().ToString());
       return outcome.status();
     }
-    *result = AdminResultToJson(command, *outcome, TrustStateJson());
+    *result = AdminResultToJson(command, *outcome, TrustStateJson(), holds);
     return Status::Ok();
   }
   std::shared_ptr<const identity::Registry> current = registry_->Get();
   CERTSHARE_ASSIGN_OR_RETURN(AdminOutcome outcome,
                              ApplyAdminCommand(*current, command, *operator_, now));
-  *result = AdminResultToJson(command, outcome, trust_ ? TrustStateJson() : std::string());
+  *result = AdminResultToJson(command, outcome, trust_ ? TrustStateJson() : std::string(), holds);
   if (result->size() > wire::kMaxAdminResultBytes) {
     return Status(ErrorCode::kUnavailable, "the registry is too large to send");
   }
@@ -162,6 +175,48 @@ Result<AdminOutcome> Broker::ApplyLocalAdmin(const AdminCommand& command, std::u
   Logger()->info("admin: {}; registry written to {}", outcome.summary, options_.local_registry);
   outcome.registry = combined;
   UseRegistry(std::move(combined));
+  return outcome;
+}
+
+Result<AdminOutcome> Broker::ApplyQuarantine(const AdminCommand& command, std::uint64_t now) {
+  std::shared_ptr<const identity::Registry> registry = registry_->Get();
+  AdminOutcome outcome{*registry, "", true};
+  if (command.kind == AdminKind::kRelease) {
+    CERTSHARE_RETURN_IF_ERROR(quarantine_.Release(command.org));
+    outcome.summary = "released " + command.org + "'s records: they are delivered again";
+    Logger()->info("admin: {}", outcome.summary);
+    return outcome;
+  }
+  // A revoked organisation stays listed; one never registered has no
+  // records to hold.
+  if (registry->Find(command.org) == nullptr) {
+    return Status(ErrorCode::kUnknownOrganisation, command.org + " is not registered");
+  }
+  if (command.since_ms > now || command.until_ms > now) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--since and --until must not be in the future (the broker's clock says " +
+                      Rfc3339(now) + "): a hold without --until already holds what comes");
+  }
+  Hold hold;
+  hold.since_ms = command.since_ms;
+  hold.until_ms = command.until_ms;
+  hold.made_ms = now;
+  CERTSHARE_ASSIGN_OR_RETURN(hold.first, log_->FirstReceivedAtOrAfter(command.since_ms));
+  if (!hold.open()) {
+    CERTSHARE_ASSIGN_OR_RETURN(std::uint64_t after,
+                               log_->FirstReceivedAtOrAfter(command.until_ms + 1));
+    hold.last = after - 1;
+  }
+  CERTSHARE_RETURN_IF_ERROR(quarantine_.Set(command.org, hold));
+  outcome.summary = "withholding " + command.org + "'s records received from " +
+                    Rfc3339(hold.since_ms) +
+                    (hold.open() ? " on (sequence " + std::to_string(hold.first) +
+                                       " on, and whatever it publishes next)"
+                                 : " to " + Rfc3339(hold.until_ms) + " (sequences " +
+                                       std::to_string(hold.first) + " to " +
+                                       std::to_string(hold.last) + ")") +
+                    ": stored, delivered to nobody until released";
+  Logger()->info("admin: {}", outcome.summary);
   return outcome;
 }
 

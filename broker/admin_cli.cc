@@ -61,6 +61,24 @@ void AddAdminCommand(CLI::App& app, int* exit_code) {
   apply->add_option("file", request->file_path, "the signed file (.json)")->required();
   apply->callback(run(AdminKind::kApply));
 
+  CLI::App* quarantine = admin->add_subcommand(
+      "quarantine",
+      "withhold an organisation's records received from a time on (a compromise discovered "
+      "late): kept stored, delivered to nobody until released; replaces its earlier hold");
+  quarantine->add_option("org", request->org, "the organisation id")->required();
+  quarantine->add_option("--since", request->since,
+                         "the first receipt time held, RFC 3339 UTC (e.g. 2026-11-27T08:00:00Z)")
+      ->required();
+  quarantine->add_option("--until", request->until,
+                         "the last receipt time held; without it, whatever the organisation "
+                         "publishes next is held too");
+  quarantine->callback(run(AdminKind::kQuarantine));
+
+  CLI::App* release = admin->add_subcommand(
+      "release", "end an organisation's hold: its withheld records are delivered again");
+  release->add_option("org", request->org, "the organisation id")->required();
+  release->callback(run(AdminKind::kRelease));
+
   CLI::App* show = admin->add_subcommand("show", "print the broker's current registry");
   show->add_flag("--json", request->json,
                  "print the registry file itself (to give agents a fresh copy)");

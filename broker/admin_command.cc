@@ -20,10 +20,12 @@ Status Invalid(std::string_view what) {
 
 Result<AdminKind> KindFromName(std::string_view name) {
   for (AdminKind kind : {AdminKind::kAddOrg, AdminKind::kRotate, AdminKind::kRevoke,
-                         AdminKind::kShow, AdminKind::kApply}) {
+                         AdminKind::kShow, AdminKind::kApply, AdminKind::kQuarantine,
+                         AdminKind::kRelease}) {
     if (AdminKindName(kind) == name) return kind;
   }
-  return Invalid("\"command\" must be add-org, rotate, revoke, show or apply");
+  return Invalid(
+      "\"command\" must be add-org, rotate, revoke, show, apply, quarantine or release");
 }
 
 // Whether `card` may join `registry` beside the operator: none of its keys
@@ -49,6 +51,8 @@ std::string_view AdminKindName(AdminKind kind) {
     case AdminKind::kRevoke: return "revoke";
     case AdminKind::kShow: return "show";
     case AdminKind::kApply: return "apply";
+    case AdminKind::kQuarantine: return "quarantine";
+    case AdminKind::kRelease: return "release";
   }
   return "show";
 }
@@ -97,9 +101,20 @@ std::string AdminCommandToJson(const AdminCommand& command) {
     w.Key("keep_previous_keys");
     w.Bool(*command.keep_previous_keys);
   }
-  if (command.kind == AdminKind::kRevoke) {
+  const bool names_org = command.kind == AdminKind::kRevoke ||
+                         command.kind == AdminKind::kQuarantine ||
+                         command.kind == AdminKind::kRelease;
+  if (names_org) {
     w.Key("org");
     w.String(command.org);
+  }
+  if (command.kind == AdminKind::kQuarantine) {
+    w.Key("since_ms");
+    w.Uint64(command.since_ms);
+    if (command.until_ms != 0) {
+      w.Key("until_ms");
+      w.Uint64(command.until_ms);
+    }
   }
   if (command.kind == AdminKind::kApply) {
     w.Key("file");
@@ -152,9 +167,24 @@ Result<AdminCommand> ParseAdminCommand(std::string_view text) {
       command.keep_previous_keys = keep->GetBool();
     }
   }
-  if (command.kind == AdminKind::kRevoke) {
+  if (command.kind == AdminKind::kRevoke || command.kind == AdminKind::kQuarantine ||
+      command.kind == AdminKind::kRelease) {
     if (!json::GetString(doc, "org", &command.org) || !identity::IsValidOrgId(command.org)) {
       return Invalid("\"org\" must be an organisation id");
+    }
+  }
+  if (command.kind == AdminKind::kQuarantine) {
+    const rapidjson::Value* since = json::Member(doc, "since_ms");
+    if (since == nullptr || !since->IsUint64() || since->GetUint64() == 0) {
+      return Invalid("\"since_ms\" must be milliseconds since the Unix epoch");
+    }
+    command.since_ms = since->GetUint64();
+    if (const rapidjson::Value* until = json::Member(doc, "until_ms")) {
+      if (!until->IsUint64() || until->GetUint64() < command.since_ms) {
+        return Invalid("\"until_ms\" must be milliseconds since the Unix epoch, not before "
+                       "\"since_ms\"");
+      }
+      command.until_ms = until->GetUint64();
     }
   }
   if (command.kind == AdminKind::kApply &&
@@ -222,6 +252,10 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
     }
     case AdminKind::kApply:
       return Invalid("apply is not a registry edit (the broker's trust store applies it)");
+    case AdminKind::kQuarantine:
+    case AdminKind::kRelease:
+      return Invalid("quarantine and release are not registry edits (the broker's quarantine "
+                     "applies them)");
     case AdminKind::kRevoke: {
       std::string when = Rfc3339(now_ms);
       CERTSHARE_RETURN_IF_ERROR(next.Revoke(command.org, when));
@@ -234,7 +268,7 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
 }
 
 std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome,
-                              std::string_view trust_json) {
+                              std::string_view trust_json, std::string_view quarantine_json) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -249,6 +283,10 @@ std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& o
   if (!trust_json.empty()) {
     w.Key("trust");
     w.RawValue(trust_json.data(), trust_json.size(), rapidjson::kObjectType);
+  }
+  if (!quarantine_json.empty()) {
+    w.Key("quarantine");
+    w.RawValue(quarantine_json.data(), quarantine_json.size(), rapidjson::kArrayType);
   }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

@@ -7,16 +7,21 @@
 //    "broker": "<64 hex: the target broker's transport public key>",
 //    "issued_at_ms": 1764233247000,        // the operator's clock
 //    "nonce": "<32 hex: 16 random bytes>",
-//    "command": "add-org" | "rotate" | "revoke" | "show" | "apply",
+//    "command": "add-org" | "rotate" | "revoke" | "show" | "apply"
+//               | "quarantine" | "release",
 //    "card": { <a public card> },          // add-org, rotate
 //    "keep_previous_keys": true,           // rotate; optional (Registry::Rotate)
-//    "org": "CERT-XX",                     // revoke
+//    "org": "CERT-XX",                     // revoke, quarantine, release
+//    "since_ms": 1764233247000,            // quarantine: received from then on
+//    "until_ms": 1764236847000,            // quarantine, optional: ...to then
 //    "file": "<a signed trust file>"}      // apply: a root, registry
 //                                          // version or timestamp, as text
 //
 // In federation mode (docs/operations.md, "Federation mode") "apply" is
 // how the registry changes; add-org, rotate and revoke change only the
 // broker's local additions. In local mode "apply" is NOT_FEDERATED.
+// "quarantine" and "release" change no registry: they withhold an origin's
+// records from delivery, or stop doing so (broker/quarantine.h).
 //
 // The operator signs exactly these bytes: Ed25519 over
 // wire::AdminSignedMessage(json) = "certshare/admin/v1" 0x00 json.
@@ -49,7 +54,7 @@ inline constexpr std::string_view kAdminFormat = "certshare-admin-v1";
 inline constexpr std::string_view kOperatorUserId = "@operator";
 
 // Sent on the wire as "command": never rename.
-enum class AdminKind { kAddOrg, kRotate, kRevoke, kShow, kApply };
+enum class AdminKind { kAddOrg, kRotate, kRevoke, kShow, kApply, kQuarantine, kRelease };
 std::string_view AdminKindName(AdminKind kind);  // "add-org", ...
 
 struct AdminCommand {
@@ -62,7 +67,9 @@ struct AdminCommand {
   // the JSON): yes for a rotation, no for a reinstatement
   // (identity::Registry::Rotate).
   std::optional<bool> keep_previous_keys;
-  std::string org;                    // revoke
+  std::string org;                    // revoke, quarantine, release
+  std::uint64_t since_ms = 0;         // quarantine
+  std::uint64_t until_ms = 0;         // quarantine; 0: open (absent from the JSON)
   std::string file;                   // apply: the signed file's text
 };
 
@@ -94,11 +101,13 @@ Result<AdminOutcome> ApplyAdminCommand(const identity::Registry& current,
                                        std::uint64_t now_ms);
 
 // What ADMIN_OK carries: {"command": ..., "summary": ..., "registry": {...}}
-// with the whole registry after the command, and in federation mode
+// with the whole registry after the command, "quarantine":
+// `quarantine_json` (Quarantine::ToJson) when given, and in federation mode
 // "trust": `trust_json` (the federation, root and registry versions and
 // expiry, the timestamp's "issued", the local additions, warnings).
 std::string AdminResultToJson(const AdminCommand& command, const AdminOutcome& outcome,
-                              std::string_view trust_json = {});
+                              std::string_view trust_json = {},
+                              std::string_view quarantine_json = {});
 
 // Loads options.operator_card, a file protected as the registry is
 // (identity::LoadTrustedCard: kInsecurePermissions otherwise), and checks

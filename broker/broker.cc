@@ -61,6 +61,13 @@ Result<std::unique_ptr<Broker>> Broker::Open(const Options& options,
   }
   broker->log_ = std::move(log);
   broker->metrics_.SetLastSequence(broker->log_->LastSequence());
+  // The operator's holds stay in force across restarts, with or without
+  // an operator_card now.
+  if (!options.data_dir.empty()) {
+    auto held = Quarantine::Open(options.data_dir + "/" + std::string(kQuarantineFile));
+    if (!held.ok()) return held.status();
+    broker->quarantine_ = std::move(*held);
+  }
 
   transport::ServerOptions server_options;
   server_options.endpoint = options.listen;

@@ -33,6 +33,7 @@
 #include "broker/ingest_pipeline.h"
 #include "broker/metrics.h"
 #include "broker/options.h"
+#include "broker/quarantine.h"
 #include "broker/registry_holder.h"
 #include "broker/replay_guard.h"
 #include "broker/filter.h"
@@ -149,9 +150,11 @@ class Broker {
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
-  // Whether `sub` is to be sent a record with this header: its
-  // organisation may receive it and its filter asks for it.
-  bool WouldSend(const Subscription& sub, const envelope::Header& header) const;
+  // Whether `sub` is to be sent the record at `sequence` with this header:
+  // its organisation may receive it, its filter asks for it, and the
+  // operator does not withhold it (quarantine_).
+  bool WouldSend(const Subscription& sub, std::uint64_t sequence,
+                 const envelope::Header& header) const;
   // Looks at up to a batch of records the fan-out has not reached yet, for
   // a durable subscription's lag (Backlog::Count).
   void CountBacklog(Subscription& sub, std::uint64_t head);
@@ -172,6 +175,10 @@ class Broker {
   Result<AdminOutcome> ApplyLocalAdmin(const AdminCommand& command, std::uint64_t now);
   // Makes `registry` current and ends what it no longer admits.
   void UseRegistry(identity::Registry registry);
+  // quarantine, release: withholds an origin's records received in a time
+  // range from delivery, or stops (kUnknownOrganisation, kNotFound,
+  // kInvalidArgument, kIoError).
+  Result<AdminOutcome> ApplyQuarantine(const AdminCommand& command, std::uint64_t now);
   // trust_serve.cc: federation mode.
   // TRUST_GET: TRUST with what the peer lacks; NOT_FEDERATED in local mode.
   void HandleTrustGet(const transport::Incoming& in, const wire::Message& msg);
@@ -207,6 +214,8 @@ class Broker {
   std::set<std::string> trust_listeners_;
   // Admin commands admitted (in <data_dir>/certshare-admin-nonces).
   ReplayGuard admin_replays_;  // socket thread only
+  // The operator's holds (in <data_dir>/certshare-quarantine).
+  Quarantine quarantine_;  // socket thread only
   Metrics metrics_;
   std::atomic<bool> storage_failed_{false};
   mutable Mutex health_mu_;

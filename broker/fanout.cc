@@ -296,7 +296,7 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
     Result<envelope::Record> record = envelope::Decode(bytes);
     if (!record.ok()) {
       Logger()->error("stored record {} does not decode: {}", seq, record.status().ToString());
-    } else if (WouldSend(sub, record->header)) {
+    } else if (WouldSend(sub, seq, record->header)) {
       if (budget == 0) return false;
       sent = server_->Send(peer, wire::EncodeDeliver(0, seq, bytes));
       if (sent != transport::SendOutcome::kSent) return false;
@@ -326,8 +326,10 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
   return PumpOutcome::kIdle;
 }
 
-bool Broker::WouldSend(const Subscription& sub, const envelope::Header& header) const {
-  return envelope::MayReceive(routing_, header, sub.org) && MatchesFilter(sub.filter, header);
+bool Broker::WouldSend(const Subscription& sub, std::uint64_t sequence,
+                       const envelope::Header& header) const {
+  return envelope::MayReceive(routing_, header, sub.org) && MatchesFilter(sub.filter, header) &&
+         !quarantine_.Withholds(header.origin, sequence);
 }
 
 void Broker::CountBacklog(Subscription& sub, std::uint64_t head) {
@@ -336,7 +338,7 @@ void Broker::CountBacklog(Subscription& sub, std::uint64_t head) {
       log_->Scan(sub.backlog.CountFrom(), kCountBatch, [&](std::uint64_t seq, ByteView bytes) {
         Result<envelope::Record> record = envelope::Decode(bytes);
         // A record that does not decode is never sent (Pump logs it).
-        sub.backlog.Count(seq, record.ok() && WouldSend(sub, record->header));
+        sub.backlog.Count(seq, record.ok() && WouldSend(sub, seq, record->header));
         return true;
       });
   if (!scanned.ok()) {

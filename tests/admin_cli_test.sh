@@ -127,5 +127,28 @@ grep -q "bundle--0685927e" "$work/out" || fail "CERT-UA should receive the resea
 expect_exit 0 agent CERT-EE publish "$samples/notice-clear.json" --tlp green --spool spool-ee
 expect_err "warning: CERT-XX (revoked at 20"
 expect_err "is left out of the TLP:GREEN community"
+
+echo "--- quarantine: withhold what the broker received from CERT-EE"
+expect_exit 3 admin operator/OPERATOR.secret.json quarantine CERT-EE --since yesterday
+expect_err 'is not a time (RFC 3339 UTC'
+expect_exit 4 admin operator/OPERATOR.secret.json quarantine CERT-ZZ --since 2026-01-01T00:00:00Z
+expect_err "UNKNOWN_ORGANISATION"
+expect_exit 0 admin operator/OPERATOR.secret.json quarantine CERT-EE --since 2026-01-01T00:00:00Z
+expect_out "withholding CERT-EE's records received from 2026-01-01T00:00:00Z on (sequence 1 on"
+expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
+[ ! -s "$work/out" ] || fail "CERT-EE's records are withheld: $(cat "$work/out")"
+expect_exit 0 admin operator/OPERATOR.secret.json show
+expect_out "$(printf 'withheld\tCERT-EE\treceived 2026-01-01T00:00:00Z on\tsequences 1 on')"
+grep -q "admin: withholding CERT-EE's records" broker.log || fail "the hold is not logged"
+stop_broker
+start_broker
+expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
+[ ! -s "$work/out" ] || fail "the hold survives a restart: $(cat "$work/out")"
+expect_exit 0 admin operator/OPERATOR.secret.json release CERT-EE
+expect_out "released CERT-EE's records"
+expect_exit 4 admin operator/OPERATOR.secret.json release CERT-EE
+expect_err "NOT_FOUND"
+expect_exit 0 agent CERT-UA subscribe --until-caught-up --timeout 30
+grep -q "bundle--0685927e" "$work/out" || fail "released: CERT-UA receives CERT-EE's records again: $(cat "$work/out")"
 stop_broker
 echo "PASS"

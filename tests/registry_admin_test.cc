@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "agent/receive/render.h"
 #include "broker/options.h"
@@ -471,6 +472,88 @@ TEST_F(RegistryAdminTest, ACommandReplayedAfterARestartIsRefused) {
   EXPECT_EQ(replayed.status().code(), ErrorCode::kReplayed) << replayed.status().ToString();
   // A new command is applied.
   EXPECT_TRUE(Admin(AdminKind::kShow, nullptr).ok());
+}
+
+// A compromise discovered late: the operator withholds what CERT-XX
+// published from a time on. It stays stored and reaches nobody (catch-up
+// or live, including what CERT-XX publishes after the hold), the hold
+// survives a restart, a closed hold releases what came after it, and
+// `release` delivers everything again.
+TEST_F(RegistryAdminTest, QuarantineWithholdsAnOriginsRecordsFromATimeOnUntilReleased) {
+  auto hold = [this](const std::string& org, std::uint64_t since, std::uint64_t until = 0) {
+    broker::AdminCommand command =
+        broker::NewAdminCommand(AdminKind::kQuarantine, Id("BROKER").card.transport_key);
+    command.org = org;
+    command.since_ms = since;
+    command.until_ms = until;
+    return ConnectAdmin()->Send(command, kWait);
+  };
+  // Receipt times are milliseconds: a tick apart from what is around them.
+  auto tick = [] {
+    std::this_thread::sleep_for(milliseconds(3));
+    const std::uint64_t now = broker::NowMs();
+    std::this_thread::sleep_for(milliseconds(3));
+    return now;
+  };
+  auto sequences = [this] {
+    auto ua = Connect("CERT-UA");
+    EXPECT_OK(ua->Subscribe(FromSequence(1), kWait).status());
+    std::vector<std::uint64_t> seen;
+    for (const Delivery& d : UntilCaughtUp(*ua)) seen.push_back(d.sequence);
+    return seen;
+  };
+  auto xx = Connect("CERT-XX");
+  auto ee = Connect("CERT-EE");
+  ASSERT_OK(PublishOn(*xx, Record("CERT-XX", {"CERT-UA"}, Tlp::kAmber, Uuid(1))).status());
+  const std::uint64_t since = tick();
+  ASSERT_OK(PublishOn(*xx, Record("CERT-XX", {"CERT-UA"}, Tlp::kAmber, Uuid(2))).status());
+  const std::uint64_t until = tick();
+  ASSERT_OK(PublishOn(*ee, Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, Uuid(3))).status());
+
+  auto held = hold("CERT-XX", since);
+  ASSERT_OK(held.status());
+  EXPECT_NE(held->summary.find("withholding CERT-XX's records received from"), std::string::npos)
+      << held->summary;
+  EXPECT_NE(held->quarantine_json.find(R"("org":"CERT-XX")"), std::string::npos);
+  EXPECT_NE(held->quarantine_json.find(R"("first_sequence":2)"), std::string::npos)
+      << held->quarantine_json;
+  // What CERT-XX publishes after the hold is accepted and withheld too.
+  ASSERT_OK(PublishOn(*xx, Record("CERT-XX", {"CERT-UA"}, Tlp::kAmber, Uuid(4))).status());
+  EXPECT_EQ(sequences(), (std::vector<std::uint64_t>{1, 3}));
+  // Live: the next record a caught-up subscriber gets is CERT-EE's.
+  auto live = Connect("CERT-UA");
+  ASSERT_OK(live->Subscribe(FromSequence(1), kWait).status());
+  EXPECT_EQ(UntilCaughtUp(*live).size(), 2u);
+  ASSERT_OK(PublishOn(*xx, Record("CERT-XX", {"CERT-UA"}, Tlp::kAmber, Uuid(5))).status());
+  ASSERT_OK(PublishOn(*ee, Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, Uuid(6))).status());
+  std::vector<Bytes> keep;
+  auto next = NextMessage(*live, &keep);
+  ASSERT_OK(next.status());
+  ASSERT_EQ(next->command, wire::Command::kDeliver);
+  EXPECT_EQ(next->sequence, 6u);
+  live.reset();
+
+  // After a restart, the hold is still in force and shown.
+  StartBroker(AdminOptions());
+  EXPECT_EQ(sequences(), (std::vector<std::uint64_t>{1, 3, 6}));
+  auto shown = Admin(AdminKind::kShow, nullptr);
+  ASSERT_OK(shown.status());
+  EXPECT_NE(shown->quarantine_json.find(R"("org":"CERT-XX")"), std::string::npos);
+
+  // A closed hold replaces the open one: only what came in [since, until].
+  auto closed = hold("CERT-XX", since, until);
+  ASSERT_OK(closed.status());
+  EXPECT_NE(closed->summary.find("(sequences 2 to 2)"), std::string::npos) << closed->summary;
+  EXPECT_EQ(sequences(), (std::vector<std::uint64_t>{1, 3, 4, 5, 6}));
+
+  auto released = Admin(AdminKind::kRelease, nullptr, "CERT-XX");
+  ASSERT_OK(released.status());
+  EXPECT_EQ(released->quarantine_json, "[]");
+  EXPECT_EQ(sequences(), (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}));
+
+  EXPECT_CODE(Admin(AdminKind::kRelease, nullptr, "CERT-XX").status(), ErrorCode::kNotFound);
+  EXPECT_CODE(hold("CERT-ZZ", since).status(), ErrorCode::kUnknownOrganisation);
+  EXPECT_CODE(hold("CERT-XX", broker::NowMs() + 3'600'000).status(), ErrorCode::kInvalidArgument);
 }
 
 TEST_F(RegistryAdminTest, TheRegistryFileReflectsEachChangeAndSurvivesRestart) {

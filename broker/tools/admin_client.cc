@@ -4,6 +4,7 @@
 
 #include "common/base/file_util.h"
 #include "common/base/json.h"
+#include "common/base/timestamp.h"
 #include "common/trust/key_id.h"
 
 namespace certshare::broker {
@@ -29,7 +30,32 @@ Result<AdminAnswer> ParseAnswer(const std::string& text) {
   if (const rapidjson::Value* trust = json::Member(doc, "trust")) {
     answer.trust_json = json::Write(*trust);
   }
+  if (const rapidjson::Value* holds = json::Member(doc, "quarantine")) {
+    answer.quarantine_json = json::Write(*holds);
+  }
   return answer;
+}
+
+// What `admin show` prints last: one line per hold,
+//   withheld <org> received <since> to <until>|on  sequences <first> to <last>|on
+void PrintHolds(const AdminAnswer& answer, std::ostream& out) {
+  rapidjson::Document doc;
+  if (!json::Parse(answer.quarantine_json, &doc).ok() || !doc.IsArray()) return;
+  for (const auto& hold : doc.GetArray()) {
+    if (!hold.IsObject()) continue;
+    std::string org, since, until;
+    json::GetString(hold, "org", &org);
+    json::GetString(hold, "since", &since);
+    json::GetString(hold, "until", &until);
+    auto number = [&hold](const char* name) {
+      const rapidjson::Value* v = json::Member(hold, name);
+      return v != nullptr && v->IsUint64() ? std::to_string(v->GetUint64()) : std::string();
+    };
+    const std::string last = number("last_sequence");
+    out << "withheld\t" << org << "\treceived " << since << (until.empty() ? " on" : " to " + until)
+        << "\tsequences " << number("first_sequence") << (last.empty() ? " on" : " to " + last)
+        << "\n";
+  }
 }
 
 // What `admin show` prints first in federation mode.
@@ -128,13 +154,32 @@ int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) 
     if (request.forget_previous_keys) command.keep_previous_keys = false;
     if (request.keep_previous_keys) command.keep_previous_keys = true;
   }
-  if (request.kind == AdminKind::kRevoke) {
+  if (request.kind == AdminKind::kRevoke || request.kind == AdminKind::kQuarantine ||
+      request.kind == AdminKind::kRelease) {
     if (!identity::IsValidOrgId(request.org)) {
       return report(Status(ErrorCode::kInvalidArgument,
                            "\"" + request.org + "\" is not an organisation id"),
                     kAdminExitInvalidInput);
     }
     command.org = request.org;
+  }
+  if (request.kind == AdminKind::kQuarantine) {
+    auto time = [&](const std::string& text, const char* flag, std::uint64_t* ms) {
+      Result<StixMillis> parsed = ParseTimestamp(text);
+      if (!parsed.ok() || *parsed <= 0) {
+        return Status(ErrorCode::kInvalidArgument,
+                      std::string(flag) + " \"" + text +
+                          "\" is not a time (RFC 3339 UTC, e.g. 2026-11-27T08:00:00Z)");
+      }
+      *ms = static_cast<std::uint64_t>(*parsed);
+      return Status::Ok();
+    };
+    Status s = time(request.since, "--since", &command.since_ms);
+    if (s.ok() && !request.until.empty()) s = time(request.until, "--until", &command.until_ms);
+    if (s.ok() && command.until_ms != 0 && command.until_ms < command.since_ms) {
+      s = Status(ErrorCode::kInvalidArgument, "--until is before --since");
+    }
+    if (!s.ok()) return report(s, kAdminExitInvalidInput);
   }
   if (request.kind == AdminKind::kApply) {
     auto file = files::Read(request.file_path, wire::kMaxAdminCommandBytes);
@@ -156,6 +201,7 @@ int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err) 
     } else {
       if (!answer->trust_json.empty()) PrintTrustState(*answer, out);
       out << identity::Describe(answer->registry);
+      PrintHolds(*answer, out);
     }
     return kAdminExitOk;
   }

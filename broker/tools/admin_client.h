@@ -27,6 +27,7 @@ struct AdminAnswer {
   std::string registry_json;    // the whole registry after the command
   identity::Registry registry;  // the same, parsed
   std::string trust_json;       // federation mode: the "trust" member; empty otherwise
+  std::string quarantine_json;  // the "quarantine" member (the holds); empty if absent
 };
 
 class AdminClient {
@@ -64,7 +65,9 @@ struct AdminRequest {
   std::string broker_card;      // --broker-card: pins the broker's CURVE key
   AdminKind kind = AdminKind::kShow;
   std::string card_path;        // add-org, rotate: the organisation's card
-  std::string org;              // revoke
+  std::string org;              // revoke, quarantine, release
+  std::string since;            // quarantine --since: RFC 3339
+  std::string until;            // quarantine --until: RFC 3339; empty: open
   std::string file_path;        // apply: the signed file
   bool forget_previous_keys = false;  // rotate --forget-previous-keys
   bool keep_previous_keys = false;    // rotate --keep-previous-keys (a reinstatement)
@@ -83,7 +86,8 @@ inline constexpr int kAdminExitUnreachable = 5;   // no answer, or the key was n
 // Runs one admin command: prints what changed (or, for show, the registry
 // as `certshare registry show` does, and in federation mode first the
 // federation, root and registry versions, expiry, the timestamp and every
-// organisation's key fingerprints) on `out`, a refusal on `err`.
+// organisation's key fingerprints; then a `withheld` line per hold) on
+// `out`, a refusal on `err`.
 int RunAdmin(const AdminRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace certshare::broker
