@@ -51,6 +51,12 @@ Status Broker::CheckSpeaker(const std::string& org, const crypto::BoxPublicKey& 
                   "this connection's transport key is no longer " + org +
                       "'s (its keys were rotated); reconnect with the new identity");
   }
+  if (!options_.name.empty() && !card->home_broker.empty() &&
+      card->home_broker != options_.name) {
+    return Status(ErrorCode::kNotAuthorized,
+                  org + " is homed at broker " + card->home_broker + " in the registry, not at " +
+                      options_.name + "; connect to its home broker");
+  }
   if (command == wire::Command::kAdmin) {
     return Status(ErrorCode::kNotAuthorized,
                   "only the broker's operator may send admin commands");

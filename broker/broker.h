@@ -150,6 +150,9 @@ class Broker {
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
+  // OK if `org`'s roles let it make subscription `req`: without the
+  // "subscribe" role, only one to its delivery receipts (kNotAuthorized).
+  Status MaySubscribe(const std::string& org, const wire::SubscribeRequest& req) const;
   // Whether `sub` is to be sent the record at `sequence` with this header:
   // its organisation may receive it, its filter asks for it, and the
   // operator does not withhold it (quarantine_).
@@ -216,6 +219,9 @@ class Broker {
   ReplayGuard admin_replays_;  // socket thread only
   // The operator's holds (in <data_dir>/certshare-quarantine).
   Quarantine quarantine_;  // socket thread only
+  // Signatures the ingest workers verified: a batch's root is checked
+  // once (envelope/verified_roots.h). Thread-safe.
+  mutable envelope::VerifiedRoots verified_roots_;
   Metrics metrics_;
   std::atomic<bool> storage_failed_{false};
   mutable Mutex health_mu_;

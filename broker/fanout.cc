@@ -103,6 +103,10 @@ void Broker::HandleSubscribe(const transport::Incoming& in, const wire::Message&
                   "subscription names are up to 64 of A-Z a-z 0-9 . _ -"));
     return;
   }
+  if (Status may = MaySubscribe(in.org, req); !may.ok()) {
+    Refuse(in.peer, in.org, msg.correlation, may);
+    return;
+  }
   Subscription sub;
   sub.org = in.org;
   sub.name = req.name;
@@ -324,6 +328,18 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
     sub.caught_up_sent = true;
   }
   return PumpOutcome::kIdle;
+}
+
+Status Broker::MaySubscribe(const std::string& org, const wire::SubscribeRequest& req) const {
+  std::shared_ptr<const identity::Registry> registry = registry_->Get();
+  const identity::Card* card = registry->Find(org);
+  if (card == nullptr || identity::HasRole(*card, identity::kRoleSubscribe)) return Status::Ok();
+  const bool receipts_only =
+      req.types.size() == 1 && req.types[0] == envelope::kReceiptStixType;
+  if (receipts_only) return Status::Ok();
+  return Status(ErrorCode::kNotAuthorized,
+                org + " has no \"subscribe\" role in the registry: it may subscribe to its "
+                      "delivery receipts only (type certshare-receipt)");
 }
 
 bool Broker::WouldSend(const Subscription& sub, std::uint64_t sequence,

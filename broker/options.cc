@@ -8,6 +8,7 @@
 
 #include "broker/metrics_server.h"
 #include "common/base/json.h"
+#include "common/identity/identity.h"
 
 namespace certshare::broker {
 
@@ -61,7 +62,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
                                  "retention_interval_seconds", "metrics_listen",
                                  "operator_card", "log_level", "max_buffered_bytes",
                                  "max_buffered_bytes_per_org", "max_connections_per_org",
-                                 "connection_queue_bytes", "root", "local_registry"};
+                                 "connection_queue_bytes", "root", "local_registry", "name"};
   for (const auto& m : doc.GetObject()) {
     std::string name = m.name.GetString();
     bool known = false;
@@ -94,6 +95,15 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   if (!options.local_registry.empty() && json::Member(doc, "root") == nullptr) {
     problems.push_back("\"local_registry\" needs \"root\": local additions exist only beside a "
                        "federation registry (without a root, \"registry\" is the whole registry)");
+  }
+  str("name", &options.name, false);
+  if (!options.name.empty()) {
+    if (!identity::IsValidOrgId(options.name)) {
+      problems.push_back("\"name\" must be 1-64 characters of A-Z a-z 0-9 . _ -");
+    } else if (json::Member(doc, "root") == nullptr) {
+      problems.push_back("\"name\" needs \"root\": only a federation registry says which broker "
+                         "each organisation is homed at");
+    }
   }
   str("data_dir", &options.data_dir, true);
   str("endpoint_file", &options.endpoint_file, false);

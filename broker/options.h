@@ -42,6 +42,12 @@ struct Options {
   // not list. A card whose id the federation registry holds is refused
   // (INVALID_CONFIG at start). Default: none.
   std::string local_registry;
+  // Federation mode: this broker's name, as the registry's "home_broker"
+  // spells it (1-64 of A-Z a-z 0-9 . _ -). When set, an organisation of the
+  // federation registry homed at another broker is refused
+  // (NOT_AUTHORIZED). Default: none (no organisation is refused for its
+  // home broker).
+  std::string name;
   // RocksDB directory for the record log. Required; created on first start.
   std::string data_dir;
   // Largest record accepted, in bytes. Default 1 MiB; larger records are

@@ -102,9 +102,15 @@ Status Broker::CheckRecord(IngestJob& job) const {
     return Status(ErrorCode::kRevoked, "origin " + origin->org + " was revoked at " +
                                            origin->revoked_at);
   }
+  if (!identity::HasRole(*origin, identity::kRolePublish) &&
+      record.header.stix_type != envelope::kReceiptStixType) {
+    return Status(ErrorCode::kNotAuthorized,
+                  origin->org + " has no \"publish\" role in the registry: it may send "
+                                "delivery receipts only");
+  }
   // Only the current signing key: previous keys verify earlier records at
   // subscribers, never new ones here.
-  CERTSHARE_RETURN_IF_ERROR(envelope::Verify(record, origin->sign_key));
+  CERTSHARE_RETURN_IF_ERROR(envelope::Verify(record, origin->sign_key, &verified_roots_));
   CERTSHARE_RETURN_IF_ERROR(CheckRecipientsKnown(*registry, record.header));
   // Every key fits the log (envelope::Decode bounds the header's strings),
   // so the group commit never refuses this record for its own sake.

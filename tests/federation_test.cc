@@ -71,7 +71,7 @@ class FederationTest : public TrustClientTest {
     trust::RegistryEdit edit;
     edit.expires = "2030-01-01T00:00:00Z";
     for (const char* org : {"CERT-EE", "CERT-UA", "CERT-EU", "CERT-XX"}) {
-      edit.add.push_back({Id(org).card, {}, "broker-a", "2030-01-01T00:00:00Z"});
+      edit.add.push_back({Id(org).card, RolesOf(org), HomeOf(org), "2030-01-01T00:00:00Z"});
     }
     auto v1 = trust::NewRegistry(tt::RootV1(), edit);
     ASSERT_TRUE(v1.ok()) << v1.status().ToString();
@@ -81,8 +81,15 @@ class FederationTest : public TrustClientTest {
     StartBroker(FederationOptions());
   }
 
+  // The roles each organisation has in version 1 (empty: both).
+  virtual std::vector<std::string> RolesOf(const std::string& /*org*/) const { return {}; }
+  // The broker each is homed at in version 1, and this broker's `name`.
+  virtual std::string HomeOf(const std::string& /*org*/) const { return "broker-a"; }
+  virtual std::string BrokerName() const { return ""; }
+
   broker::Options FederationOptions() {
     broker::Options options = AdminOptions();
+    options.name = BrokerName();
     options.root = dir_.File("root.json");
     options.registry = dir_.File("registry-1.json");
     return options;
@@ -246,6 +253,87 @@ TEST_F(FederationTest, ALocalAdditionRedefiningAFederationIdIsRefused) {
   // Through admin, the same redefinition is ALREADY_EXISTS.
   EXPECT_CODE(Admin(broker::AdminKind::kAddOrg, &Id("CERT-EU").card).status(),
               ErrorCode::kAlreadyExists);
+}
+
+// The registry's roles bind at the broker: CERT-EU may only subscribe (and
+// send delivery receipts), CERT-XX may only publish (and read its own
+// receipts).
+class FederationRolesTest : public FederationTest {
+ protected:
+  std::vector<std::string> RolesOf(const std::string& org) const override {
+    if (org == "CERT-EU") return {std::string(identity::kRoleSubscribe)};
+    if (org == "CERT-XX") return {std::string(identity::kRolePublish)};
+    return {};
+  }
+
+  // A record of type certshare-receipt from `origin` to `to` (AMBER+STRICT).
+  Bytes Receipt(const std::string& origin, const std::string& to) {
+    envelope::Draft draft;
+    draft.stix_type = std::string(envelope::kReceiptStixType);
+    draft.stix_id = draft.stix_type + "--" + NumberedUuid(90);
+    draft.modified = "2026-12-01T10:00:00.000Z";
+    draft.tlp = Tlp::kAmberStrict;
+    draft.recipients = {{to, Id(to).card.box_key}};
+    draft.payload = R"({"type":"certshare-receipt"})";
+    auto sealed = SealerFor(origin).Seal(draft);
+    EXPECT_TRUE(sealed.ok()) << sealed.status().ToString();
+    return sealed.ok() ? sealed->record : Bytes{};
+  }
+};
+
+TEST_F(FederationRolesTest, ABrokerEnforcesTheRolesTheRegistrySigned) {
+  auto eu = Connect("CERT-EU");
+  auto refused = eu->Publish(Record("CERT-EU", {"CERT-EE"}, Tlp::kAmber, NumberedUuid(1)), 10s);
+  EXPECT_CODE(refused.status(), ErrorCode::kNotAuthorized);
+  EXPECT_NE(refused.status().message().find("no \"publish\" role"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_OK(eu->Publish(Receipt("CERT-EU", "CERT-XX"), 10s).status());
+  EXPECT_OK(eu->Subscribe(FromSequence(1), 10s).status());
+
+  auto xx = Connect("CERT-XX");
+  EXPECT_OK(xx->Publish(Record("CERT-XX", {"CERT-EU"}, Tlp::kAmber, NumberedUuid(2)), 10s).status());
+  auto all = xx->Subscribe(FromSequence(1), 10s);
+  EXPECT_CODE(all.status(), ErrorCode::kNotAuthorized);
+  EXPECT_NE(all.status().message().find("no \"subscribe\" role"), std::string::npos)
+      << all.status().ToString();
+  // Its receipts alone: the one CERT-EU sent it.
+  auto receipts_only = Connect("CERT-XX");
+  wire::SubscribeRequest req = FromSequence(1);
+  req.types = {std::string(envelope::kReceiptStixType)};
+  ASSERT_OK(receipts_only->Subscribe(req, 10s).status());
+  auto got = UntilCaughtUp(*receipts_only);
+  ASSERT_EQ(got.size(), 1u);
+  auto decoded = envelope::Decode(got[0].record);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->header.stix_type, envelope::kReceiptStixType);
+  EXPECT_EQ(decoded->header.origin, "CERT-EU");
+
+  // Both roles (CERT-EE's, none listed in the edit): both allowed.
+  auto ee = Connect("CERT-EE");
+  EXPECT_OK(ee->Publish(Record("CERT-EE", {"CERT-EU"}, Tlp::kAmber, NumberedUuid(3)), 10s).status());
+  EXPECT_OK(ee->Subscribe(FromSequence(1), 10s).status());
+}
+
+// A broker with a name admits the federation's organisations homed at it
+// only; without one (the other tests) it admits all.
+class FederationHomeTest : public FederationTest {
+ protected:
+  std::string HomeOf(const std::string& org) const override {
+    return org == "CERT-UA" ? "broker-b" : "broker-a";
+  }
+  std::string BrokerName() const override { return "broker-a"; }
+};
+
+TEST_F(FederationHomeTest, AnOrganisationHomedAtAnotherBrokerIsRefused) {
+  auto ua = Connect("CERT-UA");
+  auto refused = ua->Publish(Record("CERT-UA", {"CERT-EE"}, Tlp::kAmber, NumberedUuid(1)), 10s);
+  EXPECT_CODE(refused.status(), ErrorCode::kNotAuthorized);
+  EXPECT_NE(refused.status().message().find("CERT-UA is homed at broker broker-b"),
+            std::string::npos)
+      << refused.status().ToString();
+  EXPECT_CODE(ua->Subscribe(FromSequence(1), 10s).status(), ErrorCode::kNotAuthorized);
+  auto ee = Connect("CERT-EE");
+  EXPECT_OK(ee->Publish(Record("CERT-EE", {"CERT-UA"}, Tlp::kAmber, NumberedUuid(2)), 10s).status());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // trust show: the federation's offline authoring tools (docs/trust.md,
 // "Operation"). The logic is common/trust/authoring.h; this is flags and
 // files.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -40,6 +41,7 @@ struct TrustFlags {
   std::vector<std::string> compromised;
   std::string since;
   std::vector<std::string> key_change;
+  std::vector<std::string> allow_root;  // ORG:ROOT
   // sign, show
   std::string file;
   std::string identity;
@@ -130,6 +132,21 @@ int RunRegistry(const TrustFlags& f, bool next) {
   }
   edit.revoke = Pairs(f.revoke, f.at);
   edit.compromised = Pairs(f.compromised, f.since);
+  for (const std::string& item : f.allow_root) {
+    const std::size_t colon = item.find(':');
+    Bytes root;
+    if (colon == std::string::npos || !HexDecode(item.substr(colon + 1), &root) ||
+        root.size() != crypto::Hash256{}.size()) {
+      return Report(Status(ErrorCode::kInvalidArgument,
+                           "--allow-root \"" + item +
+                               "\" must be ORG:ROOT, ROOT the 64 hex digits of a record's "
+                               "signed root (as a subscriber's refusal names it)"),
+                    kExitUsage);
+    }
+    crypto::Hash256 hash{};
+    std::copy(root.begin(), root.end(), hash.begin());
+    edit.allow_roots.emplace_back(item.substr(0, colon), hash);
+  }
   for (const std::string& path : f.key_change) {
     auto text = files::Read(path, 64u << 10);
     if (!text.ok()) return Fail(text.status());
@@ -291,6 +308,10 @@ void AddTrust(CLI::App& app, int* exit_code) {
                     "since when: records signed after it are flagged, YYYY-MM-DDTHH:MM:SSZ");
       c->add_option("--key-change", f->key_change,
                     "a key change made by certshare keygen --rotate-from; repeat");
+      c->add_option("--allow-root", f->allow_root,
+                    "ORG:ROOT: a record of ORG known good (its signed root, as a subscriber's "
+                    "REVOKED, PREVIOUS_KEY or KEY_COMPROMISED refusal names it), accepted "
+                    "although ORG is revoked or the key replaced; repeat");
     }
     c->add_option("--expires", f->expires, "expiry of this version, YYYY-MM-DDTHH:MM:SSZ")
         ->required();

@@ -65,7 +65,8 @@ struct FeedParts {
   std::unique_ptr<storage::SeenStore> seen;
   // Null: rejected records are only reported.
   std::unique_ptr<Quarantine> quarantine;
-  // How records are verified (render.h).
+  // How records are verified (render.h). Without verified_roots the Feed
+  // uses one of its own: each batch's signature is checked once.
   VerifyOptions verify;
   // Null: receipt records are skipped unread (and counted as done).
   std::unique_ptr<ReceiptKeeper> receipts_in;
@@ -116,7 +117,9 @@ class Feed {
 
  private:
   Feed(FeedParts parts, const identity::Identity& me, const identity::Registry& registry)
-      : parts_(std::move(parts)), me_(me), registry_(registry) {}
+      : parts_(std::move(parts)), me_(me), registry_(registry) {
+    if (parts_.verify.verified_roots == nullptr) parts_.verify.verified_roots = &verified_roots_;
+  }
   Result<bool> AlreadyPassedOn(const std::string& key) const;
   // A receipt record: kept by receipts_in, never output.
   Result<Taken> TakeReceipt(std::uint64_t sequence, const Verified& verified);
@@ -124,6 +127,8 @@ class Feed {
   // its origin's.
   Status ReceiptForRejected(ByteView record, const Status& why);
 
+  // A batch's signature is checked once (unless the parts bring their own).
+  envelope::VerifiedRoots verified_roots_;
   FeedParts parts_;
   const identity::Identity& me_;
   const identity::Registry& registry_;

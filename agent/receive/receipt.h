@@ -30,11 +30,12 @@
 #include "common/base/status.h"
 #include "common/base/timestamp.h"
 #include "common/crypto/keys.h"
+#include "common/envelope/envelope.h"
 
 namespace certshare::agent {
 
 // The STIX type of a receipt, and the extension definition that defines it.
-inline constexpr std::string_view kReceiptType = "certshare-receipt";
+inline constexpr std::string_view kReceiptType = envelope::kReceiptStixType;
 inline constexpr std::string_view kReceiptExtensionId =
     "extension-definition--3c2a4d8e-6b1f-4f0a-9e57-1d2c3b4a5f60";
 // The domain string of the signed bytes.

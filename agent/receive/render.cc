@@ -24,26 +24,27 @@ namespace {
 // no key verifies is BAD_SIGNATURE, as with one key. Sets *by_previous
 // when only a previous signing key verifies it.
 Result<std::string> OpenWithAnyKey(const envelope::Record& record,
-                                   const identity::Identity& me,
-                                   const identity::Card& origin, bool* by_previous) {
+                                   const identity::Identity& me, const identity::Card& origin,
+                                   envelope::VerifiedRoots* verified, bool* by_previous) {
   *by_previous = false;
   const crypto::SigningPublicKey* sign_key = &origin.sign_key;
   Result<std::string> opened =
-      envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
+      envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key, verified);
   if (!opened.ok() && opened.status().code() == ErrorCode::kBadSignature) {
     for (const auto& previous : origin.previous_sign_keys) {
-      if (!envelope::Verify(record, previous).ok()) continue;
+      if (!envelope::Verify(record, previous, verified).ok()) continue;
       sign_key = &previous;
       *by_previous = true;
-      opened = envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key);
+      opened = envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key,
+                              verified);
       break;
     }
   }
   // Key slots wrapped by the origin's box key of the time.
   if (!opened.ok() && opened.status().code() == ErrorCode::kDecryptFailed) {
     for (const auto& previous : origin.previous_box_keys) {
-      Result<std::string> again =
-          envelope::Open(record, me.card.org, me.box_secret, *sign_key, previous);
+      Result<std::string> again = envelope::Open(record, me.card.org, me.box_secret, *sign_key,
+                                                 previous, verified);
       if (again.ok()) return again;
     }
   }
@@ -61,25 +62,30 @@ Status CheckOriginStanding(const envelope::Record& record, const identity::Card&
     return Status::Ok();
   }
   const std::string& org = origin.org;
+  // What the registry signers allow-list (trust registry next --allow-root).
+  const std::string allow =
+      root ? " To accept it, the registry signers list its signed root: --allow-root " + org +
+                 ":" + HexEncode(ByteView(root->data(), root->size()))
+           : std::string();
   if (origin.revoked) {
     return Status(ErrorCode::kRevoked,
                   "origin " + org + " was revoked at " + origin.revoked_at +
                       ": its records are refused unless the registry lists them as known "
-                      "good (allowed_roots)");
+                      "good (allowed_roots)." + allow);
   }
   if (by_previous && !options.accept_previous_keys) {
     return Status(ErrorCode::kPreviousKey,
                   "the record verifies only with a signing key " + org +
                       " has replaced: whoever holds the old key could have signed it after "
                       "the rotation (the registry lists no such record as known good; "
-                      "subscribe --accept-previous-keys accepts them)");
+                      "subscribe --accept-previous-keys accepts them)." + allow);
   }
   if (!origin.compromised_since.empty() &&
       CompareStixTimestamps(record.header.modified, origin.compromised_since) >= 0) {
     return Status(ErrorCode::kKeyCompromised,
                   "the record claims " + record.header.modified + ", at or after " + org +
                       "'s key was marked compromised (" + origin.compromised_since +
-                      "): it may be a thief's; ask " + org + " out of band");
+                      "): it may be a thief's; ask " + org + " out of band." + allow);
   }
   return Status::Ok();
 }
@@ -98,8 +104,9 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                   "signature cannot be checked");
   }
   bool by_previous = false;
-  CERTSHARE_ASSIGN_OR_RETURN(std::string plaintext,
-                             OpenWithAnyKey(record, me, *origin, &by_previous));
+  CERTSHARE_ASSIGN_OR_RETURN(
+      std::string plaintext,
+      OpenWithAnyKey(record, me, *origin, options.verified_roots, &by_previous));
   CERTSHARE_RETURN_IF_ERROR(CheckOriginStanding(record, *origin, by_previous, options));
   rapidjson::Document object;
   CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));

@@ -39,6 +39,7 @@
 
 #include "common/base/bytes.h"
 #include "common/base/status.h"
+#include "common/envelope/verified_roots.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
 
@@ -69,6 +70,9 @@ struct VerifyOptions {
   // Accept records verified only by an origin's previous signing key, as
   // before issue 12 (subscribe --accept-previous-keys).
   bool accept_previous_keys = false;
+  // Signatures that verified before, so a batch costs one Ed25519 check
+  // (envelope::VerifiedRoots; the Feed keeps one). Null: each in full.
+  envelope::VerifiedRoots* verified_roots = nullptr;
 };
 
 // Every check of Render; on success the record's parts and its line.

@@ -111,6 +111,10 @@ TEST_F(OriginStandingTest, ARevokedOriginsRecordsAreRefusedUnlessAllowListed) {
   Status s = VerifyWith(record);
   ASSERT_EQ(s.code(), ErrorCode::kRevoked) << s.ToString();
   EXPECT_THAT(s.message(), HasSubstr("origin CERT-EE was revoked at 2026-12-06T08:00:00Z"));
+  // The refusal names what the registry signers would allow-list.
+  const crypto::Hash256 root = RootOf(record);
+  EXPECT_THAT(s.message(),
+              HasSubstr("--allow-root CERT-EE:" + HexEncode(ByteView(root.data(), root.size()))));
   identity::Card card = EeCard();
   card.allowed_roots = {RootOf(record)};
   ASSERT_OK(registry_.Put(card));

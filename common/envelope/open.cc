@@ -18,26 +18,32 @@ std::optional<crypto::Hash256> SignedRoot(const Record& record) {
   return root;
 }
 
-Status Verify(const Record& record,
-              const crypto::SigningPublicKey& origin_sign_key) {
+Status Verify(const Record& record, const crypto::SigningPublicKey& origin_sign_key,
+              VerifiedRoots* verified) {
+  // The root from this record's own leaf and path, always: what the
+  // signature (checked now or before) must cover.
   const std::optional<crypto::Hash256> root = SignedRoot(record);
   if (!root) {
     return Status(ErrorCode::kBadSignature,
                   "Merkle proof does not fit leaf_index/leaf_count");
   }
-  if (!crypto::Verify(origin_sign_key, internal::SignedMessage(*root),
-                      record.auth.signature)) {
+  const crypto::Signature& signature = record.auth.signature;
+  if (verified != nullptr && verified->Contains(origin_sign_key, *root, signature)) {
+    return Status::Ok();
+  }
+  if (!crypto::Verify(origin_sign_key, internal::SignedMessage(*root), signature)) {
     return Status(ErrorCode::kBadSignature,
                   "signature does not verify under the origin's key");
   }
+  if (verified != nullptr) verified->Remember(origin_sign_key, *root, signature);
   return Status::Ok();
 }
 
 Result<std::string> Open(const Record& record, std::string_view my_org,
                          const crypto::BoxSecretKey& my_box_key,
                          const crypto::SigningPublicKey& origin_sign_key,
-                         const crypto::BoxPublicKey& origin_box_key) {
-  CERTSHARE_RETURN_IF_ERROR(Verify(record, origin_sign_key));
+                         const crypto::BoxPublicKey& origin_box_key, VerifiedRoots* verified) {
+  CERTSHARE_RETURN_IF_ERROR(Verify(record, origin_sign_key, verified));
   const Header& h = record.header;
   if (!h.encrypted) return std::string(AsChars(record.payload));
 

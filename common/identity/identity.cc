@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/prettywriter.h>
 
@@ -85,6 +87,11 @@ void WipeString(std::string* s) {
 }
 
 }  // namespace
+
+bool HasRole(const Card& card, std::string_view role) {
+  return card.roles.empty() ||
+         std::find(card.roles.begin(), card.roles.end(), role) != card.roles.end();
+}
 
 bool CardExpired(const Card& card, StixMillis now) {
   if (card.card_expires.empty()) return false;

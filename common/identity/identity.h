@@ -70,7 +70,22 @@ struct Card {
   std::string compromised_since;
   std::string card_expires;
   std::vector<crypto::Hash256> allowed_roots;
+  // What a signed registry version says the organisation may do (roles
+  // kRolePublish, kRoleSubscribe; docs/trust.md): set only from one (never
+  // read from or written to card and registry files); empty: both, as in
+  // local mode and for a broker's local additions. Brokers enforce it
+  // (docs/protocol.md, "Roles").
+  std::vector<std::string> roles;
+  // The broker the signed registry version homes it at (docs/trust.md);
+  // set only from one, like `roles`. Empty: any. A broker with a `name`
+  // refuses an organisation homed elsewhere.
+  std::string home_broker;
 };
+
+inline constexpr std::string_view kRolePublish = "publish";
+inline constexpr std::string_view kRoleSubscribe = "subscribe";
+// Whether `card` has `role` (a card without roles has both).
+bool HasRole(const Card& card, std::string_view role);
 
 // Most record roots a card's "allowed_roots" may list.
 inline constexpr std::size_t kMaxAllowedRoots = 4096;

@@ -122,6 +122,17 @@ Status ApplyEdit(RegistryVersion* v, const RegistryEdit& edit) {
     CERTSHARE_RETURN_IF_ERROR(
         SetTime("--since", since, &m->compromised_since, &m->compromised_since_ms));
   }
+  for (const auto& [org, root] : edit.allow_roots) {
+    Member* m = FindMember(v, org);
+    if (m == nullptr) return Status(ErrorCode::kUnknownOrganisation, org + " is not registered");
+    std::vector<crypto::Hash256>& list = m->card.allowed_roots;
+    if (std::find(list.begin(), list.end(), root) != list.end()) continue;
+    if (list.size() >= identity::kMaxAllowedRoots) {
+      return Invalid(org + " already lists " + std::to_string(list.size()) +
+                     " allowed roots, the most a version may");
+    }
+    list.push_back(root);
+  }
   for (const KeyChangeFile& change : edit.key_changes) {
     const std::string& org = change.new_card.org;
     if (change.federation != v->federation) {
@@ -184,7 +195,8 @@ Result<Root> NextRoot(const Root& current, const RootSpec& spec) {
 }
 
 Result<RegistryVersion> NewRegistry(const Root& root, const RegistryEdit& edit) {
-  if (!edit.revoke.empty() || !edit.compromised.empty() || !edit.key_changes.empty()) {
+  if (!edit.revoke.empty() || !edit.compromised.empty() || !edit.key_changes.empty() ||
+      !edit.allow_roots.empty()) {
     return Invalid("a first registry version only adds organisations (--add)");
   }
   RegistryVersion v;

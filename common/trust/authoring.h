@@ -73,6 +73,9 @@ struct RegistryEdit {
   std::vector<std::pair<std::string, std::string>> revoke;       // org, at
   std::vector<std::pair<std::string, std::string>> compromised;  // org, since
   std::vector<KeyChangeFile> key_changes;
+  // Records known good, added to the organisation's allowed_roots: org,
+  // the record's signed Merkle root (docs/trust.md).
+  std::vector<std::pair<std::string, crypto::Hash256>> allow_roots;
 };
 // Version 1 of `root`'s federation with `edit.add` (revoke, compromised and
 // key changes are refused: there is nothing to change yet).
@@ -80,8 +83,10 @@ Result<RegistryVersion> NewRegistry(const Root& root, const RegistryEdit& edit);
 // The version after `previous` (its payload hash as "previous"), every
 // organisation kept, then: added, revoked (kAlreadyExists / kRevoked /
 // kUnknownOrganisation), marked compromised, keys changed (the replaced
-// signing and box keys kept as previous keys, the proof carried). Key-change
-// proofs of `previous` are not carried over. kInvalidArgument for a key
+// signing and box keys kept as previous keys, the proof carried), records
+// allow-listed (a root already listed is kept once; more than
+// identity::kMaxAllowedRoots is kInvalidArgument). Key-change proofs of
+// `previous` are not carried over. kInvalidArgument for a key
 // change whose old keys are not the organisation's current ones, or for
 // another federation.
 Result<RegistryVersion> NextRegistry(const SignedRegistryVersion& previous,

@@ -163,7 +163,10 @@ Status ParsePayload(std::string_view payload, RegistryVersion* v) {
 // naming unregistered or repeated members.
 Status BuildRegistry(const RegistryVersion& v, identity::Registry* registry) {
   for (std::size_t i = 0; i < v.members.size(); ++i) {
-    if (Status s = registry->Put(v.members[i].card); !s.ok()) {
+    identity::Card card = v.members[i].card;
+    card.roles = v.members[i].roles;  // what the broker enforces
+    card.home_broker = v.members[i].home_broker;
+    if (Status s = registry->Put(card); !s.ok()) {
       return internal::Malformed("payload.organisations[" + std::to_string(i) + "]", s.message());
     }
   }

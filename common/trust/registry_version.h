@@ -38,8 +38,8 @@ inline constexpr std::size_t kMaxOrganisations = 10000;
 
 // What an organisation may do (its "roles"). Never renumbered: the names
 // are the format.
-inline constexpr std::string_view kRolePublish = "publish";
-inline constexpr std::string_view kRoleSubscribe = "subscribe";
+using identity::kRolePublish;
+using identity::kRoleSubscribe;
 
 // The signatures an entry carries in the version that changes its keys.
 struct KeyChangeProof {
