@@ -261,9 +261,6 @@ TEST_F(ReceiptFlowTest, ForgedReceiptsAreIgnoredWithAWarningAndNotCounted) {
     Receipt receipt;
     const char* says;
   };
-  Receipt unknown = SignedReceipt("CERT-UA", "CERT-UA", a);
-  unknown.record_id = kOtherIndicator;
-  SignReceipt(&unknown, fed_.Id("CERT-UA").sign_secret);
   const std::vector<Case> cases = {
       {"signed by the wrong key", "CERT-UA", SignedReceipt("CERT-XX", "CERT-UA", a),
        "the signature is not CERT-UA's"},
@@ -273,7 +270,6 @@ TEST_F(ReceiptFlowTest, ForgedReceiptsAreIgnoredWithAWarningAndNotCounted) {
        "CERT-XX is not a recipient"},
       {"sent on behalf of another", "CERT-XX", SignedReceipt("CERT-UA", "CERT-UA", a),
        "a recipient sends only its own"},
-      {"about a record with no note", "CERT-UA", unknown, "no note of publishing"},
   };
   for (const Case& c : cases) {
     warnings_.clear();
@@ -297,6 +293,29 @@ TEST_F(ReceiptFlowTest, ForgedReceiptsAreIgnoredWithAWarningAndNotCounted) {
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(*kept, 1u);
   EXPECT_EQ(Kept(a.leaf).size(), 1u);
+}
+
+// A receipt about a record the origin keeps no note of (a sensor's
+// records are not noted): not kept, and said once, however many come.
+TEST_F(ReceiptFlowTest, ReceiptsAboutUnnotedRecordsAreSaidOnceNotPerReceipt) {
+  envelope::Sealed a = Seal("CERT-EE", test::Indicator(), {"CERT-UA"}, test::kIndicatorId);
+  ReceiptKeeper keeper(fed_.Id("CERT-EE"), fed_.registry(), KeeperOptions());
+  Receipt unknown = SignedReceipt("CERT-UA", "CERT-UA", a);
+  unknown.record_id = kOtherIndicator;
+  SignReceipt(&unknown, fed_.Id("CERT-UA").sign_secret);
+  warnings_.clear();
+  for (int i = 0; i < 3; ++i) {
+    auto verified = Verify(1, ReceiptRecord("CERT-UA", unknown), fed_.Id("CERT-EE"),
+                           fed_.registry());
+    ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+    auto kept = keeper.Keep(*verified);
+    ASSERT_TRUE(kept.ok());
+    EXPECT_EQ(*kept, 0u);
+  }
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("no note of publishing"), std::string::npos) << warnings_[0];
+  EXPECT_NE(warnings_[0].find("said once"), std::string::npos) << warnings_[0];
+  EXPECT_EQ(warnings_[0].find("BAD_RECEIPT"), std::string::npos) << warnings_[0];
 }
 
 }  // namespace

@@ -75,7 +75,8 @@ Result<Receipt> ReceiptKeeper::Check(const Verified& record) const {
   CERTSHARE_ASSIGN_OR_RETURN(std::optional<PublishedRecord> published, o_.published(key));
   const std::string about = r.record_id + " (" + r.record_modified + ")";
   if (!published) {
-    return Bad(what + " is about " + about + ", which this agent has no note of publishing");
+    return Status(ErrorCode::kNotFound,
+                  what + " is about " + about + ", which this agent has no note of publishing");
   }
   if (!published->leaf) {
     return Bad(what + " is about " + about +
@@ -94,6 +95,17 @@ Result<Receipt> ReceiptKeeper::Check(const Verified& record) const {
 
 Result<std::size_t> ReceiptKeeper::Keep(const Verified& record) {
   Result<Receipt> r = Check(record);
+  if (r.status().code() == ErrorCode::kNotFound) {
+    // A sensor's records, or what another agent of this organisation
+    // published: common, not an attack, so said once.
+    if (o_.warn && !told_unnoted_) {
+      o_.warn(r.status().message() +
+              "; receipts about records this agent keeps no note of (a sensor's records, or "
+              "another spool's) are not kept, and this is said once");
+    }
+    told_unnoted_ = true;
+    return std::size_t{0};
+  }
   if (!r.ok()) {
     if (r.status().code() != ErrorCode::kBadReceipt &&
         r.status().code() != ErrorCode::kMalformedJson) {

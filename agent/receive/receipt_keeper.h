@@ -68,7 +68,9 @@ class ReceiptKeeper {
   // Checks the receipt `record` (verified: its type is kReceiptType) holds
   // and keeps it. Returns how many receipts were kept (0 or 1): a receipt
   // that fails a check is warned about and not kept, which is not an
-  // error. Errors: the store's or the notes' (then nothing is kept, and
+  // error. A receipt about a record this agent keeps no note of (a
+  // sensor's records are not noted) is not kept either, and said once per
+  // keeper, not once per receipt. Errors: the store's or the notes' (then nothing is kept, and
   // the caller does not acknowledge the record).
   Result<std::size_t> Keep(const Verified& record);
 
@@ -78,6 +80,7 @@ class ReceiptKeeper {
  private:
   const identity::Identity& me_;
   const identity::Registry& registry_;
+  bool told_unnoted_ = false;
   ReceiptKeeperOptions o_;
 };
 
