@@ -53,7 +53,8 @@ struct Round {
   std::vector<ConsumeStats> consumed;
 };
 
-Round RunRound(Peer& peer, const PeerOptions& o, std::size_t consumers) {
+// `start`: when the first publisher starts.
+Round RunRound(Peer& peer, const PeerOptions& o, std::size_t consumers, Clock::time_point* start) {
   Round round;
   round.published.resize(o.publishers);
   round.consumed.resize(consumers);
@@ -63,6 +64,7 @@ Round RunRound(Peer& peer, const PeerOptions& o, std::size_t consumers) {
   }
   // Give the consumers a moment to attach before the first message.
   if (consumers > 0) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  *start = Clock::now();
   for (std::size_t i = 0; i < o.publishers; ++i) {
     const std::size_t count = o.messages / o.publishers + (i < o.messages % o.publishers ? 1 : 0);
     threads.emplace_back([&, i, count] {
@@ -84,8 +86,8 @@ int RunPeer(Peer& peer, const PeerOptions& o) {
       .Set("queues", queues).Set("window", o.window);
 
   sampler.Start();
-  Clock::time_point start = Clock::now();
-  Round round = RunRound(peer, o, o.catchup ? 0 : o.consumers);
+  Clock::time_point start;
+  Round round = RunRound(peer, o, o.catchup ? 0 : o.consumers, &start);
   Clock::time_point last_confirm = start;
   for (const PublishStats& p : round.published) {
     if (!p.status.ok()) return Fail(peer.name(), p.status);

@@ -56,10 +56,17 @@ class Connection {
   Status Check(const char* what) { return Check(amqp_get_rpc_reply(conn_), what); }
   Status Check(amqp_rpc_reply_t reply, const char* what) {
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) return Status::Ok();
-    return Status(ErrorCode::kInternal, std::string("RabbitMQ ") + what + " failed (" +
-                                            (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
-                                                 ? amqp_error_string2(reply.library_error)
-                                                 : "refused by the server") + ")");
+    std::string why = "refused by the server";
+    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION) {
+      why = amqp_error_string2(reply.library_error);
+    } else if (reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
+      const auto* close = static_cast<amqp_channel_close_t*>(reply.reply.decoded);
+      why = std::string(static_cast<const char*>(close->reply_text.bytes), close->reply_text.len);
+    } else if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
+      const auto* close = static_cast<amqp_connection_close_t*>(reply.reply.decoded);
+      why = std::string(static_cast<const char*>(close->reply_text.bytes), close->reply_text.len);
+    }
+    return Status(ErrorCode::kInternal, std::string("RabbitMQ ") + what + " failed (" + why + ")");
   }
   amqp_connection_state_t get() { return conn_; }
 
@@ -79,11 +86,13 @@ class RabbitMq final : public Peer {
                           amqp_cstring_bytes("fanout"), 0, 1, 0, 0, amqp_empty_table);
     CERTSHARE_RETURN_IF_ERROR(c.Check("exchange.declare"));
     for (std::size_t i = 0; i < kMaxQueues; ++i) {
-      amqp_queue_delete(c.get(), kChannel, amqp_cstring_bytes(QueueName(i).c_str()), 0, 0);
+      const std::string name = QueueName(i);
+      amqp_queue_delete(c.get(), kChannel, amqp_cstring_bytes(name.c_str()), 0, 0);
       CERTSHARE_RETURN_IF_ERROR(c.Check("queue.delete"));
     }
     for (std::size_t i = 0; i < queues; ++i) {
-      const amqp_bytes_t q = amqp_cstring_bytes(QueueName(i).c_str());
+      const std::string name = QueueName(i);
+      const amqp_bytes_t q = amqp_cstring_bytes(name.c_str());
       amqp_queue_declare(c.get(), kChannel, q, 0, 1, 0, 0, amqp_empty_table);
       CERTSHARE_RETURN_IF_ERROR(c.Check("queue.declare"));
       amqp_queue_bind(c.get(), kChannel, q, amqp_cstring_bytes(kExchange), amqp_empty_bytes,
@@ -148,7 +157,8 @@ class RabbitMq final : public Peer {
     Connection c;
     if (!(stats.status = c.Open(port_)).ok()) return stats;
     amqp_basic_qos(c.get(), kChannel, 0, 1000, 0);
-    amqp_basic_consume(c.get(), kChannel, amqp_cstring_bytes(QueueName(index).c_str()),
+    const std::string queue = QueueName(index);
+    amqp_basic_consume(c.get(), kChannel, amqp_cstring_bytes(queue.c_str()),
                        amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
     if (!(stats.status = c.Check("basic.consume")).ok()) return stats;
     const timeval tv = Timeval(std::chrono::milliseconds(60000));

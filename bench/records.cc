@@ -16,7 +16,7 @@ constexpr const char* kModified = "2026-12-01T10:00:00.000Z";
 std::string Incident(const std::string& id) {
   static const std::string description = [] {
     std::string d;
-    while (d.size() < 2600) {
+    while (d.size() < 2350) {
       d += "Phishing wave against ministry mail: credential harvesting pages hosted on "
            "compromised WordPress sites, lures impersonating the national tax office, "
            "followed by mailbox rules exfiltrating to external addresses. ";

@@ -65,7 +65,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCERTSHARE_BENCH=ON "${launcher[@]}" >/dev/null
 nice -n 10 cmake --build "$build" -j "$(nproc)" \
   --target certshare certshare-broker certshare_loadgen rabbitmq_bench redis_bench >/dev/null
-certshare="$build/agent/cli/certshare"
+certshare="$build/agent/certshare"
 broker_bin="$build/broker/certshare-broker"
 loadgen="$build/bench/certshare_loadgen"
 
