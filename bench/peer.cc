@@ -1,5 +1,7 @@
 #include "bench/peer.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <cstring>
 #include <thread>
@@ -124,6 +126,28 @@ int RunPeer(Peer& peer, const PeerOptions& o) {
   if (o.consumers > 0) result.Set("subscriber_rate_min", slowest).Latency(latency);
   result.Server(sampler.Stop()).Print();
   return 0;
+}
+
+int PeerMain(int argc, char** argv, const std::string& name,
+             const std::function<std::unique_ptr<Peer>(int port)>& make) {
+  CLI::App app{name + "_bench: " + name + " under scripts/bench.sh's scenarios (bench/peer.h)"};
+  PeerOptions o;
+  int port = 0;
+  std::string mode = "run";
+  app.add_option("mode", mode, "run or catchup")->check(CLI::IsMember({"run", "catchup"}));
+  app.add_option("--port", port, "the server's port on 127.0.0.1")->required();
+  app.add_option("--server-pid", o.server_pid, "sample this process's memory and threads");
+  app.add_option("--scenario", o.scenario, "the label of the result");
+  app.add_option("--publishers", o.publishers)->check(CLI::Range(1, 256));
+  app.add_option("--messages", o.messages)->check(CLI::PositiveNumber);
+  app.add_option("--bytes", o.bytes)->check(CLI::Range(8, 1 << 20));
+  app.add_option("--consumers", o.consumers)->check(CLI::Range(0, 64));
+  app.add_option("--window", o.window, "unconfirmed messages per publisher")->check(CLI::PositiveNumber);
+  app.add_option("--rate", o.rate, "messages/s in total; 0: as fast as confirmed");
+  CLI11_PARSE(app, argc, argv);
+  o.catchup = mode == "catchup";
+  std::unique_ptr<Peer> peer = make(port);
+  return RunPeer(*peer, o);
 }
 
 }  // namespace certshare::bench

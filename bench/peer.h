@@ -18,6 +18,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,5 +86,12 @@ class Peer {
 
 // Runs options.catchup ? catchup : run, and prints the result.
 int RunPeer(Peer& peer, const PeerOptions& options);
+
+// A driver's main(): parses its flags (`run|catchup --port P
+// [--server-pid PID] [--scenario S] [--publishers N] [--messages N]
+// [--bytes N] [--consumers N] [--window N] [--rate R]`) and runs RunPeer on
+// the peer `make` returns for the port.
+int PeerMain(int argc, char** argv, const std::string& name,
+             const std::function<std::unique_ptr<Peer>(int port)>& make);
 
 }  // namespace certshare::bench

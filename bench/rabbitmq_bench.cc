@@ -8,11 +8,9 @@
 // durable queues after its fsync). Consumers acknowledge (prefetch 1,000,
 // acknowledging 100 at a time).
 //
-// usage: rabbitmq_bench --port P [--server-pid PID] run|catchup [options]
+// usage: rabbitmq_bench run|catchup --port P [options]   (bench/peer.h, PeerMain)
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
-
-#include <CLI/CLI.hpp>
 
 #include <memory>
 #include <string>
@@ -187,23 +185,6 @@ class RabbitMq final : public Peer {
 }  // namespace certshare::bench
 
 int main(int argc, char** argv) {
-  using namespace certshare::bench;
-  CLI::App app{"rabbitmq_bench: RabbitMQ under scripts/bench.sh's scenarios"};
-  PeerOptions o;
-  int port = 5672;
-  std::string mode = "run";
-  app.add_option("mode", mode, "run or catchup")->check(CLI::IsMember({"run", "catchup"}));
-  app.add_option("--port", port, "RabbitMQ's AMQP port on 127.0.0.1")->required();
-  app.add_option("--server-pid", o.server_pid, "sample this process's memory and threads");
-  app.add_option("--scenario", o.scenario, "the label of the result");
-  app.add_option("--publishers", o.publishers)->check(CLI::Range(1, 256));
-  app.add_option("--messages", o.messages)->check(CLI::PositiveNumber);
-  app.add_option("--bytes", o.bytes)->check(CLI::Range(8, 1 << 20));
-  app.add_option("--consumers", o.consumers)->check(CLI::Range(0, 64));
-  app.add_option("--window", o.window, "unconfirmed messages per publisher")->check(CLI::PositiveNumber);
-  app.add_option("--rate", o.rate, "messages/s in total; 0: as fast as confirmed");
-  CLI11_PARSE(app, argc, argv);
-  o.catchup = mode == "catchup";
-  RabbitMq peer(port);
-  return RunPeer(peer, o);
+  return certshare::bench::PeerMain(argc, argv, "rabbitmq",
+                                    [](int port) { return std::make_unique<certshare::bench::RabbitMq>(port); });
 }

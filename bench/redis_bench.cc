@@ -7,11 +7,9 @@
 // consumer is its own consumer group (so each receives every message, as
 // a durable queue would): XREADGROUP ... COUNT 500 BLOCK, then XACK.
 //
-// usage: redis_bench --port P [--server-pid PID] run|catchup [options]
+// usage: redis_bench run|catchup --port P [options]   (bench/peer.h, PeerMain)
 #include <hiredis/hiredis.h>
 #include <poll.h>
-
-#include <CLI/CLI.hpp>
 
 #include <memory>
 #include <string>
@@ -167,23 +165,6 @@ class Redis final : public Peer {
 }  // namespace certshare::bench
 
 int main(int argc, char** argv) {
-  using namespace certshare::bench;
-  CLI::App app{"redis_bench: Redis Streams under scripts/bench.sh's scenarios"};
-  PeerOptions o;
-  int port = 6379;
-  std::string mode = "run";
-  app.add_option("mode", mode, "run or catchup")->check(CLI::IsMember({"run", "catchup"}));
-  app.add_option("--port", port, "Redis's port on 127.0.0.1")->required();
-  app.add_option("--server-pid", o.server_pid, "sample this process's memory and threads");
-  app.add_option("--scenario", o.scenario, "the label of the result");
-  app.add_option("--publishers", o.publishers)->check(CLI::Range(1, 256));
-  app.add_option("--messages", o.messages)->check(CLI::PositiveNumber);
-  app.add_option("--bytes", o.bytes)->check(CLI::Range(8, 1 << 20));
-  app.add_option("--consumers", o.consumers)->check(CLI::Range(0, 64));
-  app.add_option("--window", o.window, "replies outstanding per publisher")->check(CLI::PositiveNumber);
-  app.add_option("--rate", o.rate, "messages/s in total; 0: as fast as confirmed");
-  CLI11_PARSE(app, argc, argv);
-  o.catchup = mode == "catchup";
-  Redis peer(port);
-  return RunPeer(peer, o);
+  return certshare::bench::PeerMain(argc, argv, "redis",
+                                    [](int port) { return std::make_unique<certshare::bench::Redis>(port); });
 }

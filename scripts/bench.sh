@@ -77,6 +77,17 @@ results="$work/results.jsonl"
 : >"$results"
 lib_cleanup_bench() {
   local status=$?
+  # RabbitMQ may take longer to stop than lib_cleanup waits: stop it first,
+  # its Erlang VM too, then its epmd.
+  if [ -n "${rabbit_script:-}" ] && kill -0 "$rabbit_script" 2>/dev/null; then
+    kill -TERM "$rabbit_script" 2>/dev/null || true
+    [ -n "${rabbit_pid:-}" ] || rabbit_pid=$(cat "$work/rabbitmq/pid" 2>/dev/null || true)
+    for _ in $(seq 600); do
+      kill -0 "${rabbit_pid:-$rabbit_script}" 2>/dev/null || break
+      sleep 0.1
+    done
+    [ -z "${rabbit_pid:-}" ] || kill -KILL "$rabbit_pid" 2>/dev/null || true
+  fi
   [ -z "${epmd_port:-}" ] || ERL_EPMD_PORT=$epmd_port epmd -kill >/dev/null 2>&1 || true
   (exit "$status")
   lib_cleanup
@@ -139,7 +150,8 @@ start_rabbitmq() {
   rabbit_pid=$(cat "$dir/pid")
 }
 stop_rabbitmq() {
-  stop "$rabbit_script" RabbitMQ "$work/rabbitmq/out.log"
+  wait_seconds=120 stop "$rabbit_script" RabbitMQ "$work/rabbitmq/out.log"
+  rabbit_script=""
   ERL_EPMD_PORT=$epmd_port epmd -kill >/dev/null 2>&1 || true
   epmd_port=""
 }
@@ -191,7 +203,8 @@ if wants ingest; then
     loadgen run ingest --publishers "$p" --records "$ingest_n" --batch 256
     loadgen run ingest --publishers "$p" --records "$ingest_n" --batch 1
   done
-  record_bytes=$(tail -n 1 "$results" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["record_bytes"]))')
+  record_bytes=$(python3 -c 'import json, sys
+print(round(next(r["record_bytes"] for r in map(json.loads, open(sys.argv[1])) if r.get("batch") == 256)))' "$results")
   certshare_done ingest
   for p in 1 4 16; do
     rabbitmq_bench run ingest --publishers "$p" --messages "$ingest_n"
