@@ -140,7 +140,9 @@ int PeerMain(int argc, char** argv, const std::string& name,
   app.add_option("--scenario", o.scenario, "the label of the result");
   app.add_option("--publishers", o.publishers)->check(CLI::Range(1, 256));
   app.add_option("--messages", o.messages)->check(CLI::PositiveNumber);
-  app.add_option("--bytes", o.bytes)->check(CLI::Range(8, 1 << 20));
+  app.add_option("--bytes", o.bytes, "message size; the last one given counts")
+      ->check(CLI::Range(8, 1 << 20))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--consumers", o.consumers)->check(CLI::Range(0, 64));
   app.add_option("--window", o.window, "unconfirmed messages per publisher")->check(CLI::PositiveNumber);
   app.add_option("--rate", o.rate, "messages/s in total; 0: as fast as confirmed");

@@ -118,6 +118,9 @@ def write_plots(rep, out):
     made = []
 
     def plot(name, data, script):
+        values = [float(x) for line in data.splitlines() for x in line.rsplit('"', 1)[-1].split()]
+        if not any(x > 0.001 for x in values[1:] if name != "growth") and name != "growth":
+            return  # nothing measured for this plot in this run
         with open(os.path.join(d, name + ".dat"), "w") as f:
             f.write(data)
         with open(os.path.join(d, name + ".gp"), "w") as f:

@@ -47,8 +47,8 @@ wants() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
 case "$profile" in
   quick) ingest_n=3000 fanout_n=1500 latency_s=3 catchup_n=10000 growth_points="0 10000 30000"
          growth_n=3000 stalled_n=3000 e2e_n=1000 publish_runs=3 ;;
-  medium) ingest_n=30000 fanout_n=10000 latency_s=10 catchup_n=200000
-          growth_points="0 200000 1000000" growth_n=30000 stalled_n=30000 e2e_n=25000 publish_runs=10 ;;
+  medium) ingest_n=20000 fanout_n=5000 latency_s=10 catchup_n=100000
+          growth_points="0 100000 1000000" growth_n=20000 stalled_n=20000 e2e_n=20000 publish_runs=10 ;;
   full) ingest_n=100000 fanout_n=50000 latency_s=30 catchup_n=1000000
         growth_points="0 1000000 10000000" growth_n=100000 stalled_n=100000 e2e_n=50000 publish_runs=20 ;;
 esac
@@ -64,7 +64,8 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCERTSHARE_BENCH=ON "${launcher[@]}" >/dev/null
 nice -n 10 cmake --build "$build" -j "$(nproc)" \
-  --target certshare certshare-broker certshare_loadgen rabbitmq_bench redis_bench >/dev/null
+  --target certshare certshare-broker certshare_loadgen rabbitmq_bench redis_bench \
+  >"$build/bench-build.log" 2>&1 || { tail -n 40 "$build/bench-build.log"; exit 1; }
 certshare="$build/agent/certshare"
 broker_bin="$build/broker/certshare-broker"
 loadgen="$build/bench/certshare_loadgen"
@@ -77,6 +78,7 @@ results="$work/results.jsonl"
 : >"$results"
 lib_cleanup_bench() {
   local status=$?
+  set +e
   # RabbitMQ may take longer to stop than lib_cleanup waits: stop it first,
   # its Erlang VM too, then its epmd.
   if [ -n "${rabbit_script:-}" ] && kill -0 "$rabbit_script" 2>/dev/null; then
@@ -316,6 +318,11 @@ for i in range(n):
              tag, (i >> 8) & 255, i & 255, 1024 + i % 60000, i % 200, 2030000 + i % 50, i % 50))
 EOF
   }
+  sensor() {  # <n> <label>: sensor n reads eve<n>.json
+    agent_exec CERT-EE sensor --input - --format eve --tlp amber --to "$recipients" \
+      --spool "$work/$2-spool$1" --drain-timeout 3600 --json \
+      <"$work/eve$1.json" >"$work/$2-sensor$1.json" 2>"$work/$2-sensor$1.err"
+  }
   e2e_run() {  # <label> <feeds>: 2 sensors, and <feeds> durable feeds
     local label="$1" feeds="$2" s f spids=() fpids=() start end
     certshare_broker "$label"
@@ -331,11 +338,13 @@ EOF
     local watcher=$last_pid
     start=$(date +%s.%N)
     for s in 1 2; do
-      background agent_exec CERT-EE sensor --input - --format eve --tlp amber --to "$recipients" \
-        --spool "$work/$label-spool$s" --drain-timeout 3600 --json <"$work/eve$s.json" >"$work/$label-sensor$s.json" 2>"$work/$label-sensor$s.err"
+      background sensor "$s" "$label"
       spids+=("$last_pid")
     done
     for s in "${spids[@]}"; do wait_seconds=7200 wait_exit "$s" 0 "a sensor" "$work/$label-sensor1.err"; done
+    for s in 1 2; do
+      grep -q "sensor: $e2e_n lines" "$work/$label-sensor$s.err" || fail "sensor $s: $(tail -n 3 "$work/$label-sensor$s.err")"
+    done
     local sensors_end; sensors_end=$(date +%s.%N)
     for f in "${fpids[@]}"; do wait_seconds=7200 wait_exit "$f" 0 "a feed" "$work/$label-feed1.err"; done
     end=$(date +%s.%N)
