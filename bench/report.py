@@ -118,8 +118,9 @@ def write_plots(rep, out):
     made = []
 
     def plot(name, data, script):
+        # The numbers after each row's quoted label (growth's rows have none).
         values = [float(x) for line in data.splitlines() for x in line.rsplit('"', 1)[-1].split()]
-        if not any(x > 0.001 for x in values[1:] if name != "growth") and name != "growth":
+        if not any(x > 0.001 for x in values):
             return  # nothing measured for this plot in this run
         with open(os.path.join(d, name + ".dat"), "w") as f:
             f.write(data)
@@ -145,7 +146,7 @@ def write_plots(rep, out):
                     f'{v(rep.find("rabbitmq", "ingest", publishers=p), "ingest_rate"):.0f} '
                     f'{v(rep.find("redis", "ingest", publishers=p, window=256), "ingest_rate"):.0f}')
     for s in (4, 32):
-        rows.append(f'"4 pub., {s} subscribers" '
+        rows.append(f'"fan-out to {s}" '
                     f'{v(rep.find("certshare", "fanout", subscribers=s), "end_to_end_rate"):.0f} 0 '
                     f'{v(rep.find("rabbitmq", "fanout", consumers=s), "end_to_end_rate"):.0f} '
                     f'{v(rep.find("redis", "fanout", consumers=s), "end_to_end_rate"):.0f}')
@@ -390,22 +391,26 @@ def main():
     lat = (rep.find("certshare", "latency", target_rate=1000) or {}).get("latency_ms", {}).get("p99")
     g = [r for r in results if r.get("scenario") == "growth"]
     targets = [
-        ("Broker ingest with 4 live subscribers keeping up", "≥ 50,000/s", fan4, lambda x: x >= 50000, 0),
-        ("Real programs end to end, 4 feeds", "≥ 10,000/s", get("certshare", "e2e", "end_to_end_rate"), lambda x: x >= 10000, 0),
-        ("Catch-up to a verifying subscriber", "≥ 200,000/s", get("certshare", "catchup", "rate", verify=1), lambda x: x >= 200000, 0),
-        ("Catch-up through `certshare subscribe`", "≥ 50,000/s", get("certshare", "catchup-subscribe", "rate"), lambda x: x >= 50000, 0),
-        ("Latency p99 at 1,000/s", "< 5 ms", lat, lambda x: x < 5, 1),
+        ("Broker ingest with 4 live subscribers keeping up", "≥ 50,000/s", fan4, lambda x: x >= 50000, 0, "/s"),
+        ("Real programs end to end, 4 feeds", "≥ 10,000/s", get("certshare", "e2e", "end_to_end_rate"),
+         lambda x: x >= 10000, 0, "/s"),
+        ("Catch-up to a verifying subscriber", "≥ 200,000/s", get("certshare", "catchup", "rate", verify=1),
+         lambda x: x >= 200000, 0, "/s"),
+        ("Catch-up through `certshare subscribe`", "≥ 50,000/s", get("certshare", "catchup-subscribe", "rate"),
+         lambda x: x >= 50000, 0, "/s"),
+        ("Latency p99 at 1,000/s", "< 5 ms", lat, lambda x: x < 5, 1, " ms"),
         ("Ingest at the largest store ÷ empty store", "≥ 90%",
-         100 * g[-1]["ingest_rate"] / g[0]["ingest_rate"] if len(g) > 1 else None, lambda x: x >= 90, 0),
+         100 * g[-1]["ingest_rate"] / g[0]["ingest_rate"] if len(g) > 1 else None, lambda x: x >= 90, 0, "%"),
         ("Broker RSS, 100 subscriptions of which 50 stalled", "< 512 MB",
-         (rep.find("certshare", "stalled") or {}).get("server", {}).get("rss_peak_mb"), lambda x: x < 512, 0),
-        ("Analyst `publish`, start to ACK", "< 50 ms", get("certshare", "publish", "ms_median"), lambda x: x < 50, 1),
+         (rep.find("certshare", "stalled") or {}).get("server", {}).get("rss_peak_mb"), lambda x: x < 512, 0, " MB"),
+        ("Analyst `publish`, start to ACK", "< 50 ms", get("certshare", "publish", "ms_median"),
+         lambda x: x < 50, 1, " ms"),
     ]
     rep.w("### The issue's targets, this run")
     rep.w()
     rep.table(["target", "wanted", "measured", ""],
-              [[t, want, fmt(x, d), "—" if x is None else ("met" if ok(x) else "**missed**")]
-               for t, want, x, ok, d in targets])
+              [[t, want, "—" if x is None else fmt(x, d) + unit, "—" if x is None else ("met" if ok(x) else "**missed**")]
+               for t, want, x, ok, d, unit in targets])
     if made:
         rep.w("### Plots")
         rep.w()
