@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages certshare builds and tests with, and does
 # nothing when they are all present. Needs root (or sudo) only to install.
+# Arguments name more packages to install the same way (scripts/bench.sh:
+# the peers and their client libraries, gnuplot).
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,7 @@ packages=(
   libzmq3-dev cppzmq-dev rapidjson-dev librocksdb-dev libsodium-dev
   libspdlog-dev libgtest-dev libcli11-dev libcpp-httplib-dev libtomlplusplus-dev
   python3 python3-jsonschema
+  "$@"
 )
 
 missing=()
