@@ -81,7 +81,9 @@ def busiest(r, n=3):
     for t in server.get("busiest", [])[:n]:
         name = t["name"]
         if r["system"] == "certshare":
-            name = {"main": "socket thread", "certshare-broke": "worker/committer"}.get(name, name)
+            # Its own threads are named (docs/architecture.md, "Threads"); the
+            # others inherit the program's name (cpp-httplib's, for metrics).
+            name = {"main": "socket thread", "certshare-broke": "unnamed"}.get(name, name)
         out.append(f"{name} {t['cpu']:.0f}%")
     total = server.get("cpu_percent")
     if total is not None:

@@ -1,6 +1,9 @@
 #include "broker/ingest_pipeline.h"
 
 #include <chrono>
+#include <string>
+
+#include "common/base/thread_name.h"
 
 namespace certshare::broker {
 
@@ -14,8 +17,16 @@ IngestPipeline::IngestPipeline(storage::Log* log, CheckFn check, std::function<v
   int workers = options_.workers > 0 ? options_.workers
                                      : static_cast<int>(std::thread::hardware_concurrency());
   if (workers < 1) workers = 1;
-  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { VerifyLoop(); });
-  committer_ = std::thread([this] { CommitLoop(); });
+  for (int i = 0; i < workers; ++i) {
+    workers_.emplace_back([this, i] {
+      SetThreadName("ingest-" + std::to_string(i));
+      VerifyLoop();
+    });
+  }
+  committer_ = std::thread([this] {
+    SetThreadName("committer");
+    CommitLoop();
+  });
 }
 
 IngestPipeline::~IngestPipeline() { Drain(); }

@@ -5,6 +5,7 @@
 
 #include "broker/broker.h"
 #include "broker/logger.h"
+#include "common/base/thread_name.h"
 
 namespace certshare::broker {
 
@@ -15,6 +16,7 @@ void Broker::StartRetention() {
   policy.max_bytes = options_.retention_max_bytes;
   auto interval = std::chrono::seconds(options_.retention_interval_seconds);
   retention_thread_ = std::thread([this, policy, interval] {
+    SetThreadName("retention");
     MutexLock lock(&retention_mu_);
     while (!retention_stop_) {
       lock.Unlock();

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "common/base/thread_name.h"
 #include "common/transport/logger.h"
 
 namespace certshare::transport {
@@ -45,7 +46,10 @@ Status ZapHandler::Start() {
     return Status(ErrorCode::kTransportError,
                   std::string("cannot start the ZAP handler: ") + e.what());
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    SetThreadName("zap");
+    Run();
+  });
   return Status::Ok();
 }
 
