@@ -28,6 +28,12 @@ SubscriberResult RunSubscriber(agent::BrokerClient& client, const SubscriberOpti
   SubscriberResult result;
   std::uint32_t unacknowledged = 0;
   const std::uint32_t grant = std::max<std::uint32_t>(1, options.credit / 2);
+  // As certshare subscribe's feed does: a batch's signature is checked
+  // once, each origin's shared key computed once.
+  envelope::VerifiedRoots verified_roots;
+  envelope::SharedKeys shared_keys;
+  agent::VerifyOptions verify;
+  verify.memory = {&verified_roots, &shared_keys};
   while ((options.expect == 0 || result.received < options.expect) && !stop) {
     Result<agent::Received> next = client.Next(options.idle_timeout);
     if (!next.ok()) {
@@ -47,7 +53,7 @@ SubscriberResult RunSubscriber(agent::BrokerClient& client, const SubscriberOpti
     result.last = arrived;
     std::string stix_id;
     if (options.verify) {
-      Result<agent::Verified> verified = agent::Verify(m.sequence, m.record, me, registry);
+      Result<agent::Verified> verified = agent::Verify(m.sequence, m.record, me, registry, verify);
       if (verified.ok()) {
         stix_id = verified->id;
       } else {

@@ -4,7 +4,8 @@
 //
 // Each DELIVER is stamped when it arrives (latency: SendTimes), then,
 // unless `verify` is off, checked as `certshare subscribe` checks it
-// (agent::Verify: the origin's signature, this organisation's key slot,
+// (agent::Verify: the origin's signature, once per batch as the feed
+// checks it (envelope::VerifiedRoots), this organisation's key slot,
 // the payload against its signed header); without `verify` only its
 // header is decoded. Credit is granted back in halves, as the records are
 // processed. A stalled subscriber reads nothing and only PINGs, so the

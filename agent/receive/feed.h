@@ -65,8 +65,9 @@ struct FeedParts {
   std::unique_ptr<storage::SeenStore> seen;
   // Null: rejected records are only reported.
   std::unique_ptr<Quarantine> quarantine;
-  // How records are verified (render.h). Without verified_roots the Feed
-  // uses one of its own: each batch's signature is checked once.
+  // How records are verified (render.h). Without its memory the Feed uses
+  // its own: each batch's signature is checked once, each origin's shared
+  // key computed once.
   VerifyOptions verify;
   // Null: receipt records are skipped unread (and counted as done).
   std::unique_ptr<ReceiptKeeper> receipts_in;
@@ -118,7 +119,9 @@ class Feed {
  private:
   Feed(FeedParts parts, const identity::Identity& me, const identity::Registry& registry)
       : parts_(std::move(parts)), me_(me), registry_(registry) {
-    if (parts_.verify.verified_roots == nullptr) parts_.verify.verified_roots = &verified_roots_;
+    envelope::OpenMemory& memory = parts_.verify.memory;
+    if (memory.verified_roots == nullptr) memory.verified_roots = &verified_roots_;
+    if (memory.shared_keys == nullptr) memory.shared_keys = &shared_keys_;
   }
   Result<bool> AlreadyPassedOn(const std::string& key) const;
   // A receipt record: kept by receipts_in, never output.
@@ -127,8 +130,10 @@ class Feed {
   // its origin's.
   Status ReceiptForRejected(ByteView record, const Status& why);
 
-  // A batch's signature is checked once (unless the parts bring their own).
+  // A batch's signature is checked once and each origin's shared key is
+  // computed once (unless the parts bring their own memory).
   envelope::VerifiedRoots verified_roots_;
+  envelope::SharedKeys shared_keys_;
   FeedParts parts_;
   const identity::Identity& me_;
   const identity::Registry& registry_;

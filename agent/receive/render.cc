@@ -25,18 +25,18 @@ namespace {
 // when only a previous signing key verifies it.
 Result<std::string> OpenWithAnyKey(const envelope::Record& record,
                                    const identity::Identity& me, const identity::Card& origin,
-                                   envelope::VerifiedRoots* verified, bool* by_previous) {
+                                   const envelope::OpenMemory& memory, bool* by_previous) {
   *by_previous = false;
   const crypto::SigningPublicKey* sign_key = &origin.sign_key;
   Result<std::string> opened =
-      envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key, verified);
+      envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key, memory);
   if (!opened.ok() && opened.status().code() == ErrorCode::kBadSignature) {
     for (const auto& previous : origin.previous_sign_keys) {
-      if (!envelope::Verify(record, previous, verified).ok()) continue;
+      if (!envelope::Verify(record, previous, memory.verified_roots).ok()) continue;
       sign_key = &previous;
       *by_previous = true;
       opened = envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key,
-                              verified);
+                              memory);
       break;
     }
   }
@@ -44,7 +44,7 @@ Result<std::string> OpenWithAnyKey(const envelope::Record& record,
   if (!opened.ok() && opened.status().code() == ErrorCode::kDecryptFailed) {
     for (const auto& previous : origin.previous_box_keys) {
       Result<std::string> again = envelope::Open(record, me.card.org, me.box_secret, *sign_key,
-                                                 previous, verified);
+                                                 previous, memory);
       if (again.ok()) return again;
     }
   }
@@ -106,7 +106,7 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   bool by_previous = false;
   CERTSHARE_ASSIGN_OR_RETURN(
       std::string plaintext,
-      OpenWithAnyKey(record, me, *origin, options.verified_roots, &by_previous));
+      OpenWithAnyKey(record, me, *origin, options.memory, &by_previous));
   CERTSHARE_RETURN_IF_ERROR(CheckOriginStanding(record, *origin, by_previous, options));
   rapidjson::Document object;
   CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));

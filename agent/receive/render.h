@@ -39,7 +39,7 @@
 
 #include "common/base/bytes.h"
 #include "common/base/status.h"
-#include "common/envelope/verified_roots.h"
+#include "common/envelope/envelope.h"
 #include "common/identity/identity.h"
 #include "common/identity/registry.h"
 
@@ -70,9 +70,11 @@ struct VerifyOptions {
   // Accept records verified only by an origin's previous signing key, as
   // before issue 12 (subscribe --accept-previous-keys).
   bool accept_previous_keys = false;
-  // Signatures that verified before, so a batch costs one Ed25519 check
-  // (envelope::VerifiedRoots; the Feed keeps one). Null: each in full.
-  envelope::VerifiedRoots* verified_roots = nullptr;
+  // What earlier records computed (the Feed keeps both): signatures that
+  // verified, so a batch costs one Ed25519 check (envelope::VerifiedRoots),
+  // and each origin's X25519 shared key (envelope::SharedKeys). Null: each
+  // record in full.
+  envelope::OpenMemory memory;
 };
 
 // Every check of Render; on success the record's parts and its line.

@@ -28,6 +28,7 @@
 #include "common/base/status.h"
 #include "common/base/tlp.h"
 #include "common/crypto/keys.h"
+#include "common/envelope/shared_keys.h"
 #include "common/envelope/verified_roots.h"
 
 namespace certshare::envelope {
@@ -172,11 +173,16 @@ std::optional<crypto::Hash256> SignedRoot(const Record& record);
 // opens `my_org`'s key slot with the shared key of `my_box_key` and the
 // origin's box key: kNotRecipient without a slot, kDecryptFailed when the
 // slot or the ciphertext fails to authenticate. Nothing unverified is
-// returned. `verified` as for Verify.
+// returned. `memory` lets a recipient reuse what it computed for earlier
+// records; the answers are the same.
+struct OpenMemory {
+  VerifiedRoots* verified_roots = nullptr;  // as for Verify
+  SharedKeys* shared_keys = nullptr;        // the X25519 key exchange, once per origin
+};
 Result<std::string> Open(const Record& record, std::string_view my_org,
                          const crypto::BoxSecretKey& my_box_key,
                          const crypto::SigningPublicKey& origin_sign_key,
                          const crypto::BoxPublicKey& origin_box_key,
-                         VerifiedRoots* verified = nullptr);
+                         const OpenMemory& memory = {});
 
 }  // namespace certshare::envelope

@@ -42,8 +42,9 @@ Status Verify(const Record& record, const crypto::SigningPublicKey& origin_sign_
 Result<std::string> Open(const Record& record, std::string_view my_org,
                          const crypto::BoxSecretKey& my_box_key,
                          const crypto::SigningPublicKey& origin_sign_key,
-                         const crypto::BoxPublicKey& origin_box_key, VerifiedRoots* verified) {
-  CERTSHARE_RETURN_IF_ERROR(Verify(record, origin_sign_key, verified));
+                         const crypto::BoxPublicKey& origin_box_key,
+                         const OpenMemory& memory) {
+  CERTSHARE_RETURN_IF_ERROR(Verify(record, origin_sign_key, memory.verified_roots));
   const Header& h = record.header;
   if (!h.encrypted) return std::string(AsChars(record.payload));
 
@@ -60,7 +61,9 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
   }
   crypto::SharedKey shared;
   CERTSHARE_RETURN_IF_ERROR(
-      crypto::ComputeSharedKey(my_box_key, origin_box_key, &shared)
+      (memory.shared_keys != nullptr
+           ? memory.shared_keys->Get(my_box_key, origin_box_key, &shared)
+           : crypto::ComputeSharedKey(my_box_key, origin_box_key, &shared))
           .WithContext("origin box key"));
   crypto::ContentKey key;
   CERTSHARE_RETURN_IF_ERROR(crypto::UnwrapKey(shared, mine->wrapped, &key));

@@ -52,7 +52,7 @@ TEST_F(VerifiedRootsTest, ABatchCostsOneSignatureCheck) {
   EXPECT_EQ(memory.hits(), kBatch - 1);
   // Open goes through the same memory.
   Result<std::string> opened =
-      Open(batch[3], b_.id, b_.box.secret_key, key(), origin_.box.public_key, &memory);
+      Open(batch[3], b_.id, b_.box.secret_key, key(), origin_.box.public_key, {&memory, nullptr});
   ASSERT_OK(opened.status());
   EXPECT_EQ(*opened, "{\"seq\":3}");
   EXPECT_EQ(memory.hits(), kBatch);
