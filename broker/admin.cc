@@ -92,7 +92,6 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
   }
   std::uint64_t now = NowMs();
   CERTSHARE_RETURN_IF_ERROR(admin_replays_.Admit(command.nonce, command.issued_at_ms, now));
-  const std::string holds = quarantine_.ToJson();
 
   if (command.kind == AdminKind::kQuarantine || command.kind == AdminKind::kRelease) {
     Result<AdminOutcome> outcome = ApplyQuarantine(command, now);
@@ -106,6 +105,8 @@ Status Broker::ApplyAdmin(const wire::Message& msg, std::string* result) {
     return Status::Ok();
   }
 
+  // Every answer lists the holds (the quarantine commands change them).
+  const std::string holds = quarantine_.ToJson();
   if (command.kind == AdminKind::kApply || (trust_ && command.kind != AdminKind::kShow)) {
     Result<AdminOutcome> outcome = command.kind == AdminKind::kApply
                                        ? ApplyTrustFile(command.file)

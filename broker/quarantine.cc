@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "broker/admin_command.h"
+#include "broker/line_file.h"
 #include "common/base/file_util.h"
 #include "common/identity/identity.h"
 
@@ -54,28 +55,18 @@ Result<Quarantine> Quarantine::Parse(std::string_view text) {
                                               ")");
   };
   Quarantine quarantine;
-  std::size_t line_number = 0;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    if (end == std::string_view::npos) return corrupt("its last line is not complete");
-    const std::string_view line = text.substr(0, end);
-    text.remove_prefix(end + 1);
-    if (++line_number == 1) {
-      if (line != kQuarantineFormat) {
-        return corrupt("its first line is not " + std::string(kQuarantineFormat));
-      }
-      continue;
-    }
-    std::string org;
-    Hold hold;
-    if (!ParseLine(line, &org, &hold)) {
-      return corrupt("line " + std::to_string(line_number) + " is not a hold");
-    }
-    if (!quarantine.holds_.emplace(std::move(org), hold).second) {
-      return corrupt("line " + std::to_string(line_number) + " holds an organisation again");
-    }
-  }
-  if (line_number == 0) return corrupt("it is empty");
+  std::optional<std::string> why = ReadLineFile(
+      text, kQuarantineFormat,
+      [&quarantine](std::size_t number, std::string_view line) -> std::optional<std::string> {
+        std::string org;
+        Hold hold;
+        if (!ParseLine(line, &org, &hold)) return "line " + std::to_string(number) + " is not a hold";
+        if (!quarantine.holds_.emplace(std::move(org), hold).second) {
+          return "line " + std::to_string(number) + " holds an organisation again";
+        }
+        return std::nullopt;
+      });
+  if (why) return corrupt(*why);
   return quarantine;
 }
 

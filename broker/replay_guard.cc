@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "broker/admin_command.h"
+#include "broker/line_file.h"
 #include "common/base/file_util.h"
 
 namespace certshare::broker {
@@ -52,27 +53,18 @@ Result<ReplayGuard> ReplayGuard::Open(const std::string& path, std::uint64_t now
                       "); it keeps admin commands from being replayed: if it was damaged, "
                       "delete it once 5 minutes have passed since the last admin command");
   };
-  std::string_view rest(text);
-  std::size_t line_number = 0;
-  while (!rest.empty()) {
-    const std::size_t end = rest.find('\n');
-    if (end == std::string_view::npos) return corrupt("its last line is not complete");
-    const std::string_view line = rest.substr(0, end);
-    rest.remove_prefix(end + 1);
-    if (++line_number == 1) {
-      if (line != kAdminNoncesFormat) {
-        return corrupt("its first line is not " + std::string(kAdminNoncesFormat));
-      }
-      continue;
-    }
-    std::string nonce;
-    std::uint64_t issued_at_ms = 0;
-    if (!ParseLine(line, &nonce, &issued_at_ms)) {
-      return corrupt("line " + std::to_string(line_number) + " is not a nonce and a time");
-    }
-    guard.seen_[nonce] = issued_at_ms;
-  }
-  if (line_number == 0) return corrupt("it is empty");
+  std::optional<std::string> why = ReadLineFile(
+      text, kAdminNoncesFormat,
+      [&guard](std::size_t number, std::string_view line) -> std::optional<std::string> {
+        std::string nonce;
+        std::uint64_t issued_at_ms = 0;
+        if (!ParseLine(line, &nonce, &issued_at_ms)) {
+          return "line " + std::to_string(number) + " is not a nonce and a time";
+        }
+        guard.seen_[nonce] = issued_at_ms;
+        return std::nullopt;
+      });
+  if (why) return corrupt(*why);
   guard.ForgetStale(now_ms);
   return guard;
 }

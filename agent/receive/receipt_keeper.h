@@ -74,7 +74,8 @@ class ReceiptKeeper {
   // the caller does not acknowledge the record).
   Result<std::size_t> Keep(const Verified& record);
 
-  // The receipt, if it holds; else BAD_RECEIPT saying which check failed.
+  // The receipt, if it holds; else BAD_RECEIPT saying which check failed,
+  // or NOT_FOUND when this agent keeps no note of the record it names.
   Result<Receipt> Check(const Verified& record) const;
 
  private:
