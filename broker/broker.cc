@@ -27,7 +27,8 @@ Broker::Broker(Options options, identity::Identity identity,
     : options_(std::move(options)),
       identity_(std::move(identity)),
       registry_(std::make_shared<RegistryHolder>(std::move(registry))),
-      budget_(options_.max_buffered_bytes, options_.max_buffered_bytes_per_org) {}
+      budget_(options_.max_buffered_bytes, options_.max_buffered_bytes_per_org),
+      tail_(static_cast<std::size_t>(options_.fanout_tail_bytes)) {}
 
 Broker::~Broker() {
   StopRetention();

@@ -6,8 +6,9 @@
 //   authenticate origin, verify signature) → group commit (committer
 //   thread: one synced RocksDB write for every record waiting) →
 //   FinishIngested (socket thread: ACK each record, wake the fan-out).
-// Fan-out (fanout.cc) serves every subscriber from storage at its own pace:
-// a subscriber is a cursor, never a queue, so memory stays bounded and a
+// Fan-out (fanout.cc) serves every subscriber at its own pace, from the
+// tail of records just stored (tail.h: decoded once) or from storage: a
+// subscriber is a cursor, never a queue, so memory stays bounded and a
 // slow subscriber never holds up ingest.
 //
 // Thread-safety: Run() owns the broker's socket and must be called from one
@@ -36,6 +37,7 @@
 #include "broker/quarantine.h"
 #include "broker/registry_holder.h"
 #include "broker/replay_guard.h"
+#include "broker/tail.h"
 #include "broker/filter.h"
 #include "common/base/log_throttle.h"
 #include "common/base/mutex.h"
@@ -147,6 +149,12 @@ class Broker {
   // kSubscriptionHeld naming the holder otherwise.
   Status ClaimSubscription(const transport::Incoming& in, const wire::SubscribeRequest& req,
                            const std::string& cursor_key);
+  // The last sequence the fan-out serves: the tail's last record (records
+  // written, whose ACK FinishIngested has sent), or the log's last one
+  // while the tail is empty (after a start).
+  std::uint64_t FanoutHead() const {
+    return tail_.empty() ? log_->LastSequence() : tail_.last();
+  }
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
@@ -244,6 +252,9 @@ class Broker {
   };
   std::map<std::string, Outbox> outbox_;  // by peer routing id
   envelope::RoutingPolicy routing_;
+  // The records stored last, decoded, with their DELIVER frames (socket
+  // thread only): filled by FinishIngested, read by the fan-out.
+  Tail tail_;
   std::map<std::string, Subscription> subscriptions_;  // by peer routing id
   std::map<std::string, Peer> peers_;                  // by peer routing id
   Clock::time_point next_peer_check_{};

@@ -1,6 +1,8 @@
-// Fan-out: every subscriber is a cursor into the log, served from storage
-// at its own pace and within the credit it granted. Only records its
-// organisation may receive (common/envelope/routing.h) and its filter asks for are sent.
+// Fan-out: every subscriber is a cursor into the log, served at its own
+// pace and within the credit it granted: from the tail of records just
+// stored (tail.h: decoded once, DELIVER encoded once) when it is there,
+// from storage otherwise. Only records its organisation may receive
+// (common/envelope/routing.h) and its filter asks for are sent.
 // A slow subscriber costs nothing but its cursor: it never holds up ingest
 // or other subscribers, and memory does not grow with its backlog.
 
@@ -253,7 +255,7 @@ void Broker::CloseSubscription(const std::string& peer, const char* why) {
 
 std::chrono::milliseconds Broker::PumpSubscribers() {
   auto wait = kIdleWait;
-  std::uint64_t head = log_->LastSequence();
+  const std::uint64_t head = FanoutHead();
   for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
     Subscription& sub = it->second;
     PumpOutcome outcome = Pump(it->first, sub);
@@ -279,7 +281,7 @@ std::chrono::milliseconds Broker::PumpSubscribers() {
 
 Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
   if (outbox_.count(peer) > 0) return PumpOutcome::kBusy;
-  std::uint64_t head = log_->LastSequence();
+  const std::uint64_t head = FanoutHead();
   if (sub.next < log_->FirstSequence()) {
     // Retention removed records this subscriber had not yet been sent.
     SendTo(peer, wire::EncodeError(0, ErrorCode::kPositionRemoved,
@@ -296,23 +298,42 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
   // waits for CONSUMED as for CREDIT.
   if (durable && sub.backlog.Full()) budget = 0;
   if (budget == 0 && sub.next <= head) return PumpOutcome::kIdle;  // waits for CREDIT
-  Status scanned = log_->Scan(sub.next, kPumpBatch, [&](std::uint64_t seq, ByteView bytes) {
-    Result<envelope::Record> record = envelope::Decode(bytes);
-    if (!record.ok()) {
-      Logger()->error("stored record {} does not decode: {}", seq, record.status().ToString());
-    } else if (WouldSend(sub, seq, record->header)) {
-      if (budget == 0) return false;
-      sent = server_->Send(peer, wire::EncodeDeliver(0, seq, bytes));
-      if (sent != transport::SendOutcome::kSent) return false;
-      --budget;
-      --sub.credit;
-      if (durable) sub.backlog.Sent(seq);
-      Logger()->trace("delivered {} to {}", seq, sub.org);
-      metrics_.Delivered(durable ? sub.cursor_key : sub.org);
-    }
-    sub.next = seq + 1;
+  // Sends one DELIVER within the budget; false when it cannot (budget
+  // spent, queue full, peer gone: `sent` says which).
+  auto deliver = [&](std::uint64_t seq, ByteView frame) {
+    if (budget == 0) return false;
+    sent = server_->Send(peer, frame);
+    if (sent != transport::SendOutcome::kSent) return false;
+    --budget;
+    --sub.credit;
+    if (durable) sub.backlog.Sent(seq);
+    Logger()->trace("delivered {} to {}", seq, sub.org);
+    metrics_.Delivered(durable ? sub.cursor_key : sub.org);
     return true;
-  });
+  };
+  Status scanned = Status::Ok();
+  if (tail_.Holds(sub.next)) {
+    const std::uint64_t end = std::min(tail_.last(), sub.next + kPumpBatch - 1);
+    for (std::uint64_t seq = sub.next; seq <= end; ++seq) {
+      const Tail::Entry& entry = tail_.At(seq);
+      if (WouldSend(sub, seq, entry.header) && !deliver(seq, entry.deliver)) break;
+      sub.next = seq + 1;
+    }
+  } else {
+    scanned = log_->Scan(sub.next, kPumpBatch, [&](std::uint64_t seq, ByteView bytes) {
+      if (seq > head) return false;  // written, not yet acknowledged: next turn, from the tail
+      Result<envelope::Record> record = envelope::Decode(bytes);
+      if (!record.ok()) {
+        Logger()->error("stored record {} does not decode: {}", seq,
+                        record.status().ToString());
+      } else if (WouldSend(sub, seq, record->header) &&
+                 (budget == 0 || !deliver(seq, wire::EncodeDeliver(0, seq, bytes)))) {
+        return false;
+      }
+      sub.next = seq + 1;
+      return true;
+    });
+  }
   if (durable) sub.backlog.Reached(sub.next);
   if (!scanned.ok()) {
     Logger()->error("reading the log for {}: {}", sub.org, scanned.ToString());
@@ -350,6 +371,14 @@ bool Broker::WouldSend(const Subscription& sub, std::uint64_t sequence,
 
 void Broker::CountBacklog(Subscription& sub, std::uint64_t head) {
   if (sub.backlog.CountFrom() > head) return;
+  if (tail_.Holds(sub.backlog.CountFrom())) {
+    const std::uint64_t from = sub.backlog.CountFrom();
+    const std::uint64_t end = std::min(tail_.last(), from + kCountBatch - 1);
+    for (std::uint64_t seq = from; seq <= end; ++seq) {
+      sub.backlog.Count(seq, WouldSend(sub, seq, tail_.At(seq).header));
+    }
+    return;
+  }
   Status scanned =
       log_->Scan(sub.backlog.CountFrom(), kCountBatch, [&](std::uint64_t seq, ByteView bytes) {
         Result<envelope::Record> record = envelope::Decode(bytes);

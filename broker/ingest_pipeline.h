@@ -33,6 +33,7 @@
 #include "broker/metrics.h"
 #include "common/base/mutex.h"
 #include "common/base/status.h"
+#include "common/envelope/envelope.h"
 #include "storage/log.h"
 
 namespace certshare::broker {
@@ -52,6 +53,7 @@ struct IngestJob {
   std::string dedupe_key;   // EncodeRecordKey
   std::string object_id;    // EncodeObjectId: origin and STIX id
   std::string version_key;  // EncodeVersionKey: sortable `modified`
+  envelope::Header header;  // decoded by the check, for the fan-out (Tail)
   Status status;                   // why it was refused, or OK
   storage::AppendResult stored;    // when status is OK
 };

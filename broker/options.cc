@@ -62,7 +62,8 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
                                  "retention_interval_seconds", "metrics_listen",
                                  "operator_card", "log_level", "max_buffered_bytes",
                                  "max_buffered_bytes_per_org", "max_connections_per_org",
-                                 "connection_queue_bytes", "root", "local_registry", "name"};
+                                 "connection_queue_bytes", "fanout_tail_bytes", "root",
+                                 "local_registry", "name"};
   for (const auto& m : doc.GetObject()) {
     std::string name = m.name.GetString();
     bool known = false;
@@ -147,6 +148,7 @@ Result<Options> ParseConfig(std::string_view text, const std::string& base_dir) 
   whole("max_buffered_bytes_per_org", 1ull << 20, kTiB, &options.max_buffered_bytes_per_org);
   whole("max_connections_per_org", 1, 65536, &options.max_connections_per_org);
   whole("connection_queue_bytes", 64ull << 10, kTiB, &options.connection_queue_bytes);
+  whole("fanout_tail_bytes", 0, kTiB, &options.fanout_tail_bytes);
   if (options.max_buffered_bytes_per_org < 2 * options.max_record_bytes) {
     problems.push_back("\"max_buffered_bytes_per_org\" must be at least twice "
                        "\"max_record_bytes\" (" + std::to_string(2 * options.max_record_bytes) +

@@ -82,6 +82,10 @@ struct Options {
   // for more, at the cost of memory (per connection: about three times
   // this).
   std::uint64_t connection_queue_bytes = 16ull << 20;
+  // Bytes of the records stored last that the fan-out keeps in memory,
+  // decoded, to serve subscribers at the head without reading storage
+  // (broker/tail.h). 0 serves every subscriber from storage.
+  std::uint64_t fanout_tail_bytes = 64ull << 20;
   // Organisations that receive TLP:GREEN records. Default empty: every
   // registered organisation is the community. Set it when the broker serves
   // several communities' members but GREEN should stay within one.

@@ -62,9 +62,10 @@ TEST(BrokerOptionsTest, MemoryLimitsAreReadAndCheckedTogether) {
   const std::string base = R"({"identity":"i","registry":"r","data_dir":"d")";
   auto o = ParseConfig(base + R"(,"max_buffered_bytes":67108864,"max_buffered_bytes_per_org":)"
                               R"(4194304,"max_connections_per_org":3,)"
-                              R"("connection_queue_bytes":1048576})",
+                              R"("connection_queue_bytes":1048576,"fanout_tail_bytes":0})",
                        "/x");
   ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->fanout_tail_bytes, 0u);
   EXPECT_EQ(o->max_buffered_bytes, 64u << 20);
   EXPECT_EQ(o->max_buffered_bytes_per_org, 4u << 20);
   EXPECT_EQ(o->max_connections_per_org, 3);
@@ -72,12 +73,14 @@ TEST(BrokerOptionsTest, MemoryLimitsAreReadAndCheckedTogether) {
   // An organisation's share must hold two records, the total one share,
   // and nobody may have no connection at all.
   o = ParseConfig(base + R"(,"max_record_bytes":4194304,"max_buffered_bytes_per_org":4194304,)"
-                         R"("max_buffered_bytes":2097152,"max_connections_per_org":0})",
+                         R"("max_buffered_bytes":2097152,"max_connections_per_org":0,)"
+                         R"("fanout_tail_bytes":-1})",
                   "/x");
   ASSERT_FALSE(o.ok());
   for (const char* want : {"\"max_buffered_bytes_per_org\" must be at least twice",
                            "\"max_buffered_bytes\" must be at least",
-                           "\"max_connections_per_org\" must be a whole number from 1"}) {
+                           "\"max_connections_per_org\" must be a whole number from 1",
+                           "\"fanout_tail_bytes\" must be a whole number from 0"}) {
     EXPECT_NE(o.status().message().find(want), std::string::npos)
         << want << " in " << o.status().message();
   }

@@ -3,7 +3,9 @@
 //   HandlePublish   socket thread   size check, hand to the pipeline
 //   CheckRecord     worker threads  decode → authenticate origin → verify
 //   (group commit)  committer       one synced write for all waiting
-//   FinishIngested  socket thread   ACK or ERROR each, wake the fan-out
+//   FinishIngested  socket thread   ACK or ERROR each; the stored ones join
+//                                   the fan-out's tail (decoded, DELIVER
+//                                   encoded once for every subscriber)
 
 #include "broker/broker.h"
 #include "broker/logger.h"
@@ -120,6 +122,7 @@ Status Broker::CheckRecord(IngestJob& job) const {
   job.object_id = envelope::EncodeObjectId(key);
   // Decode checked `modified`: the key is fixed-width and sorts by time.
   job.version_key = envelope::EncodeVersionKey(key);
+  job.header = std::move(record.header);
   return Status::Ok();
 }
 
@@ -159,6 +162,10 @@ void Broker::FinishIngested() {
                       key.ok() ? key->modified : std::string(), job.stored.sequence);
     }
     SendTo(job.peer, wire::EncodeAck(job.correlation, job.stored.sequence, job.stored.duplicate));
+    if (!job.stored.duplicate) {
+      tail_.Append(job.stored.sequence, std::move(job.header),
+                   wire::EncodeDeliver(0, job.stored.sequence, job.record));
+    }
   }
   if (stored_any) metrics_.SetLastSequence(log_->LastSequence());
 }

@@ -99,6 +99,7 @@ TEST(FloodTest, AFloodingMemberCannotRaiseTheBrokersMemoryPastItsBudget) {
   limits.max_buffered_bytes = 16u << 20;
   limits.max_connections_per_org = 4;
   limits.connection_queue_bytes = 1u << 20;
+  limits.fanout_tail_bytes = 4u << 20;
   const broker::ConnectionQueues queues = broker::QueuesFor(limits);
   crash::BrokerProcess broker(CERTSHARE_BROKER_BINARY, work.path());
   ASSERT_TRUE(broker.Start(
@@ -108,6 +109,7 @@ TEST(FloodTest, AFloodingMemberCannotRaiseTheBrokersMemoryPastItsBudget) {
           ",\"max_buffered_bytes\":" + std::to_string(limits.max_buffered_bytes) +
           ",\"max_connections_per_org\":" + std::to_string(limits.max_connections_per_org) +
           ",\"connection_queue_bytes\":" + std::to_string(limits.connection_queue_bytes) +
+          ",\"fanout_tail_bytes\":" + std::to_string(limits.fanout_tail_bytes) +
           ",\"ingest_workers\":1"))
       << "see " << work.File("broker.log");
   const identity::Card& broker_card = fed.ids.at("BROKER").card;
@@ -207,10 +209,10 @@ TEST(FloodTest, AFloodingMemberCannotRaiseTheBrokersMemoryPastItsBudget) {
   // "Limits"): the organisation's records in flight, and for each of its
   // admitted connections ZeroMQ's queues (receive: receive_hwm - 1 frames
   // waiting and one being read; send: the high-water mark of the largest
-  // DELIVER) and the replies waiting in the broker.
+  // DELIVER) and the replies waiting in the broker; and the fan-out's tail.
   const std::uint64_t deliver = limits.max_record_bytes + wire::kDeliverOverhead;
   const std::uint64_t allowed =
-      limits.max_buffered_bytes_per_org +
+      limits.max_buffered_bytes_per_org + limits.fanout_tail_bytes +
       limits.max_connections_per_org *
           (queues.receive_hwm * static_cast<std::uint64_t>(queues.max_frame_bytes) +
            queues.send_hwm * deliver + limits.connection_queue_bytes);

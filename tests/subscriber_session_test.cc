@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -101,6 +102,50 @@ class KilledConnection : public agent::SubscriberConnection {
  private:
   agent::BrokerConnection real_;
   const KilledAfterFirstCommit& output_;
+};
+
+// The broker connection handing the session every message up to
+// CAUGHT_UP back to back, as when the broker is ahead of the subscriber,
+// or (`spaced`) with nothing waiting after each DELIVER; it records the
+// credit each acknowledgement grants.
+class RecordingConnection : public agent::SubscriberConnection {
+ public:
+  RecordingConnection(agent::BrokerClient& client, bool spaced) : real_(client), spaced_(spaced) {}
+  const std::vector<std::uint32_t>& grants() const { return grants_; }
+
+  Result<wire::Message> Subscribe(const wire::SubscribeRequest& request,
+                                  milliseconds timeout) override {
+    return real_.Subscribe(request, timeout);
+  }
+  Status Acknowledge(std::uint64_t sequence, std::uint32_t credit) override {
+    if (credit > 0) grants_.push_back(credit);
+    return real_.Acknowledge(sequence, credit);
+  }
+  Status Ping() override { return real_.Ping(); }
+  Result<agent::Received> Next(milliseconds timeout) override {
+    while (!filled_) {
+      CERTSHARE_ASSIGN_OR_RETURN(agent::Received r, real_.Next(kWait));
+      filled_ = r.msg.command == wire::Command::kCaughtUp;
+      waiting_.push_back(std::move(r));
+    }
+    if (waiting_.empty()) return real_.Next(timeout);
+    if (pause_) {
+      pause_ = false;
+      return Status(ErrorCode::kTimeout, "nothing waiting (test)");
+    }
+    agent::Received next = std::move(waiting_.front());
+    waiting_.pop_front();
+    pause_ = spaced_ && next.msg.command == wire::Command::kDeliver;
+    return next;
+  }
+
+ private:
+  agent::BrokerConnection real_;
+  const bool spaced_;
+  bool filled_ = false;
+  bool pause_ = false;
+  std::deque<agent::Received> waiting_;
+  std::vector<std::uint32_t> grants_;
 };
 
 class SubscriberSessionTest : public BrokerFixture {
@@ -278,6 +323,54 @@ TEST_F(SubscriberSessionTest, ACrashBetweenWritingAFileAndAcknowledgingItLosesAn
   EXPECT_EQ(after.why, agent::SessionEnd::Why::kDone) << after.status.ToString() << said_;
   EXPECT_NE(said_.find("was already output; skipped"), std::string::npos) << said_;
   EXPECT_EQ(BundledIds(), PublishedIds()) << "after the crash the feed lost or repeated records";
+}
+
+// Credit comes back in quarters of the window while records wait (two
+// frames for the broker per 64 records at credit 256, not two per record),
+// and at once for a record with nothing behind it; either way the cursor
+// ends after the last record output.
+TEST_F(SubscriberSessionTest, CreditIsGrantedPerQuarterWindowInABurstAndAtOnceWhenNothingWaits) {
+  Publish(100);
+  for (bool spaced : {false, true}) {
+    SCOPED_TRACE(spaced ? "one record at a time" : "a burst");
+    std::filesystem::remove_all(feed_dir_);
+    std::filesystem::remove_all(state_dir_);
+    auto opened = agent::OpenFeed(FeedOptions(), Id("CERT-UA"), registry_);
+    ASSERT_OK(opened.status());
+    auto client = Connect("CERT-UA");
+    wire::SubscribeRequest request = Request();
+    request.start = wire::StartKind::kSequence;
+    request.start_value = 1;
+    // The previous run's connection may still hold the subscription.
+    Result<wire::Message> subscribed = Status(ErrorCode::kInternal, "not subscribed");
+    ASSERT_TRUE(WaitFor([&] {
+      subscribed = client->Subscribe(request, kWait);
+      return subscribed.ok() || subscribed.status().code() != ErrorCode::kSubscriptionHeld;
+    }));
+    ASSERT_OK(subscribed.status());
+    RecordingConnection connection(*client, spaced);
+    agent::SessionOptions options;
+    options.until_caught_up = true;
+    options.timeout_seconds = 30;
+    options.say = [this](const std::string& line) { said_ += line + "\n"; };
+    agent::SessionEnd end =
+        agent::RunSubscriberSession(connection, request, *subscribed, *opened->feed, options);
+    EXPECT_EQ(end.why, agent::SessionEnd::Why::kDone) << end.status.ToString() << said_;
+    EXPECT_EQ(end.passed, 100u);
+    if (spaced) {
+      EXPECT_EQ(connection.grants(), std::vector<std::uint32_t>(100, 1));
+    } else {
+      // 100 records: one grant at 64; the last 36 are owed when CAUGHT_UP
+      // ends the session.
+      EXPECT_EQ(connection.grants(), std::vector<std::uint32_t>{64});
+    }
+    EXPECT_EQ(BundledIds(), PublishedIds());
+  }
+  // The last run's final acknowledgement moved the durable cursor to the
+  // end: resuming is given nothing, not even records already output.
+  said_.clear();
+  EXPECT_EQ(RunFeed().why, agent::SessionEnd::Why::kDone) << said_;
+  EXPECT_EQ(said_.find("already output"), std::string::npos) << said_;
 }
 
 }  // namespace

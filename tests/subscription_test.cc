@@ -2,6 +2,7 @@
 // against an in-process broker.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -529,6 +530,57 @@ TEST_F(SubscriptionTest, PositionsOnAnEmptyLog) {
   EXPECT_EQ(empty->first, 0u);  // nothing held
   EXPECT_TRUE(empty->subscriptions.empty());
 }
+
+// The fan-out serves subscribers at the head from its tail (records stored
+// last, decoded once) and the others from storage (broker/tail.h): with no
+// tail, a tail of a few records and the default, the same records reach
+// the same subscribers, byte for byte, whether they catch up across the
+// tail's start or receive them live.
+class FanoutTailTest : public SubscriptionTest,
+                       public ::testing::WithParamInterface<std::uint64_t> {};
+
+TEST_P(FanoutTailTest, TheTailAndStorageDeliverTheSameRecords) {
+  broker::Options options = DefaultOptions();
+  options.fanout_tail_bytes = GetParam();
+  StartBroker(options);
+  auto ee = Connect("CERT-EE");
+  // 12 records, every third for CERT-EU instead, one CLEAR for everybody.
+  std::map<std::uint64_t, Bytes> for_ua;
+  auto publish = [&](int n) {
+    const bool clear = n % 5 == 0;
+    const std::vector<std::string> to = n % 3 == 0 ? std::vector<std::string>{"CERT-EU"}
+                                                   : std::vector<std::string>{"CERT-UA"};
+    Bytes record = Record("CERT-EE", clear ? std::vector<std::string>{} : to,
+                          clear ? Tlp::kClear : Tlp::kAmber, Uuid(n));
+    auto ack = ee->Publish(record, kWait);
+    ASSERT_TRUE(ack.ok()) << ack.status().ToString();
+    if (clear || n % 3 != 0) for_ua[ack->sequence] = record;
+  };
+  auto live = Connect("CERT-UA");
+  ASSERT_OK(live->Subscribe(FromSequence(1), kWait).status());
+  std::vector<Bytes> keep;
+  ASSERT_EQ(NextMessage(*live, &keep).command, wire::Command::kCaughtUp);
+  for (int n = 1; n <= 12; ++n) publish(n);
+
+  // Live: each record as it is stored.
+  std::map<std::uint64_t, Bytes> live_got;
+  while (live_got.size() < for_ua.size()) {
+    wire::Message m = NextMessage(*live, &keep);
+    ASSERT_EQ(m.command, wire::Command::kDeliver);
+    live_got[m.sequence] = Bytes(m.record.begin(), m.record.end());
+  }
+  EXPECT_EQ(live_got, for_ua);
+  // Catching up from the start, across the tail's first record.
+  auto late = Connect("CERT-UA");
+  ASSERT_OK(late->Subscribe(FromSequence(1), kWait).status());
+  std::map<std::uint64_t, Bytes> late_got;
+  for (const Delivery& d : UntilCaughtUp(*late)) late_got[d.sequence] = d.record;
+  EXPECT_EQ(late_got, for_ua);
+}
+
+// No tail; a tail of about three records of this test; the default.
+INSTANTIATE_TEST_SUITE_P(TailBytes, FanoutTailTest,
+                         ::testing::Values(0u, 6000u, broker::Options().fanout_tail_bytes));
 
 }  // namespace
 }  // namespace certshare::testing

@@ -51,6 +51,16 @@ class Session {
   Status CommitIfNeeded(bool due_only, Clock::time_point now);
   // CONSUMED(what the feed has done) and `credit` more records.
   Status Acknowledge(std::uint32_t credit);
+  // Acknowledges with the credit owed for the records taken since the
+  // last grant.
+  Status GrantOwed() {
+    const std::uint32_t owed = owed_;
+    owed_ = 0;
+    return Acknowledge(owed);
+  }
+  // Records taken before the owed credit is granted while more are
+  // waiting: a quarter of the window, so the broker always has credit.
+  std::uint32_t GrantEvery() const { return std::max<std::uint32_t>(1, req_.credit / 4); }
   // Commits, acknowledges and flushes; returns the commit's error.
   Status Finish();
   // Ends the session: `why`, with `status` for the failures.
@@ -86,6 +96,7 @@ class Session {
   Feed& feed_;
   std::uint64_t acked_;
   bool acked_since_start_ = false;
+  std::uint32_t owed_ = 0;  // credit for records taken, not yet granted again
   std::uint64_t passed_ = 0;
   std::uint64_t quarantined_ = 0;
   std::uint64_t receipts_ = 0;
@@ -93,6 +104,8 @@ class Session {
 };
 
 std::chrono::milliseconds Session::NextWait(Clock::time_point now) const {
+  // Owed credit: only look whether more records wait, and grant it if not.
+  if (owed_ > 0) return std::chrono::milliseconds(0);
   auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPingAfter);
   if (o_.trust != nullptr) wait = std::min(wait, o_.trust->UntilDue());
   if (auto deadline = feed_.CommitDeadline()) {
@@ -222,10 +235,13 @@ std::optional<SessionEnd> Session::Deliver(const wire::Message& msg, Clock::time
   }
   Status committed = CommitIfNeeded(true, now);
   if (!committed.ok()) return End(Why::kFailed, committed);
-  // Only what the feed has done may move the cursor; one more record of
-  // credit either way.
-  Status acked = Acknowledge(1);
-  if (!acked.ok()) return End(Why::kBrokerLost, acked);
+  // One more record of credit either way, granted with the acknowledgement
+  // once a quarter of the window is owed, or sooner when no record waits
+  // (Run). Only what the feed has done moves the cursor.
+  if (++owed_ >= GrantEvery()) {
+    Status acked = GrantOwed();
+    if (!acked.ok()) return End(Why::kBrokerLost, acked);
+  }
   if (o_.count > 0 && passed_ + quarantined_ >= o_.count) return Finished(Why::kDone);
   return std::nullopt;
 }
@@ -252,6 +268,12 @@ SessionEnd Session::Run() {
     if (!next.ok()) {
       if (next.status().code() != ErrorCode::kTimeout) {
         return FailAfterFinish(Why::kBrokerLost, next.status());
+      }
+      if (owed_ > 0) {
+        // No record waits: grant what is owed now rather than after more.
+        Status acked = GrantOwed();
+        if (!acked.ok()) return End(Why::kBrokerLost, acked);
+        continue;
       }
       if (now - last_record >= idle_limit) {
         Say("no record for " + std::to_string(o_.timeout_seconds) + " s; stopping after " +

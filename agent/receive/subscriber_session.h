@@ -24,9 +24,13 @@
 // spooled when due (checked on every wake-up, ReceiptBatcher::Deadline
 // counting as a commit deadline) and all of them before the session ends.
 //
-// Acknowledgements and credit: after each record the broker is told
-// CONSUMED(Feed::DoneThrough()) and granted one more record of credit, so
-// the window stays at the request's credit whatever the output batches.
+// Acknowledgements and credit: each record taken is owed back as one
+// record of credit, so the window stays at the request's credit whatever
+// the output batches. The owed credit is granted, with
+// CONSUMED(Feed::DoneThrough()), once it reaches a quarter of the window
+// (at least 1) or as soon as no further message is waiting: a burst costs
+// the broker two frames per quarter window instead of two per record, and
+// a lone record is acknowledged at once.
 // Before returning normally (kDone, kIdle), the session commits what the
 // output holds, acknowledges it and waits (up to 2 s) for the broker to
 // answer a PING, so the last acknowledgement has been read before the
