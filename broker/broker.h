@@ -84,6 +84,9 @@ class Broker {
   // What queueing a reply of `frame_bytes` for a peer that does not read
   // costs against connection_queue_bytes: the bytes and the queue entry.
   static std::size_t ReplyCost(std::size_t frame_bytes) { return frame_bytes + 64; }
+  // What the fan-out keeps of the records it read from storage last (a
+  // few batches), beside fanout_tail_bytes of the records stored last.
+  static constexpr std::size_t kReadWindowBytes = 8u << 20;
   // OK while the broker can acknowledge records; kUnavailable (with the
   // reason) once a failed write has put storage in its failed state.
   // Thread-safe (the metrics server's /healthz calls it).
@@ -158,6 +161,8 @@ class Broker {
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
+  // Reads a batch of records from `from` (up to `head`) into read_.
+  Status ReadForFanout(std::uint64_t from, std::uint64_t head);
   // OK if `org`'s roles let it make subscription `req`: without the
   // "subscribe" role, only one to its delivery receipts (kNotAuthorized).
   Status MaySubscribe(const std::string& org, const wire::SubscribeRequest& req) const;
@@ -255,6 +260,9 @@ class Broker {
   // The records stored last, decoded, with their DELIVER frames (socket
   // thread only): filled by FinishIngested, read by the fan-out.
   Tail tail_;
+  // The records the fan-out read from storage last, decoded (socket thread
+  // only): subscribers behind the tail at the same place share one read.
+  Tail read_{kReadWindowBytes};
   std::map<std::string, Subscription> subscriptions_;  // by peer routing id
   std::map<std::string, Peer> peers_;                  // by peer routing id
   Clock::time_point next_peer_check_{};

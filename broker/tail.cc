@@ -14,11 +14,11 @@ std::size_t Tail::Cost(const envelope::Header& header, std::size_t deliver_bytes
 }
 
 void Tail::Append(std::uint64_t sequence, envelope::Header header, Bytes deliver) {
+  if (max_bytes_ == 0) return;
   const std::size_t cost = Cost(header, deliver.size());
-  if (cost > max_bytes_ || (!entries_.empty() && sequence != last() + 1)) {
+  if (!entries_.empty() && sequence != last() + 1) {
     entries_.clear();
     bytes_ = 0;
-    if (cost > max_bytes_) return;
   }
   while (!entries_.empty() && bytes_ + cost > max_bytes_) {
     bytes_ -= entries_.front().cost;

@@ -7,8 +7,9 @@
 // storage (fanout.cc).
 //
 // The tail holds consecutive sequences only, and at most `max_bytes`
-// (Cost): appending evicts the oldest first. A record that does not
-// follow the last one, or that alone exceeds `max_bytes`, empties it.
+// (Cost), or the last record alone if it is larger: appending evicts the
+// oldest first. A record that does not follow the last one empties it.
+// With `max_bytes` 0 it holds nothing.
 //
 // Thread-safety: not thread-safe; the broker's socket thread owns it.
 #pragma once
@@ -49,6 +50,7 @@ class Tail {
   // REQUIRES: Holds(sequence).
   const Entry& At(std::uint64_t sequence) const { return entries_[sequence - first_]; }
   std::size_t bytes() const { return bytes_; }
+  std::size_t max_bytes() const { return max_bytes_; }
 
  private:
   const std::size_t max_bytes_;

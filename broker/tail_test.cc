@@ -43,7 +43,7 @@ TEST(TailTest, HoldsConsecutiveRecordsAndEvictsTheOldestPastItsBytes) {
   EXPECT_LE(tail.bytes(), 3 * EntryCost());
 }
 
-TEST(TailTest, AGapOrARecordLargerThanTheTailEmptiesIt) {
+TEST(TailTest, AGapEmptiesItAndARecordLargerThanTheTailIsHeldAlone) {
   Tail tail(10 * EntryCost());
   tail.Append(1, HeaderOf("1"), Bytes(100, 1));
   tail.Append(2, HeaderOf("2"), Bytes(100, 2));
@@ -52,12 +52,14 @@ TEST(TailTest, AGapOrARecordLargerThanTheTailEmptiesIt) {
   EXPECT_FALSE(tail.Holds(2));
   EXPECT_EQ(tail.first(), 4u);
   EXPECT_EQ(tail.last(), 4u);
-  // A record too large to hold: nothing is held, and the next starts over.
+  // A record larger than the tail: held alone, until the next.
   tail.Append(5, HeaderOf("5"), Bytes(20 * EntryCost(), 5));
-  EXPECT_TRUE(tail.empty());
-  EXPECT_EQ(tail.bytes(), 0u);
+  EXPECT_EQ(tail.first(), 5u);
+  EXPECT_EQ(tail.last(), 5u);
+  EXPECT_GT(tail.bytes(), 10 * EntryCost());
   tail.Append(6, HeaderOf("6"), Bytes(100, 6));
   EXPECT_EQ(tail.first(), 6u);
+  EXPECT_EQ(tail.bytes(), EntryCost());
 }
 
 TEST(TailTest, ZeroBytesHoldsNothing) {

@@ -98,6 +98,12 @@ DbSpec MakeDbSpec(const std::string& dir, const Options& options) {
   // at open. kPointInTimeRecovery, RocksDB's default, would silently stop
   // replay at a corrupted record and drop every later, acknowledged one.
   spec.options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // A WAL file is kept until every family with writes in it has flushed;
+  // the small families (cursors, meta) fill their memtables slowly and
+  // would keep hundreds of MiB of the records' WAL on disk (measured: 90
+  // MiB of WAL beside 67 MiB of table files after 20,000 records). Beyond
+  // this the families holding the oldest WAL are flushed.
+  spec.options.max_total_wal_size = 128u << 20;
   for (std::string_view name :
        {std::string_view(rocksdb::kDefaultColumnFamilyName), kRecordsFamily, kIdsFamily,
         kMetaFamily, kLatestFamily, kCursorsFamily}) {

@@ -28,6 +28,7 @@
 
 #include "agent/link/broker_client.h"
 #include "agent/link/compose.h"
+#include "broker/broker.h"
 #include "broker/options.h"
 #include "common/base/file_util.h"
 #include "common/base/testing.h"
@@ -209,10 +210,12 @@ TEST(FloodTest, AFloodingMemberCannotRaiseTheBrokersMemoryPastItsBudget) {
   // "Limits"): the organisation's records in flight, and for each of its
   // admitted connections ZeroMQ's queues (receive: receive_hwm - 1 frames
   // waiting and one being read; send: the high-water mark of the largest
-  // DELIVER) and the replies waiting in the broker; and the fan-out's tail.
+  // DELIVER) and the replies waiting in the broker; and the fan-out's tail
+  // and read window.
   const std::uint64_t deliver = limits.max_record_bytes + wire::kDeliverOverhead;
   const std::uint64_t allowed =
       limits.max_buffered_bytes_per_org + limits.fanout_tail_bytes +
+      broker::Broker::kReadWindowBytes +
       limits.max_connections_per_org *
           (queues.receive_hwm * static_cast<std::uint64_t>(queues.max_frame_bytes) +
            queues.send_hwm * deliver + limits.connection_queue_bytes);

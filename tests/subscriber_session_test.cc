@@ -106,7 +106,8 @@ class KilledConnection : public agent::SubscriberConnection {
 
 // The broker connection handing the session every message up to
 // CAUGHT_UP back to back, as when the broker is ahead of the subscriber,
-// or (`spaced`) with nothing waiting after each DELIVER; it records the
+// or (`spaced`) with nothing coming after each DELIVER (the session's next
+// wait times out); it records the
 // credit each acknowledgement grants.
 class RecordingConnection : public agent::SubscriberConnection {
  public:
@@ -327,8 +328,8 @@ TEST_F(SubscriberSessionTest, ACrashBetweenWritingAFileAndAcknowledgingItLosesAn
 
 // Credit comes back in quarters of the window while records wait (two
 // frames for the broker per 64 records at credit 256, not two per record),
-// and at once for a record with nothing behind it; either way the cursor
-// ends after the last record output.
+// and for a record with nothing behind it once the wait for more times out;
+// either way the cursor ends after the last record output.
 TEST_F(SubscriberSessionTest, CreditIsGrantedPerQuarterWindowInABurstAndAtOnceWhenNothingWaits) {
   Publish(100);
   for (bool spaced : {false, true}) {

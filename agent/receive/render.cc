@@ -17,34 +17,36 @@ namespace certshare::agent {
 
 namespace {
 
-// Opens a record with the origin's current keys or, for a record from
-// before a rotation, the keys its card keeps (previous_sign_keys,
-// previous_box_keys; docs/identity.md). The current keys are tried first,
-// so a record signed with them costs one verification as before; a record
-// no key verifies is BAD_SIGNATURE, as with one key. Sets *by_previous
-// when only a previous signing key verifies it.
+// Verifies a record with the origin's current signing key or, for a
+// record from before a rotation, one its card keeps (previous_sign_keys;
+// docs/identity.md), then opens it with the origin's current box key or
+// one of previous_box_keys (key slots wrapped by the box key of the
+// time). The current keys are tried first, so a record signed with them
+// costs one verification as before; a record no key verifies is
+// BAD_SIGNATURE, as with one key. Sets *by_previous when only a previous
+// signing key verifies it. `root` is the record's signed root
+// (envelope::SignedRoot), computed once by the caller.
 Result<std::string> OpenWithAnyKey(const envelope::Record& record,
+                                   const std::optional<crypto::Hash256>& root,
                                    const identity::Identity& me, const identity::Card& origin,
                                    const envelope::OpenMemory& memory, bool* by_previous) {
   *by_previous = false;
-  const crypto::SigningPublicKey* sign_key = &origin.sign_key;
-  Result<std::string> opened =
-      envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key, memory);
-  if (!opened.ok() && opened.status().code() == ErrorCode::kBadSignature) {
+  Status verified = envelope::Verify(record, root, origin.sign_key, memory.verified_roots);
+  if (!verified.ok() && verified.code() == ErrorCode::kBadSignature) {
     for (const auto& previous : origin.previous_sign_keys) {
-      if (!envelope::Verify(record, previous, memory.verified_roots).ok()) continue;
-      sign_key = &previous;
+      if (!envelope::Verify(record, root, previous, memory.verified_roots).ok()) continue;
+      verified = Status::Ok();
       *by_previous = true;
-      opened = envelope::Open(record, me.card.org, me.box_secret, *sign_key, origin.box_key,
-                              memory);
       break;
     }
   }
-  // Key slots wrapped by the origin's box key of the time.
+  CERTSHARE_RETURN_IF_ERROR(verified);
+  Result<std::string> opened = envelope::OpenVerified(record, me.card.org, me.box_secret,
+                                                      origin.box_key, memory.shared_keys);
   if (!opened.ok() && opened.status().code() == ErrorCode::kDecryptFailed) {
     for (const auto& previous : origin.previous_box_keys) {
-      Result<std::string> again = envelope::Open(record, me.card.org, me.box_secret, *sign_key,
-                                                 previous, memory);
+      Result<std::string> again = envelope::OpenVerified(record, me.card.org, me.box_secret,
+                                                         previous, memory.shared_keys);
       if (again.ok()) return again;
     }
   }
@@ -54,9 +56,10 @@ Result<std::string> OpenWithAnyKey(const envelope::Record& record,
 // What the registry says of a record whose signature verified
 // (render.h): a revoked origin, a previous key, a compromised key refuse
 // it, unless its signed root is on the origin's allow-list.
-Status CheckOriginStanding(const envelope::Record& record, const identity::Card& origin,
-                           bool by_previous, const VerifyOptions& options) {
-  const std::optional<crypto::Hash256> root = envelope::SignedRoot(record);
+Status CheckOriginStanding(const envelope::Record& record,
+                           const std::optional<crypto::Hash256>& root,
+                           const identity::Card& origin, bool by_previous,
+                           const VerifyOptions& options) {
   if (root && std::find(origin.allowed_roots.begin(), origin.allowed_roots.end(), *root) !=
                   origin.allowed_roots.end()) {
     return Status::Ok();
@@ -103,11 +106,15 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
                   "origin " + h.origin + " is not in this agent's registry, so its "
                   "signature cannot be checked");
   }
+  // The record is hashed once: its leaf names it in a receipt, its root is
+  // what the signature covers and what an allow-list names.
+  const crypto::Hash256 leaf = envelope::LeafHash(record);
+  const std::optional<crypto::Hash256> root = envelope::SignedRoot(record, leaf);
   bool by_previous = false;
   CERTSHARE_ASSIGN_OR_RETURN(
       std::string plaintext,
-      OpenWithAnyKey(record, me, *origin, options.memory, &by_previous));
-  CERTSHARE_RETURN_IF_ERROR(CheckOriginStanding(record, *origin, by_previous, options));
+      OpenWithAnyKey(record, root, me, *origin, options.memory, &by_previous));
+  CERTSHARE_RETURN_IF_ERROR(CheckOriginStanding(record, root, *origin, by_previous, options));
   rapidjson::Document object;
   CERTSHARE_RETURN_IF_ERROR(json::Parse(plaintext, &object));
   schemas::Report report = schemas::Check(object);
@@ -134,6 +141,10 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   }
   CERTSHARE_RETURN_IF_ERROR(CheckCreators(object, h.origin, registry));
 
+  Verified out;
+  out.object = json::Write(object);
+  // The line: the header's members, then the object as just written (not
+  // serialised twice), closing the line's object.
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -145,10 +156,9 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   for (const auto& t : h.topics) w.String(t);
   w.EndArray();
   w.Key("object");
-  object.Accept(w);
+  w.RawValue(out.object.data(), out.object.size(), rapidjson::kObjectType);
   w.EndObject();
 
-  Verified out;
   out.sequence = sequence;
   out.origin = h.origin;
   out.tlp = std::string(TlpName(h.tlp));
@@ -157,8 +167,7 @@ Result<Verified> Verify(std::uint64_t sequence, ByteView bytes,
   out.modified = h.modified;
   out.recipients = h.recipients;
   out.dedupe_key = envelope::EncodeRecordKey(envelope::RecordKeyOf(h));
-  out.leaf = envelope::LeafHash(record);
-  out.object = json::Write(object);
+  out.leaf = leaf;
   out.line.assign(buffer.GetString(), buffer.GetSize());
   return out;
 }

@@ -26,6 +26,10 @@ constexpr auto kHeldRetryFor = std::chrono::seconds(20);
 constexpr auto kHeldRetryEvery = std::chrono::seconds(1);
 // How long the last acknowledgement may take to reach the broker at exit.
 constexpr auto kFlushWait = std::chrono::seconds(2);
+// Credit owed is granted once no further record has come for this long:
+// records trickling in live are acknowledged a few at a time, not each
+// with two frames of its own, and the window is never held back for more.
+constexpr auto kGrantAfter = std::chrono::milliseconds(10);
 
 class Session {
  public:
@@ -104,8 +108,8 @@ class Session {
 };
 
 std::chrono::milliseconds Session::NextWait(Clock::time_point now) const {
-  // Owed credit: only look whether more records wait, and grant it if not.
-  if (owed_ > 0) return std::chrono::milliseconds(0);
+  // Owed credit: wait briefly for more records, and grant it if none come.
+  if (owed_ > 0) return kGrantAfter;
   auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPingAfter);
   if (o_.trust != nullptr) wait = std::min(wait, o_.trust->UntilDue());
   if (auto deadline = feed_.CommitDeadline()) {
@@ -236,8 +240,8 @@ std::optional<SessionEnd> Session::Deliver(const wire::Message& msg, Clock::time
   Status committed = CommitIfNeeded(true, now);
   if (!committed.ok()) return End(Why::kFailed, committed);
   // One more record of credit either way, granted with the acknowledgement
-  // once a quarter of the window is owed, or sooner when no record waits
-  // (Run). Only what the feed has done moves the cursor.
+  // once a quarter of the window is owed, or sooner when no record comes
+  // for kGrantAfter (Run). Only what the feed has done moves the cursor.
   if (++owed_ >= GrantEvery()) {
     Status acked = GrantOwed();
     if (!acked.ok()) return End(Why::kBrokerLost, acked);
@@ -270,7 +274,7 @@ SessionEnd Session::Run() {
         return FailAfterFinish(Why::kBrokerLost, next.status());
       }
       if (owed_ > 0) {
-        // No record waits: grant what is owed now rather than after more.
+        // No record came within kGrantAfter: grant what is owed now.
         Status acked = GrantOwed();
         if (!acked.ok()) return End(Why::kBrokerLost, acked);
         continue;

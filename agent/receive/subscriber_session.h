@@ -28,9 +28,10 @@
 // record of credit, so the window stays at the request's credit whatever
 // the output batches. The owed credit is granted, with
 // CONSUMED(Feed::DoneThrough()), once it reaches a quarter of the window
-// (at least 1) or as soon as no further message is waiting: a burst costs
-// the broker two frames per quarter window instead of two per record, and
-// a lone record is acknowledged at once.
+// (at least 1) or when no further message has come for 10 ms: a burst, or
+// records trickling in live, cost the broker two frames per quarter window
+// (or per 10 ms) instead of two per record, and a lone record is
+// acknowledged within 10 ms.
 // Before returning normally (kDone, kIdle), the session commits what the
 // output holds, acknowledges it and waits (up to 2 s) for the broker to
 // answer a PING, so the last acknowledgement has been read before the

@@ -159,6 +159,9 @@ crypto::Hash256 LeafHash(const Record& record);
 // when the proof does not fit leaf_index and leaf_count. Checks no
 // signature.
 std::optional<crypto::Hash256> SignedRoot(const Record& record);
+// The same from the record's leaf (LeafHash) already computed: a recipient
+// that needs the leaf too (a receipt names it) hashes the record once.
+std::optional<crypto::Hash256> SignedRoot(const Record& record, const crypto::Hash256& leaf);
 
 // Checks the origin's signature over the record (leaf, proof, root).
 // kBadSignature on any mismatch. With `verified`, a signature over the
@@ -166,6 +169,11 @@ std::optional<crypto::Hash256> SignedRoot(const Record& record);
 // verifies now is remembered (verified_roots.h): the same answer, one
 // Ed25519 verification per batch instead of one per record.
 [[nodiscard]] Status Verify(const Record& record,
+                            const crypto::SigningPublicKey& origin_sign_key,
+                            VerifiedRoots* verified = nullptr);
+// The same with the record's signed root already computed (SignedRoot;
+// nullopt is kBadSignature, as a proof that does not fit).
+[[nodiscard]] Status Verify(const Record& record, const std::optional<crypto::Hash256>& root,
                             const crypto::SigningPublicKey& origin_sign_key,
                             VerifiedRoots* verified = nullptr);
 
@@ -184,5 +192,13 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
                          const crypto::SigningPublicKey& origin_sign_key,
                          const crypto::BoxPublicKey& origin_box_key,
                          const OpenMemory& memory = {});
+// Open's second half, for a recipient that verified the record itself
+// (agent::Verify tries an origin's previous keys): the plaintext, or
+// kNotRecipient / kDecryptFailed as Open. REQUIRES: Verify succeeded on
+// `record`; nothing else may call it.
+Result<std::string> OpenVerified(const Record& record, std::string_view my_org,
+                                 const crypto::BoxSecretKey& my_box_key,
+                                 const crypto::BoxPublicKey& origin_box_key,
+                                 SharedKeys* shared_keys = nullptr);
 
 }  // namespace certshare::envelope

@@ -9,7 +9,10 @@ crypto::Hash256 LeafHash(const Record& record) {
 }
 
 std::optional<crypto::Hash256> SignedRoot(const Record& record) {
-  const crypto::Hash256 leaf = LeafHash(record);
+  return SignedRoot(record, LeafHash(record));
+}
+
+std::optional<crypto::Hash256> SignedRoot(const Record& record, const crypto::Hash256& leaf) {
   crypto::Hash256 root;
   if (!internal::RootFromAuditPath(record.auth.leaf_index, record.auth.leaf_count, leaf,
                                    record.auth.proof, &root)) {
@@ -22,7 +25,11 @@ Status Verify(const Record& record, const crypto::SigningPublicKey& origin_sign_
               VerifiedRoots* verified) {
   // The root from this record's own leaf and path, always: what the
   // signature (checked now or before) must cover.
-  const std::optional<crypto::Hash256> root = SignedRoot(record);
+  return Verify(record, SignedRoot(record), origin_sign_key, verified);
+}
+
+Status Verify(const Record& record, const std::optional<crypto::Hash256>& root,
+              const crypto::SigningPublicKey& origin_sign_key, VerifiedRoots* verified) {
   if (!root) {
     return Status(ErrorCode::kBadSignature,
                   "Merkle proof does not fit leaf_index/leaf_count");
@@ -45,9 +52,15 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
                          const crypto::BoxPublicKey& origin_box_key,
                          const OpenMemory& memory) {
   CERTSHARE_RETURN_IF_ERROR(Verify(record, origin_sign_key, memory.verified_roots));
+  return OpenVerified(record, my_org, my_box_key, origin_box_key, memory.shared_keys);
+}
+
+Result<std::string> OpenVerified(const Record& record, std::string_view my_org,
+                                 const crypto::BoxSecretKey& my_box_key,
+                                 const crypto::BoxPublicKey& origin_box_key,
+                                 SharedKeys* shared_keys) {
   const Header& h = record.header;
   if (!h.encrypted) return std::string(AsChars(record.payload));
-
   const KeySlot* mine = nullptr;
   for (const KeySlot& slot : h.slots) {
     if (slot.org == my_org) {
@@ -61,9 +74,8 @@ Result<std::string> Open(const Record& record, std::string_view my_org,
   }
   crypto::SharedKey shared;
   CERTSHARE_RETURN_IF_ERROR(
-      (memory.shared_keys != nullptr
-           ? memory.shared_keys->Get(my_box_key, origin_box_key, &shared)
-           : crypto::ComputeSharedKey(my_box_key, origin_box_key, &shared))
+      (shared_keys != nullptr ? shared_keys->Get(my_box_key, origin_box_key, &shared)
+                              : crypto::ComputeSharedKey(my_box_key, origin_box_key, &shared))
           .WithContext("origin box key"));
   crypto::ContentKey key;
   CERTSHARE_RETURN_IF_ERROR(crypto::UnwrapKey(shared, mine->wrapped, &key));
