@@ -161,8 +161,9 @@ class Broker {
   // Sends what each subscriber is due; returns the shortest useful wait.
   std::chrono::milliseconds PumpSubscribers();
   PumpOutcome Pump(const std::string& peer, Subscription& sub);
-  // Reads a batch of records from `from` (up to `head`) into read_.
-  Status ReadForFanout(std::uint64_t from, std::uint64_t head);
+  // Appends the stored record at `sequence` to read_, decoded, with its
+  // DELIVER frame (an empty frame if it does not decode: logged).
+  void ReadIntoWindow(std::uint64_t sequence, ByteView bytes);
   // OK if `org`'s roles let it make subscription `req`: without the
   // "subscribe" role, only one to its delivery receipts (kNotAuthorized).
   Status MaySubscribe(const std::string& org, const wire::SubscribeRequest& req) const;

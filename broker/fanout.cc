@@ -311,28 +311,39 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
     metrics_.Delivered(durable ? sub.cursor_key : sub.org);
     return true;
   };
-  // Offers the subscriber what `held` holds from sub.next on, a batch at
-  // most; a record stored but undecodable is held as an empty frame and
-  // sent to nobody (logged when it was read).
+  // Sends the record at `seq` if the subscriber is to have it; false when
+  // it cannot be sent now. A record stored but undecodable is held as an
+  // empty frame and sent to nobody (logged when it was read).
+  auto offer = [&](std::uint64_t seq, const Tail::Entry& entry) {
+    if (!entry.deliver.empty() && WouldSend(sub, seq, entry.header) &&
+        !deliver(seq, entry.deliver)) {
+      return false;
+    }
+    sub.next = seq + 1;
+    return true;
+  };
+  // What `held` holds from sub.next on, a batch at most.
   auto serve = [&](const Tail& held) {
     const std::uint64_t end = std::min({held.last(), head, sub.next + kPumpBatch - 1});
-    for (std::uint64_t seq = sub.next; seq <= end; ++seq) {
-      const Tail::Entry& entry = held.At(seq);
-      if (!entry.deliver.empty() && WouldSend(sub, seq, entry.header) &&
-          !deliver(seq, entry.deliver)) {
-        break;
-      }
-      sub.next = seq + 1;
+    for (std::uint64_t seq = sub.next; seq <= end && offer(seq, held.At(seq)); ++seq) {
     }
   };
   Status scanned = Status::Ok();
   if (tail_.Holds(sub.next)) {
     serve(tail_);
   } else {
-    // Behind the tail: from the records read from storage last, which
-    // serve every subscriber at the same place with one read.
-    if (!read_.Holds(sub.next)) scanned = ReadForFanout(sub.next, head);
-    if (scanned.ok() && read_.Holds(sub.next)) serve(read_);
+    // Behind the tail: what another subscriber at the same place read
+    // last, then storage, each record read once into the read window and
+    // read no further than it can be sent.
+    if (read_.Holds(sub.next)) serve(read_);
+    if (sent == transport::SendOutcome::kSent && budget > 0 && sub.next <= head &&
+        !read_.Holds(sub.next) && !tail_.Holds(sub.next)) {
+      scanned = log_->Scan(sub.next, kPumpBatch, [&](std::uint64_t seq, ByteView bytes) {
+        if (seq > head) return false;  // written, not yet acknowledged: next turn, from the tail
+        ReadIntoWindow(seq, bytes);
+        return offer(seq, read_.At(seq));
+      });
+    }
   }
   if (durable) sub.backlog.Reached(sub.next);
   if (!scanned.ok()) {
@@ -363,28 +374,15 @@ Status Broker::MaySubscribe(const std::string& org, const wire::SubscribeRequest
                       "delivery receipts only (type certshare-receipt)");
 }
 
-// Reads at most a batch, and no more than the window holds: what it reads
-// evicts older entries only, so `from` stays held for the subscriber that
-// asked (the first record always: the window holds one larger than itself).
-Status Broker::ReadForFanout(std::uint64_t from, std::uint64_t head) {
-  std::size_t read_bytes = 0;
-  return log_->Scan(from, kPumpBatch, [&](std::uint64_t seq, ByteView bytes) {
-    if (seq > head) return false;  // written, not yet acknowledged: next turn, from the tail
-    Result<envelope::Record> record = envelope::Decode(bytes);
-    envelope::Header header;
-    Bytes frame;
-    if (record.ok()) {
-      header = std::move(record->header);
-      frame = wire::EncodeDeliver(0, seq, bytes);
-    } else {
-      Logger()->error("stored record {} does not decode: {}", seq, record.status().ToString());
-    }
-    const std::size_t cost = Tail::Cost(header, frame.size());
-    if (read_bytes > 0 && read_bytes + cost > read_.max_bytes()) return false;
-    read_bytes += cost;
-    read_.Append(seq, std::move(header), std::move(frame));
-    return true;
-  });
+void Broker::ReadIntoWindow(std::uint64_t sequence, ByteView bytes) {
+  Result<envelope::Record> record = envelope::Decode(bytes);
+  if (!record.ok()) {
+    Logger()->error("stored record {} does not decode: {}", sequence,
+                    record.status().ToString());
+    read_.Append(sequence, envelope::Header{}, Bytes{});
+    return;
+  }
+  read_.Append(sequence, std::move(record->header), wire::EncodeDeliver(0, sequence, bytes));
 }
 
 bool Broker::WouldSend(const Subscription& sub, std::uint64_t sequence,

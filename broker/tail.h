@@ -50,7 +50,6 @@ class Tail {
   // REQUIRES: Holds(sequence).
   const Entry& At(std::uint64_t sequence) const { return entries_[sequence - first_]; }
   std::size_t bytes() const { return bytes_; }
-  std::size_t max_bytes() const { return max_bytes_; }
 
  private:
   const std::size_t max_bytes_;
