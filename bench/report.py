@@ -202,6 +202,8 @@ def main():
     for a in ("--results", "--out", "--profile", "--root", "--certshare", "--broker"):
         ap.add_argument(a, required=True)
     ap.add_argument("--seconds", type=int, required=True)
+    # Percent of the CPU idle over 3 s before the run (scripts/bench.sh).
+    ap.add_argument("--idle-before", type=int, required=True)
     args = ap.parse_args()
 
     results = [json.loads(line) for line in open(args.results) if line.strip()]
@@ -225,11 +227,17 @@ def main():
     rep.w(f"## The last run: {run['date']}, `--{args.profile}`" if args.profile != "full"
           else f"## The last run: {run['date']}, full")
     rep.w()
+    if args.idle_before >= 90:
+        quiet = (f"The machine was otherwise idle: {args.idle_before}% of its CPU idle in the 3 s "
+                 "before the run (load average at the end "
+                 f"{' '.join(m['load'])}, the benchmark's own processes).")
+    else:
+        quiet = (f"**A shared machine**: only {args.idle_before}% of its CPU idle in the 3 s before "
+                 "the run (other work ran beside it; load average at the end "
+                 f"{' '.join(m['load'])}), so figures vary between runs by tens of percent; compare "
+                 "ratios measured in the same run, not figures across runs.")
     rep.w(f"{args.seconds // 60} min {args.seconds % 60} s in all. Raw results: "
-          "[performance/results.json](performance/results.json). **A shared machine**: other "
-          "builds and tests ran beside it (load average at the end "
-          f"{' '.join(m['load'])}), so figures vary between runs by tens of percent; compare "
-          "ratios measured in the same run, not figures across runs.")
+          "[performance/results.json](performance/results.json). " + quiet)
     rep.w()
     rep.table(["machine", ""], [
         ["CPU", m["cpu"]], ["cores", str(m["cores"])], ["RAM", f"{m['ram_gb']} GB"],

@@ -325,7 +325,8 @@ Broker::PumpOutcome Broker::Pump(const std::string& peer, Subscription& sub) {
   // What `held` holds from sub.next on, a batch at most.
   auto serve = [&](const Tail& held) {
     const std::uint64_t end = std::min({held.last(), head, sub.next + kPumpBatch - 1});
-    for (std::uint64_t seq = sub.next; seq <= end && offer(seq, held.At(seq)); ++seq) {
+    for (std::uint64_t seq = sub.next; seq <= end; ++seq) {
+      if (!offer(seq, held.At(seq))) break;
     }
   };
   Status scanned = Status::Ok();

@@ -75,6 +75,17 @@ loadgen="$build/bench/certshare_loadgen"
 source "$root/tests/lib.sh"
 scenario_start bench
 results="$work/results.jsonl"
+# How idle the machine is before anything of the benchmark runs (the CPU
+# over 3 s, from /proc/stat): the report says whether other work shared it.
+idle_before=$(python3 - <<'PY'
+import time
+def sample():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return v[3] + v[4], sum(v)  # idle + iowait, all
+i0, t0 = sample(); time.sleep(3); i1, t1 = sample()
+print(round(100 * (i1 - i0) / max(t1 - t0, 1)))
+PY
+)
 : >"$results"
 lib_cleanup_bench() {
   local status=$?
@@ -394,5 +405,5 @@ mkdir -p "$out/performance"
 say "writing $out/performance.md"
 python3 "$root/bench/report.py" --results "$results" --out "$out" --profile "$profile" \
   --seconds $(( $(date +%s) - started_at )) --root "$root" --certshare "$certshare" \
-  --broker "$broker_bin"
+  --broker "$broker_bin" --idle-before "$idle_before"
 echo "bench.sh: done in $(( $(date +%s) - started_at )) s: $out/performance.md"
