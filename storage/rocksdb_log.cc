@@ -107,7 +107,20 @@ DbSpec MakeDbSpec(const std::string& dir, const Options& options) {
   for (std::string_view name :
        {std::string_view(rocksdb::kDefaultColumnFamilyName), kRecordsFamily, kIdsFamily,
         kMetaFamily, kLatestFamily, kCursorsFamily}) {
-    spec.families.push_back({std::string(name), rocksdb::ColumnFamilyOptions(spec.options)});
+    rocksdb::ColumnFamilyOptions family(spec.options);
+    if (name == kRecordsFamily) {
+      // Records (1-16 KiB, mostly ciphertext) go to blob files, their keys
+      // and blob references to the tables: compaction then rewrites the
+      // small part only, so ingest does not slow down as the log grows
+      // (measured without: 72% of the empty store's rate at 10 million
+      // records, compaction the busiest thread). Blobs of records that
+      // retention removed are reclaimed as compaction passes over them.
+      family.enable_blob_files = true;
+      family.min_blob_size = 512;
+      family.blob_compression_type = rocksdb::kSnappyCompression;
+      family.enable_blob_garbage_collection = true;
+    }
+    spec.families.push_back({std::string(name), family});
   }
   spec.marker_family = kMeta;
   spec.marker_key = std::string(kFormatKey);
