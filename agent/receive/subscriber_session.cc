@@ -185,6 +185,7 @@ Status Session::Resubscribe() {
   while (true) {
     auto again = connection_.Subscribe(req_, std::chrono::seconds(10));
     if (again.ok()) {
+      owed_ = 0;  // the new subscription starts with the request's whole credit
       // Perhaps a new broker process: register this connection again.
       if (o_.trust != nullptr) o_.trust->AskNow();
       return Status::Ok();
