@@ -100,9 +100,10 @@ DbSpec MakeDbSpec(const std::string& dir, const Options& options) {
   spec.options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   // A WAL file is kept until every family with writes in it has flushed;
   // the small families (cursors, meta) fill their memtables slowly and
-  // would keep hundreds of MiB of the records' WAL on disk (measured: 90
-  // MiB of WAL beside 67 MiB of table files after 20,000 records). Beyond
-  // this the families holding the oldest WAL are flushed.
+  // keep the records' WAL on disk (measured: 90 MiB of WAL beside 67 MiB
+  // of table files after 20,000 records; RocksDB's own bound is four times
+  // all memtables, gigabytes here). Beyond this the families holding the
+  // oldest WAL are flushed.
   spec.options.max_total_wal_size = 128u << 20;
   for (std::string_view name :
        {std::string_view(rocksdb::kDefaultColumnFamilyName), kRecordsFamily, kIdsFamily,
